@@ -1,0 +1,31 @@
+// The command layer: the only code that sees argv and prints. Each command file adds its
+// options to a CLI11 app and, when that app is the one parsed, leaves its runner behind.
+//
+//   CLI::App app{"pgo-merge"};
+//   pgo::cli::CommandRunner runner;
+//   pgo::cli::configure_merge_command(app, runner);
+//   return pgo::cli::run_app(app, argc, argv, runner);
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace pgo::cli {
+
+// Runs the selected command and returns its exit code.
+using CommandRunner = std::function<int()>;
+
+// Exit codes shared by every command; commands may define more above these.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // bad input, failed stage
+inline constexpr int kExitUsage = 2;    // bad command line
+
+// Parses argv into app, runs the runner, and turns every error into one line on stderr
+// and a documented exit code. The program name prefixes every message.
+int run_app(CLI::App& app, int argc, char** argv, CommandRunner& runner);
+
+// Adds the options of `pgo-merge` to app (the root app of pgo-merge, or the `merge`
+// subcommand of pgo-harness).
+void configure_merge_command(CLI::App& app, CommandRunner& runner);
+
+}  // namespace pgo::cli

@@ -1,0 +1,47 @@
+// Reading pprof profiles: gzip detection and inflation, protobuf decoding, validation.
+//
+// The in-memory model of a profile is the generated perftools::profiles::Profile message
+// (proto/profile.proto); every profile returned here has passed validate_profile, so code
+// downstream may index string_table and follow IDs without checking again.
+//
+//   perftools::profiles::Profile p = pgo::merge::read_profile_file("cpu.pprof");
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "proto/profile.pb.h"
+
+namespace pgo::merge {
+
+// Reads the whole file. Throws pgo::Error (stage "read") when it is missing, unreadable
+// or empty.
+std::vector<std::uint8_t> read_file_bytes(const std::string& path);
+
+// Inflates gzip data (detected by the magic bytes 1f 8b) or returns raw bytes unchanged.
+// Throws pgo::Error (stage "gunzip") on truncated or corrupt gzip; `name` names the input.
+std::vector<std::uint8_t> maybe_gunzip(std::span<const std::uint8_t> bytes,
+                                       const std::string& name);
+
+// Decodes and validates one profile from file bytes (gzip or raw). Throws pgo::Error
+// (stage "decode" or "validate") naming `name`.
+perftools::profiles::Profile decode_profile(std::span<const std::uint8_t> bytes,
+                                            const std::string& name);
+
+// read_file_bytes + decode_profile.
+perftools::profiles::Profile read_profile_file(const std::string& path);
+
+// Checks the invariants every consumer relies on: string_table[0] == "", every string
+// index in range, non-zero unique IDs, every referenced ID defined, one value per sample
+// type in every sample. Throws pgo::Error (stage "validate") naming `name`.
+void validate_profile(const perftools::profiles::Profile& profile, const std::string& name);
+
+// Expands the command line's inputs: a file stays as is, a directory becomes the regular
+// files in it (sorted by name, not recursive, hidden files skipped). Throws pgo::Error
+// (stage "read") for a path that does not exist or an empty directory.
+std::vector<std::string> expand_inputs(const std::vector<std::string>& paths);
+
+}  // namespace pgo::merge

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian packages pgo-harness needs to build, test and benchmark.
+# Idempotent: packages already present are not reinstalled, and apt-get update runs
+# only when something is missing. Nothing is fetched from outside Debian's archive.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  protobuf-compiler libprotobuf-dev zlib1g-dev
+  nlohmann-json3-dev catch2 libcli11-dev libfmt-dev
+  libboost-dev libboost-filesystem-dev libboost-system-dev
+  libbenchmark-dev libcurl4-openssl-dev
+  clang libclang-rt-14-dev clang-format
+  hyperfine time
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "install-deps: warning: 'go' (>= 1.21) is not on PATH; integration tests and the PGO loop need it" >&2
+fi

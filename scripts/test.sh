@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test: the README's test command and
+# what CI runs (.ci/run). Steps:
+#   1. Debian packages (scripts/install-deps.sh, idempotent)
+#   2. Release build in build/, all CTest tests (unit and integration)
+#   3. ASan+UBSan build in build-asan/, unit tests and the reader fuzz corpus under it
+#   4. libFuzzer build of the profile reader, a short fuzzing run over the test corpus
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+jobs=$(nproc 2>/dev/null || echo 2)
+bash scripts/install-deps.sh
+
+echo "== release build"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j "$jobs"
+
+echo "== tests (release)"
+ctest --test-dir build --output-on-failure -j "$jobs"
+
+echo "== sanitizer build (ASan + UBSan)"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPGO_SANITIZE=ON \
+  -DPGO_BUILD_BENCHMARKS=OFF >/dev/null
+cmake --build build-asan -j "$jobs"
+echo "== tests (sanitizers, unit tests only)"
+ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE integration
+
+if [ -f tests/fuzz/CMakeLists.txt ]; then
+  echo "== fuzz (libFuzzer, profile reader)"
+  CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DPGO_BUILD_FUZZERS=ON -DPGO_BUILD_TESTS=OFF -DPGO_BUILD_BENCHMARKS=OFF >/dev/null
+  cmake --build build-fuzz -j "$jobs" --target fuzz_profile_reader
+  bash tests/fuzz/run_fuzz.sh build-fuzz/bin/fuzz_profile_reader
+fi
+echo "== all tests passed"
