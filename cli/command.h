@@ -28,4 +28,7 @@ int run_app(CLI::App& app, int argc, char** argv, CommandRunner& runner);
 // subcommand of pgo-harness).
 void configure_merge_command(CLI::App& app, CommandRunner& runner);
 
+// Adds the options of `pgo-merge inspect PROFILE...` (PGO statistics without merging).
+void configure_inspect_command(CLI::App& app, CommandRunner& runner);
+
 }  // namespace pgo::cli

@@ -11,5 +11,9 @@ int main(int argc, char** argv) {
   CLI::App* merge = app.add_subcommand("merge", "Merge pprof profiles (same as pgo-merge).");
   pgo::cli::configure_merge_command(*merge, runner);
 
+  CLI::App* inspect =
+      app.add_subcommand("inspect", "PGO statistics of profiles (same as pgo-merge inspect).");
+  pgo::cli::configure_inspect_command(*inspect, runner);
+
   return pgo::cli::run_app(app, argc, argv, runner);
 }

@@ -31,6 +31,11 @@ std::vector<std::uint8_t> maybe_gunzip(std::span<const std::uint8_t> bytes,
 perftools::profiles::Profile decode_profile(std::span<const std::uint8_t> bytes,
                                             const std::string& name);
 
+// decode_profile into an existing (empty) message, which may live on a protobuf Arena so
+// that a large input is freed in one step. Same checks and errors as decode_profile.
+void decode_profile_into(std::span<const std::uint8_t> bytes, const std::string& name,
+                         perftools::profiles::Profile& out);
+
 // read_file_bytes + decode_profile.
 perftools::profiles::Profile read_profile_file(const std::string& path);
 

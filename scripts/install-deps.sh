@@ -9,9 +9,10 @@ packages=(
   protobuf-compiler libprotobuf-dev zlib1g-dev
   nlohmann-json3-dev catch2 libcli11-dev libfmt-dev
   libboost-dev libboost-filesystem-dev libboost-system-dev
-  libbenchmark-dev libcurl4-openssl-dev
+  libbenchmark-dev libcurl4-openssl-dev libssl-dev
   clang libclang-rt-14-dev clang-format
   hyperfine time
+  chromium
 )
 
 missing=()

@@ -1,0 +1,199 @@
+// `pgo-merge` and `pgo-harness merge`: options, policy messages, output.
+//
+// Option parsing and printing live here; the work is pgo::merge::run_merge_job. The run
+// goes: validate the command line (usage errors exit 2), expand inputs and weights, merge,
+// post-process the merged profile, write it (atomically to a file, or to stdout), report.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "cli/command.h"
+#include "cli/post_merge_steps.h"
+#include "merge/error.h"
+#include "merge/merge_job.h"
+#include "merge/profile_reader.h"
+#include "merge/profile_scaling.h"
+#include "merge/profile_writer.h"
+
+namespace pgo::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct MergeCommandOptions {
+  std::vector<std::string> inputs;
+  std::string output;  // empty or "-": stdout
+  std::vector<std::string> weights;
+  bool normalize = false;
+  bool skip_bad = false;
+  bool quiet = false;
+  // Options of the post-merge steps (--trim, --stats, ...) go below this line.
+  PostMergeOptions post;
+};
+
+constexpr const char* kMergeFooter = R"(Each INPUT is a pprof profile (gzip-compressed or raw protobuf) or a directory,
+which stands for the regular files in it (sorted, hidden files skipped).
+The output is a gzip-compressed profile, byte-identical for the same set of inputs
+whatever their order. It matches `go tool pprof -symbolize=none -proto INPUT...` and keeps
+everything `go build -pgo` reads (start lines, inline frames, build IDs).
+
+Examples:
+  pgo-merge -o default.pgo prof/a.pprof prof/b.pprof
+  pgo-merge prof/ > default.pgo                       # every profile in prof/
+  pgo-merge --normalize -o merged.pgo short.pprof long.pprof
+  pgo-merge --weight canary.pprof=0.5 -o merged.pgo canary.pprof prod.pprof
+  pgo-merge --skip-bad -o nightly.pgo /var/profiles/
+
+Exit codes: 0 merged, 1 bad input or failed stage (one line on stderr naming the file),
+2 bad command line.)";
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+std::string root_name(const CLI::App& app) {
+  const CLI::App* root = &app;
+  while (root->get_parent() != nullptr) root = root->get_parent();
+  return root->get_name();
+}
+
+std::string canonical(const std::string& path) {
+  std::error_code ec;
+  auto p = fs::weakly_canonical(fs::path(path), ec);
+  return ec ? fs::path(path).lexically_normal().string() : p.string();
+}
+
+// Resolves each --weight FILE=W against the inputs. FILE may name an input file, a file
+// inside an input directory, or an input directory (weighting all of its files); a
+// file's own weight wins over its directory's.
+std::vector<merge::MergeInput> weighted_inputs(const std::vector<std::string>& args,
+                                               const std::vector<std::string>& specs) {
+  std::vector<merge::MergeInput> inputs;
+  std::vector<std::string> input_keys;     // canonical path of each expanded input
+  std::vector<std::string> argument_keys;  // canonical path of the argument it came from
+  for (const auto& arg : args) {
+    for (auto& path : merge::expand_inputs({arg})) {
+      input_keys.push_back(canonical(path));
+      argument_keys.push_back(canonical(arg));
+      inputs.push_back({std::move(path), 1.0});
+    }
+  }
+  std::map<std::string, double> by_path;
+  for (const auto& spec : specs) {
+    const auto eq = spec.rfind('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw UsageError("--weight " + spec + ": expected FILE=W, e.g. --weight a.pprof=2");
+    }
+    const std::string file = spec.substr(0, eq);
+    const auto weight = merge::parse_weight(std::string_view(spec).substr(eq + 1));
+    if (!weight) {
+      throw UsageError("--weight " + spec + ": W must be a non-negative decimal number like 0.5");
+    }
+    const std::string key = canonical(file);
+    const bool known = std::find(input_keys.begin(), input_keys.end(), key) != input_keys.end() ||
+                       std::find(argument_keys.begin(), argument_keys.end(), key) !=
+                           argument_keys.end();
+    if (!known) throw UsageError("--weight " + spec + ": " + file + " is not one of the inputs");
+    if (!by_path.emplace(key, *weight).second) {
+      throw UsageError("--weight: " + file + " is given more than one weight");
+    }
+  }
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (auto it = by_path.find(input_keys[i]); it != by_path.end()) {
+      inputs[i].weight = it->second;
+    } else if (auto dir = by_path.find(argument_keys[i]); dir != by_path.end()) {
+      inputs[i].weight = dir->second;
+    }
+  }
+  return inputs;
+}
+
+void write_stdout(const std::vector<std::uint8_t>& bytes) {
+  if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size() ||
+      std::fflush(stdout) != 0) {
+    throw Error("write", "<stdout>", "cannot write the profile to standard output");
+  }
+}
+
+int run_merge(const MergeCommandOptions& o, const std::string& program) {
+  const bool to_stdout = o.output.empty() || o.output == "-";
+  std::vector<merge::MergeInput> inputs;
+  try {
+    // Refuse before doing any work: binary data would garble the terminal.
+    if (to_stdout && ::isatty(STDOUT_FILENO)) {
+      throw UsageError("refusing to write a binary profile to a terminal; use -o FILE or "
+                       "redirect standard output");
+    }
+    inputs = weighted_inputs(o.inputs, o.weights);
+    if (auto problem = post_merge_usage_error(o.post, to_stdout)) {
+      throw UsageError(*problem);
+    }
+  } catch (const UsageError& e) {
+    std::cerr << program << ": error: " << e.what() << " (see " << program << " --help)\n";
+    return kExitUsage;
+  }
+
+  merge::MergeJobOptions job;
+  job.normalize = o.normalize;
+  job.skip_bad = o.skip_bad;
+  merge::MergeOutcome outcome = merge::run_merge_job(inputs, job);
+  for (const auto& s : outcome.skipped) std::cerr << "skipped " << s.path << ": " << s.reason << "\n";
+
+  // Post-merge steps on outcome.profile (trimming, statistics) go here.
+  const PostMergeResult post =
+      apply_post_merge_steps(o.post, outcome, inputs, to_stdout ? "<stdout>" : o.output);
+  const auto& bytes = post.bytes;
+  if (to_stdout) {
+    write_stdout(bytes);
+  } else {
+    merge::write_file_atomically(o.output, bytes);
+  }
+  if (!o.quiet) {
+    std::cerr << program << ": merged " << outcome.merged_inputs << " of " << inputs.size()
+              << " input(s): " << outcome.profile.sample_size() << " samples, "
+              << outcome.profile.location_size() << " locations, "
+              << outcome.profile.function_size() << " functions, " << bytes.size()
+              << " bytes -> " << (to_stdout ? std::string("<stdout>") : o.output) << "\n";
+  }
+  finish_post_merge_steps(o.post, post, program, o.quiet, std::cerr);
+  return kExitOk;
+}
+
+}  // namespace
+
+void configure_merge_command(CLI::App& app, CommandRunner& runner) {
+  auto o = std::make_shared<MergeCommandOptions>();
+  app.footer(kMergeFooter);
+  app.add_option("INPUT", o->inputs, "Profiles or directories of profiles to merge")
+      ->required()
+      ->type_name("INPUT...");
+  app.add_option("-o,--output", o->output,
+                 "Write the merged profile to FILE atomically (default or '-': stdout)")
+      ->type_name("FILE");
+  app.add_option("--weight", o->weights,
+                 "Multiply the values of input FILE (or of every file of an input directory) by "
+                 "W, a non-negative decimal, before merging; repeatable")
+      ->type_name("FILE=W")
+      ->allow_extra_args(false);
+  app.add_flag("--normalize", o->normalize,
+               "Scale every input to the largest input's total of the PGO sample type "
+               "(samples/count or cpu/nanoseconds) before weights, so long captures do not "
+               "outweigh short ones");
+  app.add_flag("--skip-bad", o->skip_bad,
+               "Skip unreadable or incompatible inputs, printing 'skipped FILE: reason'; fail "
+               "only if no input is left");
+  app.add_flag("-q,--quiet", o->quiet, "Do not print the summary line");
+  // Options of the post-merge steps (--trim, --stats, ...) are added below this line.
+  add_post_merge_options(app, o->post);
+
+  const std::string program = root_name(app);
+  app.callback([o, program, &runner] { runner = [o, program] { return run_merge(*o, program); }; });
+}
+
+}  // namespace pgo::cli

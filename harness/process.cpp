@@ -1,0 +1,585 @@
+#include "harness/process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <boost/process/args.hpp>
+#include <boost/process/child.hpp>
+#include <boost/process/env.hpp>
+#include <boost/process/environment.hpp>
+#include <boost/process/exe.hpp>
+#include <boost/process/extend.hpp>
+#include <boost/process/search_path.hpp>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "merge/error.h"
+
+// Choices, and why:
+// - Boost.Process does the spawning (path search, argv/env marshalling, start directory,
+//   reporting an exec failure back to the parent through a pipe). Its vfork option is
+//   compiled out under glibc's POSIX 2008 feature macros, so it forks; the harness is
+//   small, so the fork costs tens of microseconds (bench/bench_vs_hyperfine.sh measures it).
+// - Boost.Process only reports an exit code, so the child is detached right after the
+//   spawn and reaped here with wait4(2): that gives the rusage of this child alone (plus the
+//   descendants it waited for), not RUSAGE_CHILDREN's mix of every child ever reaped.
+// - Timeouts and output capture wait on a pidfd (pidfd_open, Linux 5.3+) together with the
+//   capture pipes in one poll(2) loop: no watchdog thread, no SIGCHLD handler, and the
+//   timeout is exact. Where pidfd_open is missing the loop polls wait4(WNOHANG) instead.
+// - Each child leads its own process group (setpgid in the child and in the parent, to
+//   close the race), so a timeout or the harness's exit kills everything it started.
+//   The live groups sit in a fixed lock-free table so kill_all_children is
+//   async-signal-safe.
+
+namespace pgo::harness {
+namespace {
+
+namespace bp = boost::process;
+
+// ---- the table of live process groups -------------------------------------------------
+
+constexpr std::size_t kMaxTrackedGroups = 256;
+std::array<std::atomic<pid_t>, kMaxTrackedGroups> g_live_groups{};
+
+void track_group(pid_t pgid) {
+  for (auto& slot : g_live_groups) {
+    pid_t empty = 0;
+    if (slot.compare_exchange_strong(empty, pgid)) return;
+  }
+  // Table full: the group is still waited for, only not killed at exit.
+}
+
+void untrack_group(pid_t pgid) {
+  for (auto& slot : g_live_groups) {
+    pid_t expected = pgid;
+    if (slot.compare_exchange_strong(expected, 0)) return;
+  }
+}
+
+// ---- file descriptors -----------------------------------------------------------------
+
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  Fd& operator=(Fd&& o) noexcept {
+    if (this != &o) {
+      reset();
+      fd_ = std::exchange(o.fd_, -1);
+    }
+    return *this;
+  }
+  ~Fd() { reset(); }
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+Fd open_or_throw(const std::string& path, int flags, const std::string& what) {
+  int fd = ::open(path.c_str(), flags | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw Error("spawn", path, "cannot open " + what + ": " + errno_text(errno),
+                "check that the path exists and is accessible");
+  }
+  return Fd(fd);
+}
+
+// The parent's ends of the capture pipes and the fds the child gets as 0, 1, 2.
+struct ChildStreams {
+  Fd child_in, child_out, child_err;  // dup2'ed onto 0/1/2 in the child
+  Fd capture_out, capture_err;        // read ends kept by the parent
+  bool stdout_same_as_stderr_file = false;
+};
+
+void make_pipe(Fd& read_end, Fd& write_end) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    throw Error("spawn", "", "pipe(2) failed: " + errno_text(errno), "too many open files?");
+  }
+  read_end = Fd(fds[0]);
+  write_end = Fd(fds[1]);
+}
+
+ChildStreams open_streams(const ProcessSpec& spec) {
+  ChildStreams s;
+  switch (spec.stdin_mode) {
+    case StreamMode::kInherit:
+      break;
+    case StreamMode::kNull:
+      s.child_in = open_or_throw("/dev/null", O_RDONLY, "/dev/null");
+      break;
+    case StreamMode::kFile:
+      s.child_in = open_or_throw(spec.stdin_path, O_RDONLY, "input file");
+      break;
+    case StreamMode::kCapture:
+      throw Error("spawn", "", "standard input cannot be captured",
+                  "use kNull, kInherit or kFile for stdin");
+  }
+  const int out_flags = O_WRONLY | O_CREAT | (spec.append_output ? O_APPEND : O_TRUNC);
+  auto open_output = [&](StreamMode mode, const std::string& path, Fd& child, Fd& capture) {
+    switch (mode) {
+      case StreamMode::kInherit:
+        break;
+      case StreamMode::kNull:
+        child = open_or_throw("/dev/null", O_WRONLY, "/dev/null");
+        break;
+      case StreamMode::kFile:
+        child = open_or_throw(path, out_flags, "output file");
+        break;
+      case StreamMode::kCapture:
+        make_pipe(capture, child);
+        break;
+    }
+  };
+  open_output(spec.stdout_mode, spec.stdout_path, s.child_out, s.capture_out);
+  // Both streams to one file must share one file description, or they overwrite each other.
+  if (spec.stdout_mode == StreamMode::kFile && spec.stderr_mode == StreamMode::kFile &&
+      spec.stdout_path == spec.stderr_path) {
+    s.stdout_same_as_stderr_file = true;
+  } else {
+    open_output(spec.stderr_mode, spec.stderr_path, s.child_err, s.capture_err);
+  }
+  return s;
+}
+
+// ---- the Boost.Process extension run in the child between fork and exec ----------------
+
+// Only async-signal-safe system calls here: this runs in the forked child of a process
+// that may have other threads.
+struct ChildSetup : bp::extend::handler {
+  int in_fd = -1, out_fd = -1, err_fd = -1;
+  const cpu_set_t* cpus = nullptr;
+
+  const char* directory = nullptr;
+
+  // A failure is written to Boost's error pipe, so the parent throws instead of seeing a
+  // child that exited 127.
+  template <class Executor>
+  void on_exec_setup(Executor& exec) const {
+    ::setpgid(0, 0);
+    const char* failed = nullptr;
+    if (directory != nullptr && ::chdir(directory) != 0) {
+      failed = "cannot enter the working directory";
+    } else if ((in_fd >= 0 && ::dup2(in_fd, 0) < 0) || (out_fd >= 0 && ::dup2(out_fd, 1) < 0) ||
+               (err_fd >= 0 && ::dup2(err_fd, 2) < 0)) {
+      failed = "cannot connect the standard streams";
+    } else if (cpus != nullptr && ::sched_setaffinity(0, sizeof(cpu_set_t), cpus) != 0) {
+      failed = "cannot set the CPU affinity";
+    }
+    if (failed != nullptr) {
+      exec.set_error(std::error_code(errno, std::system_category()), failed);
+      ::_exit(127);
+    }
+  }
+};
+
+std::string resolve_program(const ProcessSpec& spec) {
+  const std::string& name = spec.argv.front();
+  if (name.find('/') != std::string::npos) return name;
+  boost::filesystem::path found = bp::search_path(name);
+  if (found.empty()) {
+    throw Error("spawn", name, "executable not found in PATH",
+                "check the command's spelling, or give a path to the program");
+  }
+  return found.string();
+}
+
+struct Spawned {
+  pid_t pid = -1;
+  ChildStreams streams;
+  std::chrono::steady_clock::time_point start;
+};
+
+Spawned spawn(const ProcessSpec& spec) {
+  if (spec.argv.empty()) throw Error("spawn", "", "empty command", "give a program to run");
+  Spawned out;
+  const std::string program = resolve_program(spec);
+  out.streams = open_streams(spec);
+
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  for (int cpu : spec.cpu_affinity) {
+    if (cpu < 0 || cpu >= CPU_SETSIZE) {
+      throw Error("spawn", program, "CPU " + std::to_string(cpu) + " is out of range",
+                  "list CPUs between 0 and " + std::to_string(CPU_SETSIZE - 1));
+    }
+    CPU_SET(cpu, &cpus);
+  }
+
+  ChildSetup setup;
+  setup.in_fd = out.streams.child_in.get();
+  setup.out_fd = out.streams.child_out.get();
+  setup.err_fd = out.streams.stdout_same_as_stderr_file ? out.streams.child_out.get()
+                                                        : out.streams.child_err.get();
+  setup.cpus = spec.cpu_affinity.empty() ? nullptr : &cpus;
+  if (!spec.working_directory.empty()) setup.directory = spec.working_directory.c_str();
+
+  std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
+  const bool custom_env = !spec.env_overrides.empty() || !spec.env_removals.empty();
+  std::optional<bp::environment> custom;
+  if (custom_env) {
+    custom.emplace(boost::this_process::environment());
+    bp::environment& env = *custom;
+    for (const auto& name : spec.env_removals) env.erase(name);
+    for (const auto& [name, value] : spec.env_overrides) env[name] = value;
+  }
+
+  bp::child child;
+  try {
+    out.start = std::chrono::steady_clock::now();
+    if (custom) {
+      child = bp::child(bp::exe = program, bp::args = args, bp::env = *custom, setup);
+    } else {
+      child = bp::child(bp::exe = program, bp::args = args, setup);
+    }
+  } catch (const bp::process_error& e) {
+    std::string hint = "check that the program is executable";
+    if (!spec.working_directory.empty()) hint += " and that " + spec.working_directory + " exists";
+    throw Error("spawn", program, std::string("cannot start: ") + e.what(), hint);
+  }
+  if (!child.valid()) throw Error("spawn", program, "cannot start", "");
+  out.pid = child.id();
+  // We reap the child ourselves (wait4): Boost must neither wait for nor kill it.
+  child.detach();
+  ::setpgid(out.pid, out.pid);  // may fail harmlessly once the child has exec'ed
+  track_group(out.pid);
+  // The child holds its own copies now; keep only the capture read ends.
+  out.streams.child_in.reset();
+  out.streams.child_out.reset();
+  out.streams.child_err.reset();
+  return out;
+}
+
+int open_pidfd(pid_t pid) {
+#ifdef SYS_pidfd_open
+  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+#else
+  (void)pid;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+void fill_from_wait(ProcessResult& r, int status, const struct rusage& ru) {
+  r.user_seconds = static_cast<double>(ru.ru_utime.tv_sec) + ru.ru_utime.tv_usec / 1e6;
+  r.system_seconds = static_cast<double>(ru.ru_stime.tv_sec) + ru.ru_stime.tv_usec / 1e6;
+  r.max_rss_bytes = static_cast<std::int64_t>(ru.ru_maxrss) * 1024;  // Linux: KiB
+  if (WIFEXITED(status)) {
+    r.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    r.term_signal = WTERMSIG(status);
+  }
+}
+
+// Reads what is available; returns false at EOF or error.
+bool read_some(int fd, std::string& into) {
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n > 0) {
+      into.append(buf, static_cast<std::size_t>(n));
+      if (static_cast<std::size_t>(n) < sizeof buf) return true;
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    return false;
+  }
+}
+
+pid_t wait4_retry(pid_t pid, int* status, int options, struct rusage* ru) {
+  for (;;) {
+    pid_t got = ::wait4(pid, status, options, ru);
+    if (got < 0 && errno == EINTR) continue;
+    return got;
+  }
+}
+
+// Waits for `child`, reading capture pipes and enforcing the deadline. `stop_fd`, when
+// valid, ends the wait early (used by BackgroundProcess::wait_for: returns false then).
+struct WaitOutcome {
+  bool reaped = false;
+  int status = 0;
+  struct rusage ru {};
+  std::chrono::steady_clock::time_point end;
+};
+
+WaitOutcome wait_child(pid_t pid, Fd& capture_out, Fd& capture_err, std::string& out_text,
+                       std::string& err_text,
+                       std::optional<std::chrono::steady_clock::time_point> deadline) {
+  WaitOutcome w;
+  // Fast path: nothing to read, no deadline: a plain blocking wait4.
+  if (!capture_out.valid() && !capture_err.valid() && !deadline) {
+    if (wait4_retry(pid, &w.status, 0, &w.ru) == pid) w.reaped = true;
+    w.end = std::chrono::steady_clock::now();
+    return w;
+  }
+  Fd pidfd(open_pidfd(pid));
+  for (;;) {
+    std::array<pollfd, 3> fds{};
+    nfds_t n = 0;
+    int pid_index = -1, out_index = -1, err_index = -1;
+    if (pidfd.valid()) {
+      pid_index = static_cast<int>(n);
+      fds[n++] = {pidfd.get(), POLLIN, 0};
+    }
+    if (capture_out.valid()) {
+      out_index = static_cast<int>(n);
+      fds[n++] = {capture_out.get(), POLLIN, 0};
+    }
+    if (capture_err.valid()) {
+      err_index = static_cast<int>(n);
+      fds[n++] = {capture_err.get(), POLLIN, 0};
+    }
+    int timeout_ms = -1;
+    if (!pidfd.valid()) timeout_ms = 5;  // no pidfd: poll wait4 every few milliseconds
+    if (deadline) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          *deadline - std::chrono::steady_clock::now());
+      int left_ms = static_cast<int>(std::max<std::int64_t>(0, left.count() + 1));
+      timeout_ms = timeout_ms < 0 ? left_ms : std::min(timeout_ms, left_ms);
+    }
+    int ready = ::poll(fds.data(), n, timeout_ms);
+    if (ready < 0 && errno != EINTR) break;
+    if (out_index >= 0 && (fds[out_index].revents & (POLLIN | POLLHUP | POLLERR))) {
+      if (!read_some(capture_out.get(), out_text)) capture_out.reset();
+    }
+    if (err_index >= 0 && (fds[err_index].revents & (POLLIN | POLLHUP | POLLERR))) {
+      if (!read_some(capture_err.get(), err_text)) capture_err.reset();
+    }
+    bool maybe_exited = pid_index < 0 || (fds[pid_index].revents & POLLIN);
+    if (maybe_exited && wait4_retry(pid, &w.status, WNOHANG, &w.ru) == pid) {
+      w.end = std::chrono::steady_clock::now();
+      w.reaped = true;
+      return w;
+    }
+    if (deadline && std::chrono::steady_clock::now() >= *deadline) {
+      w.end = std::chrono::steady_clock::now();
+      return w;
+    }
+  }
+  w.end = std::chrono::steady_clock::now();
+  return w;
+}
+
+// After the child is gone, read what its pipes still hold. Descendants that outlive it
+// may keep a pipe open; give them a short grace period, then stop reading.
+void drain(Fd& capture, std::string& text) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  while (capture.valid()) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        until - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    pollfd p{capture.get(), POLLIN, 0};
+    int ready = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) break;
+    if (!read_some(capture.get(), text)) capture.reset();
+  }
+  capture.reset();
+}
+
+void kill_group(pid_t pgid, int sig) {
+  if (::kill(-pgid, sig) != 0 && errno == ESRCH) ::kill(pgid, sig);
+}
+
+}  // namespace
+
+std::string ProcessResult::describe_status() const {
+  if (timed_out) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "timed out after %.1f s",
+                  std::chrono::duration<double>(wall_time).count());
+    return buf;
+  }
+  if (term_signal != 0) {
+    const char* abbrev = ::sigabbrev_np(term_signal);
+    return "killed by signal " + std::to_string(term_signal) +
+           (abbrev ? " (SIG" + std::string(abbrev) + ")" : std::string());
+  }
+  return "exit status " + std::to_string(exit_code);
+}
+
+ProcessResult run_process(const ProcessSpec& spec) {
+  Spawned child = spawn(spec);
+  ProcessResult result;
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  if (spec.timeout) deadline = child.start + *spec.timeout;
+  WaitOutcome w = wait_child(child.pid, child.streams.capture_out, child.streams.capture_err,
+                             result.captured_stdout, result.captured_stderr, deadline);
+  if (!w.reaped) {
+    kill_group(child.pid, SIGKILL);
+    result.timed_out = true;
+    wait4_retry(child.pid, &w.status, 0, &w.ru);
+    w.end = std::chrono::steady_clock::now();
+  }
+  result.wall_time = w.end - child.start;
+  fill_from_wait(result, w.status, w.ru);
+  if (result.timed_out) result.term_signal = SIGKILL;
+  drain(child.streams.capture_out, result.captured_stdout);
+  drain(child.streams.capture_err, result.captured_stderr);
+  untrack_group(child.pid);
+  return result;
+}
+
+// ---- BackgroundProcess ----------------------------------------------------------------
+
+struct BackgroundProcess::State {
+  Spawned child;
+  std::optional<ProcessResult> final_result;  // set once reaped
+  std::mutex mu;                              // guards the captured text
+  std::string out_text, err_text;
+  std::thread reader;  // reads capture pipes so the child never blocks on a full pipe
+  Fd wake_read, wake_write;
+
+  void start_reader() {
+    if (!child.streams.capture_out.valid() && !child.streams.capture_err.valid()) return;
+    make_pipe(wake_read, wake_write);
+    reader = std::thread([this] {
+      Fd& out = child.streams.capture_out;
+      Fd& err = child.streams.capture_err;
+      while (out.valid() || err.valid()) {
+        std::array<pollfd, 3> fds{};
+        nfds_t n = 0;
+        fds[n++] = {wake_read.get(), POLLIN, 0};
+        int oi = -1, ei = -1;
+        if (out.valid()) {
+          oi = static_cast<int>(n);
+          fds[n++] = {out.get(), POLLIN, 0};
+        }
+        if (err.valid()) {
+          ei = static_cast<int>(n);
+          fds[n++] = {err.get(), POLLIN, 0};
+        }
+        if (::poll(fds.data(), n, -1) < 0) {
+          if (errno == EINTR) continue;
+          break;
+        }
+        if (fds[0].revents) break;
+        std::lock_guard<std::mutex> lock(mu);
+        if (oi >= 0 && fds[oi].revents && !read_some(out.get(), out_text)) out.reset();
+        if (ei >= 0 && fds[ei].revents && !read_some(err.get(), err_text)) err.reset();
+      }
+    });
+  }
+
+  // Stops the reader: after a grace period for descendants that still hold the pipes.
+  void finish_reader() {
+    if (!reader.joinable()) return;
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+    while (std::chrono::steady_clock::now() < until) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!child.streams.capture_out.valid() && !child.streams.capture_err.valid()) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    char byte = 1;
+    [[maybe_unused]] ssize_t ignored = ::write(wake_write.get(), &byte, 1);
+    reader.join();
+  }
+
+  ProcessResult finish(WaitOutcome& w, bool timed_out) {
+    ProcessResult r;
+    r.wall_time = w.end - child.start;
+    fill_from_wait(r, w.status, w.ru);
+    r.timed_out = timed_out;
+    finish_reader();
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      r.captured_stdout = out_text;
+      r.captured_stderr = err_text;
+    }
+    untrack_group(child.pid);
+    final_result = r;
+    return r;
+  }
+};
+
+BackgroundProcess::BackgroundProcess(const ProcessSpec& spec) : state_(new State) {
+  try {
+    state_->child = spawn(spec);
+    state_->start_reader();
+  } catch (...) {
+    delete state_;
+    throw;
+  }
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  if (!state_->final_result) {
+    try {
+      stop();
+    } catch (...) {
+      // A destructor must not throw; the group has been signalled in any case.
+    }
+  }
+  if (state_->reader.joinable()) state_->finish_reader();
+  delete state_;
+}
+
+pid_t BackgroundProcess::pid() const { return state_->child.pid; }
+
+bool BackgroundProcess::running() {
+  if (state_->final_result) return false;
+  WaitOutcome w;
+  if (wait4_retry(state_->child.pid, &w.status, WNOHANG, &w.ru) == state_->child.pid) {
+    w.end = std::chrono::steady_clock::now();
+    state_->finish(w, false);
+    return false;
+  }
+  return true;
+}
+
+std::optional<ProcessResult> BackgroundProcess::wait_for(std::chrono::nanoseconds timeout) {
+  if (state_->final_result) return state_->final_result;
+  Fd no_out, no_err;
+  std::string ignored_out, ignored_err;
+  WaitOutcome w = wait_child(state_->child.pid, no_out, no_err, ignored_out, ignored_err,
+                             std::chrono::steady_clock::now() + timeout);
+  if (!w.reaped) return std::nullopt;
+  return state_->finish(w, false);
+}
+
+ProcessResult BackgroundProcess::stop(std::chrono::nanoseconds grace) {
+  if (state_->final_result) return *state_->final_result;
+  kill_group(state_->child.pid, SIGTERM);
+  if (auto done = wait_for(grace)) {
+    kill_group(state_->child.pid, SIGKILL);  // descendants that ignored SIGTERM
+    return *done;
+  }
+  kill_group(state_->child.pid, SIGKILL);
+  WaitOutcome w;
+  wait4_retry(state_->child.pid, &w.status, 0, &w.ru);
+  w.end = std::chrono::steady_clock::now();
+  return state_->finish(w, false);
+}
+
+void kill_all_children() {
+  for (auto& slot : g_live_groups) {
+    pid_t pgid = slot.load();
+    if (pgid > 0) ::kill(-pgid, SIGKILL);
+  }
+}
+
+}  // namespace pgo::harness

@@ -1,0 +1,81 @@
+// IndexTable: an open-addressing hash set of indices into the caller's own arrays.
+//
+// The merger keeps functions, locations and samples in flat vectors and needs "find the
+// element equal to this candidate, or add it" without building a key object per lookup
+// (pprof builds a string per sample, which is most of its time). The table stores only
+// (hash, index); equality is a callback that compares the candidate with element `index`.
+//
+//   IndexTable table;
+//   auto [index, inserted] = table.find_or_insert(hash, next_index,
+//                                                 [&](std::uint32_t i) { return v[i] == x; });
+#pragma once
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace pgo::merge {
+
+// Mixes one 64-bit word into a running hash (multiply-xorshift; good enough for tables).
+inline std::uint64_t hash_mix(std::uint64_t h, std::uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h *= 0xff51afd7ed558ccdULL;
+  return h ^ (h >> 32);
+}
+
+class IndexTable {
+ public:
+  static constexpr std::uint32_t kNone = 0xffffffffu;
+
+  // Returns {index of the element equal to the candidate, false} if equal(index) holds
+  // for a stored index with this hash, else stores new_index and returns {new_index, true}.
+  // REQUIRES: equal(i) compares the candidate with the caller's element i.
+  template <class Equal>
+  std::pair<std::uint32_t, bool> find_or_insert(std::uint64_t hash, std::uint32_t new_index,
+                                                Equal equal) {
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    std::size_t mask = slots_.size() - 1;
+    std::size_t pos = finalize(hash) & mask;
+    while (true) {
+      Slot& slot = slots_[pos];
+      if (slot.index == kNone) {
+        slot = Slot{hash, new_index};
+        ++size_;
+        return {new_index, true};
+      }
+      if (slot.hash == hash && equal(slot.index)) return {slot.index, false};
+      pos = (pos + 1) & mask;
+    }
+  }
+
+  std::size_t size() const { return size_; }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t index = kNone;
+  };
+
+  static std::uint64_t finalize(std::uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
+  }
+
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.index == kNone) continue;
+      std::size_t pos = finalize(s.hash) & mask;
+      while (slots_[pos].index != kNone) pos = (pos + 1) & mask;
+      slots_[pos] = s;
+    }
+  }
+
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace pgo::merge

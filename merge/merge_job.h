@@ -1,0 +1,56 @@
+// MergeJob: what `pgo-merge` does between parsing options and writing the output.
+//
+// Reads the inputs (decoding up to two ahead on worker threads), applies normalization
+// and weights, folds them into a ProfileMerger, and returns the merged profile together
+// with the inputs it skipped under the skip-bad policy. It never prints.
+//
+//   pgo::merge::MergeJobOptions options;
+//   options.normalize = true;
+//   auto outcome = pgo::merge::run_merge_job({{"a.pprof", 1.0}, {"b.pprof", 2.0}}, options);
+//   write_profile_file(outcome.profile, "default.pgo");
+//
+// Normalization (--normalize) needs every input's total before the first fold, so it
+// reads the inputs twice: once for the totals, once to merge. Each input is scaled so
+// that its total of the PGO sample type (pgo_sample_index) equals the largest total among
+// the inputs; scaling up rather than down keeps rounding error small. All sample types of
+// an input are scaled by that one factor, so counts and nanoseconds stay consistent
+// (pprof's Normalize scales each type separately). The weight multiplies the factor.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "proto/profile.pb.h"
+
+namespace pgo::merge {
+
+struct MergeInput {
+  std::string path;
+  double weight = 1.0;  // REQUIRES: finite, >= 0
+};
+
+struct MergeJobOptions {
+  bool normalize = false;
+  // Skip unreadable or incompatible inputs instead of failing (like pprof does); the job
+  // still fails when no input is left.
+  bool skip_bad = false;
+  unsigned decode_threads = 2;
+};
+
+struct SkippedInput {
+  std::string path;
+  std::string reason;  // the pgo::Error's one-line message
+};
+
+struct MergeOutcome {
+  perftools::profiles::Profile profile;
+  std::size_t merged_inputs = 0;
+  std::vector<SkippedInput> skipped;
+};
+
+// Throws pgo::Error for the first bad input (unless skip_bad), for an input without a PGO
+// sample type under normalize, and (stage "merge") when no input could be merged.
+MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJobOptions& options);
+
+}  // namespace pgo::merge

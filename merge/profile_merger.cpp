@@ -1,0 +1,656 @@
+#include "merge/profile_merger.h"
+
+#include <algorithm>
+#include <functional>
+#include <numeric>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "merge/error.h"
+#include "merge/index_table.h"
+#include "merge/profile_scaling.h"
+
+namespace pgo::merge {
+namespace {
+
+using perftools::profiles::Profile;
+constexpr std::uint32_t kNone = IndexTable::kNone;
+
+struct FunctionRec {
+  std::uint32_t name, system_name, filename;
+  std::int64_t start_line;
+  bool operator==(const FunctionRec&) const = default;
+};
+
+struct MappingRec {
+  std::uint64_t start, size, offset;
+  std::uint64_t key_size;  // size rounded up to 4 KiB: pprof's tolerance for ASLR noise
+  std::uint32_t key_str;   // build ID, or the filename when there is none
+  std::uint32_t filename, build_id;
+  bool has_functions, has_filenames, has_line_numbers, has_inline_frames;
+  bool main;  // some input listed it first (the main binary)
+};
+
+struct LineRec {
+  std::uint32_t function;  // kNone: no function
+  std::int64_t line, column;
+  bool operator==(const LineRec&) const = default;
+};
+
+struct LocationRec {
+  std::uint64_t address;  // relative to the mapping's start when there is a mapping
+  std::uint32_t mapping;  // kNone: no mapping
+  std::uint32_t line_begin, line_count;
+  bool is_folded;
+};
+
+struct LabelRec {
+  std::uint32_t key, str, unit;
+  std::int64_t num;
+  bool is_num;
+  bool operator==(const LabelRec&) const = default;
+};
+
+struct SampleRec {
+  std::uint32_t loc_begin, loc_count, label_begin, label_count;
+};
+
+// Maps the IDs of one input to the index of their message: a vector for the usual dense
+// numbering, a hash map otherwise.
+class IdIndex {
+ public:
+  template <class Messages>
+  explicit IdIndex(const Messages& messages) {
+    std::uint64_t max_id = 0;
+    for (const auto& m : messages) max_id = std::max<std::uint64_t>(max_id, m.id());
+    const auto n = static_cast<std::uint64_t>(messages.size());
+    if (max_id <= 4 * n + 64) {
+      dense_.assign(max_id + 1, kNone);
+      for (int i = 0; i < messages.size(); ++i) dense_[messages[i].id()] = i;
+    } else {
+      for (int i = 0; i < messages.size(); ++i) sparse_[messages[i].id()] = i;
+    }
+  }
+  std::uint32_t find(std::uint64_t id) const {
+    if (!sparse_.empty()) return sparse_.at(id);
+    return dense_[id];
+  }
+
+ private:
+  std::vector<std::uint32_t> dense_;
+  std::unordered_map<std::uint64_t, std::uint32_t> sparse_;
+};
+
+}  // namespace
+
+struct ProfileMerger::State {
+  // Interned strings; index 0 is "".
+  std::vector<std::string> strings{""};
+  IndexTable string_table;
+
+  // Header.
+  std::size_t inputs = 0;
+  std::string first_name;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> sample_types;
+  std::pair<std::uint32_t, std::uint32_t> period_type{0, 0};
+  std::int64_t duration_nanos = 0, period = 0, time_nanos = 0;
+  std::vector<std::uint32_t> comments;  // distinct
+  std::uint32_t default_sample_type = 0, doc_url = 0, drop_frames = 0, keep_frames = 0;
+
+  std::vector<FunctionRec> functions;
+  IndexTable function_table;
+  std::vector<MappingRec> mappings;
+  IndexTable mapping_table;
+  std::vector<LocationRec> locations;
+  std::vector<LineRec> lines;
+  IndexTable location_table;
+  std::vector<SampleRec> samples;
+  std::vector<std::uint32_t> sample_locations;
+  std::vector<LabelRec> labels;
+  std::vector<std::int64_t> values;  // samples.size() x sample_types.size()
+  IndexTable sample_table;
+
+  std::uint32_t intern(std::string_view s) {
+    if (s.empty()) return 0;
+    const std::uint64_t h = std::hash<std::string_view>{}(s);
+    const auto next = static_cast<std::uint32_t>(strings.size());
+    auto [index, inserted] =
+        string_table.find_or_insert(h, next, [&](std::uint32_t i) { return strings[i] == s; });
+    if (inserted) strings.emplace_back(s);
+    return index;
+  }
+
+  // The smaller of two strings by content, ignoring the empty string: an order-free choice
+  // for header fields pprof takes from the first input.
+  std::uint32_t smallest_non_empty(std::uint32_t a, std::uint32_t b) const {
+    if (a == 0) return b;
+    if (b == 0) return a;
+    return strings[b] < strings[a] ? b : a;
+  }
+
+  void add(const Profile& p, const std::string& name, double weight);
+  Profile result() const;
+};
+
+namespace {
+
+std::string describe_types(const std::vector<std::string>& strings,
+                           const std::vector<std::pair<std::uint32_t, std::uint32_t>>& types) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    if (i) out += " ";
+    out += strings[types[i].first] + "/" + strings[types[i].second];
+  }
+  return out + "]";
+}
+
+// Folds one input. Holds the per-input tables (string and ID translations) so that each
+// input string and each input entity is translated once.
+class InputFolder {
+ public:
+  InputFolder(ProfileMerger::State& st, const Profile& p)
+      : st_(st),
+        p_(p),
+        string_map_(static_cast<std::size_t>(p.string_table_size()), kNone),
+        function_ids_(p.function()),
+        mapping_ids_(p.mapping()),
+        location_ids_(p.location()),
+        function_cache_(static_cast<std::size_t>(p.function_size()), kNone),
+        mapping_cache_(static_cast<std::size_t>(p.mapping_size()), kNone),
+        location_cache_(static_cast<std::size_t>(p.location_size()), kNone) {}
+
+  std::uint32_t str(std::int64_t index) {
+    auto& slot = string_map_[static_cast<std::size_t>(index)];
+    if (slot == kNone) slot = st_.intern(p_.string_table(static_cast<int>(index)));
+    return slot;
+  }
+
+  std::uint32_t mapping(std::uint32_t mi, bool main) {
+    if (mapping_cache_[mi] != kNone) {
+      if (main) st_.mappings[mapping_cache_[mi]].main = true;
+      return mapping_cache_[mi];
+    }
+    const auto& m = p_.mapping(static_cast<int>(mi));
+    constexpr std::uint64_t kRounding = 0x1000;
+    const std::uint64_t size = m.memory_limit() - m.memory_start();
+    std::uint64_t key_size = size + kRounding - 1;
+    key_size -= key_size % kRounding;
+    const std::uint32_t build_id = str(m.build_id());
+    const std::uint32_t filename = str(m.filename());
+    const std::uint32_t key_str = build_id != 0 ? build_id : filename;
+    std::uint64_t h = hash_mix(hash_mix(hash_mix(0, key_size), m.file_offset()), key_str);
+    const auto next = static_cast<std::uint32_t>(st_.mappings.size());
+    auto [index, inserted] = st_.mapping_table.find_or_insert(h, next, [&](std::uint32_t i) {
+      const MappingRec& r = st_.mappings[i];
+      return r.key_size == key_size && r.offset == m.file_offset() && r.key_str == key_str;
+    });
+    if (inserted) {
+      st_.mappings.push_back(MappingRec{m.memory_start(), size, m.file_offset(), key_size,
+                                        key_str, filename, build_id, m.has_functions(),
+                                        m.has_filenames(), m.has_line_numbers(),
+                                        m.has_inline_frames(), main});
+    } else {
+      MappingRec& r = st_.mappings[index];
+      r.start = std::min(r.start, m.memory_start());
+      r.size = std::max(r.size, size);
+      r.filename = st_.smallest_non_empty(r.filename, filename);
+      r.build_id = st_.smallest_non_empty(r.build_id, build_id);
+      r.has_functions |= m.has_functions();
+      r.has_filenames |= m.has_filenames();
+      r.has_line_numbers |= m.has_line_numbers();
+      r.has_inline_frames |= m.has_inline_frames();
+      r.main |= main;
+    }
+    mapping_cache_[mi] = index;
+    return index;
+  }
+
+  std::uint32_t function(std::uint32_t fi) {
+    if (function_cache_[fi] != kNone) return function_cache_[fi];
+    const auto& f = p_.function(static_cast<int>(fi));
+    const FunctionRec rec{str(f.name()), str(f.system_name()), str(f.filename()), f.start_line()};
+    const std::uint64_t h = hash_mix(
+        hash_mix(hash_mix(hash_mix(1, rec.name), rec.system_name), rec.filename), rec.start_line);
+    const auto next = static_cast<std::uint32_t>(st_.functions.size());
+    auto [index, inserted] = st_.function_table.find_or_insert(
+        h, next, [&](std::uint32_t i) { return st_.functions[i] == rec; });
+    if (inserted) st_.functions.push_back(rec);
+    function_cache_[fi] = index;
+    return index;
+  }
+
+  std::uint32_t location(std::uint64_t id) {
+    const std::uint32_t li = location_ids_.find(id);
+    if (location_cache_[li] != kNone) return location_cache_[li];
+    const auto& l = p_.location(static_cast<int>(li));
+    std::uint32_t mapping_index = kNone;
+    std::uint64_t address = l.address();
+    if (l.mapping_id() != 0) {
+      const std::uint32_t mi = mapping_ids_.find(l.mapping_id());
+      mapping_index = mapping(mi, false);
+      address -= p_.mapping(static_cast<int>(mi)).memory_start();
+    }
+    line_scratch_.clear();
+    std::uint64_t h = hash_mix(hash_mix(hash_mix(2, address), mapping_index), l.is_folded());
+    for (const auto& line : l.line()) {
+      const std::uint32_t fn =
+          line.function_id() == 0 ? kNone : function(function_ids_.find(line.function_id()));
+      line_scratch_.push_back(LineRec{fn, line.line(), line.column()});
+      h = hash_mix(hash_mix(hash_mix(h, fn), line.line()), line.column());
+    }
+    const auto next = static_cast<std::uint32_t>(st_.locations.size());
+    auto [index, inserted] = st_.location_table.find_or_insert(h, next, [&](std::uint32_t i) {
+      const LocationRec& r = st_.locations[i];
+      return r.address == address && r.mapping == mapping_index && r.is_folded == l.is_folded() &&
+             r.line_count == line_scratch_.size() &&
+             std::equal(line_scratch_.begin(), line_scratch_.end(),
+                        st_.lines.begin() + r.line_begin);
+    });
+    if (inserted) {
+      st_.locations.push_back(LocationRec{address, mapping_index,
+                                          static_cast<std::uint32_t>(st_.lines.size()),
+                                          static_cast<std::uint32_t>(line_scratch_.size()),
+                                          l.is_folded()});
+      st_.lines.insert(st_.lines.end(), line_scratch_.begin(), line_scratch_.end());
+    }
+    location_cache_[li] = index;
+    return index;
+  }
+
+  void fold(const std::string& name, double weight) {
+    // pprof keeps the first input's first mapping even when no sample uses it; doing it
+    // for every input keeps the rule independent of input order.
+    if (p_.mapping_size() > 0) mapping(0, true);
+
+    const std::size_t types = st_.sample_types.size();
+    std::vector<std::int64_t> value_scratch(types);
+    std::vector<std::uint32_t> loc_scratch;
+    std::vector<LabelRec> label_scratch;
+    for (const auto& s : p_.sample()) {
+      bool all_zero = true;
+      for (std::size_t i = 0; i < types; ++i) {
+        const auto scaled = scale_value(s.value(static_cast<int>(i)), weight);
+        if (!scaled) {
+          throw Error("merge", name, "sample value overflows 64 bits after scaling",
+                      "use a smaller --weight");
+        }
+        value_scratch[i] = *scaled;
+        all_zero = all_zero && *scaled == 0;
+      }
+      if (all_zero) continue;
+
+      loc_scratch.clear();
+      std::uint64_t h = hash_mix(3, static_cast<std::uint64_t>(s.location_id_size()));
+      for (std::uint64_t id : s.location_id()) {
+        const std::uint32_t loc = location(id);
+        loc_scratch.push_back(loc);
+        h = hash_mix(h, loc);
+      }
+      label_scratch.clear();
+      for (const auto& label : s.label()) {
+        // pprof's model: a string label when str is set, a numeric one when num or unit
+        // is, and nothing at all otherwise.
+        if (label.str() != 0) {
+          label_scratch.push_back(LabelRec{str(label.key()), str(label.str()), 0, 0, false});
+        } else if (label.num() != 0 || label.num_unit() != 0) {
+          label_scratch.push_back(
+              LabelRec{str(label.key()), 0, str(label.num_unit()), label.num(), true});
+        }
+      }
+      // pprof compares labels key by key (keys sorted, each key's values in their
+      // original order): a stable sort by (kind, key) gives the same identity.
+      if (label_scratch.size() > 1) {
+        std::stable_sort(label_scratch.begin(), label_scratch.end(),
+                         [](const LabelRec& a, const LabelRec& b) {
+                           return std::tie(a.is_num, a.key) < std::tie(b.is_num, b.key);
+                         });
+      }
+      for (const LabelRec& l : label_scratch) {
+        h = hash_mix(hash_mix(hash_mix(hash_mix(h, l.key), l.str), l.unit),
+                     static_cast<std::uint64_t>(l.num) * 2 + l.is_num);
+      }
+
+      const auto next = static_cast<std::uint32_t>(st_.samples.size());
+      auto [index, inserted] = st_.sample_table.find_or_insert(h, next, [&](std::uint32_t i) {
+        const SampleRec& r = st_.samples[i];
+        return r.loc_count == loc_scratch.size() && r.label_count == label_scratch.size() &&
+               std::equal(loc_scratch.begin(), loc_scratch.end(),
+                          st_.sample_locations.begin() + r.loc_begin) &&
+               std::equal(label_scratch.begin(), label_scratch.end(),
+                          st_.labels.begin() + r.label_begin);
+      });
+      if (inserted) {
+        st_.samples.push_back(SampleRec{static_cast<std::uint32_t>(st_.sample_locations.size()),
+                                        static_cast<std::uint32_t>(loc_scratch.size()),
+                                        static_cast<std::uint32_t>(st_.labels.size()),
+                                        static_cast<std::uint32_t>(label_scratch.size())});
+        st_.sample_locations.insert(st_.sample_locations.end(), loc_scratch.begin(),
+                                    loc_scratch.end());
+        st_.labels.insert(st_.labels.end(), label_scratch.begin(), label_scratch.end());
+        st_.values.insert(st_.values.end(), value_scratch.begin(), value_scratch.end());
+      } else {
+        std::int64_t* acc = st_.values.data() + static_cast<std::size_t>(index) * types;
+        for (std::size_t i = 0; i < types; ++i) {
+          if (__builtin_add_overflow(acc[i], value_scratch[i], &acc[i])) {
+            throw Error("merge", name, "merged sample value overflows 64 bits",
+                        "merge fewer or down-weighted inputs");
+          }
+        }
+      }
+    }
+  }
+
+ private:
+  ProfileMerger::State& st_;
+  const Profile& p_;
+  std::vector<std::uint32_t> string_map_;
+  IdIndex function_ids_, mapping_ids_, location_ids_;
+  std::vector<std::uint32_t> function_cache_, mapping_cache_, location_cache_;
+  std::vector<LineRec> line_scratch_;
+};
+
+}  // namespace
+
+void ProfileMerger::State::add(const Profile& p, const std::string& name, double weight) {
+  // Compatibility first, so that an incompatible input leaves the merged state unchanged
+  // (interning its type names is harmless: unused strings are never emitted).
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> types;
+  for (const auto& st : p.sample_type()) {
+    types.emplace_back(intern(p.string_table(static_cast<int>(st.type()))),
+                       intern(p.string_table(static_cast<int>(st.unit()))));
+  }
+  const std::pair<std::uint32_t, std::uint32_t> ptype{
+      intern(p.string_table(static_cast<int>(p.period_type().type()))),
+      intern(p.string_table(static_cast<int>(p.period_type().unit())))};
+  if (inputs == 0) {
+    sample_types = types;
+    period_type = ptype;
+    first_name = name;
+  } else if (ptype != period_type) {
+    throw Error("merge", name,
+                "incompatible period types: " + strings[ptype.first] + "/" +
+                    strings[ptype.second] + " here, " + strings[period_type.first] + "/" +
+                    strings[period_type.second] + " in " + first_name,
+                "merge only profiles of the same kind");
+  } else if (types != sample_types) {
+    throw Error("merge", name,
+                "incompatible sample types: " + describe_types(strings, types) + " here, " +
+                    describe_types(strings, sample_types) + " in " + first_name,
+                "merge only profiles of the same kind");
+  }
+
+  InputFolder folder(*this, p);
+  folder.fold(name, weight);
+
+  ++inputs;
+  duration_nanos += p.duration_nanos();
+  period = std::max(period, p.period());
+  if (p.time_nanos() != 0 && (time_nanos == 0 || p.time_nanos() < time_nanos)) {
+    time_nanos = p.time_nanos();
+  }
+  for (std::int64_t c : p.comment()) {
+    const std::uint32_t id = folder.str(c);
+    if (std::find(comments.begin(), comments.end(), id) == comments.end()) comments.push_back(id);
+  }
+  default_sample_type = smallest_non_empty(default_sample_type, folder.str(p.default_sample_type()));
+  doc_url = smallest_non_empty(doc_url, folder.str(p.doc_url()));
+  drop_frames = smallest_non_empty(drop_frames, folder.str(p.drop_frames()));
+  keep_frames = smallest_non_empty(keep_frames, folder.str(p.keep_frames()));
+}
+
+Profile ProfileMerger::State::result() const {
+  const std::size_t types = sample_types.size();
+  auto sample_is_live = [&](std::size_t s) {
+    for (std::size_t i = 0; i < types; ++i) {
+      if (values[s * types + i] != 0) return true;
+    }
+    return false;
+  };
+
+  // What the live samples reach, plus every input's main mapping.
+  std::vector<std::uint32_t> live_samples;
+  std::vector<char> loc_used(locations.size(), 0), fn_used(functions.size(), 0),
+      map_used(mappings.size(), 0);
+  for (std::size_t s = 0; s < samples.size(); ++s) {
+    if (!sample_is_live(s)) continue;  // values that summed to zero
+    live_samples.push_back(static_cast<std::uint32_t>(s));
+    const SampleRec& r = samples[s];
+    for (std::uint32_t i = 0; i < r.loc_count; ++i) loc_used[sample_locations[r.loc_begin + i]] = 1;
+  }
+  for (std::size_t l = 0; l < locations.size(); ++l) {
+    if (!loc_used[l]) continue;
+    const LocationRec& r = locations[l];
+    if (r.mapping != kNone) map_used[r.mapping] = 1;
+    for (std::uint32_t i = 0; i < r.line_count; ++i) {
+      if (lines[r.line_begin + i].function != kNone) fn_used[lines[r.line_begin + i].function] = 1;
+    }
+  }
+  for (std::size_t m = 0; m < mappings.size(); ++m) {
+    if (mappings[m].main) map_used[m] = 1;
+  }
+
+  auto collect = [](const std::vector<char>& used) {
+    std::vector<std::uint32_t> out;
+    for (std::size_t i = 0; i < used.size(); ++i) {
+      if (used[i]) out.push_back(static_cast<std::uint32_t>(i));
+    }
+    return out;
+  };
+  // rank[i] = position of element i in the sorted output (its ID minus one).
+  auto ranks = [](const std::vector<std::uint32_t>& order, std::size_t n) {
+    std::vector<std::uint32_t> rank(n, kNone);
+    for (std::size_t i = 0; i < order.size(); ++i) rank[order[i]] = static_cast<std::uint32_t>(i);
+    return rank;
+  };
+  const auto& S = strings;
+
+  std::vector<std::uint32_t> fn_order = collect(fn_used);
+  std::sort(fn_order.begin(), fn_order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const FunctionRec& x = functions[a];
+    const FunctionRec& y = functions[b];
+    if (int c = S[x.name].compare(S[y.name])) return c < 0;
+    if (int c = S[x.system_name].compare(S[y.system_name])) return c < 0;
+    if (int c = S[x.filename].compare(S[y.filename])) return c < 0;
+    return x.start_line < y.start_line;
+  });
+  const auto fn_rank = ranks(fn_order, functions.size());
+
+  std::vector<std::uint32_t> map_order = collect(map_used);
+  std::sort(map_order.begin(), map_order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const MappingRec& x = mappings[a];
+    const MappingRec& y = mappings[b];
+    if (x.start != y.start) return x.start < y.start;
+    if (x.size != y.size) return x.size < y.size;
+    if (x.offset != y.offset) return x.offset < y.offset;
+    if (int c = S[x.filename].compare(S[y.filename])) return c < 0;
+    if (int c = S[x.build_id].compare(S[y.build_id])) return c < 0;
+    return std::tie(x.has_functions, x.has_filenames, x.has_line_numbers, x.has_inline_frames) <
+           std::tie(y.has_functions, y.has_filenames, y.has_line_numbers, y.has_inline_frames);
+  });
+  const auto map_rank = ranks(map_order, mappings.size());
+
+  // kNone sorts first: an unmapped location or a line without function before any other.
+  auto rank_of = [](const std::vector<std::uint32_t>& rank, std::uint32_t i) -> std::int64_t {
+    return i == kNone ? -1 : static_cast<std::int64_t>(rank[i]);
+  };
+  std::vector<std::uint32_t> loc_order = collect(loc_used);
+  std::sort(loc_order.begin(), loc_order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const LocationRec& x = locations[a];
+    const LocationRec& y = locations[b];
+    const auto mx = rank_of(map_rank, x.mapping), my = rank_of(map_rank, y.mapping);
+    if (mx != my) return mx < my;
+    if (x.address != y.address) return x.address < y.address;
+    if (x.is_folded != y.is_folded) return x.is_folded < y.is_folded;
+    for (std::uint32_t i = 0; i < std::min(x.line_count, y.line_count); ++i) {
+      const LineRec& lx = lines[x.line_begin + i];
+      const LineRec& ly = lines[y.line_begin + i];
+      const auto fx = rank_of(fn_rank, lx.function), fy = rank_of(fn_rank, ly.function);
+      if (fx != fy) return fx < fy;
+      if (lx.line != ly.line) return lx.line < ly.line;
+      if (lx.column != ly.column) return lx.column < ly.column;
+    }
+    return x.line_count < y.line_count;
+  });
+  const auto loc_rank = ranks(loc_order, locations.size());
+
+  // Labels in output order: string labels, then numeric ones, each sorted by key text;
+  // values of one key keep their order (a stable sort of the per-key groups).
+  std::vector<LabelRec> out_labels(labels);
+  for (std::uint32_t s : live_samples) {
+    const SampleRec& r = samples[s];
+    if (r.label_count < 2) continue;
+    std::stable_sort(out_labels.begin() + r.label_begin,
+                     out_labels.begin() + r.label_begin + r.label_count,
+                     [&](const LabelRec& a, const LabelRec& b) {
+                       if (a.is_num != b.is_num) return a.is_num < b.is_num;
+                       return S[a.key] < S[b.key];
+                     });
+  }
+  std::vector<std::uint32_t> ranked_locs(sample_locations.size());
+  for (std::uint32_t s : live_samples) {
+    const SampleRec& r = samples[s];
+    for (std::uint32_t i = 0; i < r.loc_count; ++i) {
+      ranked_locs[r.loc_begin + i] = loc_rank[sample_locations[r.loc_begin + i]];
+    }
+  }
+  auto label_less = [&](const LabelRec& a, const LabelRec& b) -> int {
+    if (a.is_num != b.is_num) return a.is_num < b.is_num ? -1 : 1;
+    if (int c = S[a.key].compare(S[b.key])) return c;
+    if (int c = S[a.str].compare(S[b.str])) return c;
+    if (a.num != b.num) return a.num < b.num ? -1 : 1;
+    return S[a.unit].compare(S[b.unit]);
+  };
+  std::vector<std::uint32_t> sample_order = live_samples;
+  std::sort(sample_order.begin(), sample_order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const SampleRec& x = samples[a];
+    const SampleRec& y = samples[b];
+    const auto* lx = ranked_locs.data() + x.loc_begin;
+    const auto* ly = ranked_locs.data() + y.loc_begin;
+    if (std::lexicographical_compare(lx, lx + x.loc_count, ly, ly + y.loc_count)) return true;
+    if (std::lexicographical_compare(ly, ly + y.loc_count, lx, lx + x.loc_count)) return false;
+    for (std::uint32_t i = 0; i < std::min(x.label_count, y.label_count); ++i) {
+      if (int c = label_less(out_labels[x.label_begin + i], out_labels[y.label_begin + i])) {
+        return c < 0;
+      }
+    }
+    return x.label_count < y.label_count;
+  });
+
+  // Emit. The string table is built in order of first use.
+  Profile out;
+  std::vector<std::int64_t> out_string(strings.size(), -1);
+  out.add_string_table("");
+  out_string[0] = 0;
+  auto emit_str = [&](std::uint32_t id) -> std::int64_t {
+    if (out_string[id] < 0) {
+      out_string[id] = out.string_table_size();
+      out.add_string_table(strings[id]);
+    }
+    return out_string[id];
+  };
+
+  for (const auto& [type, unit] : sample_types) {
+    auto* vt = out.add_sample_type();
+    vt->set_type(emit_str(type));
+    vt->set_unit(emit_str(unit));
+  }
+  out.mutable_sample()->Reserve(static_cast<int>(sample_order.size()));
+  for (std::uint32_t s : sample_order) {
+    const SampleRec& r = samples[s];
+    auto* sample = out.add_sample();
+    sample->mutable_location_id()->Reserve(static_cast<int>(r.loc_count));
+    for (std::uint32_t i = 0; i < r.loc_count; ++i) {
+      sample->add_location_id(ranked_locs[r.loc_begin + i] + 1);
+    }
+    for (std::size_t i = 0; i < types; ++i) sample->add_value(values[s * types + i]);
+    for (std::uint32_t i = 0; i < r.label_count; ++i) {
+      const LabelRec& l = out_labels[r.label_begin + i];
+      auto* label = sample->add_label();
+      label->set_key(emit_str(l.key));
+      if (l.is_num) {
+        label->set_num(l.num);
+        if (l.unit != 0) label->set_num_unit(emit_str(l.unit));
+      } else {
+        label->set_str(emit_str(l.str));
+      }
+    }
+  }
+  for (std::size_t i = 0; i < map_order.size(); ++i) {
+    const MappingRec& r = mappings[map_order[i]];
+    auto* m = out.add_mapping();
+    m->set_id(i + 1);
+    m->set_memory_start(r.start);
+    m->set_memory_limit(r.start + r.size);
+    m->set_file_offset(r.offset);
+    m->set_filename(emit_str(r.filename));
+    m->set_build_id(emit_str(r.build_id));
+    m->set_has_functions(r.has_functions);
+    m->set_has_filenames(r.has_filenames);
+    m->set_has_line_numbers(r.has_line_numbers);
+    m->set_has_inline_frames(r.has_inline_frames);
+  }
+  out.mutable_location()->Reserve(static_cast<int>(loc_order.size()));
+  for (std::size_t i = 0; i < loc_order.size(); ++i) {
+    const LocationRec& r = locations[loc_order[i]];
+    auto* l = out.add_location();
+    l->set_id(i + 1);
+    if (r.mapping != kNone) {
+      l->set_mapping_id(map_rank[r.mapping] + 1);
+      l->set_address(r.address + mappings[r.mapping].start);
+    } else {
+      l->set_address(r.address);
+    }
+    l->set_is_folded(r.is_folded);
+    for (std::uint32_t k = 0; k < r.line_count; ++k) {
+      const LineRec& lr = lines[r.line_begin + k];
+      auto* line = l->add_line();
+      if (lr.function != kNone) line->set_function_id(fn_rank[lr.function] + 1);
+      line->set_line(lr.line);
+      line->set_column(lr.column);
+    }
+  }
+  out.mutable_function()->Reserve(static_cast<int>(fn_order.size()));
+  for (std::size_t i = 0; i < fn_order.size(); ++i) {
+    const FunctionRec& r = functions[fn_order[i]];
+    auto* f = out.add_function();
+    f->set_id(i + 1);
+    f->set_name(emit_str(r.name));
+    f->set_system_name(emit_str(r.system_name));
+    f->set_filename(emit_str(r.filename));
+    f->set_start_line(r.start_line);
+  }
+
+  out.set_drop_frames(emit_str(drop_frames));
+  out.set_keep_frames(emit_str(keep_frames));
+  out.set_time_nanos(time_nanos);
+  out.set_duration_nanos(duration_nanos);
+  out.mutable_period_type()->set_type(emit_str(period_type.first));
+  out.mutable_period_type()->set_unit(emit_str(period_type.second));
+  out.set_period(period);
+  std::vector<std::uint32_t> sorted_comments = comments;
+  std::sort(sorted_comments.begin(), sorted_comments.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return S[a] < S[b]; });
+  for (std::uint32_t c : sorted_comments) out.add_comment(emit_str(c));
+  out.set_default_sample_type(emit_str(default_sample_type));
+  out.set_doc_url(emit_str(doc_url));
+  return out;
+}
+
+ProfileMerger::ProfileMerger() : state_(std::make_unique<State>()) {}
+ProfileMerger::~ProfileMerger() = default;
+
+void ProfileMerger::add(const Profile& profile, const std::string& name, double weight) {
+  state_->add(profile, name, weight);
+}
+
+std::size_t ProfileMerger::input_count() const { return state_->inputs; }
+
+Profile ProfileMerger::result() const {
+  if (state_->inputs == 0) {
+    throw Error("merge", "", "no profiles to merge", "pass at least one readable profile");
+  }
+  return state_->result();
+}
+
+}  // namespace pgo::merge

@@ -1,0 +1,61 @@
+#include "reports/report_summary.h"
+
+#include <algorithm>
+
+namespace pgo::reports {
+
+std::string verdict_headline(const harness::ConvergenceVerdict& verdict) {
+  if (verdict.kind == "converged") {
+    return verdict.converged_at
+               ? "Converged at iteration " + std::to_string(*verdict.converged_at)
+               : "Converged";
+  }
+  if (verdict.kind == "still_improving") return "Still improving";
+  if (verdict.kind == "oscillating") return "Oscillating";
+  if (verdict.kind == "no_significant_gain") return "No significant PGO gain";
+  if (verdict.kind == "regressed") return "PGO regressed";
+  if (verdict.kind == "incomplete") return "Incomplete";
+  return verdict.kind;
+}
+
+ReportSummary summarize_report(const harness::RunReport& report) {
+  ReportSummary s;
+  s.verdict_kind = report.analysis.verdict.kind;
+  s.headline = verdict_headline(report.analysis.verdict);
+  if (!report.analysis.geomean.empty()) s.final_geomean = report.analysis.geomean.back();
+  if (!report.analysis.overhead.empty()) s.final_overhead = report.analysis.overhead.back();
+  for (const harness::BuildRecord& b : report.builds) s.build_labels.push_back(b.label);
+  // Trials may name builds whose record was lost in a failed run; keep them visible.
+  for (const harness::TrialSeries& t : report.trials) {
+    if (std::find(s.build_labels.begin(), s.build_labels.end(), t.build) == s.build_labels.end()) {
+      s.build_labels.push_back(t.build);
+    }
+  }
+  return s;
+}
+
+std::optional<std::pair<double, double>> speedup_interval(const harness::Comparison& c) {
+  if (!c.time_ratio_ci_lower || !c.time_ratio_ci_upper) return std::nullopt;
+  if (*c.time_ratio_ci_lower <= 0 || *c.time_ratio_ci_upper <= 0) return std::nullopt;
+  return std::make_pair(1.0 / *c.time_ratio_ci_upper, 1.0 / *c.time_ratio_ci_lower);
+}
+
+const harness::TrialSeries* find_trials(const harness::RunReport& report,
+                                        const std::string& workload, const std::string& build) {
+  for (const harness::TrialSeries& t : report.trials) {
+    if (t.workload == workload && t.build == build) return &t;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> workload_names(const harness::RunReport& report) {
+  std::vector<std::string> names;
+  auto add = [&](const std::string& n) {
+    if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  };
+  for (const harness::TrialSeries& t : report.trials) add(t.workload);
+  for (const harness::WorkloadAnalysis& w : report.analysis.workloads) add(w.workload);
+  return names;
+}
+
+}  // namespace pgo::reports

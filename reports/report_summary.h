@@ -1,0 +1,43 @@
+// ReportSummary: the handful of derived facts every view of a run report leads with (the
+// verdict in words, the final build's speedup, overheads), computed once so that
+// report.md and report.html never disagree.
+//
+//   pgo::reports::ReportSummary s = pgo::reports::summarize_report(report);
+//   print(s.headline);   // "Converged at iteration 2"
+//   if (s.final_geomean) print(*s.final_geomean->speedup);
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness/run_report.h"
+
+namespace pgo::reports {
+
+struct ReportSummary {
+  std::string headline;  // the verdict in words
+  std::string verdict_kind;
+  std::optional<harness::GeomeanSpeedup> final_geomean;  // the last iteration's
+  std::optional<harness::BuildOverhead> final_overhead;
+  std::vector<std::string> build_labels;  // builds in report order (v0 first)
+};
+
+ReportSummary summarize_report(const harness::RunReport& report);
+
+// "Converged at iteration 2", "Still improving", ... for a ConvergenceVerdict.
+std::string verdict_headline(const harness::ConvergenceVerdict& verdict);
+
+// The speedup interval of a comparison, from its time-ratio interval: speedup bounds are
+// 1 / upper ratio and 1 / lower ratio. nullopt when either bound is missing or <= 0.
+std::optional<std::pair<double, double>> speedup_interval(const harness::Comparison& c);
+
+// The trials of (workload, build); nullptr when there are none.
+const harness::TrialSeries* find_trials(const harness::RunReport& report,
+                                        const std::string& workload, const std::string& build);
+
+// Workload names in the order they first appear in the trials, then in the analysis.
+std::vector<std::string> workload_names(const harness::RunReport& report);
+
+}  // namespace pgo::reports

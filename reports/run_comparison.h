@@ -1,0 +1,133 @@
+// RunComparison: the regression gate between two run reports (or two `bench` exports),
+// `pgo-harness compare BASE NEW`.
+//
+//   pgo::reports::CompareOptions o;
+//   o.threshold = 0.02;                                    // --fail-on-regression 2%
+//   pgo::reports::RunComparison c = pgo::reports::compare_files("base/", "new/", o);
+//   std::cout << pgo::reports::render_comparison_text(c);
+//   return c.has_regression() ? 1 : 0;
+//
+// Rows (run reports; workloads matched by name, builds by label):
+// - "time": every (workload, build) in both reports, on the raw trial values of the
+//   workload's metric: harness::compare_samples (Mann-Whitney U at alpha; bootstrap
+//   interval of the ratio of medians new / base). Lower is better.
+// - "pgo_speedup": for every PGO build v1..vN in both, per workload and as a geomean over
+//   the workloads both have: speedup = median(v0) / median(vi) in each report, change =
+//   new speedup / base speedup, with a percentile bootstrap interval at confidence
+//   1 - alpha (all four samples resampled independently; for the geomean, every workload's
+//   samples at once). Significant when the interval excludes 1. Higher is better.
+// - "build_time" and "binary_size": per build label, new / base. One measurement each, so
+//   no test: build time counts only beyond build_time_threshold (build times are noisy),
+//   binary size (deterministic) beyond threshold.
+// Verdict of a row: "regression" when significant and worse than 1 +- threshold,
+// "improvement" when significant and better by more than threshold, "insufficient data"
+// when too few runs for any outcome to be significant (the U test's minimum p >= alpha),
+// otherwise "no significant change". `compare` fails (exit 1) when any row is a
+// regression.
+//
+// Different scenarios: two reports are refused (pgo::Error, stage "compare") when their
+// scenario names differ, or when the embedded scenarios' "target" or "workloads" differ
+// (what is built and what is measured); a difference elsewhere (trials, profiling,
+// iterations, convergence, description) only warns, as does a different scenario hash.
+// allow_different_scenarios turns the refusal into a warning. Warnings also when the CPU
+// model, Go version or harness version differ, or a report is not complete.
+//
+// Bench exports (reports/bench_json_export.h, or hyperfine's --export-json): commands are
+// matched by "command" (the display name) and compared as "time" rows on "times".
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness/run_report.h"
+
+namespace pgo::reports {
+
+enum class ChangeVerdict {
+  kRegression,
+  kImprovement,
+  kNoChange,          // "no significant change": not significant, or within the threshold
+  kInsufficientData,  // too few runs for any outcome to be significant
+};
+
+// "regression", "improvement", "no significant change", "insufficient data".
+std::string to_string(ChangeVerdict verdict);
+
+struct CompareOptions {
+  double threshold = 0.02;             // --fail-on-regression: smallest change that counts
+  double build_time_threshold = 0.20;  // --build-time-threshold
+  double alpha = 0.05;                 // --alpha: U test level; bootstrap at 1 - alpha
+  std::size_t bootstrap_resamples = 1000;
+  std::uint64_t seed = 1;  // bootstrap seed: the same inputs give the same output
+  bool allow_different_scenarios = false;
+};
+
+struct ComparisonRow {
+  std::string kind;      // "time", "pgo_speedup", "build_time", "binary_size"
+  std::string workload;  // workload or command; "geomean"; empty for build rows
+  std::string build;     // build label; empty for bench commands
+  std::string unit;      // of base / candidate: "s", "ns/op", "x" (speedup), "B"
+  std::optional<double> base;
+  std::optional<double> candidate;
+  std::optional<double> ratio;  // candidate / base
+  std::optional<double> ci_lower;  // interval of ratio
+  std::optional<double> ci_upper;
+  std::optional<double> p_value;  // U test (time rows only)
+  bool higher_is_better = false;
+  ChangeVerdict verdict = ChangeVerdict::kNoChange;
+};
+
+struct RunComparison {
+  std::string input_kind;  // "run" or "bench"
+  std::string base_file;
+  std::string candidate_file;
+  std::string scenario_name;
+  CompareOptions options;
+  std::vector<ComparisonRow> rows;
+  std::vector<std::string> warnings;
+
+  std::size_t count(ChangeVerdict verdict) const;
+  bool has_regression() const { return count(ChangeVerdict::kRegression) > 0; }
+};
+
+RunComparison compare_run_reports(const harness::RunReport& base,
+                                  const harness::RunReport& candidate,
+                                  const CompareOptions& options,
+                                  const std::string& base_file = "BASE",
+                                  const std::string& candidate_file = "NEW");
+
+// The part of a bench export (or hyperfine export) that compare reads.
+struct BenchExport {
+  struct Command {
+    std::string name;
+    std::vector<double> times;  // seconds
+  };
+  std::vector<Command> commands;
+  std::string cpu_model;        // environment.cpu_model when present
+  std::string harness_version;  // environment.harness_version when present
+};
+
+// Throws pgo::Error (stage "compare", file) when `j` has no results[] with command and
+// times.
+BenchExport bench_export_from_json(const nlohmann::json& j, const std::string& file);
+
+RunComparison compare_bench_exports(const BenchExport& base, const BenchExport& candidate,
+                                    const CompareOptions& options,
+                                    const std::string& base_file = "BASE",
+                                    const std::string& candidate_file = "NEW");
+
+// Reads both files (a run directory, a report.json, or a bench export: told apart by their
+// content), and compares them. Throws pgo::Error for unreadable or mismatched inputs.
+RunComparison compare_files(const std::string& base_path, const std::string& candidate_path,
+                            const CompareOptions& options);
+
+// Views: a terminal table, Markdown (PR comment, CI step summary), JSON.
+std::string render_comparison_text(const RunComparison& c);
+std::string render_comparison_markdown(const RunComparison& c);
+nlohmann::json comparison_to_json(const RunComparison& c);
+
+}  // namespace pgo::reports

@@ -1,0 +1,103 @@
+#include "reports/text_format.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace pgo::reports {
+
+std::string format_seconds(double seconds) {
+  const double a = std::fabs(seconds);
+  if (a == 0) return "0 s";
+  if (a < 1e-6) return fmt::format("{:.4g} ns", seconds * 1e9);
+  if (a < 1e-3) return fmt::format("{:.4g} us", seconds * 1e6);
+  if (a < 1) return fmt::format("{:.4g} ms", seconds * 1e3);
+  return fmt::format("{:.4g} s", seconds);
+}
+
+std::string format_value(double value, const std::string& unit) {
+  if (unit == "s") return format_seconds(value);
+  return fmt::format("{:.4g} {}", value, unit);
+}
+
+std::string format_bytes(std::int64_t bytes) {
+  const double b = static_cast<double>(bytes);
+  if (std::llabs(bytes) < 1024) return fmt::format("{} B", bytes);
+  if (std::fabs(b) < 1024.0 * 1024.0) return fmt::format("{:.1f} KiB", b / 1024.0);
+  if (std::fabs(b) < 1024.0 * 1024.0 * 1024.0) return fmt::format("{:.2f} MiB", b / 1048576.0);
+  return fmt::format("{:.2f} GiB", b / 1073741824.0);
+}
+
+std::string format_speedup(std::optional<double> speedup) {
+  if (!speedup) return "-";
+  return fmt::format("{:.3f}x", *speedup);
+}
+
+std::string format_change(std::optional<double> ratio) {
+  if (!ratio) return "-";
+  const double percent = (*ratio - 1.0) * 100.0;
+  // Avoid "-0.0%" for a change that rounds to zero.
+  if (std::fabs(percent) < 0.05) return "+0.0%";
+  return fmt::format("{:+.1f}%", percent);
+}
+
+std::string format_speedup_interval(std::optional<double> lower, std::optional<double> upper) {
+  if (!lower || !upper) return "-";
+  return "[" + format_speedup(lower) + ", " + format_speedup(upper) + "]";
+}
+
+std::string format_change_interval(std::optional<double> lower, std::optional<double> upper) {
+  if (!lower || !upper) return "-";
+  return "[" + format_change(lower) + ", " + format_change(upper) + "]";
+}
+
+std::string format_p_value(std::optional<double> p) {
+  if (!p) return "-";
+  if (*p < 0.001) return "<0.001";
+  return fmt::format("{:.3f}", *p);
+}
+
+std::string format_percent(double fraction) { return fmt::format("{:.1f}%", fraction * 100.0); }
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string markdown_cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n' || c == '\r') {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace pgo::reports

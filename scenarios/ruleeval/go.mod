@@ -1,0 +1,3 @@
+module example.com/pgo-harness/scenarios/ruleeval
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/pgoworkload
+
+go 1.21
