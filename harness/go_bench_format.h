@@ -29,7 +29,7 @@ struct GoBenchResult {
   std::string base_name;  // without the GOMAXPROCS suffix, "BenchmarkParse/small"
   int procs = 0;          // the suffix, 0 when there is none
   std::int64_t iterations = 0;
-  std::vector<GoBenchMetric> metrics;  // in printed order
+  std::vector<GoBenchMetric> metrics;         // in printed order
   std::map<std::string, std::string> config;  // configuration in effect at this line
 
   // The first metric with this unit, if any.

@@ -1,17 +1,19 @@
 #include "harness/go_toolchain.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <system_error>
 
-#include "harness/command_template.h"
 #include "harness/process.h"
+#include "harness/process_log.h"
 #include "harness/sha256.h"
 #include "merge/error.h"
 
@@ -20,10 +22,10 @@ namespace fs = std::filesystem;
 namespace {
 
 // What locate() keeps from `go env -json`: the settings that change what a build produces.
-const char* const kRecordedEnv[] = {"GOVERSION", "GOROOT",      "GOOS",       "GOARCH",
-                                    "GOAMD64",   "GOARM64",     "GOCACHE",    "GOMODCACHE",
-                                    "GOFLAGS",   "GOPROXY",     "GOEXPERIMENT", "CGO_ENABLED",
-                                    "GOTOOLCHAIN", "GOPATH",    "CC"};
+const char* const kRecordedEnv[] = {
+    "GOVERSION",    "GOROOT",      "GOOS",        "GOARCH",  "GOAMD64",
+    "GOARM64",      "GOCACHE",     "GOMODCACHE",  "GOFLAGS", "GOPROXY",
+    "GOEXPERIMENT", "CGO_ENABLED", "GOTOOLCHAIN", "GOPATH",  "CC"};
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -73,31 +75,8 @@ std::vector<std::string> split_tabs(const std::string& line) {
   return fields;
 }
 
-std::string absolute_path(const std::string& p) { return fs::absolute(p).lexically_normal().string(); }
-
-// Writes the command to the top of a log and returns the spec that appends go's output.
-ProcessSpec logged_go_spec(const std::vector<std::string>& argv, const std::string& dir,
-                           const std::map<std::string, std::string>& env,
-                           const std::string& log_path) {
-  fs::path log(log_path);
-  if (log.has_parent_path()) fs::create_directories(log.parent_path());
-  std::ofstream header(log_path, std::ios::trunc);
-  if (!header) throw Error("build", log_path, "cannot write the build log");
-  header << "# cd " << dir << "\n";
-  for (const auto& [k, v] : env) header << "# " << k << "=" << v << "\n";
-  header << "$ " << quote_command(argv) << "\n";
-  header.close();
-
-  ProcessSpec spec;
-  spec.argv = argv;
-  spec.working_directory = dir;
-  spec.env_overrides = env;
-  spec.stdout_mode = StreamMode::kFile;
-  spec.stderr_mode = StreamMode::kFile;
-  spec.stdout_path = log_path;
-  spec.stderr_path = log_path;
-  spec.append_output = true;
-  return spec;
+std::string absolute_path(const std::string& p) {
+  return fs::absolute(p).lexically_normal().string();
 }
 
 // Removes a fresh build cache even when the build throws.
@@ -177,8 +156,9 @@ GoToolchain GoToolchain::locate(const std::string& go_command) {
   spec.env_overrides["GOTOOLCHAIN"] = "local";
   ProcessResult r = run_process(spec);
   if (!r.succeeded()) {
-    throw Error("toolchain", t.go_path_, "`go env -json` failed (" + r.describe_status() + "): " +
-                                             go_error_summary(r.captured_stderr),
+    throw Error("toolchain", t.go_path_,
+                "`go env -json` failed (" + r.describe_status() +
+                    "): " + go_error_summary(r.captured_stderr),
                 "check the Go installation");
   }
   try {
@@ -212,8 +192,8 @@ GoBuildInfo GoToolchain::read_build_info(const std::string& binary) const {
   ProcessResult r = run_process(spec);
   if (!r.succeeded()) {
     throw Error("build", binary,
-                "`go version -m` failed (" + r.describe_status() + "): " +
-                    go_error_summary(r.captured_stderr + r.captured_stdout),
+                "`go version -m` failed (" + r.describe_status() +
+                    "): " + go_error_summary(r.captured_stderr + r.captured_stdout),
                 "is it a Go binary?");
   }
   return parse_go_build_info(r.captured_stdout, binary);
@@ -223,7 +203,8 @@ GoBuilder::GoBuilder(GoToolchain toolchain, std::string gocache_dir, GoCacheMode
     : toolchain_(std::move(toolchain)), gocache_dir_(absolute_path(gocache_dir)), mode_(mode) {
   std::error_code ec;
   fs::create_directories(gocache_dir_, ec);
-  if (ec) throw Error("build", gocache_dir_, "cannot create the build cache directory: " + ec.message());
+  if (ec)
+    throw Error("build", gocache_dir_, "cannot create the build cache directory: " + ec.message());
 }
 
 GoBuildResult GoBuilder::build(const GoBuildRequest& request) const {
@@ -273,7 +254,7 @@ GoBuildResult GoBuilder::build(const GoBuildRequest& request) const {
   env.emplace("GOTOOLCHAIN", "local");
   env["GOCACHE"] = cache;  // the builder controls the cache, whatever the scenario says
 
-  ProcessSpec spec = logged_go_spec(result.argv, request.module_dir, env, request.log_path);
+  ProcessSpec spec = logged_process_spec(result.argv, request.module_dir, env, request.log_path);
   spec.timeout = request.timeout;
   ProcessResult r = run_process(spec);
   result.wall_time = r.wall_time;
@@ -282,8 +263,9 @@ GoBuildResult GoBuilder::build(const GoBuildRequest& request) const {
   if (!r.succeeded()) {
     std::string what = request.kind == GoBuildKind::kTestBinary ? "go test -c" : "go build";
     throw Error("build", request.log_path,
-                what + " of " + request.package + " with -pgo=" + result.pgo_requested + " failed (" +
-                    r.describe_status() + "): " + go_error_summary(read_text(request.log_path)),
+                what + " of " + request.package + " with -pgo=" + result.pgo_requested +
+                    " failed (" + r.describe_status() +
+                    "): " + go_error_summary(read_text(request.log_path)),
                 "the full output is in the log");
   }
   if (!fs::is_regular_file(result.output, ec)) {
@@ -304,8 +286,8 @@ GoBuildResult GoBuilder::build(const GoBuildRequest& request) const {
   }
   if (!same) {
     throw Error("build", result.output,
-                "asked for -pgo=" + result.pgo_requested + " but the binary records -pgo=" +
-                    result.pgo_recorded,
+                "asked for -pgo=" + result.pgo_requested +
+                    " but the binary records -pgo=" + result.pgo_recorded,
                 "do the scenario's build flags or GOFLAGS set -pgo? remove it there");
   }
   return result;
@@ -317,7 +299,7 @@ void GoBuilder::download_modules(const std::string& module_dir,
   std::map<std::string, std::string> env = env_in;
   env.emplace("GOTOOLCHAIN", "local");
   ProcessSpec spec =
-      logged_go_spec({toolchain_.go_path(), "mod", "download"}, module_dir, env, log_path);
+      logged_process_spec({toolchain_.go_path(), "mod", "download"}, module_dir, env, log_path);
   spec.timeout = std::chrono::minutes(10);
   ProcessResult r = run_process(spec);
   if (!r.succeeded()) {
@@ -336,7 +318,8 @@ std::string go_error_summary(const std::string& output, int max_lines) {
   while (std::getline(in, line)) {
     if (line.empty() || line[0] == '#' || line[0] == '$') continue;  // our header, go's "# pkg"
     lines.push_back(line);
-    if (std::regex_match(line, kCompilerError) || line.rfind("go: ", 0) == 0) errors.push_back(line);
+    if (std::regex_match(line, kCompilerError) || line.rfind("go: ", 0) == 0)
+      errors.push_back(line);
   }
   const std::vector<std::string>& pick = errors.empty() ? lines : errors;
   std::size_t begin = errors.empty() && static_cast<int>(pick.size()) > max_lines

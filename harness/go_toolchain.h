@@ -38,9 +38,9 @@ namespace pgo::harness {
 
 // What `go version -m BINARY` prints.
 struct GoBuildInfo {
-  std::string go_version;   // "go1.26.8"
-  std::string path;         // main package path ("example.com/server")
-  std::string main_module;  // module path of the main module
+  std::string go_version;                       // "go1.26.8"
+  std::string path;                             // main package path ("example.com/server")
+  std::string main_module;                      // module path of the main module
   std::map<std::string, std::string> settings;  // "build" lines: "-pgo" -> "/abs/x.pgo"
   std::vector<std::string> deps;                // "module@version" of every dependency
 
@@ -88,13 +88,13 @@ enum class GoBuildKind {
 
 struct GoBuildRequest {
   GoBuildKind kind = GoBuildKind::kProgram;
-  std::string module_dir;      // REQUIRES: an existing directory; go runs there
-  std::string package = ".";   // relative to module_dir, or an import path
-  std::string pgo = "off";     // "off" or a profile file (made absolute)
-  std::string output;          // REQUIRES: non-empty; the binary (made absolute)
-  std::vector<std::string> flags;            // extra build flags, after ours
-  std::map<std::string, std::string> env;    // on top of the harness's environment
-  std::string log_path;                      // REQUIRES: non-empty; go's output goes here
+  std::string module_dir;                  // REQUIRES: an existing directory; go runs there
+  std::string package = ".";               // relative to module_dir, or an import path
+  std::string pgo = "off";                 // "off" or a profile file (made absolute)
+  std::string output;                      // REQUIRES: non-empty; the binary (made absolute)
+  std::vector<std::string> flags;          // extra build flags, after ours
+  std::map<std::string, std::string> env;  // on top of the harness's environment
+  std::string log_path;                    // REQUIRES: non-empty; go's output goes here
   std::optional<std::chrono::nanoseconds> timeout;
 };
 
@@ -104,7 +104,7 @@ struct GoBuildResult {
   std::string pgo_requested;      // "off" or the absolute profile path
   std::string pgo_recorded;       // what the binary's build info says (equal, or we threw)
   std::chrono::nanoseconds wall_time{0};
-  double user_seconds = 0;    // of the go command and everything it ran
+  double user_seconds = 0;  // of the go command and everything it ran
   double system_seconds = 0;
   std::int64_t binary_size = 0;
   std::string sha256;
@@ -126,7 +126,8 @@ class GoBuilder {
 
   // `go mod download` in module_dir, so that later builds do not time network fetches.
   // Throws pgo::Error (stage "build") with go's message on failure.
-  void download_modules(const std::string& module_dir, const std::map<std::string, std::string>& env,
+  void download_modules(const std::string& module_dir,
+                        const std::map<std::string, std::string>& env,
                         const std::string& log_path) const;
 
   const GoToolchain& toolchain() const { return toolchain_; }

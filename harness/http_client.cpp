@@ -73,7 +73,8 @@ void attempt(const std::string& url, const HttpOptions& options, Sink& sink, Htt
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options.connect_timeout.count()));
   // Signals cannot be used for timeouts when several threads run transfers.
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
@@ -169,7 +170,8 @@ HttpResponse HttpClient::download(const std::string& url, const std::string& pat
     if (::ftruncate(fd, 0) != 0 || ::lseek(fd, 0, SEEK_SET) != 0) sink.write_failed = true;
   });
   bool closed = ::close(fd) == 0;
-  if (r.ok() && !closed) r.error = std::string("cannot write ") + temp + ": " + std::strerror(errno);
+  if (r.ok() && !closed)
+    r.error = std::string("cannot write ") + temp + ": " + std::strerror(errno);
   if (r.ok()) {
     std::error_code ec;
     std::filesystem::rename(temp, dest, ec);

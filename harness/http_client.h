@@ -23,11 +23,11 @@
 namespace pgo::harness {
 
 struct HttpOptions {
-  std::chrono::milliseconds timeout{10'000};        // one attempt, connect to last byte
+  std::chrono::milliseconds timeout{10'000};         // one attempt, connect to last byte
   std::chrono::milliseconds connect_timeout{2'000};  // one attempt's TCP connect
-  int attempts = 3;                                 // REQUIRES: >= 1; total, not retries
-  std::chrono::milliseconds backoff{200};           // wait before the second attempt
-  double backoff_factor = 2.0;                      // each later wait is this much longer
+  int attempts = 3;                                  // REQUIRES: >= 1; total, not retries
+  std::chrono::milliseconds backoff{200};            // wait before the second attempt
+  double backoff_factor = 2.0;                       // each later wait is this much longer
 };
 
 struct HttpResponse {

@@ -173,26 +173,58 @@ struct ChildSetup : bp::extend::handler {
 
   const char* directory = nullptr;
 
-  // A failure is written to Boost's error pipe, so the parent throws instead of seeing a
-  // child that exited 127.
+  int report_fd = -1;  // write end of our error pipe (close-on-exec)
+
+  // Boost's own error pipe is written with three write(2) calls and read with one read(2),
+  // which can tear (Boost 1.74); failures are therefore reported on our own pipe, in a
+  // single write, and the child exits before Boost's error path runs.
   template <class Executor>
-  void on_exec_setup(Executor& exec) const {
+  void on_exec_setup(Executor& /*exec*/) const {
     ::setpgid(0, 0);
-    const char* failed = nullptr;
-    if (directory != nullptr && ::chdir(directory) != 0) {
-      failed = "cannot enter the working directory";
-    } else if ((in_fd >= 0 && ::dup2(in_fd, 0) < 0) || (out_fd >= 0 && ::dup2(out_fd, 1) < 0) ||
-               (err_fd >= 0 && ::dup2(err_fd, 2) < 0)) {
-      failed = "cannot connect the standard streams";
-    } else if (cpus != nullptr && ::sched_setaffinity(0, sizeof(cpu_set_t), cpus) != 0) {
-      failed = "cannot set the CPU affinity";
+    if (directory != nullptr && ::chdir(directory) != 0) fail(kCannotEnterDirectory);
+    if ((in_fd >= 0 && ::dup2(in_fd, 0) < 0) || (out_fd >= 0 && ::dup2(out_fd, 1) < 0) ||
+        (err_fd >= 0 && ::dup2(err_fd, 2) < 0)) {
+      fail(kCannotConnectStreams);
     }
-    if (failed != nullptr) {
-      exec.set_error(std::error_code(errno, std::system_category()), failed);
-      ::_exit(127);
+    if (cpus != nullptr && ::sched_setaffinity(0, sizeof(cpu_set_t), cpus) != 0) {
+      fail(kCannotSetAffinity);
     }
   }
+  template <class Executor>
+  void on_exec_error(Executor& /*exec*/, const std::error_code& /*ec*/) const {
+    fail(kCannotExecute);
+  }
+
+  enum Failure : int {
+    kCannotEnterDirectory,
+    kCannotConnectStreams,
+    kCannotSetAffinity,
+    kCannotExecute
+  };
+  void fail(Failure what) const {
+    int report[2] = {what, errno};
+    [[maybe_unused]] ssize_t ignored = ::write(report_fd, report, sizeof report);
+    ::_exit(127);
+  }
 };
+
+const char* failure_text(int what) {
+  switch (what) {
+    case ChildSetup::kCannotEnterDirectory:
+      return "cannot enter the working directory";
+    case ChildSetup::kCannotConnectStreams:
+      return "cannot connect the standard streams";
+    case ChildSetup::kCannotSetAffinity:
+      return "cannot set the CPU affinity";
+    default:
+      return "cannot execute";
+  }
+}
+
+void wait4_retry_early(pid_t pid, int* status) {
+  while (::waitpid(pid, status, 0) < 0 && errno == EINTR) {
+  }
+}
 
 std::string resolve_program(const ProcessSpec& spec) {
   const std::string& name = spec.argv.front();
@@ -233,6 +265,9 @@ Spawned spawn(const ProcessSpec& spec) {
   setup.err_fd = out.streams.stdout_same_as_stderr_file ? out.streams.child_out.get()
                                                         : out.streams.child_err.get();
   setup.cpus = spec.cpu_affinity.empty() ? nullptr : &cpus;
+  Fd report_read, report_write;
+  make_pipe(report_read, report_write);
+  setup.report_fd = report_write.get();
   if (!spec.working_directory.empty()) setup.directory = spec.working_directory.c_str();
 
   std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
@@ -262,6 +297,23 @@ Spawned spawn(const ProcessSpec& spec) {
   out.pid = child.id();
   // We reap the child ourselves (wait4): Boost must neither wait for nor kill it.
   child.detach();
+  // EOF once the child has exec'ed (close-on-exec); a report if it failed before.
+  report_write.reset();
+  int report[2] = {0, 0};
+  ssize_t got;
+  do {
+    got = ::read(report_read.get(), report, sizeof report);
+  } while (got < 0 && errno == EINTR);
+  if (got == static_cast<ssize_t>(sizeof report)) {
+    int status = 0;
+    wait4_retry_early(out.pid, &status);
+    std::string hint = "check that the program exists and is executable";
+    if (!spec.working_directory.empty()) hint += ", and that " + spec.working_directory + " exists";
+    throw Error(
+        "spawn", program,
+        std::string("cannot start: ") + failure_text(report[0]) + ": " + errno_text(report[1]),
+        hint);
+  }
   ::setpgid(out.pid, out.pid);  // may fail harmlessly once the child has exec'ed
   track_group(out.pid);
   // The child holds its own copies now; keep only the capture read ends.

@@ -3,7 +3,7 @@
 //  - flag:   the program writes a profile to the path it is given: the command template's
 //            {profile}. K instances, one after another or all at once.
 //  - http:   K server instances on free loopback ports ({port}) expose net/http/pprof;
-//            once each answers its readiness path, the load command ({urls}, {ports},
+//            once each answers its ready path (harness/server_group.h), the load command ({urls}, {ports},
 //            {port}) runs against all of them while /debug/pprof/profile?seconds=S is
 //            fetched from every instance at the same time (the seed's "curl three
 //            production instances"), with timeouts and retries.
@@ -19,7 +19,7 @@
 // Files: profiles are "<profile_dir>/<workload>-<instance>.pprof" (instance from 1; an
 // old file of that name is removed first so a stale profile cannot pass for a new one),
 // logs are "<log_dir>/<workload>-<instance>.log" (http: "-server-<instance>.log" and
-// "-load.log"), each starting with the command it records.
+// "-load.log"), each starting with the command it records (harness/process_log.h).
 //
 //   ProfileCollector collector("/run/profiles/iter-1", "/run/logs/iter-1");
 //   FlagCollection w;
@@ -50,10 +50,11 @@ struct CollectedProfile {
   int instance = 0;      // 1-based
   std::string path;      // the validated profile
   std::string log_path;  // the instance's output (http: the server's)
+  std::string url;       // http only: the instance's base URL, "http://127.0.0.1:PORT"
   std::int64_t bytes = 0;
-  std::int64_t samples = 0;         // Sample messages in the profile
-  std::int64_t duration_nanos = 0;  // the profile's own duration_nanos
-  std::chrono::nanoseconds elapsed{0};  // running the instance, or fetching its profile
+  std::int64_t samples = 0;               // Sample messages in the profile
+  std::int64_t duration_nanos = 0;        // the profile's own duration_nanos
+  std::chrono::nanoseconds elapsed{0};    // running the instance, or fetching its profile
   std::vector<GoBenchResult> benchmarks;  // gotest only: the run's benchmark results
 };
 
@@ -61,45 +62,51 @@ struct CollectionResult {
   std::vector<CollectedProfile> profiles;  // in instance order
   std::vector<std::string> warnings;       // e.g. a profile with no samples
   std::chrono::nanoseconds wall_time{0};
+  int load_runs = 0;  // http: how many times the load command was started
 };
 
 // Settings every method shares.
 struct WorkloadProcess {
-  std::string workload;                     // REQUIRES: non-empty; names files and errors
-  CommandVariables variables;               // {binary}, {input}, ... set by the caller
-  std::string working_directory;            // empty: the harness's own
-  std::map<std::string, std::string> env;   // on top of the harness's environment
-  int instances = 1;                        // REQUIRES: >= 1
+  std::string workload;                    // REQUIRES: non-empty; names files and errors
+  CommandVariables variables;              // {binary}, {input}, ... set by the caller
+  std::string working_directory;           // empty: the harness's own
+  std::map<std::string, std::string> env;  // on top of the harness's environment
+  int instances = 1;                       // REQUIRES: >= 1
 };
 
 struct FlagCollection : WorkloadProcess {
   // REQUIRES: uses {profile}. Also available: {instance}.
   std::vector<std::string> command;
-  bool concurrent = false;  // run the K instances at the same time
+  bool concurrent = false;                          // run the K instances at the same time
   std::optional<std::chrono::nanoseconds> timeout;  // per instance
 };
 
 struct HttpCollection : WorkloadProcess {
   // REQUIRES: uses {port}. Also available: {instance}.
   std::vector<std::string> server_command;
-  std::string readiness_path = "/debug/pprof/";  // ready once a GET returns 2xx
+  std::string ready_path = "/debug/pprof/";  // ready once a GET returns 2xx
   std::chrono::nanoseconds ready_timeout = std::chrono::seconds(30);
-  // Run against all instances while profiles are captured; empty: the servers load
+  // Runs against all instances while the profiles are captured; empty: the servers load
   // themselves. Available: {urls} (base URLs, "http://127.0.0.1:PORT"), {ports}, {port}
-  // (the first instance's), {instances}. May run forever: it is stopped after the capture.
+  // (the first instance's), {instances}. Stopped once every profile is fetched.
   std::vector<std::string> load_command;
+  // A load command that exits successfully before the capture ends is started again
+  // (load generators usually run for a fixed time); false: it runs once, and ending early
+  // is a warning. A load command that fails is an error either way.
+  bool restart_load = true;
   std::chrono::nanoseconds load_lead{0};  // load runs this long before the capture starts
   int profile_seconds = 10;               // REQUIRES: >= 1
   std::string profile_path = "/debug/pprof/profile";
   std::chrono::milliseconds fetch_timeout{0};  // per attempt; 0: profile_seconds + 15 s
   int fetch_attempts = 2;
+  std::vector<int> cpu_affinity;  // CPUs the servers may run on; empty: any
 };
 
 struct GotestCollection : WorkloadProcess {
-  std::string test_binary;             // REQUIRES: from `go test -c`
-  std::string bench = ".";             // -test.bench pattern
-  std::string benchtime;               // -test.benchtime ("2s", "500x"); empty: Go's default
-  int count = 1;                       // -test.count
+  std::string test_binary;              // REQUIRES: from `go test -c`
+  std::string bench = ".";              // -test.bench pattern
+  std::string benchtime;                // -test.benchtime ("2s", "500x"); empty: Go's default
+  int count = 1;                        // -test.count
   std::vector<std::string> extra_args;  // e.g. "-test.cpu=1"; placeholders allowed
   bool concurrent = false;
   std::optional<std::chrono::nanoseconds> timeout;  // per run
@@ -135,8 +142,5 @@ class ProfileCollector {
 // ("workload 'api' instance 2 of 3"); adds a warning when it has no samples.
 void check_collected_profile(CollectedProfile& profile, const std::string& who,
                              std::vector<std::string>& warnings);
-
-// The last `max_lines` lines of a log file ("" when it cannot be read), for error messages.
-std::string log_tail(const std::string& path, int max_lines = 8);
 
 }  // namespace pgo::harness

@@ -183,6 +183,16 @@ RelativeSpeed relative_speed(double mean, std::optional<double> stddev, double r
   return speed;
 }
 
+std::string_view to_string(UTestMethod method) {
+  switch (method) {
+    case UTestMethod::kExact:
+      return "exact";
+    case UTestMethod::kNormalApproximation:
+      return "normal approximation";
+  }
+  return "unknown";
+}
+
 std::string_view to_string(Verdict verdict) {
   switch (verdict) {
     case Verdict::kFaster:

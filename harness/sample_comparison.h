@@ -32,6 +32,9 @@ enum class UTestMethod {
   kNormalApproximation,  // z with tie correction and continuity correction
 };
 
+// "exact", "normal approximation".
+std::string_view to_string(UTestMethod method);
+
 struct MannWhitneyResult {
   // U of the first sample: #pairs (a_i, b_j) with a_i > b_j, plus 1/2 per tied pair.
   // This is scipy.stats.mannwhitneyu's `statistic`. U of the second is n_a*n_b - u_a.

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "harness/command_template.h"
+#include "harness/json_object_reader.h"
 #include "harness/sha256.h"
 #include "merge/error.h"
 
@@ -21,94 +22,24 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr const char* kStage = "scenario";
-constexpr const char* kFormatHint = "the format is described in scenarios/README.md";
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// ---------------------------------------------------------------------------------------
-// Problems and paths
-
-struct Problem {
-  std::string path;  // JSON path, e.g. "workloads[1].metric"; empty for the whole file
-  std::string message;
-  std::string hint;
-};
-
-std::string child(const std::string& parent, const std::string& key) {
-  return parent.empty() ? key : parent + "." + key;
-}
-
-std::string element(const std::string& parent, std::size_t index) {
-  return parent + "[" + std::to_string(index) + "]";
-}
-
-std::string json_quoted(const std::string& s) { return json(s).dump(); }
-
-// A short, readable rendering of a JSON value for messages (long values are cut).
-std::string show(const json& v) {
-  std::string s = v.dump();
-  if (s.size() > 60) s = s.substr(0, 57) + "...";
-  return s;
-}
-
-std::string type_name(const json& v) {
-  if (v.is_number_integer()) return "integer";
-  if (v.is_number_float()) return "number";
-  return v.type_name();
-}
-
-std::string format_number(double x) {
-  std::ostringstream out;
-  out << x;
-  return out.str();
-}
-
-// Levenshtein distance, for "did you mean" hints.
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
-// The closest candidate when it is plausibly a typo (or a prefix, like "timeout" for
-// "timeout_seconds"); empty when nothing is close.
-std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
-  for (const std::string& c : candidates) {
-    std::size_t d = edit_distance(word, c);
-    if (d < best_distance) {
-      best_distance = d;
-      best = c;
-    }
-  }
-  if (!best.empty() && best_distance <= std::max<std::size_t>(1, word.size() / 3)) return best;
-  for (const std::string& c : candidates) {
-    if (word.size() >= 3 && (c.rfind(word, 0) == 0 || word.rfind(c, 0) == 0)) return c;
-  }
-  return {};
-}
-
-std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates,
-                         const std::string& open = "\"", const std::string& close = "\"") {
-  std::string c = closest(word, candidates);
-  return c.empty() ? std::string() : "did you mean " + open + c + close + "?";
+// lexically_normal keeps a trailing separator ("dir/." -> "dir/"); paths handed to other
+// code should not carry one.
+std::string normal_path(const fs::path& p) {
+  fs::path n = p.lexically_normal();
+  if (n.has_relative_path() && n.filename().empty()) n = n.parent_path();
+  return n.string();
 }
 
 bool matches(const std::string& s, const std::regex& re) { return std::regex_match(s, re); }
 
+// Names of scenarios and workloads (they name directories and files).
 const std::regex& identifier_re() {
   static const std::regex re("[A-Za-z0-9][A-Za-z0-9._-]*");
   return re;
 }
+// Names that become part of a placeholder ({input_NAME}, {tool_NAME}).
 const std::regex& suffix_re() {
   static const std::regex re("[A-Za-z0-9_]+");
   return re;
@@ -117,250 +48,6 @@ const std::regex& env_name_re() {
   static const std::regex re("[A-Za-z_][A-Za-z0-9_]*");
   return re;
 }
-
-// ---------------------------------------------------------------------------------------
-// Reading typed fields while collecting problems
-
-class Checker {
- public:
-  void add(std::string path, std::string message, std::string hint = {}) {
-    problems_.push_back({std::move(path), std::move(message), std::move(hint)});
-  }
-  const std::vector<Problem>& problems() const { return problems_; }
-
- private:
-  std::vector<Problem> problems_;
-};
-
-// One JSON object of the file: knows its allowed keys, reports unknown ones, and reads
-// members as typed values. Absent members leave the target (holding its default) alone.
-class ObjectReader {
- public:
-  ObjectReader(Checker& check, const json& value, std::string path,
-               std::vector<std::string> allowed)
-      : check_(check), path_(std::move(path)), allowed_(std::move(allowed)) {
-    if (!value.is_object()) {
-      check_.add(path_.empty() ? "(root)" : path_,
-                 "expected an object, got " + type_name(value) + " " + show(value));
-      return;
-    }
-    object_ = &value;
-    for (const auto& [key, member] : value.items()) {
-      if (std::find(allowed_.begin(), allowed_.end(), key) != allowed_.end()) continue;
-      check_.add(child(path_, key), "unknown key", did_you_mean(key, allowed_));
-    }
-  }
-
-  bool ok() const { return object_ != nullptr; }
-  const std::string& path() const { return path_; }
-  std::string path_of(const std::string& key) const { return child(path_, key); }
-  Checker& check() { return check_; }
-
-  // The member, or nullptr when absent (or when this is not an object).
-  const json* get(const std::string& key) const {
-    if (object_ == nullptr) return nullptr;
-    auto it = object_->find(key);
-    return it == object_->end() ? nullptr : &*it;
-  }
-  bool has(const std::string& key) const { return get(key) != nullptr; }
-  // Present and not null.
-  bool has_value(const std::string& key) const {
-    const json* v = get(key);
-    return v != nullptr && !v->is_null();
-  }
-
-  void require(const std::string& key, const std::string& hint = {}) {
-    if (ok() && !has(key)) check_.add(path_of(key), "required field is missing", hint);
-  }
-
-  bool read_string(const std::string& key, std::string& out, bool non_empty = true) {
-    const json* v = get(key);
-    if (v == nullptr) return false;
-    if (!v->is_string()) {
-      type_error(key, "a string", *v);
-      return false;
-    }
-    if (non_empty && v->get_ref<const std::string&>().empty()) {
-      check_.add(path_of(key), "must not be empty");
-      return false;
-    }
-    out = v->get<std::string>();
-    return true;
-  }
-
-  bool read_bool(const std::string& key, bool& out) {
-    const json* v = get(key);
-    if (v == nullptr) return false;
-    if (!v->is_boolean()) {
-      type_error(key, "true or false", *v);
-      return false;
-    }
-    out = v->get<bool>();
-    return true;
-  }
-
-  bool read_int(const std::string& key, int& out, std::int64_t min, std::int64_t max) {
-    const json* v = get(key);
-    if (v == nullptr) return false;
-    return int_value(path_of(key), *v, out, min, max);
-  }
-
-  bool read_optional_int(const std::string& key, std::optional<int>& out, std::int64_t min,
-                         std::int64_t max) {
-    const json* v = get(key);
-    if (v == nullptr) return false;
-    if (v->is_null()) {
-      out.reset();
-      return true;
-    }
-    int x = 0;
-    if (!int_value(path_of(key), *v, x, min, max)) return false;
-    out = x;
-    return true;
-  }
-
-  // A number in [min, max] (or (min, max] when exclusive_min), in the unit the field
-  // name says.
-  bool read_number(const std::string& key, double& out, double min, double max,
-                   bool exclusive_min = false) {
-    const json* v = get(key);
-    if (v == nullptr) return false;
-    if (!v->is_number()) {
-      type_error(key, "a number", *v);
-      return false;
-    }
-    double x = v->get<double>();
-    bool below = exclusive_min ? !(x > min) : !(x >= min);
-    if (below || !(x <= max)) {
-      std::string range = (exclusive_min ? "(" : "[") + format_number(min) + ", " +
-                          (std::isinf(max) ? std::string("inf") : format_number(max)) + "]";
-      check_.add(path_of(key), show(*v) + " is out of range " + range);
-      return false;
-    }
-    out = x;
-    return true;
-  }
-
-  bool read_string_array(const std::string& key, std::vector<std::string>& out,
-                         bool non_empty) {
-    const json* v = get(key);
-    if (v == nullptr) return false;
-    return string_array_value(path_of(key), *v, out, non_empty);
-  }
-
-  // A string enum; `names` lists the spellings in the order of `values`.
-  template <typename T>
-  bool read_enum(const std::string& key, T& out, const std::vector<std::string>& names,
-                 const std::vector<T>& values) {
-    const json* v = get(key);
-    if (v == nullptr) return false;
-    std::string listed;
-    for (const std::string& n : names) listed += (listed.empty() ? "" : ", ") + json_quoted(n);
-    if (!v->is_string()) {
-      type_error(key, "one of " + listed, *v);
-      return false;
-    }
-    const std::string& s = v->get_ref<const std::string&>();
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      if (names[i] == s) {
-        out = values[i];
-        return true;
-      }
-    }
-    std::string hint = did_you_mean(s, names);
-    check_.add(path_of(key), json_quoted(s) + " is not one of " + listed, hint);
-    return false;
-  }
-
-  // An object of strings whose keys match `key_re` (described by `key_rule`).
-  bool read_string_map(const std::string& key, std::map<std::string, std::string>& out,
-                       const std::regex& key_re, const std::string& key_rule,
-                       bool non_empty_values) {
-    const json* v = get(key);
-    if (v == nullptr) return false;
-    if (!v->is_object()) {
-      type_error(key, "an object of strings", *v);
-      return false;
-    }
-    bool good = true;
-    for (const auto& [name, value] : v->items()) {
-      std::string p = child(path_of(key), name);
-      if (!matches(name, key_re)) {
-        check_.add(p, json_quoted(name) + " is not a valid name (" + key_rule + ")");
-        good = false;
-      }
-      if (!value.is_string()) {
-        check_.add(p, "expected a string, got " + type_name(value) + " " + show(value));
-        good = false;
-      } else if (non_empty_values && value.get_ref<const std::string&>().empty()) {
-        check_.add(p, "must not be empty");
-        good = false;
-      } else {
-        out[name] = value.get<std::string>();
-      }
-    }
-    return good;
-  }
-
-  bool int_value(const std::string& path, const json& v, int& out, std::int64_t min,
-                 std::int64_t max) {
-    if (!v.is_number_integer()) {
-      check_.add(path, "expected an integer, got " + type_name(v) + " " + show(v));
-      return false;
-    }
-    bool in_range = false;
-    if (v.is_number_unsigned()) {
-      std::uint64_t u = v.get<std::uint64_t>();
-      in_range = u <= static_cast<std::uint64_t>(max) &&
-                 (min <= 0 || u >= static_cast<std::uint64_t>(min));
-    } else {
-      std::int64_t x = v.get<std::int64_t>();
-      in_range = x >= min && x <= max;
-    }
-    if (!in_range) {
-      check_.add(path, show(v) + " is out of range " + std::to_string(min) + ".." +
-                           std::to_string(max));
-      return false;
-    }
-    out = static_cast<int>(v.get<std::int64_t>());
-    return true;
-  }
-
-  bool string_array_value(const std::string& path, const json& v, std::vector<std::string>& out,
-                          bool non_empty) {
-    if (!v.is_array()) {
-      check_.add(path, "expected an array of strings, got " + type_name(v) + " " + show(v));
-      return false;
-    }
-    if (non_empty && v.empty()) {
-      check_.add(path, "must not be empty");
-      return false;
-    }
-    std::vector<std::string> result;
-    bool good = true;
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      if (!v[i].is_string()) {
-        check_.add(element(path, i),
-                   "expected a string, got " + type_name(v[i]) + " " + show(v[i]));
-        good = false;
-      } else {
-        result.push_back(v[i].get<std::string>());
-      }
-    }
-    if (good) out = std::move(result);
-    return good;
-  }
-
- private:
-  void type_error(const std::string& key, const std::string& expected, const json& v) {
-    check_.add(path_of(key), "expected " + expected + ", got " + type_name(v) + " " + show(v));
-  }
-
-  Checker& check_;
-  const json* object_ = nullptr;
-  std::string path_;
-  std::vector<std::string> allowed_;
-};
 
 // ---------------------------------------------------------------------------------------
 // Enum spellings
@@ -394,12 +81,12 @@ struct TemplateRules {
   bool inputs = true;             // {input}, {input_NAME}
   bool tools = true;              // {tool_NAME}
   std::vector<std::vector<std::string>> required;  // each inner list: one of these
-  std::string profile_note;  // why {profile} is refused here, if it is
+  std::string profile_note;                        // why {profile} is refused here, if it is
 };
 
 std::string braces(const std::string& name) { return "{" + name + "}"; }
 
-void check_template(Checker& check, const std::string& path,
+void check_template(JsonProblems& check, const std::string& path,
                     const std::vector<std::string>& args, const TemplateRules& rules,
                     const Workload& w, const Target& target) {
   std::vector<std::string> known = placeholder_names();
@@ -408,7 +95,7 @@ void check_template(Checker& check, const std::string& path,
 
   std::set<std::string> used;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string arg_path = element(path, i);
+    std::string arg_path = json_element_path(path, i);
     for (const std::string& name : command_placeholders({args[i]})) {
       used.insert(name);
       bool is_input = name == "input" || name.rfind("input_", 0) == 0;
@@ -419,8 +106,7 @@ void check_template(Checker& check, const std::string& path,
           check.add(arg_path,
                     "{input} needs exactly one input; this workload has " +
                         std::to_string(w.inputs.size()),
-                    w.inputs.empty() ? "add \"inputs\": {\"NAME\": \"FILE\"}"
-                                     : "use {input_NAME}");
+                    w.inputs.empty() ? "add \"inputs\": {\"NAME\": \"FILE\"}" : "use {input_NAME}");
         } else if (name != "input" && !w.inputs.count(name.substr(6))) {
           std::vector<std::string> names;
           for (const auto& [n, f] : w.inputs) names.push_back("input_" + n);
@@ -469,7 +155,7 @@ std::set<std::string> common_placeholders() { return {"scenario_dir", "workdir"}
 
 // A `go build` package argument relative to the module: checks the directory exists when
 // it is a relative path (import paths cannot be checked without the go command).
-void check_package(Checker& check, const std::string& path, const std::string& package,
+void check_package(JsonProblems& check, const std::string& path, const std::string& package,
                    const fs::path& module, bool module_ok) {
   if (package.find("...") != std::string::npos) {
     check.add(path, json_quoted(package) + " is a pattern; name one package",
@@ -481,44 +167,37 @@ void check_package(Checker& check, const std::string& path, const std::string& p
   if (!relative || !module_ok) return;
   std::error_code ec;
   if (!fs::is_directory(module / package, ec)) {
-    check.add(path, "package directory " + (module / package).lexically_normal().string() +
-                        " does not exist");
+    check.add(path, "package directory " + normal_path(module / package) + " does not exist");
   }
 }
 
 // ---------------------------------------------------------------------------------------
 // The sections
 
-const std::vector<std::string> kRootKeys = {"$schema",   "name",       "description",
-                                            "target",    "workloads",  "profiling",
+const std::vector<std::string> kRootKeys = {"$schema",    "name",      "description",
+                                            "target",     "workloads", "profiling",
                                             "iterations", "trials",    "convergence"};
 const std::vector<std::string> kTargetKeys = {"module_dir", "package", "build_flags",
                                               "env",        "go",      "tools"};
 const std::vector<std::string> kWorkloadKeys = {
-    "name",   "kind",   "command", "profile_args", "profile_command", "stdin",
-    "http",   "gotest", "inputs",  "metric",       "env",             "timeout_seconds",
-    "profile_weight"};
-const std::vector<std::string> kHttpKeys = {"server_command",      "ready_path",
-                                            "ready_timeout_seconds", "load_command",
-                                            "profile_load_command", "instances",
-                                            "profile_seconds"};
+    "name",   "kind",   "command", "profile_args", "profile_command", "stdin",         "http",
+    "gotest", "inputs", "metric",  "env",          "timeout_seconds", "profile_weight"};
+const std::vector<std::string> kHttpKeys = {
+    "server_command",       "ready_path", "ready_timeout_seconds", "load_command",
+    "profile_load_command", "instances",  "profile_seconds"};
 const std::vector<std::string> kGotestKeys = {"bench", "benchtime", "count", "args"};
 const std::vector<std::string> kProfilingKeys = {"method", "instances", "normalize"};
 const std::vector<std::string> kTrialKeys = {
-    "warmup",           "runs",  "min_runs", "max_runs", "target_precision",
-    "max_time_seconds", "alpha", "order",    "seed",     "gomaxprocs",
-    "pin_cpu"};
-const std::vector<std::string> kConvergenceKeys = {"min_gain", "stable_within",
-                                                   "oscillation_swing", "max_regression",
-                                                   "min_hot_edge_overlap"};
+    "warmup", "runs",  "min_runs", "max_runs",   "target_precision", "max_time_seconds",
+    "alpha",  "order", "seed",     "gomaxprocs", "pin_cpu"};
+const std::vector<std::string> kConvergenceKeys = {"min_gain", "stable_within", "oscillation_swing",
+                                                   "max_regression", "min_hot_edge_overlap"};
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-void read_target(Checker& check, const json* value, Scenario& s, bool& module_ok) {
+void read_target(JsonProblems& check, const json* value, Scenario& s, bool& module_ok) {
   module_ok = false;
   // An absent "target" means every default: the module is the scenario's own directory.
   json empty = json::object();
-  ObjectReader r(check, value ? *value : empty, "target", kTargetKeys);
+  JsonObjectReader r(check, value ? *value : empty, "target", kTargetKeys);
   Target& t = s.target;
   r.read_string("module_dir", t.module_dir);
   r.read_string("package", t.package);
@@ -526,7 +205,7 @@ void read_target(Checker& check, const json* value, Scenario& s, bool& module_ok
     static const std::regex owned("--?(pgo|o)(=.*)?");
     for (std::size_t i = 0; i < t.build_flags.size(); ++i) {
       if (matches(t.build_flags[i], owned)) {
-        check.add(element("target.build_flags", i),
+        check.add(json_element_path("target.build_flags", i),
                   json_quoted(t.build_flags[i]) + " is set by the harness",
                   "the harness chooses -pgo and -o for every build");
       }
@@ -552,11 +231,9 @@ void read_target(Checker& check, const json* value, Scenario& s, bool& module_ok
     check.add("target.module_dir", "must be relative to the scenario's directory",
               "keeps the scenario usable from any clone");
   } else if (!fs::is_directory(module, ec)) {
-    check.add("target.module_dir", "directory " + module.lexically_normal().string() +
-                                       " does not exist");
+    check.add("target.module_dir", "directory " + normal_path(module) + " does not exist");
   } else if (!fs::is_regular_file(module / "go.mod", ec)) {
-    check.add("target.module_dir",
-              "no go.mod in " + module.lexically_normal().string(),
+    check.add("target.module_dir", "no go.mod in " + normal_path(module),
               "module_dir is the directory holding the target's go.mod");
   } else {
     module_ok = true;
@@ -567,10 +244,10 @@ void read_target(Checker& check, const json* value, Scenario& s, bool& module_ok
   }
 }
 
-void read_http(ObjectReader& w_reader, const json& value, Workload& w) {
-  Checker& check = w_reader.check();
+void read_http(JsonObjectReader& w_reader, const json& value, Workload& w) {
+  JsonProblems& check = w_reader.problems();
   std::string path = w_reader.path_of("http");
-  ObjectReader r(check, value, path, kHttpKeys);
+  JsonObjectReader r(check, value, path, kHttpKeys);
   if (!r.ok()) return;
   HttpWorkload& h = w.http;
   r.require("server_command", "e.g. [\"{binary}\", \"-addr\", \"127.0.0.1:{port}\"]");
@@ -588,9 +265,9 @@ void read_http(ObjectReader& w_reader, const json& value, Workload& w) {
   r.read_int("profile_seconds", h.profile_seconds, 1, 300);
 }
 
-void read_gotest(ObjectReader& w_reader, const json& value, Workload& w) {
-  Checker& check = w_reader.check();
-  ObjectReader r(check, value, w_reader.path_of("gotest"), kGotestKeys);
+void read_gotest(JsonObjectReader& w_reader, const json& value, Workload& w) {
+  JsonProblems& check = w_reader.problems();
+  JsonObjectReader r(check, value, w_reader.path_of("gotest"), kGotestKeys);
   if (!r.ok()) return;
   GotestWorkload& g = w.gotest;
   r.read_string("bench", g.bench);
@@ -607,9 +284,9 @@ void read_gotest(ObjectReader& w_reader, const json& value, Workload& w) {
 }
 
 // Reads one workload. Template checks need target.tools, so the target is read first.
-void read_workload(Checker& check, const json& value, std::size_t index, Scenario& s) {
-  std::string path = element("workloads", index);
-  ObjectReader r(check, value, path, kWorkloadKeys);
+void read_workload(JsonProblems& check, const json& value, std::size_t index, Scenario& s) {
+  std::string path = json_element_path("workloads", index);
+  JsonObjectReader r(check, value, path, kWorkloadKeys);
   Workload w;
   if (!r.ok()) {
     s.workloads.push_back(std::move(w));
@@ -628,39 +305,42 @@ void read_workload(Checker& check, const json& value, std::size_t index, Scenari
     const char* key;
     WorkloadKind kind;
   };
-  for (KindField f : {KindField{"command", WorkloadKind::kCommand},
-                      KindField{"profile_args", WorkloadKind::kCommand},
-                      KindField{"profile_command", WorkloadKind::kCommand},
-                      KindField{"stdin", WorkloadKind::kCommand},
-                      KindField{"http", WorkloadKind::kHttp},
-                      KindField{"gotest", WorkloadKind::kGotest}}) {
+  for (KindField f :
+       {KindField{"command", WorkloadKind::kCommand},
+        KindField{"profile_args", WorkloadKind::kCommand},
+        KindField{"profile_command", WorkloadKind::kCommand},
+        KindField{"stdin", WorkloadKind::kCommand}, KindField{"http", WorkloadKind::kHttp},
+        KindField{"gotest", WorkloadKind::kGotest}}) {
     if (f.kind != w.kind && r.has_value(f.key)) {
       std::string hint;
       if (w.kind == WorkloadKind::kHttp && f.kind == WorkloadKind::kCommand) {
         hint = "kind \"http\" uses http.server_command and http.load_command";
       } else if (w.kind == WorkloadKind::kGotest && f.kind == WorkloadKind::kCommand) {
-        hint = "kind \"gotest\" builds its command from the gotest settings; extra "
-               "arguments go in gotest.args";
+        hint =
+            "kind \"gotest\" builds its command from the gotest settings; extra "
+            "arguments go in gotest.args";
       } else if (f.kind != WorkloadKind::kCommand || w.kind == WorkloadKind::kCommand) {
         hint = "set \"kind\": \"" + to_string(f.kind) + "\" to use it";
       }
       check.add(r.path_of(f.key),
-                "is only valid for kind \"" + to_string(f.kind) + "\" (this workload is \"" +
-                    kind + "\")",
+                "is only valid for kind \"" + to_string(f.kind) + "\" (this workload is \"" + kind +
+                    "\")",
                 hint);
     }
   }
 
-  if (r.read_string_map("inputs", w.inputs, suffix_re(), "letters, digits and _", true)) {
+  // Every well-formed entry is checked even when another one is not.
+  r.read_string_map("inputs", w.inputs, suffix_re(), "letters, digits and _", true);
+  {
     for (const auto& [name, file] : w.inputs) {
-      std::string p = child(r.path_of("inputs"), name);
+      std::string p = json_child_path(r.path_of("inputs"), name);
       if (fs::path(file).is_absolute()) {
         check.add(p, "must be relative to the scenario's directory",
                   "keeps the scenario usable from any clone");
         continue;
       }
       std::error_code ec;
-      fs::path resolved = (fs::path(s.directory) / file).lexically_normal();
+      fs::path resolved = normal_path(fs::path(s.directory) / file);
       if (!fs::is_regular_file(resolved, ec)) {
         check.add(p, "input file " + resolved.string() + " does not exist");
       }
@@ -668,8 +348,8 @@ void read_workload(Checker& check, const json& value, std::size_t index, Scenari
   }
 
   w.metric = w.kind == WorkloadKind::kGotest ? Metric::kNsPerOp : Metric::kWall;
-  if (r.read_enum("metric", w.metric, kMetricNames, kMetrics) &&
-      w.metric == Metric::kNsPerOp && w.kind != WorkloadKind::kGotest) {
+  if (r.read_enum("metric", w.metric, kMetricNames, kMetrics) && w.metric == Metric::kNsPerOp &&
+      w.kind != WorkloadKind::kGotest) {
     check.add(r.path_of("metric"), "\"ns_per_op\" is only valid for kind \"gotest\"",
               "use \"wall\" or \"cpu\"");
   }
@@ -714,7 +394,10 @@ void read_workload(Checker& check, const json& value, std::size_t index, Scenari
                   json_quoted(w.stdin_input) + " is not one of this workload's inputs",
                   hint.empty() ? "name an entry of \"inputs\"" : hint);
       }
-      TemplateRules command_rules{with({"binary"}), true, true, {{"binary"}},
+      TemplateRules command_rules{with({"binary"}),
+                                  true,
+                                  true,
+                                  {{"binary"}},
                                   " (timed runs are never profiled; use profile_args)"};
       if (has_command) {
         check_template(check, r.path_of("command"), w.command, command_rules, w, t);
@@ -731,8 +414,7 @@ void read_workload(Checker& check, const json& value, std::size_t index, Scenari
         check_template(check, r.path_of("profile_args"), w.profile_args, rules, w, t);
       }
       if (!w.profile_command.empty()) {
-        TemplateRules rules{with({"binary", "profile"}), true, true, {{"binary"}, {"profile"}},
-                            ""};
+        TemplateRules rules{with({"binary", "profile"}), true, true, {{"binary"}, {"profile"}}, ""};
         check_template(check, r.path_of("profile_command"), w.profile_command, rules, w, t);
       }
       break;
@@ -748,35 +430,37 @@ void read_workload(Checker& check, const json& value, std::size_t index, Scenari
       std::string hp = r.path_of("http");
       const std::string no_profile = " (the http method fetches profiles over HTTP)";
       if (!h.server_command.empty()) {
-        TemplateRules rules{with({"binary", "port"}), true, true, {{"binary"}, {"port"}},
-                            no_profile};
-        check_template(check, child(hp, "server_command"), h.server_command, rules, w, t);
+        TemplateRules rules{
+            with({"binary", "port"}), true, true, {{"binary"}, {"port"}}, no_profile};
+        check_template(check, json_child_path(hp, "server_command"), h.server_command, rules, w, t);
       }
-      TemplateRules load_rules{with({"binary", "port", "urls"}), true, true,
-                               {{"urls", "port"}}, no_profile};
+      TemplateRules load_rules{
+          with({"binary", "port", "urls"}), true, true, {{"urls", "port"}}, no_profile};
       if (!h.load_command.empty()) {
-        check_template(check, child(hp, "load_command"), h.load_command, load_rules, w, t);
+        check_template(check, json_child_path(hp, "load_command"), h.load_command, load_rules, w,
+                       t);
       }
       if (!h.profile_load_command.empty()) {
-        check_template(check, child(hp, "profile_load_command"), h.profile_load_command,
+        check_template(check, json_child_path(hp, "profile_load_command"), h.profile_load_command,
                        load_rules, w, t);
       }
       break;
     }
     case WorkloadKind::kGotest: {
       if (r.has_value("gotest")) read_gotest(r, *r.get("gotest"), w);
-      TemplateRules rules{common, true, true, {},
-                          " (the harness adds -test.cpuprofile when profiling)"};
-      check_template(check, child(r.path_of("gotest"), "args"), w.gotest.args, rules, w, t);
+      TemplateRules rules{
+          common, true, true, {}, " (the harness adds -test.cpuprofile when profiling)"};
+      check_template(check, json_child_path(r.path_of("gotest"), "args"), w.gotest.args, rules, w,
+                     t);
       break;
     }
   }
   s.workloads.push_back(std::move(w));
 }
 
-void read_profiling(Checker& check, const json* value, Scenario& s) {
+void read_profiling(JsonProblems& check, const json* value, Scenario& s) {
   if (value == nullptr) return;
-  ObjectReader r(check, *value, "profiling", kProfilingKeys);
+  JsonObjectReader r(check, *value, "profiling", kProfilingKeys);
   if (!r.ok()) return;
   Profiling& p = s.profiling;
   int method = 0;  // 0 = auto
@@ -788,9 +472,9 @@ void read_profiling(Checker& check, const json* value, Scenario& s) {
   r.read_bool("normalize", p.normalize);
 }
 
-void read_trials(Checker& check, const json* value, Scenario& s) {
+void read_trials(JsonProblems& check, const json* value, Scenario& s) {
   if (value == nullptr) return;
-  ObjectReader r(check, *value, "trials", kTrialKeys);
+  JsonObjectReader r(check, *value, "trials", kTrialKeys);
   if (!r.ok()) return;
   Trials& t = s.trials;
   r.read_int("warmup", t.warmup, 0, 100);
@@ -805,25 +489,25 @@ void read_trials(Checker& check, const json* value, Scenario& s) {
     if (seed->is_number_unsigned()) {
       t.seed = seed->get<std::uint64_t>();
     } else {
-      check.add("trials.seed",
-                "expected null or a non-negative integer, got " + type_name(*seed) + " " +
-                    show(*seed));
+      check.add("trials.seed", "expected null or a non-negative integer, got " +
+                                   json_type_name(*seed) + " " + json_shown(*seed));
     }
   }
   r.read_optional_int("gomaxprocs", t.gomaxprocs, 1, 1024);
   if (const json* pin = r.get("pin_cpu"); pin != nullptr) {
     if (!pin->is_array()) {
-      check.add("trials.pin_cpu", "expected an array of CPU numbers, got " + type_name(*pin) +
-                                      " " + show(*pin));
+      check.add("trials.pin_cpu", "expected an array of CPU numbers, got " + json_type_name(*pin) +
+                                      " " + json_shown(*pin));
     } else {
       std::vector<int> cpus;
       bool good = true;
       for (std::size_t i = 0; i < pin->size(); ++i) {
         int cpu = 0;
-        if (!r.int_value(element("trials.pin_cpu", i), (*pin)[i], cpu, 0, 4095)) {
+        if (!r.int_value(json_element_path("trials.pin_cpu", i), (*pin)[i], cpu, 0, 4095)) {
           good = false;
         } else if (std::find(cpus.begin(), cpus.end(), cpu) != cpus.end()) {
-          check.add(element("trials.pin_cpu", i), "CPU " + std::to_string(cpu) + " is listed twice");
+          check.add(json_element_path("trials.pin_cpu", i),
+                    "CPU " + std::to_string(cpu) + " is listed twice");
           good = false;
         } else {
           cpus.push_back(cpu);
@@ -834,9 +518,9 @@ void read_trials(Checker& check, const json* value, Scenario& s) {
   }
 }
 
-void read_convergence(Checker& check, const json* value, Scenario& s) {
+void read_convergence(JsonProblems& check, const json* value, Scenario& s) {
   if (value == nullptr) return;
-  ObjectReader r(check, *value, "convergence", kConvergenceKeys);
+  JsonObjectReader r(check, *value, "convergence", kConvergenceKeys);
   if (!r.ok()) return;
   Convergence& c = s.convergence;
   r.read_number("min_gain", c.min_gain, 0, 0.5);
@@ -847,25 +531,25 @@ void read_convergence(Checker& check, const json* value, Scenario& s) {
 }
 
 // Rules that span sections; run after every section is read.
-void check_across(Checker& check, const json& root, const Scenario& s) {
+void check_across(JsonProblems& check, const json& root, const Scenario& s) {
   const Trials& t = s.trials;
   if (t.min_runs > t.max_runs) {
-    check.add("trials.min_runs", std::to_string(t.min_runs) +
-                                     " is greater than trials.max_runs (" +
+    check.add("trials.min_runs", std::to_string(t.min_runs) + " is greater than trials.max_runs (" +
                                      std::to_string(t.max_runs) + ")");
   }
   std::set<std::string> names;
   bool any_weight = false;
   for (std::size_t i = 0; i < s.workloads.size(); ++i) {
     const Workload& w = s.workloads[i];
-    std::string path = element("workloads", i);
+    std::string path = json_element_path("workloads", i);
     if (!w.name.empty() && !names.insert(w.name).second) {
-      check.add(child(path, "name"), json_quoted(w.name) + " is used by an earlier workload",
+      check.add(json_child_path(path, "name"),
+                json_quoted(w.name) + " is used by an earlier workload",
                 "workload names must be unique");
     }
     if (w.profile_weight > 0) any_weight = true;
     if (t.gomaxprocs && w.env.count("GOMAXPROCS")) {
-      check.add(child(path, "env.GOMAXPROCS"), "conflicts with trials.gomaxprocs",
+      check.add(json_child_path(path, "env.GOMAXPROCS"), "conflicts with trials.gomaxprocs",
                 "set it in one place");
     }
     if (s.profiling.method && *s.profiling.method != method_of_kind(w.kind)) {
@@ -876,97 +560,17 @@ void check_across(Checker& check, const json& root, const Scenario& s) {
                 "use \"auto\"");
     }
   }
-  const json* workloads = root.is_object() && root.contains("workloads") ? &root["workloads"]
-                                                                          : nullptr;
+  const json* workloads =
+      root.is_object() && root.contains("workloads") ? &root["workloads"] : nullptr;
   if (workloads != nullptr && workloads->is_array() && !workloads->empty() && !any_weight) {
     check.add("workloads", "every profile_weight is 0: the merged profile would be empty",
               "give at least one workload a positive profile_weight");
   }
 }
 
-// ---------------------------------------------------------------------------------------
-// Parsing: comments allowed, duplicate keys found (nlohmann keeps the last one silently).
-
-struct ParseFrame {
-  bool is_object = false;
-  std::string path;
-  std::set<std::string> keys;
-  std::string key;   // object: the key of the member being parsed
-  long index = -1;   // array: the index of the element being parsed
-};
-
-std::string frame_child_path(const ParseFrame& f) {
-  return f.is_object ? child(f.path, f.key) : element(f.path, static_cast<std::size_t>(f.index));
-}
-
-std::pair<std::size_t, std::size_t> line_and_column(const std::string& text, std::size_t byte) {
-  std::size_t line = 1, column = 1;
-  for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {line, column};
-}
-
-std::optional<json> parse_text(Checker& check, const std::string& text) {
-  std::vector<ParseFrame> stack;
-  auto enter_value = [&]() -> std::string {
-    if (stack.empty()) return "";
-    ParseFrame& top = stack.back();
-    if (!top.is_object) ++top.index;
-    return frame_child_path(top);
-  };
-  json::parser_callback_t callback = [&](int, json::parse_event_t event, json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start:
-      case json::parse_event_t::array_start: {
-        ParseFrame f;
-        f.is_object = event == json::parse_event_t::object_start;
-        f.path = enter_value();
-        stack.push_back(std::move(f));
-        break;
-      }
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end:
-        if (!stack.empty()) stack.pop_back();
-        break;
-      case json::parse_event_t::key:
-        if (!stack.empty()) {
-          ParseFrame& top = stack.back();
-          top.key = parsed.get<std::string>();
-          if (!top.keys.insert(top.key).second) {
-            check.add(child(top.path, top.key), "duplicate key",
-                      "JSON keeps only the last one; remove the other");
-          }
-        }
-        break;
-      case json::parse_event_t::value:
-        if (!stack.empty() && !stack.back().is_object) ++stack.back().index;
-        break;
-    }
-    return true;
-  };
-  try {
-    return json::parse(text, callback, /*allow_exceptions=*/true, /*ignore_comments=*/true);
-  } catch (const json::parse_error& e) {
-    auto [line, column] = line_and_column(text, e.byte);
-    std::string what = e.what();
-    // nlohmann's message is "[json.exception.parse_error.101] parse error at line 3,
-    // column 5: syntax error while parsing ..."; keep the part after the position.
-    std::size_t colon = what.find(": ", what.find("parse error"));
-    std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
-    check.add("", "invalid JSON at line " + std::to_string(line) + ", column " +
-                      std::to_string(column) + ": " + detail);
-    return std::nullopt;
-  }
-}
-
-[[noreturn]] void throw_problems(const std::string& path, const std::vector<Problem>& problems) {
-  auto line = [&](const Problem& p) {
+[[noreturn]] void throw_problems(const std::string& path,
+                                 const std::vector<JsonProblem>& problems) {
+  auto line = [&](const JsonProblem& p) {
     std::string problem = p.path.empty() ? p.message : p.path + ": " + p.message;
     return std::pair{problem, p.hint};
   };
@@ -975,7 +579,7 @@ std::optional<json> parse_text(Checker& check, const std::string& text) {
     throw Error(kStage, path, problem, hint);
   }
   std::string message = std::to_string(problems.size()) + " problems";
-  for (const Problem& p : problems) {
+  for (const JsonProblem& p : problems) {
     auto [problem, hint] = line(p);
     message += "\n  " + format_error("", path, problem, hint);
   }
@@ -986,7 +590,7 @@ std::string directory_of(const std::string& path) {
   std::error_code ec;
   fs::path dir = fs::absolute(fs::path(path), ec).parent_path();
   fs::path canonical = fs::weakly_canonical(dir, ec);
-  return (ec ? dir : canonical).lexically_normal().string();
+  return normal_path(ec ? dir : canonical);
 }
 
 json template_or_null(const std::vector<std::string>& args) {
@@ -999,12 +603,12 @@ json template_or_null(const std::vector<std::string>& args) {
 // Public API
 
 std::string to_string(WorkloadKind k) {
-  return kKindNames[static_cast<std::size_t>(
-      std::find(kKinds.begin(), kKinds.end(), k) - kKinds.begin())];
+  return kKindNames[static_cast<std::size_t>(std::find(kKinds.begin(), kKinds.end(), k) -
+                                             kKinds.begin())];
 }
 std::string to_string(Metric m) {
-  return kMetricNames[static_cast<std::size_t>(
-      std::find(kMetrics.begin(), kMetrics.end(), m) - kMetrics.begin())];
+  return kMetricNames[static_cast<std::size_t>(std::find(kMetrics.begin(), kMetrics.end(), m) -
+                                               kMetrics.begin())];
 }
 std::string to_string(ProfileMethod m) {
   switch (m) {
@@ -1022,13 +626,13 @@ std::string to_string(TrialOrder o) {
 }
 
 const std::vector<std::string>& placeholder_names() {
-  static const std::vector<std::string> names = {"binary", "profile", "port",   "urls",
+  static const std::vector<std::string> names = {"binary", "profile",      "port",   "urls",
                                                  "input",  "scenario_dir", "workdir"};
   return names;
 }
 
 std::string Scenario::module_path() const {
-  return (fs::path(directory) / target.module_dir).lexically_normal().string();
+  return normal_path(fs::path(directory) / target.module_dir);
 }
 
 std::string Scenario::input_path(const Workload& w, const std::string& input_name) const {
@@ -1036,7 +640,7 @@ std::string Scenario::input_path(const Workload& w, const std::string& input_nam
   if (it == w.inputs.end()) {
     throw Error(kStage, path, "workload \"" + w.name + "\" has no input \"" + input_name + "\"");
   }
-  return (fs::path(directory) / it->second).lexically_normal().string();
+  return normal_path(fs::path(directory) / it->second);
 }
 
 ProfileMethod Scenario::method_for(const Workload& w) const {
@@ -1044,16 +648,16 @@ ProfileMethod Scenario::method_for(const Workload& w) const {
 }
 
 Scenario parse_scenario(const std::string& text, const std::string& path) {
-  Checker check;
+  JsonProblems check;
   Scenario s;
   s.path = path;
   s.directory = directory_of(path);
 
-  std::optional<json> parsed = parse_text(check, text);
-  if (!parsed) throw_problems(path, check.problems());
+  std::optional<json> parsed = parse_json_checked(text, check);
+  if (!parsed) throw_problems(path, check.list());
   const json& root = *parsed;
 
-  ObjectReader r(check, root, "", kRootKeys);
+  JsonObjectReader r(check, root, "", kRootKeys);
   if (r.ok()) {
     r.require("name", "e.g. \"name\": \"my-service\"");
     if (r.read_string("name", s.name) && !matches(s.name, identifier_re())) {
@@ -1063,7 +667,7 @@ Scenario parse_scenario(const std::string& text, const std::string& path) {
     }
     r.read_string("description", s.description, false);
     if (const json* schema = r.get("$schema"); schema != nullptr && !schema->is_string()) {
-      check.add("$schema", "expected a string, got " + type_name(*schema));
+      check.add("$schema", "expected a string, got " + json_type_name(*schema));
     }
     bool module_ok = false;
     read_target(check, r.get("target"), s, module_ok);
@@ -1071,7 +675,7 @@ Scenario parse_scenario(const std::string& text, const std::string& path) {
     r.require("workloads", "at least one workload");
     if (const json* workloads = r.get("workloads"); workloads != nullptr) {
       if (!workloads->is_array()) {
-        check.add("workloads", "expected an array of workloads, got " + type_name(*workloads));
+        check.add("workloads", "expected an array of workloads, got " + json_type_name(*workloads));
       } else if (workloads->empty()) {
         check.add("workloads", "must contain at least one workload");
       } else if (workloads->size() > 32) {
@@ -1088,7 +692,7 @@ Scenario parse_scenario(const std::string& text, const std::string& path) {
     read_convergence(check, r.get("convergence"), s);
     check_across(check, root, s);
   }
-  if (!check.problems().empty()) throw_problems(path, check.problems());
+  if (!check.list().empty()) throw_problems(path, check.list());
   return s;
 }
 
@@ -1108,9 +712,12 @@ Scenario load_scenario(const std::string& path) {
 
 json to_json(const Scenario& s) {
   json target = {
-      {"module_dir", s.target.module_dir}, {"package", s.target.package},
-      {"build_flags", s.target.build_flags}, {"env", s.target.env},
-      {"go", s.target.go},                   {"tools", s.target.tools},
+      {"module_dir", s.target.module_dir},
+      {"package", s.target.package},
+      {"build_flags", s.target.build_flags},
+      {"env", s.target.env},
+      {"go", s.target.go},
+      {"tools", s.target.tools},
   };
   json workloads = json::array();
   for (const Workload& w : s.workloads) {

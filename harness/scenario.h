@@ -81,7 +81,7 @@ struct Target {
   std::string go = "go";
   // Helper programs from the same module, built once with -pgo=off and never timed or
   // profiled (e.g. a load generator): name ([A-Za-z0-9_]+) -> package, in `go build`
-// syntax relative to module_dir. Referenced as `{tool_NAME}`.
+  // syntax relative to module_dir. Referenced as `{tool_NAME}`.
   std::map<std::string, std::string> tools;
 };
 
@@ -112,7 +112,7 @@ struct HttpWorkload {
 // Settings of a `gotest` workload: the binary runs
 // `-test.run=^$ -test.bench=BENCH -test.benchtime=BENCHTIME -test.count=COUNT ARGS...`.
 struct GotestWorkload {
-  std::string bench = ".";      // benchmark name pattern (Go regexp)
+  std::string bench = ".";       // benchmark name pattern (Go regexp)
   std::string benchtime = "1s";  // "Ns"/"Nms"/... duration or "Nx" iterations
   int count = 1;                 // -test.count per timed run
   // Extra arguments. Accepts {input}, {input_NAME}, {tool_NAME}, {scenario_dir}, {workdir}.
@@ -176,19 +176,19 @@ struct Profiling {
 // How each build is timed on each workload (the `bench` engine's settings). The defaults
 // are chosen to find a real 3% gain on a noisy 2-core machine: see scenarios/README.md.
 struct Trials {
-  int warmup = 1;                       // untimed runs per build and workload
-  std::optional<int> runs;              // exact run count; disables adaptive stopping
-  int min_runs = 20;                    // adaptive stopping never stops before this
-  int max_runs = 60;                    // ... and always stops here
-  double target_precision = 0.01;       // stop when every build's median CI half-width
-                                        // <= this fraction of its median; 0: never early
-  double max_time_seconds = 900;        // per workload, all builds together
-  double alpha = 0.05;                  // significance level of every comparison
+  int warmup = 1;                  // untimed runs per build and workload
+  std::optional<int> runs;         // exact run count; disables adaptive stopping
+  int min_runs = 20;               // adaptive stopping never stops before this
+  int max_runs = 60;               // ... and always stops here
+  double target_precision = 0.01;  // stop when every build's median CI half-width
+                                   // <= this fraction of its median; 0: never early
+  double max_time_seconds = 900;   // per workload, all builds together
+  double alpha = 0.05;             // significance level of every comparison
   TrialOrder order = TrialOrder::kInterleaved;
-  std::optional<std::uint64_t> seed;    // order shuffle and bootstrap; nullopt: random,
-                                        // recorded in the report
-  std::optional<int> gomaxprocs;        // GOMAXPROCS for every workload run; nullopt: unset
-  std::vector<int> pin_cpu;             // CPUs every workload run is pinned to; empty: any
+  std::optional<std::uint64_t> seed;  // order shuffle and bootstrap; nullopt: random,
+                                      // recorded in the report
+  std::optional<int> gomaxprocs;      // GOMAXPROCS for every workload run; nullopt: unset
+  std::vector<int> pin_cpu;           // CPUs every workload run is pinned to; empty: any
 };
 
 // When the loop calls the iterations converged, improving, oscillating or regressed.

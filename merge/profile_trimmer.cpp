@@ -73,10 +73,6 @@ Profile trim_profile(const Profile& in) {
       for (std::size_t v = 0; v < values.size(); ++v) values[v] += t.values[v];
     }
   }
-  std::erase_if(samples, [](const TrimmedSample& t) {
-    return std::all_of(t.values.begin(), t.values.end(), [](std::uint64_t v) { return v == 0; });
-  });
-
   // What the kept samples still reach.
   std::unordered_map<std::uint64_t, const perftools::profiles::Location*> locations_by_id;
   for (const auto& l : in.location()) locations_by_id.emplace(l.id(), &l);

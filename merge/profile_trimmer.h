@@ -8,9 +8,10 @@
 //   - only the sample types the compiler may pick are kept (`samples/count` and
 //     `cpu/nanoseconds`, in their original order, so the one it picks is the same); a
 //     profile with neither keeps all its sample types (Go rejects it either way);
-//   - samples with equal remaining locations are re-merged (values summed), and samples
-//     whose kept values are all zero are dropped (Go skips zero-weight samples; pprof's
-//     merge drops them too); a sample with a negative kept value (diff profiles only) is
+//   - samples with equal remaining locations are re-merged (values summed); samples whose
+//     values are all zero are kept (merged like the others), because Go rejects a profile
+//     whose samples all weigh zero but accepts one without samples; a sample with a
+//     negative kept value (diff profiles only) is
 //     never merged, because Go keeps an edge whose weights cancel out and a merged sample
 //     would lose it;
 //   - locations, functions, mappings and strings nothing refers to any more are dropped,

@@ -226,16 +226,16 @@ std::string render_history_markdown(const History& h) {
   std::string out = "## PGO history: " + markdown_cell(h.scenario_name) + "\n\n| Report |";
   std::string rule = "|---|";
   for (const auto& s : h.series) {
-    out += " " + markdown_cell(s.name()) + " |";
+    out.append(" ").append(markdown_cell(s.name())).append(" |");
     rule += "---:|";
   }
   out += "\n" + rule + "\n";
   for (std::size_t i = 0; i < h.labels.size(); ++i) {
-    out += "| " + markdown_cell(h.labels[i]) + " |";
+    out.append("| ").append(markdown_cell(h.labels[i])).append(" |");
     for (const auto& s : h.series) {
       std::string cell = point_cell(s, s.points[i]);
-      if (s.points[i].flag == "regression") cell = "**" + cell + "**";
-      out += " " + markdown_cell(cell) + " |";
+      if (s.points[i].flag == "regression") cell = fmt::format("**{}**", cell);
+      out.append(" ").append(markdown_cell(cell)).append(" |");
     }
     out += "\n";
   }
@@ -267,7 +267,7 @@ std::string render_history_html(const History& h) {
       const auto& p = s.points[i];
       if (!p.value) continue;
       c.points.push_back(
-          {static_cast<double>(i), *p.value, p.lower, p.upper, !p.flag.empty()});
+          chart_point(static_cast<double>(i), *p.value, p.lower, p.upper, !p.flag.empty()));
     }
     return c;
   };

@@ -72,10 +72,10 @@ std::string convergence_section(const RunReport& r) {
   for (const auto& w : r.analysis.workloads) {
     ChartSeries series;
     series.name = w.workload;
-    series.points.push_back({0, 1.0});
+    series.points.push_back(chart_point(0, 1.0));
     for (const auto& it : w.iterations) {
       if (!it.vs_off.speedup) continue;
-      ChartPoint p{static_cast<double>(it.iteration), *it.vs_off.speedup};
+      ChartPoint p = chart_point(static_cast<double>(it.iteration), *it.vs_off.speedup);
       if (auto interval = speedup_interval(it.vs_off)) {
         p.lower = interval->first;
         p.upper = interval->second;
@@ -88,11 +88,11 @@ std::string convergence_section(const RunReport& r) {
     ChartSeries geomean;
     geomean.name = "geomean";
     geomean.emphasized = true;
-    geomean.points.push_back({0, 1.0});
+    geomean.points.push_back(chart_point(0, 1.0));
     for (const auto& g : r.analysis.geomean) {
       if (!g.speedup) continue;
       geomean.points.push_back(
-          {static_cast<double>(g.iteration), *g.speedup, g.ci_lower, g.ci_upper});
+          chart_point(static_cast<double>(g.iteration), *g.speedup, g.ci_lower, g.ci_upper));
     }
     chart.series.push_back(std::move(geomean));
   }
@@ -167,9 +167,9 @@ std::string overlap_section(const RunReport& r) {
     const double x = static_cast<double>(chart.x_labels.size());
     chart.x_labels.push_back("iter-" + std::to_string(p.iteration - 1) + " \u2192 iter-" +
                              std::to_string(p.iteration));
-    weighted.points.push_back({x, p.overlap_with_previous->weighted_overlap});
-    coverage.points.push_back({x, p.overlap_with_previous->hot_coverage});
-    jaccard.points.push_back({x, p.overlap_with_previous->hot_jaccard});
+    weighted.points.push_back(chart_point(x, p.overlap_with_previous->weighted_overlap));
+    coverage.points.push_back(chart_point(x, p.overlap_with_previous->hot_coverage));
+    jaccard.points.push_back(chart_point(x, p.overlap_with_previous->hot_jaccard));
   }
   if (!chart.x_labels.empty()) {
     chart.series = {coverage, jaccard, weighted};

@@ -110,6 +110,17 @@ class Frame {
 
 }  // namespace
 
+ChartPoint chart_point(double x, double y, std::optional<double> lower,
+                       std::optional<double> upper, bool flagged) {
+  ChartPoint p;
+  p.x = x;
+  p.y = y;
+  p.lower = lower;
+  p.upper = upper;
+  p.flagged = flagged;
+  return p;
+}
+
 std::string series_color(std::size_t i) {
   // Okabe-Ito, without black (kept for the emphasized series) and yellow (low contrast).
   static const char* const palette[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",

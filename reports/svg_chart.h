@@ -1,10 +1,11 @@
 // SVG charts for the HTML reports: pure functions from chart data to an <svg> element,
-// inlined into one self-contained page (no scripts, no fonts, no network).
+// inlined into one self-contained page (no scripts, no fonts, no network). The elements
+// carry no xmlns: HTML5 does not need it for inline SVG, and the page then holds no URL.
 //
 //   pgo::reports::LineChart c;
 //   c.title = "Speedup over v0";
-//   c.x_labels = {"v0", "v1", "v2"};
-//   c.series.push_back({"geomean", {{0, 1.0}, {1, 1.04, 1.03, 1.05}, {2, 1.05, 1.04, 1.06}}, true});
+//   c.x_labels = {"v0", "v1"};
+//   c.series.push_back({"geomean", {chart_point(0, 1.0), chart_point(1, 1.04, 1.03, 1.05)}, true});
 //   c.reference_line = 1.0;
 //   std::string svg = pgo::reports::render_line_chart(c);
 //
@@ -31,6 +32,10 @@ struct ChartPoint {
   std::optional<double> upper;
   bool flagged = false;  // drawn as a red ring (history: outside the usual noise)
 };
+
+// A point without an interval, or with one.
+ChartPoint chart_point(double x, double y, std::optional<double> lower = std::nullopt,
+                       std::optional<double> upper = std::nullopt, bool flagged = false);
 
 struct ChartSeries {
   std::string name;

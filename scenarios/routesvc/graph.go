@@ -44,10 +44,10 @@ func NewGraph(w, h int, seed uint64) *Graph {
 		for x := 0; x < w; x++ {
 			id := y*w + x
 			if x+1 < w {
-				link(id, id+1, 0.2+0.8*r.Float32(), class(y), false)
+				link(id, id+1, minGridKm+0.8*r.Float32(), class(y), false)
 			}
 			if y+1 < h {
-				link(id, id+w, 0.2+0.8*r.Float32(), class(x), false)
+				link(id, id+w, minGridKm+0.8*r.Float32(), class(x), false)
 			}
 		}
 	}
@@ -55,7 +55,7 @@ func NewGraph(w, h int, seed uint64) *Graph {
 		a, b := r.IntN(w*h), r.IntN(w*h)
 		ax, ay, bx, by := a%w, a/w, b%w, b/w
 		d := math.Abs(float64(ax-bx)) + math.Abs(float64(ay-by))
-		link(a, b, float32(d*0.7), Highway, r.IntN(3) == 0)
+		link(a, b, float32(d*minHighwayKm), Highway, r.IntN(3) == 0)
 	}
 	return g
 }
@@ -66,6 +66,8 @@ func NewGraph(w, h int, seed uint64) *Graph {
 // devirtualizes and inlines.
 type Weighting interface {
 	Weight(e *Edge) float64
+	// MinPerStep is a lower bound of Weight per grid step of any road (for A*).
+	MinPerStep() float64
 }
 
 // Fastest minimises travel time (hours) at the class's typical speed.
@@ -90,6 +92,18 @@ func (f *Fastest) Weight(e *Edge) float64 {
 func (*Shortest) Weight(e *Edge) float64 { return float64(e.Length) }
 func (*Eco) Weight(e *Edge) float64      { return float64(e.Length) * fuelPerKm[e.Class] }
 
+// The bounds follow from NewGraph: grid roads are >= minGridKm long per step, highways
+// minHighwayKm per step they span.
+const minGridKm, minHighwayKm = 0.2, 0.7
+
+func (*Fastest) MinPerStep() float64 {
+	return min(minGridKm/speedKmh[Arterial], minHighwayKm/speedKmh[Highway])
+}
+func (*Shortest) MinPerStep() float64 { return minGridKm }
+func (*Eco) MinPerStep() float64 {
+	return min(minGridKm*fuelPerKm[Arterial], minHighwayKm*fuelPerKm[Highway])
+}
+
 // WeightingByName returns the profile for a request's "profile" field.
 func WeightingByName(name string) (Weighting, bool) {
 	switch name {
@@ -103,6 +117,74 @@ func WeightingByName(name string) (Weighting, bool) {
 		return &Eco{}, true
 	}
 	return nil, false
+}
+
+// EdgeFilter says which roads a vehicle may use; like the weighting it is chosen per
+// request and called for every road the search looks at.
+type EdgeFilter interface {
+	Accept(e *Edge) bool
+}
+
+// AnyRoad accepts every road.
+type AnyRoad struct{}
+
+// NoHighway keeps off highways (bicycles, learners).
+type NoHighway struct{}
+
+func (AnyRoad) Accept(*Edge) bool     { return true }
+func (NoHighway) Accept(e *Edge) bool { return e.Class != Highway }
+
+// Heuristic is an A* lower bound on the remaining cost from a node to the target; Zero
+// turns the search into plain Dijkstra.
+type Heuristic interface {
+	Estimate(node int) float64
+}
+
+// Zero is the trivial lower bound.
+type Zero struct{}
+
+func (Zero) Estimate(int) float64 { return 0 }
+
+// GridDistance bounds the remaining cost by the Manhattan distance on the grid times the
+// cheapest cost per grid step the weighting can achieve.
+type GridDistance struct {
+	W, TX, TY int
+	PerStep   float64
+}
+
+func (h *GridDistance) Estimate(node int) float64 {
+	dx, dy := node%h.W-h.TX, node/h.W-h.TY
+	if dx < 0 {
+		dx = -dx
+	}
+	if dy < 0 {
+		dy = -dy
+	}
+	return float64(dx+dy) * h.PerStep
+}
+
+// Plan is what a query searches with.
+type Plan struct {
+	Weighting Weighting
+	Filter    EdgeFilter
+	Heuristic Heuristic
+}
+
+// NewPlan builds the plan for a query to `to`: the weighting named by profile, highways
+// allowed or not, A* towards the target or plain Dijkstra.
+func (g *Graph) NewPlan(profile string, avoidHighways, dijkstra bool, to int) (Plan, bool) {
+	w, ok := WeightingByName(profile)
+	if !ok {
+		return Plan{}, false
+	}
+	p := Plan{Weighting: w, Filter: AnyRoad{}, Heuristic: Zero{}}
+	if avoidHighways {
+		p.Filter = NoHighway{}
+	}
+	if !dijkstra {
+		p.Heuristic = &GridDistance{W: g.W, TX: to % g.W, TY: to / g.W, PerStep: w.MinPerStep()}
+	}
+	return p, true
 }
 
 // Route is the answer to one query.
@@ -139,11 +221,12 @@ func (s *Search) seen(v int) bool { return s.epoch[v] == s.cur }
 
 // ShortestPath runs Dijkstra from `from` until `to` is settled.
 // REQUIRES: 0 <= from, to < number of nodes.
-func (g *Graph) ShortestPath(s *Search, w Weighting, from, to int, withPath bool) Route {
+func (g *Graph) ShortestPath(s *Search, p Plan, from, to int, withPath bool) Route {
+	w, f, h := p.Weighting, p.Filter, p.Heuristic
 	s.cur++
 	s.q = s.q[:0]
 	s.epoch[from], s.dist[from], s.prev[from] = s.cur, 0, -1
-	s.q.push(item{node: int32(from), dist: 0})
+	s.q.push(item{node: int32(from), dist: 0, key: h.Estimate(from)})
 	visited := 0
 	for len(s.q) > 0 {
 		it := s.q.pop()
@@ -157,11 +240,14 @@ func (g *Graph) ShortestPath(s *Search, w Weighting, from, to int, withPath bool
 		}
 		for k := range g.Edges[u] {
 			e := &g.Edges[u][k]
+			if !f.Accept(e) {
+				continue
+			}
 			v := int(e.To)
 			nd := it.dist + w.Weight(e)
 			if !s.seen(v) || nd < s.dist[v] {
 				s.epoch[v], s.dist[v], s.prev[v], s.via[v] = s.cur, nd, int32(u), int32(k)
-				s.q.push(item{node: e.To, dist: nd})
+				s.q.push(item{node: e.To, dist: nd, key: nd + h.Estimate(v)})
 			}
 		}
 	}
@@ -201,10 +287,11 @@ func (g *Graph) ShortestPath(s *Search, w Weighting, from, to int, withPath bool
 // item is a priority-queue entry.
 type item struct {
 	node int32
-	dist float64
+	dist float64 // cost from the source
+	key  float64 // dist + heuristic: the heap order
 }
 
-// minHeap is a binary heap of items ordered by dist. push and pop are a little over the
+// minHeap is a binary heap of items ordered by key. push and pop are a little over the
 // compiler's default inlining budget: the hot call sites PGO inlines.
 type minHeap []item
 
@@ -213,7 +300,7 @@ func (h *minHeap) push(it item) {
 	i := len(q) - 1
 	for i > 0 {
 		parent := (i - 1) / 2
-		if q[parent].dist <= q[i].dist {
+		if q[parent].key <= q[i].key {
 			break
 		}
 		q[parent], q[i] = q[i], q[parent]
@@ -235,10 +322,10 @@ func (h *minHeap) pop() item {
 			break
 		}
 		m := l
-		if r := l + 1; r < n && q[r].dist < q[l].dist {
+		if r := l + 1; r < n && q[r].key < q[l].key {
 			m = r
 		}
-		if q[i].dist <= q[m].dist {
+		if q[i].key <= q[m].key {
 			break
 		}
 		q[i], q[m] = q[m], q[i]

@@ -10,12 +10,18 @@ import (
 func TestShortestPathMatchesBellmanFord(t *testing.T) {
 	g := NewGraph(12, 9, 3)
 	s := newSearch(len(g.Edges))
-	for _, name := range []string{"fastest", "fastest-notoll", "shortest", "eco"} {
-		w, _ := WeightingByName(name)
+	for _, c := range []struct {
+		name                string
+		noHighway, dijkstra bool
+	}{{"fastest", false, false}, {"fastest", false, true}, {"fastest-notoll", true, false}, {"shortest", false, false}, {"eco", false, false}, {"eco", true, true}} {
+		name := c.name
+		plan, _ := g.NewPlan(name, c.noHighway, c.dijkstra, 0)
+		w, f := plan.Weighting, plan.Filter
 		for from := 0; from < len(g.Edges); from += 17 {
-			want := bellmanFord(g, w, from)
+			want := bellmanFord(g, w, f, from)
 			for to := 0; to < len(g.Edges); to += 5 {
-				got := g.ShortestPath(s, w, from, to, true)
+				p, _ := g.NewPlan(name, c.noHighway, c.dijkstra, to)
+				got := g.ShortestPath(s, p, from, to, true)
 				if !got.Found || abs(got.Cost-want[to]) > 1e-9 {
 					t.Fatalf("%s %d->%d: got %+v, want cost %v", name, from, to, got, want[to])
 				}
@@ -27,7 +33,7 @@ func TestShortestPathMatchesBellmanFord(t *testing.T) {
 	}
 }
 
-func bellmanFord(g *Graph, w Weighting, from int) []float64 {
+func bellmanFord(g *Graph, w Weighting, f EdgeFilter, from int) []float64 {
 	d := make([]float64, len(g.Edges))
 	for i := range d {
 		d[i] = 1e300
@@ -38,6 +44,9 @@ func bellmanFord(g *Graph, w Weighting, from int) []float64 {
 		for u := range g.Edges {
 			for k := range g.Edges[u] {
 				e := &g.Edges[u][k]
+				if !f.Accept(e) {
+					continue
+				}
 				if nd := d[u] + w.Weight(e); nd < d[e.To] {
 					d[e.To], changed = nd, true
 				}
@@ -55,12 +64,13 @@ func abs(x float64) float64 {
 }
 
 func BenchmarkShortestPath(b *testing.B) {
-	g := NewGraph(120, 120, 1)
+	g := NewGraph(50, 50, 1)
 	s := newSearch(len(g.Edges))
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := 0; i < b.N; i++ {
-		w, _ := WeightingByName(profiles[r.IntN(len(profiles))])
-		g.ShortestPath(s, w, r.IntN(len(g.Edges)), r.IntN(len(g.Edges)), false)
+		to := r.IntN(len(g.Edges))
+		p, _ := g.NewPlan(profiles[r.IntN(len(profiles))], r.IntN(8) == 0, false, to)
+		g.ShortestPath(s, p, r.IntN(len(g.Edges)), to, false)
 	}
 }
 

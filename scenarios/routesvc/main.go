@@ -35,6 +35,9 @@ type Request struct {
 	} `json:"queries"`
 	WithPath bool   `json:"with_path"`
 	Profile  string `json:"profile"` // fastest (default), fastest-notoll, shortest, eco
+	// Road and search options.
+	AvoidHighways bool `json:"avoid_highways"`
+	Dijkstra      bool `json:"dijkstra"` // plain Dijkstra instead of A*
 }
 
 // Response is its answer.
@@ -97,8 +100,7 @@ func newRouter(g *Graph) http.Handler {
 				return
 			}
 		}
-		weighting, ok := WeightingByName(in.Profile)
-		if !ok {
+		if _, ok := WeightingByName(in.Profile); !ok {
 			http.Error(w, fmt.Sprintf("bad request: unknown profile %q", in.Profile), http.StatusBadRequest)
 			return
 		}
@@ -106,7 +108,8 @@ func newRouter(g *Graph) http.Handler {
 		defer searches.Put(s)
 		out := Response{Routes: make([]Route, 0, len(in.Queries))}
 		for _, q := range in.Queries {
-			rt := g.ShortestPath(s, weighting, q.From, q.To, in.WithPath)
+			plan, _ := g.NewPlan(in.Profile, in.AvoidHighways, in.Dijkstra, q.To)
+			rt := g.ShortestPath(s, plan, q.From, q.To, in.WithPath)
 			out.Routes = append(out.Routes, rt)
 			out.TotalCost += rt.Cost
 		}

@@ -15,8 +15,9 @@ TEST_CASE("command template: scalars inside and as whole arguments", "[command_t
   v.set("binary", "/bin/render");
   v.set("profile", "/p/render-1.pprof");
   v.set("port", "4100");
-  CHECK(expand_command({"{binary}", "-cpuprofile={profile}", "-addr", "127.0.0.1:{port}"}, v, "t") ==
-        Argv{"/bin/render", "-cpuprofile=/p/render-1.pprof", "-addr", "127.0.0.1:4100"});
+  CHECK(
+      expand_command({"{binary}", "-cpuprofile={profile}", "-addr", "127.0.0.1:{port}"}, v, "t") ==
+      Argv{"/bin/render", "-cpuprofile=/p/render-1.pprof", "-addr", "127.0.0.1:4100"});
 }
 
 TEST_CASE("command template: lists expand to arguments or join with commas", "[command_template]") {
@@ -37,7 +38,8 @@ TEST_CASE("command template: braces that are not placeholders pass through", "[c
   CHECK(command_placeholders({"{a}", "-x={b}", "{{c}}", "{d"}) == std::set<std::string>{"a", "b"});
 }
 
-TEST_CASE("command template: an unknown placeholder names itself and the context", "[command_template]") {
+TEST_CASE("command template: an unknown placeholder names itself and the context",
+          "[command_template]") {
   CommandVariables v;
   v.set("binary", "b");
   try {
@@ -51,7 +53,8 @@ TEST_CASE("command template: an unknown placeholder names itself and the context
   CHECK_THROWS_AS(v.set("not a name", "x"), pgo::Error);
 }
 
-TEST_CASE("command template: quoting for logs reads back like a shell would", "[command_template]") {
+TEST_CASE("command template: quoting for logs reads back like a shell would",
+          "[command_template]") {
   CHECK(quote_command({"go", "build", "-o", "/tmp/x"}) == "go build -o /tmp/x");
   CHECK(quote_command({"echo", "a b", "it's", ""}) == "echo 'a b' 'it'\\''s' ''");
 }

@@ -57,9 +57,9 @@ TEST_CASE("go bench format: malformed result lines are skipped and counted", "[g
   int skipped = 0;
   GoBenchOutput out = parse_go_bench_output(
       "BenchmarkA-4 notanumber 12 ns/op\n"
-      "BenchmarkB-4 10 12\n"          // value without unit
-      "BenchmarkC-4 10 abc ns/op\n"   // value not a number
-      "Benchmarks are great: yes\n"   // not a benchmark name ('s' is lower case)
+      "BenchmarkB-4 10 12\n"           // value without unit
+      "BenchmarkC-4 10 abc ns/op\n"    // value not a number
+      "Benchmarks are great: yes\n"    // not a benchmark name ('s' is lower case)
       "BenchmarkD-4 10 12 ns/op\r\n",  // CRLF is fine
       &skipped);
   CHECK(skipped == 3);
@@ -69,8 +69,8 @@ TEST_CASE("go bench format: malformed result lines are skipped and counted", "[g
 }
 
 TEST_CASE("go bench format: config applies to the results after it", "[go_bench_format]") {
-  GoBenchOutput out = parse_go_bench_output(
-      "pkg: a\nBenchmarkX-2 1 10 ns/op\npkg: b\nBenchmarkX-2 1 20 ns/op\n");
+  GoBenchOutput out =
+      parse_go_bench_output("pkg: a\nBenchmarkX-2 1 10 ns/op\npkg: b\nBenchmarkX-2 1 20 ns/op\n");
   REQUIRE(out.results.size() == 2);
   CHECK(out.results[0].config.at("pkg") == "a");
   CHECK(out.results[1].config.at("pkg") == "b");

@@ -80,8 +80,9 @@ class ScriptedServer {
     }
     std::this_thread::sleep_for(r.delay);
     if (!r.hang_up) {
-      std::string resp = "HTTP/1.0 " + std::to_string(r.status) + " X\r\nContent-Length: " +
-                         std::to_string(r.body.size()) + "\r\nConnection: close\r\n\r\n" + r.body;
+      std::string resp = "HTTP/1.0 " + std::to_string(r.status) +
+                         " X\r\nContent-Length: " + std::to_string(r.body.size()) +
+                         "\r\nConnection: close\r\n\r\n" + r.body;
       (void)!::write(c, resp.data(), resp.size());
     }
     ::close(c);
@@ -172,9 +173,7 @@ TEST_CASE("http client: connection refused is reported after every attempt", "[h
 TEST_CASE("http client: downloads are atomic", "[http_client]") {
   fs::path dir = temp_dir();
   fs::path dest = dir / "p.pprof";
-  {
-    std::ofstream(dest) << "old";
-  }
+  { std::ofstream(dest) << "old"; }
   SECTION("a failed download leaves the destination and no temporary file") {
     ScriptedServer server([](int) { return Reply{500, "profiling failed"}; });
     HttpOptions o = quick();

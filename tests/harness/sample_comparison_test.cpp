@@ -243,9 +243,11 @@ TEST_CASE("compare_samples: options are honoured and reproducible", "[comparison
   CHECK(a.median_ratio_interval->upper == direct->upper);
 }
 
-TEST_CASE("verdict names", "[comparison]") {
+TEST_CASE("verdict and method names", "[comparison]") {
   CHECK(h::to_string(h::Verdict::kFaster) == "faster");
   CHECK(h::to_string(h::Verdict::kSlower) == "slower");
   CHECK(h::to_string(h::Verdict::kNoSignificantDifference) == "no significant difference");
   CHECK(h::to_string(h::Verdict::kNotEnoughData) == "not enough data");
+  CHECK(h::to_string(h::UTestMethod::kExact) == "exact");
+  CHECK(h::to_string(h::UTestMethod::kNormalApproximation) == "normal approximation");
 }

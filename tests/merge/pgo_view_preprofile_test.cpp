@@ -154,10 +154,10 @@ TEST_CASE("fresh profile of the current Go: edge for edge, trimmed, go build -pg
   const std::string workload = std::string(PGO_TESTS_DIR) + "/merge/testdata/pgo_workload";
   const fs::path bin = dir.path / "workload";
   const fs::path prof = dir.path / "fresh.pprof";
-  REQUIRE(run("go build -C " + quote(workload) + " -o " + quote(bin.string()) + " . 2>&1")
-              .status == 0);
-  REQUIRE(run(quote(bin.string()) + " -duration 1s -cpuprofile " + quote(prof.string()))
-              .status == 0);
+  REQUIRE(run("go build -C " + quote(workload) + " -o " + quote(bin.string()) + " . 2>&1").status ==
+          0);
+  REQUIRE(run(quote(bin.string()) + " -duration 1s -cpuprofile " + quote(prof.string())).status ==
+          0);
   const auto profile = pgo::merge::read_profile_file(prof.string());
   REQUIRE(go_preprofile(prof).find("main.work") != std::string::npos);
   const fs::path trimmed = check_against_go(profile, prof, dir.path);

@@ -1,0 +1,131 @@
+// Risk guarded against: builds that are not what the run says they are. A PGO build must
+// record the profile it was given, a -pgo=off build none, a mismatch must fail loudly,
+// equal inputs must give equal digests, a fresh cache must really be cold and cleaned up,
+// and a compile error must reach the user with the compiler's own line.
+// Needs the Go toolchain (label "integration").
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "go_test_module.h"
+#include "harness/go_toolchain.h"
+#include "harness/sha256.h"
+#include "merge/error.h"
+
+using namespace pgo::harness;
+using pgo::harness::testing::GoTestModule;
+namespace fs = std::filesystem;
+
+namespace {
+// A small real PGO profile whose bytes never change, so the shared build cache makes the
+// PGO build cheap after the first test run.
+std::string stable_profile(const GoTestModule& m) {
+  fs::path src = fs::path(m.go.env("GOROOT")) /
+                 "src/cmd/compile/internal/test/testdata/pgo/inline/inline_hot.pprof";
+  fs::path dst = m.dir / "inline_hot.pprof";
+  fs::copy_file(src, dst, fs::copy_options::overwrite_existing);
+  return dst.string();
+}
+}  // namespace
+
+TEST_CASE("go toolchain: locate, version and env", "[go_toolchain][integration]") {
+  GoToolchain go = GoToolchain::locate();
+  CHECK(go.version().rfind("go1.", 0) == 0);
+  CHECK(fs::path(go.go_path()).is_absolute());
+  CHECK_FALSE(go.env("GOROOT").empty());
+  CHECK_FALSE(go.env("GOARCH").empty());
+  try {
+    GoToolchain::locate("/nonexistent/bin/go");
+    FAIL("no error");
+  } catch (const pgo::Error& e) {
+    CHECK(e.stage() == "toolchain");
+  }
+}
+
+TEST_CASE("go builder: -pgo=off and -pgo=FILE are recorded and verified",
+          "[go_toolchain][integration]") {
+  GoTestModule m;
+  GoBuildResult off = m.builder.build(m.request("v0"));
+  CHECK(off.pgo_requested == "off");
+  CHECK(off.pgo_recorded == "off");
+  CHECK(off.sha256 == sha256_file_hex(off.output));
+  CHECK(off.binary_size == static_cast<std::int64_t>(fs::file_size(off.output)));
+  CHECK(off.wall_time.count() > 0);
+  CHECK(off.build_info.path == "example.com/tool");
+  CHECK(off.cache_mode == GoCacheMode::kShared);
+  std::ifstream log(off.log_path);
+  std::string first;
+  std::getline(log, first);
+  CHECK(first.rfind("# cd ", 0) == 0);
+
+  // Same inputs, same binary: the digest identifies a build.
+  GoBuildResult again = m.builder.build(m.request("v0-again"));
+  CHECK(again.sha256 == off.sha256);
+
+  std::string profile = stable_profile(m);
+  GoBuildResult pgo = m.builder.build(m.request("v1", profile));
+  CHECK(pgo.pgo_requested == profile);
+  CHECK(pgo.pgo_recorded == profile);
+  CHECK(pgo.build_info.pgo() == profile);
+  CHECK(pgo.sha256 != off.sha256);
+}
+
+TEST_CASE("go builder: a flag that overrides -pgo is caught", "[go_toolchain][integration]") {
+  GoTestModule m;
+  GoBuildRequest r = m.request("mismatch", stable_profile(m));
+  r.flags = {"-pgo=off"};  // the go command takes the last -pgo
+  try {
+    m.builder.build(r);
+    FAIL("no error");
+  } catch (const pgo::Error& e) {
+    CHECK(e.stage() == "build");
+    CHECK_THAT(e.problem(), Catch::Contains("but the binary records -pgo=off"));
+  }
+}
+
+TEST_CASE("go builder: test binaries for gotest workloads", "[go_toolchain][integration]") {
+  GoTestModule m;
+  GoBuildRequest r = m.request("tool.test");
+  r.kind = GoBuildKind::kTestBinary;
+  GoBuildResult b = m.builder.build(r);
+  CHECK(fs::is_regular_file(b.output));
+  CHECK(b.argv[1] == "test");
+  CHECK(b.argv[2] == "-c");
+  CHECK(b.pgo_recorded == "off");
+}
+
+TEST_CASE("go builder: a compile error reaches the message", "[go_toolchain][integration]") {
+  GoTestModule m;
+  std::ofstream(m.module / "broken.go") << "package main\n\nfunc broken() { nothingHere() }\n";
+  try {
+    m.builder.build(m.request("broken"));
+    FAIL("no error");
+  } catch (const pgo::Error& e) {
+    CHECK(e.stage() == "build");
+    CHECK_THAT(e.problem(), Catch::Contains("broken.go:3:17: undefined: nothingHere"));
+    CHECK_THAT(e.problem(), Catch::Contains("exit status 1"));
+    CHECK(e.file() == m.request("broken").log_path);
+  }
+}
+
+TEST_CASE("go builder: a missing profile fails before building", "[go_toolchain][integration]") {
+  GoTestModule m;
+  CHECK_THROWS_WITH(m.builder.build(m.request("x", (m.dir / "nope.pgo").string())),
+                    Catch::Contains("the PGO profile does not exist"));
+  CHECK_FALSE(fs::exists(m.request("x").log_path));
+}
+
+TEST_CASE("go builder: a fresh cache is cold and removed afterwards",
+          "[go_toolchain][integration]") {
+  GoTestModule m;
+  GoBuildResult warm = m.builder.build(m.request("warm"));
+  fs::path caches = m.dir / "caches";
+  GoBuilder fresh(m.go, caches.string(), GoCacheMode::kFresh);
+  GoBuildResult cold = fresh.build(m.request("cold"));
+  CHECK(cold.sha256 == warm.sha256);
+  CHECK(cold.cache_mode == GoCacheMode::kFresh);
+  // A cold build compiles the runtime and the standard library the program uses.
+  CHECK(cold.wall_time > 2 * warm.wall_time);
+  CHECK(fs::is_directory(caches));
+  CHECK(fs::is_empty(caches));
+}

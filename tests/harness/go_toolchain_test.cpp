@@ -1,0 +1,58 @@
+// Risk guarded against: mis-reading `go version -m` would let a binary built without the
+// profile pass as a PGO build (or fail a correct one); a useless build error message
+// sends the user digging through logs.
+#include "harness/go_toolchain.h"
+
+#include <catch2/catch.hpp>
+
+#include "merge/error.h"
+
+using namespace pgo::harness;
+
+TEST_CASE("go build info: settings, quoted values, deps", "[go_toolchain]") {
+  const char* text =
+      "/tmp/bin/server: go1.26.8\n"
+      "\tpath\texample.com/server/cmd/server\n"
+      "\tmod\texample.com/server\t(devel)\t\n"
+      "\tdep\tgolang.org/x/text\tv0.14.0\th1:abc=\n"
+      "\tbuild\t-buildmode=exe\n"
+      "\tbuild\t-compiler=gc\n"
+      "\tbuild\t-ldflags=\"-s -w\"\n"
+      "\tbuild\t-pgo=/run/profiles/iter-1.pgo\n"
+      "\tbuild\t\"weird=key\"=value\n"
+      "\tbuild\tCGO_ENABLED=0\n"
+      "\tbuild\tGOARCH=amd64\n";
+  GoBuildInfo info = parse_go_build_info(text, "/tmp/bin/server");
+  CHECK(info.go_version == "go1.26.8");
+  CHECK(info.path == "example.com/server/cmd/server");
+  CHECK(info.main_module == "example.com/server");
+  CHECK(info.deps == std::vector<std::string>{"golang.org/x/text@v0.14.0"});
+  CHECK(info.settings.at("-ldflags") == "-s -w");
+  CHECK(info.settings.at("weird=key") == "value");
+  CHECK(info.settings.at("CGO_ENABLED") == "0");
+  CHECK(info.pgo() == "/run/profiles/iter-1.pgo");
+}
+
+TEST_CASE("go build info: no -pgo setting means off", "[go_toolchain]") {
+  GoBuildInfo info =
+      parse_go_build_info("x: go1.22.0\n\tpath\texample.com/x\n\tbuild\t-compiler=gc\n", "x");
+  CHECK(info.pgo() == "off");
+}
+
+TEST_CASE("go build info: text without module info is an error", "[go_toolchain]") {
+  CHECK_THROWS_AS(parse_go_build_info("x: go1.22.0\n", "x"), pgo::Error);
+}
+
+TEST_CASE("go error summary picks the compiler's error lines", "[go_toolchain]") {
+  std::string log =
+      "$ go build -o x .\n"
+      "# example.com/tool\n"
+      "./broken.go:3:17: undefined: nothingHere\n"
+      "./broken.go:4:2: declared and not used: y\n"
+      "note: module requires Go 1.99\n";
+  CHECK(go_error_summary(log) ==
+        "./broken.go:3:17: undefined: nothingHere; ./broken.go:4:2: declared and not used: y");
+  CHECK(go_error_summary("go: cannot find main module\n") == "go: cannot find main module");
+  CHECK(go_error_summary("a\nb\nc\n", 2) == "b; c");
+  CHECK(go_error_summary("") == "no output");
+}

@@ -1,0 +1,140 @@
+// Risk guarded against: the pipeline (parallel decoding ahead of a sequential fold)
+// losing, reordering or double-counting inputs, hanging or leaking when it stops early,
+// mishandling the skip-bad policy, or normalizing against the wrong total.
+#include "merge/merge_job.h"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "merge/error.h"
+#include "merge/parallel_decoder.h"
+#include "merge/profile_scaling.h"
+#include "merge/profile_writer.h"
+#include "tests/merge/profile_builder.h"
+
+namespace fs = std::filesystem;
+using pgo::merge::testing::ProfileBuilder;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() / ("pgo-job-test-" + std::to_string(::getpid()));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string write(const std::string& name, const std::vector<std::uint8_t>& bytes) const {
+    std::ofstream out(path / name, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
+    return (path / name).string();
+  }
+};
+
+// A profile whose single sample has `count` samples of function `name`.
+std::vector<std::uint8_t> profile_bytes(const std::string& name, std::int64_t count) {
+  ProfileBuilder b;
+  auto f = b.function(name, "f.go", 1);
+  b.sample({b.location(0x401000, {{f, 2}})}, {count, count * 10});
+  return pgo::merge::encode_profile(b.build());
+}
+
+std::int64_t total(const perftools::profiles::Profile& p) { return pgo::merge::sample_total(p, 0); }
+
+}  // namespace
+
+TEST_CASE("the parallel decoder yields every input once, in order, errors in place", "[job]") {
+  TempDir dir;
+  std::vector<std::string> paths;
+  for (int i = 0; i < 23; ++i) {
+    paths.push_back(i == 7 ? dir.write("bad", {1, 2, 3})
+                           : dir.write("p" + std::to_string(i), profile_bytes("f", i + 1)));
+  }
+  for (unsigned threads : {1u, 2u, 4u}) {
+    pgo::merge::ParallelDecoder decoder(paths, threads, threads + 1);
+    std::size_t expected = 0;
+    while (auto item = decoder.next()) {
+      REQUIRE(item->index == expected);
+      CHECK(item->path == paths[expected]);
+      if (expected == 7) {
+        CHECK(item->error);
+        CHECK(item->profile == nullptr);
+      } else {
+        REQUIRE(item->profile != nullptr);
+        CHECK(item->profile->sample(0).value(0) == static_cast<std::int64_t>(expected + 1));
+      }
+      ++expected;
+    }
+    CHECK(expected == paths.size());
+  }
+  // Stopping early joins the workers without hanging.
+  pgo::merge::ParallelDecoder early(paths, 2, 2);
+  CHECK(early.next().has_value());
+}
+
+TEST_CASE("a merge job folds all inputs with their weights", "[job]") {
+  TempDir dir;
+  const auto a = dir.write("a", profile_bytes("f", 10));
+  const auto b = dir.write("b", profile_bytes("f", 5));
+  pgo::merge::MergeJobOptions options;
+  const auto out = pgo::merge::run_merge_job({{a, 1.0}, {b, 2.0}}, options);
+  CHECK(out.merged_inputs == 2);
+  CHECK(out.skipped.empty());
+  CHECK(total(out.profile) == 20);
+}
+
+TEST_CASE("bad inputs fail the job unless skip_bad, which reports them", "[job]") {
+  TempDir dir;
+  const auto good = dir.write("good", profile_bytes("f", 3));
+  const auto bad = dir.write("bad", {0x1f, 0x8b, 0x08, 0x00});
+  ProfileBuilder heap({{"alloc_space", "bytes"}});
+  auto f = heap.function("f", "f.go", 1);
+  heap.sample({heap.location(0x401000, {{f, 2}})}, {100});
+  const auto incompatible = dir.write("heap", pgo::merge::encode_profile(heap.build()));
+
+  pgo::merge::MergeJobOptions strict;
+  CHECK_THROWS_WITH(pgo::merge::run_merge_job({{good}, {bad}}, strict), Catch::Contains("bad"));
+  CHECK_THROWS_WITH(pgo::merge::run_merge_job({{good}, {incompatible}}, strict),
+                    Catch::Contains("incompatible sample types"));
+
+  pgo::merge::MergeJobOptions lenient;
+  lenient.skip_bad = true;
+  const auto out = pgo::merge::run_merge_job({{bad}, {good}, {incompatible}}, lenient);
+  CHECK(out.merged_inputs == 1);
+  REQUIRE(out.skipped.size() == 2);
+  CHECK(out.skipped[0].path == bad);
+  CHECK_THAT(out.skipped[0].reason, Catch::Contains("truncated gzip"));
+  CHECK(out.skipped[1].path == incompatible);
+  CHECK(total(out.profile) == 3);
+
+  CHECK_THROWS_WITH(pgo::merge::run_merge_job({{bad}}, lenient),
+                    Catch::Contains("no input could be merged"));
+  CHECK_THROWS_AS(pgo::merge::run_merge_job({}, strict), pgo::Error);
+}
+
+TEST_CASE("normalize scales every input to the largest total, then applies weights", "[job]") {
+  TempDir dir;
+  const auto small = dir.write("small", profile_bytes("f", 10));
+  const auto large = dir.write("large", profile_bytes("g", 40));
+  pgo::merge::MergeJobOptions options;
+  options.normalize = true;
+  auto out = pgo::merge::run_merge_job({{small}, {large}}, options);
+  CHECK(total(out.profile) == 80);  // 10 -> 40, 40 -> 40
+  for (const auto& s : out.profile.sample()) CHECK(s.value(0) == 40);
+  // cpu/nanoseconds is scaled by the same factor: counts and time stay consistent.
+  for (const auto& s : out.profile.sample()) CHECK(s.value(1) == 400);
+  out = pgo::merge::run_merge_job({{small, 0.5}, {large}}, options);
+  CHECK(total(out.profile) == 60);
+  // A profile without a PGO sample type cannot be normalized.
+  ProfileBuilder heap({{"alloc_space", "bytes"}});
+  auto f = heap.function("f", "f.go", 1);
+  heap.sample({heap.location(0x401000, {{f, 2}})}, {100});
+  const auto h = dir.write("heap", pgo::merge::encode_profile(heap.build()));
+  CHECK_THROWS_WITH(pgo::merge::run_merge_job({{h}}, options),
+                    Catch::Contains("no samples/count or cpu/nanoseconds"));
+}

@@ -1,0 +1,254 @@
+// Risk guarded against: a bad input (missing, empty, truncated or corrupt gzip, corrupt
+// protobuf, legacy format, broken string table or IDs, wrong value count, concatenated
+// profiles) being accepted silently or crashing, instead of one clear error naming the
+// file, the stage and the problem; and valid inputs (gzip or raw) being rejected.
+#include "merge/profile_reader.h"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "merge/error.h"
+#include "merge/profile_writer.h"
+#include "tests/merge/profile_builder.h"
+
+namespace fs = std::filesystem;
+using pgo::merge::decode_profile;
+using pgo::merge::testing::ProfileBuilder;
+using pgo::merge::testing::raw_bytes;
+
+namespace {
+
+ProfileBuilder small_profile() {
+  ProfileBuilder b;
+  auto f = b.function("main.main", "main.go", 10);
+  auto g = b.function("main.work", "main.go", 20);
+  auto l1 = b.location(0x401000, {{g, 22}});
+  auto l2 = b.location(0x402000, {{f, 12}});
+  b.sample({l1, l2}, {3, 30'000'000});
+  return b;
+}
+
+// Expects decode_profile to throw a pgo::Error whose stage and problem match.
+void expect_rejected(const std::vector<std::uint8_t>& bytes, const std::string& stage,
+                     const std::string& problem_part) {
+  try {
+    decode_profile(bytes, "input.pprof");
+    FAIL("accepted a bad profile; expected: " << problem_part);
+  } catch (const pgo::Error& e) {
+    CHECK(e.file() == "input.pprof");
+    CHECK(e.stage() == stage);
+    CHECK_THAT(e.problem(), Catch::Contains(problem_part));
+    CHECK(std::string(e.what()).find('\n') == std::string::npos);
+  }
+}
+
+void expect_invalid(const perftools::profiles::Profile& p, const std::string& problem_part) {
+  expect_rejected(raw_bytes(p), "validate", problem_part);
+}
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() /
+           ("pgo-reader-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+  std::string write(const std::string& name, const std::vector<std::uint8_t>& bytes) const {
+    std::ofstream out(path / name, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
+    return (path / name).string();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("valid raw and gzip profiles decode to the same message", "[reader]") {
+  const auto p = small_profile().build();
+  const auto raw = raw_bytes(p);
+  const auto gz = pgo::merge::encode_profile(p);
+  REQUIRE(gz[0] == 0x1f);
+  REQUIRE(gz[1] == 0x8b);
+  const auto a = decode_profile(raw, "raw");
+  const auto b = decode_profile(gz, "gz");
+  CHECK(a.SerializeAsString() == p.SerializeAsString());
+  CHECK(b.SerializeAsString() == p.SerializeAsString());
+}
+
+TEST_CASE("missing and empty files are rejected at the read stage", "[reader]") {
+  TempDir dir;
+  try {
+    pgo::merge::read_file_bytes((dir.path / "nope.pprof").string());
+    FAIL("missing file accepted");
+  } catch (const pgo::Error& e) {
+    CHECK(e.stage() == "read");
+    CHECK_THAT(e.problem(), Catch::Contains("no such file"));
+  }
+  const auto empty = dir.write("empty.pprof", {});
+  try {
+    pgo::merge::read_profile_file(empty);
+    FAIL("empty file accepted");
+  } catch (const pgo::Error& e) {
+    CHECK(e.stage() == "read");
+    CHECK(e.file() == empty);
+    CHECK_THAT(e.problem(), Catch::Contains("empty file"));
+  }
+}
+
+TEST_CASE("truncated and corrupt gzip are rejected at the gunzip stage", "[reader]") {
+  const auto gz = pgo::merge::encode_profile(small_profile().build());
+  auto truncated = gz;
+  truncated.resize(gz.size() / 2);
+  expect_rejected(truncated, "gunzip", "truncated");
+
+  auto no_trailer = gz;
+  no_trailer.resize(gz.size() - 4);  // deflate data complete, CRC/size trailer cut
+  expect_rejected(no_trailer, "gunzip", "truncated");
+
+  auto corrupt = gz;
+  for (std::size_t i = 12; i < corrupt.size() - 8; ++i) corrupt[i] ^= 0x5a;
+  expect_rejected(corrupt, "gunzip", "corrupt gzip");
+
+  auto bad_crc = gz;
+  bad_crc[bad_crc.size() - 6] ^= 0xff;
+  expect_rejected(bad_crc, "gunzip", "corrupt gzip");
+
+  auto trailing = gz;
+  trailing.push_back('x');
+  expect_rejected(trailing, "gunzip", "trailing garbage");
+}
+
+TEST_CASE("corrupt protobuf is rejected at the decode stage", "[reader]") {
+  auto raw = raw_bytes(small_profile().build());
+  auto truncated = raw;
+  truncated.resize(raw.size() - 3);
+  expect_rejected(truncated, "decode", "corrupt protobuf");
+  expect_rejected({0x0a, 0xff, 0xff}, "decode", "corrupt protobuf");  // length past the end
+  expect_rejected({'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd'}, "decode",
+                  "corrupt protobuf");
+}
+
+TEST_CASE("the legacy gperftools CPU profile gets a conversion hint", "[reader]") {
+  const std::string legacy = std::string(PGO_SHARED_TESTDATA) + "/pprof/legacy-cppbench.cpu";
+  try {
+    pgo::merge::read_profile_file(legacy);
+    FAIL("legacy profile accepted");
+  } catch (const pgo::Error& e) {
+    CHECK(e.stage() == "decode");
+    CHECK(e.problem() == "legacy gperftools CPU profile, not pprof protobuf");
+    CHECK_THAT(e.hint(), Catch::Contains("go tool pprof -proto"));
+  }
+}
+
+TEST_CASE("concatenated profiles are detected by their second time_nanos", "[reader]") {
+  auto raw = raw_bytes(small_profile().build());
+  auto twice = raw;
+  twice.insert(twice.end(), raw.begin(), raw.end());
+  expect_rejected(twice, "decode", "concatenated profiles");
+  // The same through gzip: two members back to back.
+  const auto gz = pgo::merge::encode_profile(small_profile().build());
+  auto gz_twice = gz;
+  gz_twice.insert(gz_twice.end(), gz.begin(), gz.end());
+  expect_rejected(gz_twice, "decode", "concatenated profiles");
+}
+
+TEST_CASE("string table problems are rejected", "[reader]") {
+  auto b = small_profile();
+  b.profile().set_string_table(0, "not empty");
+  expect_invalid(b.build(), "string_table[0]");
+
+  auto c = small_profile();
+  c.profile().mutable_function(0)->set_name(999);
+  expect_invalid(c.build(), "function.name refers to string 999");
+
+  auto d = small_profile();
+  d.profile().mutable_sample(0)->add_label()->set_key(-1);
+  expect_invalid(d.build(), "label.key refers to string -1");
+
+  auto e = small_profile();
+  e.profile().mutable_sample_type(0)->set_unit(1000);
+  expect_invalid(e.build(), "sample_type.unit");
+}
+
+TEST_CASE("zero, duplicate and dangling IDs are rejected", "[reader]") {
+  auto zero = small_profile();
+  zero.profile().mutable_location(0)->set_id(0);
+  expect_invalid(zero.build(), "location with id 0");
+
+  auto dup = small_profile();
+  dup.profile().mutable_function(1)->set_id(1);
+  expect_invalid(dup.build(), "duplicate function id 1");
+
+  auto dup_map = small_profile();
+  dup_map.mapping(0x1000, 0x2000, "x", "");
+  dup_map.profile().mutable_mapping(1)->set_id(1);
+  expect_invalid(dup_map.build(), "duplicate mapping id 1");
+
+  auto dangling_loc = small_profile();
+  dangling_loc.profile().mutable_sample(0)->add_location_id(77);
+  expect_invalid(dangling_loc.build(), "undefined location 77");
+
+  auto dangling_fn = small_profile();
+  dangling_fn.profile().mutable_location(0)->mutable_line(0)->set_function_id(55);
+  expect_invalid(dangling_fn.build(), "undefined function 55");
+
+  auto dangling_map = small_profile();
+  dangling_map.profile().mutable_location(0)->set_mapping_id(9);
+  expect_invalid(dangling_map.build(), "undefined mapping 9");
+}
+
+TEST_CASE("a value count that does not match the sample types is rejected", "[reader]") {
+  auto b = small_profile();
+  b.profile().mutable_sample(0)->add_value(5);
+  expect_invalid(b.build(), "has 3 values but the profile has 2 sample types");
+}
+
+TEST_CASE("sparse IDs and unpacked repeated fields are accepted", "[reader]") {
+  auto b = small_profile();
+  b.profile().mutable_location(0)->set_id(1'000'000'007);
+  b.profile().mutable_sample(0)->set_location_id(0, 1'000'000'007);
+  CHECK_NOTHROW(decode_profile(raw_bytes(b.build()), "sparse"));
+
+  // location_id = 1 written unpacked (tag 0x08 varint) instead of packed.
+  perftools::profiles::Profile p = small_profile().build();
+  p.mutable_sample(0)->clear_location_id();
+  std::string sample = p.sample(0).SerializeAsString() + std::string("\x08\x01\x08\x02", 4);
+  p.clear_sample();
+  std::string bytes = p.SerializeAsString();
+  REQUIRE(sample.size() < 128);  // one-byte length prefix below
+  bytes += '\x12';
+  bytes += static_cast<char>(sample.size());
+  bytes += sample;
+  const auto decoded =
+      decode_profile(std::vector<std::uint8_t>(bytes.begin(), bytes.end()), "unpacked");
+  REQUIRE(decoded.sample_size() == 1);
+  CHECK(decoded.sample(0).location_id_size() == 2);
+}
+
+TEST_CASE("expand_inputs lists a directory's regular files sorted, skipping hidden ones",
+          "[reader]") {
+  TempDir dir;
+  const auto raw = raw_bytes(small_profile().build());
+  dir.write("b.pprof", raw);
+  dir.write("a.pprof", raw);
+  dir.write(".hidden", raw);
+  fs::create_directories(dir.path / "sub");
+  const auto files = pgo::merge::expand_inputs({dir.path.string()});
+  REQUIRE(files.size() == 2);
+  CHECK(fs::path(files[0]).filename() == "a.pprof");
+  CHECK(fs::path(files[1]).filename() == "b.pprof");
+
+  const auto single = dir.write("c.pprof", raw);
+  CHECK(pgo::merge::expand_inputs({single}) == std::vector<std::string>{single});
+  CHECK_THROWS_AS(pgo::merge::expand_inputs({(dir.path / "missing").string()}), pgo::Error);
+  CHECK_THROWS_WITH(pgo::merge::expand_inputs({(dir.path / "sub").string()}),
+                    Catch::Contains("no profiles"));
+}
