@@ -31,4 +31,13 @@ void configure_merge_command(CLI::App& app, CommandRunner& runner);
 // Adds the options of `pgo-merge inspect PROFILE...` (PGO statistics without merging).
 void configure_inspect_command(CLI::App& app, CommandRunner& runner);
 
+// `pgo-harness report RUN`: report.md and report.html from a run's report.json.
+void configure_report_command(CLI::App& app, CommandRunner& runner);
+
+// `pgo-harness compare BASE NEW`: the regression gate (exit 0 / 1 regression / 2 input).
+void configure_compare_command(CLI::App& app, CommandRunner& runner);
+
+// `pgo-harness history REPORT...`: trends over a series of run reports.
+void configure_history_command(CLI::App& app, CommandRunner& runner);
+
 }  // namespace pgo::cli

@@ -1,4 +1,5 @@
 // pgo-harness: benchmarking and regression harness for Go PGO (see README.md).
+#include "cli/bench_command.h"
 #include "cli/command.h"
 
 int main(int argc, char** argv) {
@@ -14,6 +15,22 @@ int main(int argc, char** argv) {
   CLI::App* inspect =
       app.add_subcommand("inspect", "PGO statistics of profiles (same as pgo-merge inspect).");
   pgo::cli::configure_inspect_command(*inspect, runner);
+
+  CLI::App* bench = app.add_subcommand(
+      "bench", "Benchmark commands: interleaved trials, confidence intervals, comparisons.");
+  pgo::cli::configure_bench_command(*bench, runner);
+
+  CLI::App* report =
+      app.add_subcommand("report", "Render report.md and report.html from a run's report.json.");
+  pgo::cli::configure_report_command(*report, runner);
+
+  CLI::App* compare = app.add_subcommand(
+      "compare", "Regression gate: compare two run reports (or two bench exports).");
+  pgo::cli::configure_compare_command(*compare, runner);
+
+  CLI::App* history = app.add_subcommand(
+      "history", "Trend of PGO speedup and times over a series of run reports.");
+  pgo::cli::configure_history_command(*history, runner);
 
   return pgo::cli::run_app(app, argc, argv, runner);
 }

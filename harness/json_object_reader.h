@@ -24,7 +24,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -102,11 +101,11 @@ class JsonObjectReader {
   bool read_number(const std::string& key, double& out, double min, double max,
                    bool exclusive_min = false);
   bool read_string_array(const std::string& key, std::vector<std::string>& out, bool non_empty);
-  // An object of strings whose keys match `key_re` (described by `key_rule` in messages).
-  // Every valid entry is stored even when others are not.
+  // An object of strings whose keys pass `valid_key` (described by `key_rule` in
+  // messages). Every valid entry is stored even when others are not.
+  using NameRule = bool (*)(const std::string&);
   bool read_string_map(const std::string& key, std::map<std::string, std::string>& out,
-                       const std::regex& key_re, const std::string& key_rule,
-                       bool non_empty_values);
+                       NameRule valid_key, const std::string& key_rule, bool non_empty_values);
   // A string that must be one of `names`; `values[i]` is stored for `names[i]`.
   template <typename T>
   bool read_enum(const std::string& key, T& out, const std::vector<std::string>& names,

@@ -54,8 +54,7 @@ std::string log_tail(const std::string& log_path, int max_lines) {
   return out;
 }
 
-std::string with_log_tail(const std::string& message, const std::string& log_path,
-                          int max_lines) {
+std::string with_log_tail(const std::string& message, const std::string& log_path, int max_lines) {
   std::string tail = log_tail(log_path, max_lines);
   if (tail.empty()) return message;
   std::string flat;

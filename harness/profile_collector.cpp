@@ -155,8 +155,7 @@ void check_collected_profile(CollectedProfile& profile, const std::string& who,
                              std::vector<std::string>& warnings) {
   std::error_code ec;
   if (!fs::exists(profile.path, ec)) {
-    throw Error("collect", profile.path,
-                with_log_tail(who + " wrote no profile", profile.log_path),
+    throw Error("collect", profile.path, with_log_tail(who + " wrote no profile", profile.log_path),
                 "does the command pass {profile} to the program's CPU-profile flag, and does the "
                 "program stop the profiler before it exits?");
   }
@@ -181,8 +180,9 @@ void check_collected_profile(CollectedProfile& profile, const std::string& who,
   profile.samples = p.sample_size();
   profile.duration_nanos = p.duration_nanos();
   if (profile.samples == 0) {
-    warnings.push_back(who + ": the profile has no samples (the workload did too little work "
-                             "while profiled); it adds nothing to the merge");
+    warnings.push_back(who +
+                       ": the profile has no samples (the workload did too little work "
+                       "while profiled); it adds nothing to the merge");
   }
 }
 
@@ -346,10 +346,33 @@ CollectionResult ProfileCollector::collect(const HttpCollection& w) {
     load_spec = workload_spec(w, argv, load_log);  // restarts append to the same log
     load = std::make_unique<BackgroundProcess>(load_spec);
     result.load_runs = 1;
-    if (w.load_lead > nanoseconds(0)) {
-      std::optional<ProcessResult> done = load->wait_for(w.load_lead);
-      if (done && !done->succeeded()) throw load_failed(*done);
+  }
+
+  // Keeps the load going while the servers warm up and while profiles are captured: a
+  // load that finished is restarted (restart_load) or left ended (load_over); a failure
+  // is recorded and thrown by the caller once no fetch thread runs.
+  std::optional<ProcessResult> load_failure;
+  bool load_over = false;
+  auto tend_load = [&](nanoseconds slice) {
+    if (!load || load_failure || load_over) {
+      std::this_thread::sleep_for(slice);
+      return;
     }
+    std::optional<ProcessResult> done = load->wait_for(slice);
+    if (!done) return;
+    if (!done->succeeded()) {
+      load_failure = done;
+    } else if (w.restart_load) {
+      load.reset();
+      load = std::make_unique<BackgroundProcess>(load_spec);
+      ++result.load_runs;
+    } else {
+      load_over = true;
+    }
+  };
+  for (auto lead_end = Clock::now() + w.load_lead; load && Clock::now() < lead_end;) {
+    tend_load(std::min<nanoseconds>(std::chrono::milliseconds(50), lead_end - Clock::now()));
+    if (load_failure) throw load_failed(*load_failure);
   }
 
   // Capture from every instance at the same time, so the windows cover the same load.
@@ -387,30 +410,11 @@ CollectionResult ProfileCollector::collect(const HttpCollection& w) {
   });
   JoinOnExit join(fetcher);
 
-  // Meanwhile keep the load going: restart it when it finishes, note when it fails.
-  std::optional<ProcessResult> load_failure;
-  bool load_ended_early = false;
-  while (!fetch_done) {
-    if (!load || load_failure) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      continue;
-    }
-    std::optional<ProcessResult> done = load->wait_for(std::chrono::milliseconds(50));
-    if (!done || fetch_done) continue;
-    if (!done->succeeded()) {
-      load_failure = done;  // thrown once the fetches end: their threads must be joined
-    } else if (w.restart_load) {
-      load.reset();
-      load = std::make_unique<BackgroundProcess>(load_spec);
-      ++result.load_runs;
-    } else if (!load_ended_early) {
-      load_ended_early = true;
-    }
-  }
+  while (!fetch_done) tend_load(std::chrono::milliseconds(50));
   fetcher.join();
   if (fetch_error) std::rethrow_exception(fetch_error);
   if (load_failure) throw load_failed(*load_failure);
-  if (load_ended_early) {
+  if (load_over) {
     result.warnings.push_back(context + ": the load command ended before the " +
                               std::to_string(w.profile_seconds) +
                               " s capture did; the profiles include idle time");

@@ -3,8 +3,8 @@
 //  - flag:   the program writes a profile to the path it is given: the command template's
 //            {profile}. K instances, one after another or all at once.
 //  - http:   K server instances on free loopback ports ({port}) expose net/http/pprof;
-//            once each answers its ready path (harness/server_group.h), the load command ({urls}, {ports},
-//            {port}) runs against all of them while /debug/pprof/profile?seconds=S is
+//            once each answers its ready path (harness/server_group.h), the load command ({urls},
+//            {ports}, {port}) runs against all of them while /debug/pprof/profile?seconds=S is
 //            fetched from every instance at the same time (the seed's "curl three
 //            production instances"), with timeouts and retries.
 //  - gotest: a test binary from `go test -c` runs its benchmarks with -test.cpuprofile;
@@ -71,6 +71,7 @@ struct WorkloadProcess {
   CommandVariables variables;              // {binary}, {input}, ... set by the caller
   std::string working_directory;           // empty: the harness's own
   std::map<std::string, std::string> env;  // on top of the harness's environment
+  std::string stdin_path;                  // fed to standard input; empty: /dev/null
   int instances = 1;                       // REQUIRES: >= 1
 };
 

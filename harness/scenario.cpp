@@ -1,11 +1,11 @@
 #include "harness/scenario.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <utility>
@@ -32,21 +32,59 @@ std::string normal_path(const fs::path& p) {
   return n.string();
 }
 
-bool matches(const std::string& s, const std::regex& re) { return std::regex_match(s, re); }
+// Name rules are written out rather than as std::regex: <regex> is slow to compile and
+// trips GCC 12's -Wmaybe-uninitialized under the sanitizer build.
+bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// Names of scenarios and workloads (they name directories and files).
-const std::regex& identifier_re() {
-  static const std::regex re("[A-Za-z0-9][A-Za-z0-9._-]*");
-  return re;
+// Names of scenarios and workloads (they name directories and files):
+// [A-Za-z0-9][A-Za-z0-9._-]*
+bool valid_identifier(const std::string& s) {
+  return !s.empty() && is_alnum(s[0]) && std::all_of(s.begin(), s.end(), [](char c) {
+    return is_alnum(c) || c == '.' || c == '_' || c == '-';
+  });
 }
-// Names that become part of a placeholder ({input_NAME}, {tool_NAME}).
-const std::regex& suffix_re() {
-  static const std::regex re("[A-Za-z0-9_]+");
-  return re;
+// Names that become part of a placeholder ({input_NAME}, {tool_NAME}): [A-Za-z0-9_]+
+bool valid_suffix(const std::string& s) {
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](char c) { return is_alnum(c) || c == '_'; });
 }
-const std::regex& env_name_re() {
-  static const std::regex re("[A-Za-z_][A-Za-z0-9_]*");
-  return re;
+// Environment variable names: [A-Za-z_][A-Za-z0-9_]*
+bool valid_env_name(const std::string& s) { return valid_suffix(s) && !is_digit(s[0]); }
+
+// -pgo, --pgo, -pgo=X, -o, --o=X: flags whose value the harness chooses.
+bool harness_owned_flag(const std::string& flag) {
+  std::size_t dashes = flag.rfind("--", 0) == 0 ? 2 : flag.rfind('-', 0) == 0 ? 1 : 0;
+  if (dashes == 0) return false;
+  std::string name = flag.substr(dashes, flag.find('=') - dashes);
+  return name == "pgo" || name == "o";
+}
+
+// What `go test -benchtime` accepts: N iterations ("100x") or a Go duration ("1.5s",
+// "1m30s", "10us", "10µs").
+bool valid_benchtime(const std::string& s) {
+  if (s.size() >= 2 && s.back() == 'x') {
+    return std::all_of(s.begin(), s.end() - 1, is_digit);
+  }
+  static const std::vector<std::string> units = {"ns", "us", "\xc2\xb5s", "\xce\xbcs",
+                                                 "ms", "s",  "m",         "h"};
+  std::size_t i = 0;
+  bool any = false;
+  while (i < s.size()) {
+    std::size_t start = i;
+    while (i < s.size() && is_digit(s[i])) ++i;
+    if (i == start) return false;
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      while (i < s.size() && is_digit(s[i])) ++i;
+    }
+    auto unit = std::find_if(units.begin(), units.end(),
+                             [&](const std::string& u) { return s.compare(i, u.size(), u) == 0; });
+    if (unit == units.end()) return false;
+    i += unit->size();
+    any = true;
+  }
+  return any;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -202,16 +240,15 @@ void read_target(JsonProblems& check, const json* value, Scenario& s, bool& modu
   r.read_string("module_dir", t.module_dir);
   r.read_string("package", t.package);
   if (r.read_string_array("build_flags", t.build_flags, false)) {
-    static const std::regex owned("--?(pgo|o)(=.*)?");
     for (std::size_t i = 0; i < t.build_flags.size(); ++i) {
-      if (matches(t.build_flags[i], owned)) {
+      if (harness_owned_flag(t.build_flags[i])) {
         check.add(json_element_path("target.build_flags", i),
                   json_quoted(t.build_flags[i]) + " is set by the harness",
                   "the harness chooses -pgo and -o for every build");
       }
     }
   }
-  r.read_string_map("env", t.env, env_name_re(), "letters, digits and _", false);
+  r.read_string_map("env", t.env, valid_env_name, "letters, digits and _", false);
   if (t.env.count("GOCACHE")) {
     check.add("target.env.GOCACHE", "is set by the harness",
               "the run controls the build cache so build times are comparable");
@@ -223,7 +260,7 @@ void read_target(JsonProblems& check, const json* value, Scenario& s, bool& modu
     }
   }
   r.read_string("go", t.go);
-  r.read_string_map("tools", t.tools, suffix_re(), "letters, digits and _", true);
+  r.read_string_map("tools", t.tools, valid_suffix, "letters, digits and _", true);
 
   fs::path module = fs::path(s.directory) / t.module_dir;
   std::error_code ec;
@@ -273,8 +310,7 @@ void read_gotest(JsonObjectReader& w_reader, const json& value, Workload& w) {
   r.read_string("bench", g.bench);
   if (r.read_string("benchtime", g.benchtime)) {
     // What `go test -benchtime` accepts: N iterations ("100x") or a Go duration.
-    static const std::regex benchtime("[0-9]+x|([0-9]+(\\.[0-9]*)?(ns|us|µs|ms|s|m|h))+");
-    if (!matches(g.benchtime, benchtime)) {
+    if (!valid_benchtime(g.benchtime)) {
       check.add(r.path_of("benchtime"), json_quoted(g.benchtime) + " is not a Go benchtime",
                 "a duration like \"1s\" or \"200ms\", or iterations like \"500x\"");
     }
@@ -293,7 +329,7 @@ void read_workload(JsonProblems& check, const json& value, std::size_t index, Sc
     return;
   }
   r.require("name");
-  if (r.read_string("name", w.name) && !matches(w.name, identifier_re())) {
+  if (r.read_string("name", w.name) && !valid_identifier(w.name)) {
     check.add(r.path_of("name"), json_quoted(w.name) + " is not a valid name",
               "letters, digits, '.', '_' and '-', starting with a letter or digit");
   }
@@ -330,7 +366,7 @@ void read_workload(JsonProblems& check, const json& value, std::size_t index, Sc
   }
 
   // Every well-formed entry is checked even when another one is not.
-  r.read_string_map("inputs", w.inputs, suffix_re(), "letters, digits and _", true);
+  r.read_string_map("inputs", w.inputs, valid_suffix, "letters, digits and _", true);
   {
     for (const auto& [name, file] : w.inputs) {
       std::string p = json_child_path(r.path_of("inputs"), name);
@@ -353,7 +389,7 @@ void read_workload(JsonProblems& check, const json& value, std::size_t index, Sc
     check.add(r.path_of("metric"), "\"ns_per_op\" is only valid for kind \"gotest\"",
               "use \"wall\" or \"cpu\"");
   }
-  r.read_string_map("env", w.env, env_name_re(), "letters, digits and _", false);
+  r.read_string_map("env", w.env, valid_env_name, "letters, digits and _", false);
   r.read_number("timeout_seconds", w.timeout_seconds, 0, kInf, true);
   r.read_number("profile_weight", w.profile_weight, 0, kInf);
 
@@ -660,7 +696,7 @@ Scenario parse_scenario(const std::string& text, const std::string& path) {
   JsonObjectReader r(check, root, "", kRootKeys);
   if (r.ok()) {
     r.require("name", "e.g. \"name\": \"my-service\"");
-    if (r.read_string("name", s.name) && !matches(s.name, identifier_re())) {
+    if (r.read_string("name", s.name) && !valid_identifier(s.name)) {
       check.add("name", json_quoted(s.name) + " is not a valid name",
                 "letters, digits, '.', '_' and '-', starting with a letter or digit; it "
                 "names run directories");

@@ -9,10 +9,10 @@
 //   for (const pgo::harness::Workload& w : s.workloads) run(w.name, w.command);
 //   std::string id = pgo::harness::scenario_hash(s);   // 64 hex digits, stable
 //
-// load_scenario checks EVERYTHING before anything runs (types, ranges, unknown keys with a
-// "did you mean" hint, placeholders in every command template, that referenced files and
-// directories exist) and throws one pgo::Error (stage "scenario") listing every problem,
-// each with its JSON path:
+// load_scenario checks EVERYTHING before anything runs (types, ranges, unknown keys with
+// a "did you mean" hint, placeholders in every command template, that referenced files
+// and directories exist) and throws one pgo::Error (stage "scenario") listing every
+// problem, each with its JSON path (the reading is harness/json_object_reader.h):
 //
 //   scenario.json: scenario: 2 problems
 //     scenario.json: workloads[1].metric: "ns_per_op" is only valid for kind "gotest" (...)
@@ -177,7 +177,8 @@ struct Profiling {
 // are chosen to find a real 3% gain on a noisy 2-core machine: see scenarios/README.md.
 struct Trials {
   int warmup = 1;                  // untimed runs per build and workload
-  std::optional<int> runs;         // exact run count; disables adaptive stopping
+  std::optional<int> runs;         // exact run count; overrides min/max_runs and
+                                   // target_precision
   int min_runs = 20;               // adaptive stopping never stops before this
   int max_runs = 60;               // ... and always stops here
   double target_precision = 0.01;  // stop when every build's median CI half-width
@@ -191,17 +192,21 @@ struct Trials {
   std::vector<int> pin_cpu;           // CPUs every workload run is pinned to; empty: any
 };
 
-// When the loop calls the iterations converged, improving, oscillating or regressed.
-// All thresholds are fractions of the median (0.01 = 1%). "Speedup" = median of v0 /
-// median of v(i); "step i" = the change from v(i-1) to v(i); significant = the Mann-Whitney
-// test at trials.alpha says so.
+// When the loop calls the iterations converged, improving, oscillating or regressed
+// (scenarios/README.md, "Convergence thresholds"). All thresholds are fractions (0.01 =
+// 1%). "Speedup" of v(i) = median of v0 / median of v(i); "step i" = the change from
+// v(i-1) to v(i), |ratio of medians - 1|; significant = the Mann-Whitney test at
+// trials.alpha says so. Verdicts are checked in this order: regressed, no significant
+// gain, oscillating, converged at k, still improving.
 struct Convergence {
-  // PGO helps only if the best iteration is significantly faster than v0 by at least this.
+  // No significant gain: no iteration is significantly faster than v0 by at least this.
   double min_gain = 0.01;
   // Step i is stable when it is not significant or smaller than this. Converged at k:
-  // the smallest k such that every step after k is stable.
+  // the smallest k < N such that every step after k is stable. Otherwise (the last step
+  // still changed performance): still improving.
   double stable_within = 0.01;
-  // Oscillating: two successive significant steps of opposite sign, each at least this.
+  // Oscillating: two successive significant steps (insignificant ones in between are
+  // skipped) of opposite sign, each at least this.
   double oscillation_swing = 0.01;
   // Regressed: the last iteration is significantly slower than v0 by more than this.
   double max_regression = 0.01;

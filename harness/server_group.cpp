@@ -33,7 +33,8 @@ ServerGroup::ServerGroup(const ServerGroupSpec& spec, PortAllocator& ports, cons
   };
   if (spec_.name.empty()) fail("a server workload has no name", "");
   if (spec_.instances < 1) fail("instances must be at least 1", "");
-  if (spec_.server_command.empty() || command_placeholders(spec_.server_command).count("port") == 0) {
+  if (spec_.server_command.empty() ||
+      command_placeholders(spec_.server_command).count("port") == 0) {
     fail("the server command does not use {port}",
          "the server must listen on the port it is given, e.g. \"-addr\", \"127.0.0.1:{port}\"");
   }

@@ -15,7 +15,8 @@ TEST_CASE("split_command_line follows POSIX shell quoting", "[command_line]") {
   CHECK(split_command_line("  a \t b\n c  ") == Words{"a", "b", "c"});
   CHECK(split_command_line("grep -c 'a b' \"x y.txt\"") == Words{"grep", "-c", "a b", "x y.txt"});
   CHECK(split_command_line("echo 'it''s'") == Words{"echo", "its"});
-  CHECK(split_command_line(R"(echo "a \"q\" \$HOME \\ \n")") == Words{"echo", R"(a "q" $HOME \ \n)"});
+  CHECK(split_command_line(R"(echo "a \"q\" \$HOME \\ \n")") ==
+        Words{"echo", R"(a "q" $HOME \ \n)"});
   CHECK(split_command_line(R"(echo a\ b \'c)") == Words{"echo", "a b", "'c"});
   CHECK(split_command_line("echo '' \"\"") == Words{"echo", "", ""});
   CHECK(split_command_line("awk '{print $1}' f") == Words{"awk", "{print $1}", "f"});

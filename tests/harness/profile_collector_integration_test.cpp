@@ -42,7 +42,8 @@ HttpCollection http_workload(const std::string& tool) {
   w.server_command = {"{binary}", "serve", "-addr", "127.0.0.1:{port}"};
   w.instances = 2;
   w.ready_timeout = 20s;
-  w.load_command = {"{binary}", "load", "-d", "30s", "{urls}"};
+  // Shorter than the capture: the collector must restart it until the capture ends.
+  w.load_command = {"{binary}", "load", "-d", "300ms", "{urls}"};
   w.profile_seconds = 1;
   return w;
 }
@@ -120,10 +121,35 @@ TEST_CASE("collect http: two servers under load, fetched concurrently",
     CHECK_FALSE(PortAllocator::is_listening(port_of(p.url)));  // servers are stopped
   }
   CHECK(urls.size() == 2);
+  CHECK(r.load_runs >= 3);  // 1 s capture, 300 ms load runs
+  CHECK(r.warnings.empty());
   // Concurrent fetches: two 1 s captures take about 1 s, not 2 s (plus start-up).
   CHECK(took < 10s);
   CHECK(fs::exists(m.dir / "logs" / "api-load.log"));
   CHECK(fs::exists(m.dir / "logs" / "api-server-2.log"));
+}
+
+TEST_CASE("collect http: a failing load is an error and an early end a warning",
+          "[profile_collector][integration]") {
+  GoTestModule m;
+  std::string tool = m.build_tool();
+  ProfileCollector collector((m.dir / "profiles").string(), (m.dir / "logs").string());
+  HttpCollection w = http_workload(tool);
+  w.load_command = {"{binary}", "load", "-d", "1s", "http://127.0.0.1:1"};  // refused
+  CHECK_THAT(problem_of([&] { collector.collect(w); }),
+             Catch::Contains("the load command failed (exit status 1)") &&
+                 Catch::Contains("connection refused"));
+
+  // Without restarts a load shorter than the capture is a warning, not an error.
+  w = http_workload(tool);
+  w.load_command = {"{binary}", "load", "-d", "100ms", "{urls}"};
+  w.restart_load = false;
+  w.load_lead = 200ms;
+  CollectionResult r = collector.collect(w);
+  CHECK(r.load_runs == 1);
+  // (Idle servers may also get a "no samples" warning.)
+  REQUIRE_FALSE(r.warnings.empty());
+  CHECK_THAT(r.warnings[0], Catch::Contains("the load command ended before the 1 s capture did"));
 }
 
 TEST_CASE("collect http: an instance that never becomes ready",
@@ -132,10 +158,10 @@ TEST_CASE("collect http: an instance that never becomes ready",
   std::string tool = m.build_tool();
   ProfileCollector collector((m.dir / "profiles").string(), (m.dir / "logs").string());
   HttpCollection w = http_workload(tool);
-  w.readiness_path = "/not-there";
+  w.ready_path = "/not-there";
   w.ready_timeout = 1500ms;
   CHECK_THAT(problem_of([&] { collector.collect(w); }),
-             Catch::Contains("instance 1 of 2 was not ready after 1.5 s") &&
+             Catch::Contains("server instance 1 of 2 was not ready after 1.5 s") &&
                  Catch::Contains("HTTP 404") && Catch::Contains("listening on 127.0.0.1:"));
 
   // A server that dies at start-up is reported at once, with its own message.

@@ -503,14 +503,14 @@ TEST_CASE("target: packages must exist, patterns are refused, GOFLAGS has no -pg
 }
 
 TEST_CASE("gotest benchtime must be what go test accepts", "[scenario]") {
-  for (const char* good : {"1s", "200ms", "1.5s", "1m30s", "500x", "10us"}) {
+  for (const char* good : {"1s", "200ms", "1.5s", "1m30s", "500x", "10us", "10\xc2\xb5s", "2h"}) {
     INFO(good);
     CHECK(problems(with_workload(
                        std::string(R"({"name": "w", "kind": "gotest", "gotest": {"benchtime": ")") +
                        good + "\"}}"))
               .empty());
   }
-  for (const char* bad : {"1", "x", "fast", "1sec", "-1s"}) {
+  for (const char* bad : {"1", "x", "fast", "1sec", "-1s", "1.5x", "s", "1s2"}) {
     INFO(bad);
     CHECK(has_problem(
         problems(with_workload(

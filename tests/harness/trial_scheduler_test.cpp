@@ -121,8 +121,8 @@ TEST_CASE("hooks run in hyperfine's order", "[scheduler]") {
     o.order = RunOrder::kSequential;
     auto exec = constant(0.01);
     TrialScheduler(exec, o).run(plan);
-    std::vector<std::string> one = {"setup-X",   "prepare-X", "warmup-X",   "conclude-X",
-                                    "prepare-X", "timed-X",   "conclude-X", "prepare-X",
+    std::vector<std::string> one = {"setup-X",   "prepare-X",  "warmup-X",   "conclude-X",
+                                    "prepare-X", "timed-X",    "conclude-X", "prepare-X",
                                     "timed-X",   "conclude-X", "cleanup-X"};
     std::vector<std::string> expected;
     for (const char* tag : {"a", "b"}) {
@@ -148,8 +148,7 @@ TEST_CASE("hooks run in hyperfine's order", "[scheduler]") {
   }
 }
 
-TEST_CASE("interleaved order is shuffled per round and reproducible from the seed",
-          "[scheduler]") {
+TEST_CASE("interleaved order is shuffled per round and reproducible from the seed", "[scheduler]") {
   BenchOptions o;
   o.exact_runs = 40;
   auto timed_order = [&](std::uint64_t seed) {
@@ -323,8 +322,8 @@ TEST_CASE("interleaving removes a linear drift that sequential order turns into 
     o.order = order;
     o.seed = seed;
     BenchResult r = TrialScheduler(exec, o).run(plan_of({"A", "A'"}));
-    SampleComparison c = compare_samples(r.commands[0].wall_times(), r.commands[1].wall_times(),
-                                         0.05, seed);
+    SampleComparison c =
+        compare_samples(r.commands[0].wall_times(), r.commands[1].wall_times(), 0.05, seed);
     return c.verdict != Verdict::kNoSignificantDifference;
   };
   int sequential_significant = 0, interleaved_significant = 0;

@@ -23,7 +23,7 @@ namespace {
 struct TempDir {
   fs::path path;
   TempDir() {
-    path = fs::temp_directory_path() / ("pgo-job-test-" + std::to_string(::getpid()));
+    path = fs::temp_directory_path() / std::string("pgo-job-test-").append(std::to_string(::getpid()));
     fs::remove_all(path);
     fs::create_directories(path);
   }
@@ -53,7 +53,7 @@ TEST_CASE("the parallel decoder yields every input once, in order, errors in pla
   std::vector<std::string> paths;
   for (int i = 0; i < 23; ++i) {
     paths.push_back(i == 7 ? dir.write("bad", {1, 2, 3})
-                           : dir.write("p" + std::to_string(i), profile_bytes("f", i + 1)));
+                           : dir.write(std::string("p").append(std::to_string(i)), profile_bytes("f", i + 1)));
   }
   for (unsigned threads : {1u, 2u, 4u}) {
     pgo::merge::ParallelDecoder decoder(paths, threads, threads + 1);
@@ -92,7 +92,7 @@ TEST_CASE("bad inputs fail the job unless skip_bad, which reports them", "[job]"
   TempDir dir;
   const auto good = dir.write("good", profile_bytes("f", 3));
   const auto bad = dir.write("bad", {0x1f, 0x8b, 0x08, 0x00});
-  ProfileBuilder heap({{"alloc_space", "bytes"}});
+  ProfileBuilder heap(std::vector<std::pair<std::string, std::string>>{{"alloc_space", "bytes"}});
   auto f = heap.function("f", "f.go", 1);
   heap.sample({heap.location(0x401000, {{f, 2}})}, {100});
   const auto incompatible = dir.write("heap", pgo::merge::encode_profile(heap.build()));
@@ -131,7 +131,7 @@ TEST_CASE("normalize scales every input to the largest total, then applies weigh
   out = pgo::merge::run_merge_job({{small, 0.5}, {large}}, options);
   CHECK(total(out.profile) == 60);
   // A profile without a PGO sample type cannot be normalized.
-  ProfileBuilder heap({{"alloc_space", "bytes"}});
+  ProfileBuilder heap(std::vector<std::pair<std::string, std::string>>{{"alloc_space", "bytes"}});
   auto f = heap.function("f", "f.go", 1);
   heap.sample({heap.location(0x401000, {{f, 2}})}, {100});
   const auto h = dir.write("heap", pgo::merge::encode_profile(heap.build()));

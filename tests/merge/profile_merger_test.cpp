@@ -47,7 +47,8 @@ std::string stack_of(const Profile& p, const perftools::profiles::Sample& s) {
     out += "|";
   }
   for (const auto& l : s.label()) {
-    out += " " + S(p, l.key()) + "=" + (l.str() ? S(p, l.str()) : std::to_string(l.num()));
+    out += " " + S(p, l.key()) + "=" +
+           (l.str() ? S(p, l.str()) : std::to_string(l.num()) + S(p, l.num_unit()));
   }
   return out;
 }
@@ -216,7 +217,7 @@ TEST_CASE("labels: equal sets merge whatever their order; different values do no
   const auto out = merge({ab, ba, other, other_unit, none});
   CHECK(out.sample_size() == 4);
   const auto samples = samples_of(out);
-  CHECK(samples.at("f:2;| a=1 b=2 n=5") == std::vector<std::int64_t>{2, 2});
+  CHECK(samples.at("f:2;| a=1 b=2 n=5bytes") == std::vector<std::int64_t>{2, 2});
   CHECK(samples.at("f:2;|") == std::vector<std::int64_t>{1, 1});
   // Values of one key keep their order: [x y] and [y x] are different label sets.
   const auto xy = with_labels({{"k", "x"}, {"k", "y"}});

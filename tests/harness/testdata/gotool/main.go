@@ -43,6 +43,7 @@ func main() {
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
 	hang := fs.Bool("hang-profile", false, "never answer /debug/pprof/profile")
 	fail := fs.Bool("fail", false, "exit with status 3")
+	life := fs.Duration("life", 0, "serve: exit with status 4 after this long")
 	fs.Parse(os.Args[2:])
 	switch os.Args[1] {
 	case "batch":
@@ -70,6 +71,12 @@ func main() {
 					select {}
 				}
 				http.DefaultServeMux.ServeHTTP(w, r)
+			})
+		}
+		if *life > 0 {
+			time.AfterFunc(*life, func() {
+				fmt.Fprintln(os.Stderr, "serve: life is over")
+				os.Exit(4)
 			})
 		}
 		fmt.Println("listening on", *addr)

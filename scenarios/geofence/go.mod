@@ -1,4 +1,4 @@
-module example.com/pgo-harness/scenarios/routesvc
+module example.com/pgo-harness/scenarios/geofence
 
 go 1.24
 

@@ -1,0 +1,87 @@
+// `pgo-harness history REPORT...`: the trend of PGO speedup and absolute times over a
+// series of run reports, flagging points outside the usual noise (reports/history.h).
+//
+// Exit codes: 0 done, 1 with --fail-on-regression when the newest report is flagged as a
+// regression, 2 usage or input error (like compare: a gate must tell the two apart).
+#include <iostream>
+
+#include "cli/command.h"
+#include "merge/error.h"
+#include "reports/atomic_file.h"
+#include "reports/history.h"
+#include "reports/run_report_json.h"
+
+namespace pgo::cli {
+namespace {
+
+constexpr const char* kHistoryFooter = R"(Each REPORT is a run directory or report.json, oldest first (e.g. nightly runs of one
+scenario: runs/nightly-*). One point per report from its last PGO iteration: geomean and
+per-workload speedup over pgo=off with their bootstrap intervals, and per-workload median
+times of v0 and the last build. A point is flagged when its 95% interval lies entirely
+outside [median lower bound, median upper bound] of up to --window earlier reports.
+
+Examples:
+  pgo-harness history runs/nightly-*
+  pgo-harness history --html history.html --markdown history.md runs/nightly-*
+  pgo-harness history --fail-on-regression runs/nightly-*     # nightly gate
+
+Exit codes: 0 done, 1 newest report flagged as a regression (with --fail-on-regression),
+2 usage or input error.)";
+
+struct HistoryCommandOptions {
+  std::vector<std::string> reports;
+  std::string markdown_file;
+  std::string html_file;
+  std::string format = "text";
+  std::size_t window = 10;
+  std::size_t min_history = 3;
+  bool fail_on_regression = false;
+};
+
+int run_history(const HistoryCommandOptions& o) {
+  reports::History history;
+  try {
+    std::vector<reports::HistoryInput> inputs;
+    for (const auto& path : o.reports) {
+      inputs.push_back({reports::resolve_report_path(path), reports::read_run_report(path)});
+    }
+    history = reports::build_history(inputs, {o.window, o.min_history});
+    if (!o.markdown_file.empty()) {
+      reports::write_file_atomically(o.markdown_file, reports::render_history_markdown(history));
+    }
+    if (!o.html_file.empty()) {
+      reports::write_file_atomically(o.html_file, reports::render_history_html(history));
+    }
+  } catch (const pgo::Error& e) {
+    std::cerr << "pgo-harness history: error: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  std::cout << (o.format == "markdown" ? reports::render_history_markdown(history)
+                                       : reports::render_history_text(history));
+  return o.fail_on_regression && history.latest_regressed() ? kExitFailure : kExitOk;
+}
+
+}  // namespace
+
+void configure_history_command(CLI::App& app, CommandRunner& runner) {
+  auto o = std::make_shared<HistoryCommandOptions>();
+  app.footer(kHistoryFooter);
+  app.add_option("REPORT", o->reports, "Run directories or report.json files, oldest first")
+      ->required();
+  app.add_option("--markdown", o->markdown_file, "Also write the Markdown table to FILE");
+  app.add_option("--html", o->html_file, "Also write an HTML page with the charts to FILE");
+  app.add_option("--format", o->format, "Output on stdout")
+      ->check(CLI::IsMember({"text", "markdown"}))
+      ->capture_default_str();
+  app.add_option("--window", o->window, "Earlier reports the usual noise is taken from")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  app.add_option("--min-history", o->min_history, "Earlier reports needed before flagging")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  app.add_flag("--fail-on-regression", o->fail_on_regression,
+               "Exit 1 when the newest report is flagged as a regression");
+  app.callback([o, &runner] { runner = [o] { return run_history(*o); }; });
+}
+
+}  // namespace pgo::cli

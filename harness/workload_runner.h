@@ -1,0 +1,136 @@
+// WorkloadRunner: one timed run of (build, workload), for each workload kind, and the
+// executor that lets the bench engine (harness/trial_scheduler.h) interleave every
+// build x workload.
+//
+//   WorkloadRunner runner(scenario, scenario.workloads[0], context);
+//   WorkloadMeasurement m = runner.run("/run/builds/v1/app");   // m.value in runner.unit()
+//
+//   WorkloadTrialExecutor exec(stop_requested);
+//   BenchPlan plan;
+//   plan.commands.push_back(exec.add(runner, "v0", v0_binary));   // "render@v0"
+//   TrialScheduler scheduler(exec, options);
+//   BenchResult r = scheduler.run(plan);
+//   exec.timed(0);            // every timed WorkloadMeasurement of "render@v0", in order
+//
+// What one run is, per kind (timed runs are never profiled):
+// - command: `command` with {binary} etc. filled in, started in {workdir} with the
+//   workload's environment, stdin and timeout. Metric wall = its wall time, cpu = its
+//   user + system time.
+// - http: `http.instances` servers started on free loopback ports and waited for until
+//   ready (not timed), then `load_command` runs against them (timed: metric wall), then
+//   the servers are stopped; metric cpu = user + system time of the servers from start to
+//   stop (the load generator, the same for every build, is not counted).
+// - gotest: the test binary with -test.run=^$ -test.bench=... (no -test.cpuprofile).
+//   Metric ns_per_op = the geometric mean over the matched benchmarks of their ns/op (the
+//   median of each when count > 1); wall and cpu as for command.
+// A run that fails (non-zero exit, signal, timeout, a server that is never ready or dies,
+// no benchmark output) throws pgo::Error (stage "trial") naming the workload and build,
+// with the tail of its log (RunDirectory::trial_log). Nothing started by a run outlives it.
+//
+// The bench engine only knows TrialMeasurement, whose wall_seconds drives adaptive
+// stopping; the executor puts the METRIC there (ns/op as 1e-9 s) so that stopping follows
+// the metric, and keeps each run's full WorkloadMeasurement for the report.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/command_executor.h"
+#include "harness/command_template.h"
+#include "harness/http_client.h"
+#include "harness/port_allocator.h"
+#include "harness/scenario.h"
+
+namespace pgo::harness {
+
+// Where a workload's runs live, besides the build itself.
+struct WorkloadContext {
+  std::map<std::string, std::string> tools;  // target.tools name -> absolute binary
+  std::string workdir;                       // {workdir}; runs start here (created)
+  std::string log_dir;                       // logs: "<log_dir>/<workload>-<label>.log"
+};
+
+struct WorkloadMeasurement {
+  double value = 0;         // the metric, in WorkloadRunner::unit()
+  double wall_seconds = 0;  // of the timed part (http: the load command)
+  double cpu_seconds = 0;   // user + system of what the metric counts
+  double elapsed_seconds = 0;  // the whole run, servers' start and stop included
+};
+
+// The template variables every workload command gets: {binary} (when non-empty),
+// {input} (when there is exactly one input), {input_NAME}, {tool_NAME}, {scenario_dir},
+// {workdir}.
+CommandVariables workload_variables(const Scenario& scenario, const Workload& workload,
+                                    const WorkloadContext& context, const std::string& binary);
+
+// The environment of every run of the workload: Workload::env plus GOMAXPROCS when
+// trials.gomaxprocs is set.
+std::map<std::string, std::string> workload_environment(const Scenario& scenario,
+                                                        const Workload& workload);
+
+// The metric's unit: "ns/op" for ns_per_op, "s" otherwise.
+std::string metric_unit(Metric metric);
+
+class WorkloadRunner {
+ public:
+  // REQUIRES: workload belongs to scenario; both outlive the runner.
+  WorkloadRunner(const Scenario& scenario, const Workload& workload, WorkloadContext context);
+
+  // One timed run of `binary`; `label` names the build in logs and errors.
+  WorkloadMeasurement run(const std::string& binary, const std::string& label);
+
+  const Workload& workload() const { return workload_; }
+  std::string unit() const { return metric_unit(workload_.metric); }
+  std::string log_path(const std::string& label) const;
+  // The argv of a timed run (http: the load command, servers not started), for display.
+  std::vector<std::string> display_argv(const std::string& binary) const;
+
+ private:
+  WorkloadMeasurement run_command(const std::string& binary, const std::string& label);
+  WorkloadMeasurement run_gotest(const std::string& binary, const std::string& label);
+  WorkloadMeasurement run_http(const std::string& binary, const std::string& label);
+
+  const Scenario& scenario_;
+  const Workload& workload_;
+  WorkloadContext context_;
+  PortAllocator ports_;
+  HttpClient http_;
+};
+
+// The CommandExecutor of the loop's trials: each BenchCommand is one (runner, build).
+class WorkloadTrialExecutor : public CommandExecutor {
+ public:
+  // `stop_requested` is asked before every run; when it says yes, run() throws
+  // pgo::Error (stage "interrupted") instead of starting anything.
+  explicit WorkloadTrialExecutor(std::function<bool()> stop_requested = {});
+
+  // Registers (runner, build) and returns its BenchCommand ("WORKLOAD@LABEL"). The runner
+  // must outlive the executor.
+  BenchCommand add(WorkloadRunner& runner, const std::string& label, const std::string& binary);
+
+  TrialMeasurement run(const BenchCommand& command, RunKind kind) override;
+  double now_seconds() override;
+
+  // Timed runs of the index-th added command, in execution order.
+  const std::vector<WorkloadMeasurement>& timed(std::size_t index) const;
+  // Seconds spent inside runs (warm-ups included): the child share of the trials phase.
+  double child_seconds() const { return child_seconds_; }
+
+ private:
+  struct Entry {
+    WorkloadRunner* runner;
+    std::string label;
+    std::string binary;
+    std::vector<WorkloadMeasurement> timed;
+  };
+  std::function<bool()> stop_requested_;
+  std::vector<Entry> entries_;
+  std::map<std::string, std::size_t> by_name_;
+  double child_seconds_ = 0;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace pgo::harness

@@ -1,0 +1,3 @@
+module example.com/pgo-harness/scenarios/imgfx
+
+go 1.22

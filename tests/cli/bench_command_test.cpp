@@ -1,0 +1,229 @@
+// Risk guarded against: `pgo-harness bench` behaving differently for real commands than the
+// scheduler's unit tests promise: wrong run counts, hooks out of order, failures and
+// timeouts not failing the run (or failing it despite --ignore-failure), per-run CPU and
+// memory mixed between children, exports that do not parse back or miss hyperfine's
+// fields, a bad export path discovered only after the benchmark, wrong exit codes.
+// Runs the built pgo-harness on tests/cli/bench_helper (label: integration).
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "harness/process.h"
+
+namespace fs = std::filesystem;
+using pgo::harness::ProcessResult;
+using pgo::harness::ProcessSpec;
+using pgo::harness::StreamMode;
+
+namespace {
+
+const std::string kHarness = std::string(PGO_BIN_DIR) + "/pgo-harness";
+const std::string kHelper = std::string(PGO_BIN_DIR) + "/bench_helper";
+
+struct Scratch {
+  fs::path dir;
+  Scratch() {
+    static int counter = 0;
+    dir = fs::temp_directory_path() /
+          ("pgo_bench_cli_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    fs::create_directories(dir);
+  }
+  ~Scratch() { fs::remove_all(dir); }
+  std::string path(const std::string& name) const { return (dir / name).string(); }
+};
+
+ProcessResult bench(std::vector<std::string> args) {
+  ProcessSpec spec;
+  spec.argv = {kHarness, "bench", "--style", "basic"};
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  spec.stdout_mode = StreamMode::kCapture;
+  spec.stderr_mode = StreamMode::kCapture;
+  spec.timeout = std::chrono::seconds(60);
+  return pgo::harness::run_process(spec);
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> lines(const std::string& path) {
+  std::vector<std::string> out;
+  std::istringstream in(slurp(path));
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+nlohmann::json read_json(const std::string& path) { return nlohmann::json::parse(slurp(path)); }
+
+std::string helper(const std::string& rest) { return kHelper + " " + rest; }
+
+}  // namespace
+
+TEST_CASE("bench: run counts and warmups", "[bench][integration]") {
+  Scratch s;
+  const std::string log = s.path("log"), json = s.path("r.json");
+  ProcessResult r = bench(
+      {"--runs", "3", "--warmup", "2", "--export-json", json, helper("append " + log + " run")});
+  INFO(r.captured_stderr);
+  REQUIRE(r.exit_code == 0);
+  CHECK(lines(log).size() == 5);
+  auto j = read_json(json);
+  CHECK(j["results"][0]["times"].size() == 3);
+  CHECK(j["results"][0]["warmup_runs"] == 2);
+  CHECK(r.captured_stdout.find("Benchmark 1: " + helper("append " + log + " run")) !=
+        std::string::npos);
+
+  SECTION("--max-runs bounds hyperfine's 3-second rule") {
+    ProcessResult m =
+        bench({"--min-runs", "2", "--max-runs", "4", "--export-json", json, helper("exit 0")});
+    REQUIRE(m.exit_code == 0);
+    CHECK(read_json(json)["results"][0]["times"].size() == 4);
+    CHECK(read_json(json)["results"][0]["stop_reason"] == "max-runs");
+  }
+}
+
+TEST_CASE("bench: hooks run in order around every run", "[bench][integration]") {
+  Scratch s;
+  const std::string log = s.path("log");
+  auto hook = [&](const char* what) { return helper("append " + log + " " + what); };
+  ProcessResult r = bench({"--runs", "2", "--warmup", "1", "--order", "sequential", "--setup",
+                           hook("setup"), "--prepare", hook("prepare"), "--conclude",
+                           hook("conclude"), "--cleanup", hook("cleanup"), hook("run")});
+  INFO(r.captured_stderr);
+  REQUIRE(r.exit_code == 0);
+  CHECK(lines(log) == std::vector<std::string>{"setup", "prepare", "run", "conclude", "prepare",
+                                               "run", "conclude", "prepare", "run", "conclude",
+                                               "cleanup"});
+}
+
+TEST_CASE("bench: failures fail the run unless ignored", "[bench][integration]") {
+  Scratch s;
+  const std::string json = s.path("r.json");
+  ProcessResult r = bench({"--runs", "2", helper("exit 3")});
+  CHECK(r.exit_code == 1);
+  CHECK(r.captured_stderr.find("failed: exit status 3") != std::string::npos);
+  CHECK(r.captured_stderr.find("--ignore-failure") != std::string::npos);
+
+  r = bench({"--runs", "2", "--ignore-failure", "--export-json", json, helper("exit 3")});
+  INFO(r.captured_stderr);
+  CHECK(r.exit_code == 0);
+  auto j = read_json(json);
+  CHECK(j["results"][0]["exit_codes"] == nlohmann::json::array({3, 3}));
+  CHECK(j["results"][0]["failed_runs"] == 2);
+  CHECK(r.captured_stdout.find("2 of 2 runs failed") != std::string::npos);
+}
+
+TEST_CASE("bench: a run that exceeds --timeout is killed and fails", "[bench][integration]") {
+  Scratch s;
+  const std::string json = s.path("r.json");
+  auto start = std::chrono::steady_clock::now();
+  ProcessResult r = bench({"--runs", "1", "--timeout", "0.2", helper("sleep 5000")});
+  CHECK(r.exit_code == 1);
+  CHECK(r.captured_stderr.find("timed out") != std::string::npos);
+  r = bench({"--runs", "2", "--timeout", "0.2", "--ignore-failure", "--export-json", json,
+             helper("sleep 5000")});
+  CHECK(r.exit_code == 0);
+  auto j = read_json(json);
+  CHECK(j["results"][0]["timed_out"] == nlohmann::json::array({true, true}));
+  CHECK(j["results"][0]["exit_codes"] == nlohmann::json::array({nullptr, nullptr}));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(4));
+}
+
+TEST_CASE("bench: per-run CPU time and memory belong to that child alone", "[bench][integration]") {
+  Scratch s;
+  const std::string json = s.path("r.json");
+  ProcessResult r = bench({"--runs", "3", "--export-json", json, helper("alloc 64"),
+                           helper("spin 60"), helper("exit 0")});
+  INFO(r.captured_stderr);
+  REQUIRE(r.exit_code == 0);
+  auto j = read_json(json);
+  for (auto bytes : j["results"][0]["memory_usage_byte"]) CHECK(bytes >= 64 << 20);
+  for (auto bytes : j["results"][2]["memory_usage_byte"]) CHECK(bytes < 32 << 20);
+  CHECK(j["results"][1]["user"].get<double>() + j["results"][1]["system"].get<double>() >= 0.04);
+  CHECK(j["results"][1]["median"].get<double>() >= 0.06);
+  CHECK(j["results"][2]["user"].get<double>() < 0.02);
+}
+
+TEST_CASE("bench: exports parse back with hyperfine's fields and ours", "[bench][integration]") {
+  Scratch s;
+  const std::string json = s.path("r.json"), csv = s.path("r.csv"), md = s.path("r.md");
+  ProcessResult r = bench({"--runs", "6", "--seed", "7", "-L", "ms", "1,3", "-n", "sleep {ms}",
+                           "--export-json", json, "--export-csv", csv, "--export-markdown", md,
+                           "--reference", "sleep 3", helper("sleep {ms}")});
+  INFO(r.captured_stderr);
+  REQUIRE(r.exit_code == 0);
+  auto j = read_json(json);
+  REQUIRE(j["results"].size() == 2);
+  for (const char* field : {"command", "mean", "stddev", "median", "user", "system", "min", "max",
+                            "times", "memory_usage_byte", "exit_codes", "parameters"}) {
+    CHECK(j["results"][0].contains(field));
+  }
+  CHECK(j["results"][0]["command"] == "sleep 1");
+  CHECK(j["results"][1]["parameters"]["ms"] == "3");
+  CHECK(j["results"][0]["median_ci"]["confidence"].get<double>() >= 0.95);
+  CHECK(j["seed"] == 7);
+  CHECK(j["reference"] == "sleep 3");
+  REQUIRE(j["comparisons"].size() == 1);
+  CHECK(j["comparisons"][0]["candidate"] == "sleep 1");
+  CHECK(j["comparisons"][0]["verdict"].is_string());
+  CHECK(j["environment"]["logical_cores"].get<int>() >= 1);
+  CHECK(j["options"]["order"] == "interleaved");
+  CHECK(j["format"] == "pgo-harness-bench/1");
+
+  auto csv_lines = lines(csv);
+  REQUIRE(csv_lines.size() == 3);
+  CHECK(csv_lines[0] ==
+        "command,mean,stddev,median,user,system,min,max,parameter_ms,runs,median_ci_lower,"
+        "median_ci_upper,failed_runs");
+  CHECK(csv_lines[1].rfind("sleep 1,", 0) == 0);
+  auto md_lines = lines(md);
+  REQUIRE(md_lines.size() == 4);
+  CHECK(md_lines[0].rfind("| Command | Mean [ms]", 0) == 0);
+  CHECK(md_lines[3].find("reference") != std::string::npos);
+}
+
+TEST_CASE("bench: a bad export path fails before anything runs", "[bench][integration]") {
+  Scratch s;
+  const std::string log = s.path("log");
+  ProcessResult r = bench({"--runs", "2", "--export-json", s.path("missing/dir/r.json"),
+                           helper("append " + log + " run")});
+  CHECK(r.exit_code == 1);
+  CHECK(r.captured_stderr.find("missing/dir/r.json") != std::string::npos);
+  CHECK_FALSE(fs::exists(log));
+}
+
+TEST_CASE("bench: command-line mistakes exit 2", "[bench][integration]") {
+  CHECK(bench({"--runs", "0", "true"}).exit_code == 2);
+  CHECK(bench({"--runs", "3", "--max-runs", "5", "true"}).exit_code == 2);
+  CHECK(bench({"--order", "random", "true"}).exit_code == 2);
+  CHECK(bench({"--reference", "nope", "true", "false"}).exit_code == 2);
+  CHECK(bench({"--prepare", "a", "--prepare", "b", "--prepare", "c", "true", "true"}).exit_code ==
+        2);
+  CHECK(bench({}).exit_code == 2);
+}
+
+TEST_CASE("bench: shell, environment and working directory", "[bench][integration]") {
+  Scratch s;
+  const std::string json = s.path("r.json"), log = s.path("log");
+  fs::create_directories(s.dir / "sub");
+  ProcessResult r =
+      bench({"--runs", "2", "--shell", "--env", "PGO_X=all", "--env", "2:PGO_Y=two", "--cwd",
+             s.path("sub"), "--export-json", json, helper("env PGO_X " + log) + " && pwd >> " + log,
+             helper("env PGO_Y " + log)});
+  INFO(r.captured_stderr);
+  REQUIRE(r.exit_code == 0);
+  auto j = read_json(json);
+  CHECK_FALSE(j["shell_overhead"].is_null());
+  CHECK(j["results"][0]["argv"][0] == "sh");
+  auto got = lines(log);
+  CHECK(std::count(got.begin(), got.end(), "all") == 2);
+  CHECK(std::count(got.begin(), got.end(), "two") == 2);
+  CHECK(std::count(got.begin(), got.end(), fs::canonical(s.dir / "sub").string()) == 2);
+}

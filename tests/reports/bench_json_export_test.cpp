@@ -1,0 +1,60 @@
+// Risk guarded against: a JSON export that scripts written for hyperfine cannot read
+// (missing or renamed fields, wrong units, exit codes for signalled runs), or that loses
+// what makes our result reproducible (seed, options, environment, comparisons).
+#include "reports/bench_json_export.h"
+
+#include <catch2/catch.hpp>
+
+#include "sample_bench_result.h"
+
+using nlohmann::json;
+
+TEST_CASE("the JSON export has hyperfine's fields with hyperfine's meaning", "[bench_json]") {
+  auto r = pgo::reports::testing::sample_bench_result();
+  r.commands[1].runs[0].term_signal = 9;
+  pgo::harness::analyze_bench_result(r);
+  json j = json::parse(pgo::reports::bench_result_to_json(r));
+  REQUIRE(j["results"].size() == 2);
+  const json& a = j["results"][0];
+  CHECK(a["command"] == "prog 1");
+  CHECK(a["mean"].get<double>() == Approx(0.011));
+  CHECK(a["median"].get<double>() == Approx(0.011));
+  CHECK(a["min"].get<double>() == Approx(0.010));
+  CHECK(a["max"].get<double>() == Approx(0.012));
+  CHECK(a["stddev"].get<double>() == Approx(0.000894427191));  // sqrt(0.004e-3 / 5)
+  CHECK(a["user"].get<double>() == Approx(0.0055));
+  CHECK(a["system"].get<double>() == Approx(0.00275));
+  CHECK(a["times"].size() == 6);
+  CHECK(a["memory_usage_byte"][0] == 1 << 20);
+  CHECK(a["exit_codes"] == json::array({0, 0, 0, 0, 0, 0}));
+  CHECK(a["parameters"] == json{{"n", "1"}});
+  CHECK(j["results"][1]["exit_codes"][0].is_null());  // killed by a signal
+  CHECK(j["results"][1]["signals"][0] == 9);
+}
+
+TEST_CASE("the JSON export adds statistics, comparisons, environment and options", "[bench_json]") {
+  json j =
+      json::parse(pgo::reports::bench_result_to_json(pgo::reports::testing::sample_bench_result()));
+  const json& a = j["results"][0];
+  CHECK(a["median_ci"]["lower"].get<double>() == Approx(0.010));
+  CHECK(a["median_ci"]["upper"].get<double>() == Approx(0.012));
+  CHECK(a["median_ci"]["confidence"].get<double>() == Approx(0.96875));
+  CHECK(a["stop_reason"] == "runs");
+  CHECK(a["argv"] == json::array({"prog", "1"}));
+  REQUIRE(j["comparisons"].size() == 1);
+  const json& c = j["comparisons"][0];
+  CHECK(c["reference"] == "prog 1");
+  CHECK(c["candidate"] == "prog, \"2\"");
+  CHECK(c["median_ratio"].get<double>() == Approx(0.021 / 0.011));
+  CHECK(c["verdict"] == "slower");
+  CHECK(c["p_value"].get<double>() < 0.05);
+  CHECK(c["u_test_method"] == "normal-approximation");  // ties between the samples' own values
+  CHECK(j["seed"] == 42);
+  CHECK(j["reference"] == "prog 1");
+  CHECK(j["environment"]["cpu_model"] == "Test CPU");
+  CHECK(j["environment"]["load_average"] == json::array({0.1, 0.2, 0.3}));
+  CHECK(j["options"]["runs"] == 6);
+  CHECK(j["options"]["order"] == "interleaved");
+  CHECK(j["shell_overhead"].is_null());
+  CHECK(j["format"] == pgo::reports::kBenchJsonFormat);
+}

@@ -1,0 +1,87 @@
+// Risks: a nightly series where a real drop in PGO gain or a slowdown goes unflagged, or
+// where ordinary night-to-night noise raises flags.
+#include "reports/history.h"
+
+#include <catch2/catch.hpp>
+
+#include "html_check.h"
+#include "merge/error.h"
+#include "sample_run_report.h"
+
+using namespace pgo::reports;
+using pgo::reports::testing::make_sample_report;
+
+namespace {
+
+HistoryPoint point(double v, double half) { return {v, v - half, v + half, "v2", ""}; }
+
+std::vector<HistoryInput> nightly(const std::vector<double>& pgo_scales) {
+  std::vector<HistoryInput> in;
+  for (std::size_t i = 0; i < pgo_scales.size(); ++i) {
+    auto r = make_sample_report();
+    r.started_at = "2026-11-" + std::to_string(10 + i) + "T05:00:00Z";
+    // The analysis is what history reads for speedups: scale it like the loop would.
+    for (auto& g : r.analysis.geomean) {
+      *g.speedup /= pgo_scales[i];
+      *g.ci_lower /= pgo_scales[i];
+      *g.ci_upper /= pgo_scales[i];
+    }
+    in.push_back({"night-" + std::to_string(i) + "/report.json", r});
+  }
+  return in;
+}
+
+}  // namespace
+
+TEST_CASE("flag rule: outside the band of earlier intervals", "[history]") {
+  HistorySeries s{"pgo_speedup", "geomean", "", "x", true, {}};
+  for (double v : {1.050, 1.048, 1.053, 1.049, 1.051}) s.points.push_back(point(v, 0.01));
+  s.points.push_back(point(1.010, 0.01));  // interval [1.00, 1.02] below band [1.04, 1.06]
+  s.points.push_back(point(1.045, 0.01));  // overlaps the band: not flagged
+  s.points.push_back(point(1.090, 0.01));  // [1.08, 1.10] above the band
+  flag_outliers(s, {});
+  for (std::size_t i = 0; i < 5; ++i) CHECK(s.points[i].flag.empty());
+  CHECK(s.points[5].flag == "regression");
+  CHECK(s.points[6].flag.empty());
+  CHECK(s.points[7].flag == "improvement");
+}
+
+TEST_CASE("flag rule: times regress upwards, and no flag without enough history", "[history]") {
+  HistorySeries s{"time", "parse", "v0", "s", false, {}};
+  s.points = {point(1.0, 0.01), point(1.2, 0.01)};
+  flag_outliers(s, {});
+  CHECK(s.points[1].flag.empty());  // only one earlier point
+  s.points = {point(1.0, 0.01), point(1.0, 0.01), point(1.0, 0.01), point(1.2, 0.01),
+              point(0.8, 0.01)};
+  flag_outliers(s, {});
+  CHECK(s.points[3].flag == "regression");
+  CHECK(s.points[4].flag == "improvement");
+}
+
+TEST_CASE("history over nightly reports flags the night PGO stopped helping", "[history]") {
+  const auto h = build_history(nightly({1.0, 1.0, 1.0, 1.0, 1.04}), {});
+  CHECK(h.labels.size() == 5);
+  CHECK(h.labels[0] == "2026-11-10T05:00");
+  REQUIRE(h.series.front().workload == "geomean");
+  CHECK(h.series.front().points.back().flag == "regression");
+  CHECK(h.latest_regressed());
+  const std::string text = render_history_text(h);
+  CHECK_THAT(text, Catch::Contains("flagged: PGO speedup geomean at 2026-11-14T05:00: regression"));
+  const std::string md = render_history_markdown(h);
+  CHECK_THAT(md, Catch::Contains("**1.015x (!) regression**"));
+  const std::string html = render_history_html(h);
+  CHECK(pgo::reports::testing::check_balanced_tags(html).empty());
+  CHECK(pgo::reports::testing::external_references(html).empty());
+  CHECK(pgo::reports::testing::count_of(html, "class=\"flagged\"") == 1);
+}
+
+TEST_CASE("history of a steady series flags nothing", "[history]") {
+  const auto h = build_history(nightly({1.0, 1.001, 0.999, 1.0, 1.002, 0.998}), {});
+  CHECK_FALSE(h.latest_regressed());
+  for (const auto& s : h.series) {
+    for (const auto& p : s.points) CHECK(p.flag.empty());
+  }
+  // Series: geomean, 2 workload speedups, 2 workloads x (v0, final) times.
+  CHECK(h.series.size() == 7);
+  CHECK_THROWS_AS(build_history({}, {}), pgo::Error);
+}

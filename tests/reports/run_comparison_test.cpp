@@ -1,0 +1,182 @@
+// Risks: the regression gate missing a real slowdown (absolute time or PGO gain), raising
+// one for noise or for a change under the threshold, comparing runs of different
+// scenarios as if they were the same, or staying silent about a different machine.
+#include "reports/run_comparison.h"
+
+#include <catch2/catch.hpp>
+
+#include "merge/error.h"
+#include "sample_run_report.h"
+
+using namespace pgo::reports;
+using pgo::reports::testing::make_sample_report;
+using pgo::reports::testing::SampleOptions;
+
+namespace {
+
+const ComparisonRow& row(const RunComparison& c, const std::string& kind,
+                         const std::string& workload, const std::string& build) {
+  for (const auto& r : c.rows) {
+    if (r.kind == kind && r.workload == workload && r.build == build) return r;
+  }
+  FAIL("no row " + kind + " " + workload + " " + build);
+  throw;
+}
+
+SampleOptions with(double time_scale, double pgo_scale, int rotation) {
+  SampleOptions o;
+  o.time_scale = time_scale;
+  o.pgo_scale = pgo_scale;
+  o.noise_rotation = rotation;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("same distribution: no regression, no improvement", "[run_comparison]") {
+  const auto c = compare_run_reports(make_sample_report(), make_sample_report(with(1, 1, 5)), {});
+  CHECK_FALSE(c.has_regression());
+  CHECK(c.count(ChangeVerdict::kImprovement) == 0);
+  // 2 workloads x 3 builds of times, 2 x 2 speedups + 2 geomeans, 3 build times + 3 sizes
+  CHECK(c.rows.size() == 6 + 6 + 6);
+  CHECK(c.warnings.empty());
+  const auto& g = row(c, "pgo_speedup", "geomean", "v2");
+  CHECK(*g.ratio == Approx(1.0).margin(0.005));
+  CHECK(*g.ci_lower < 1.0);
+  CHECK(*g.ci_upper > 1.0);
+}
+
+TEST_CASE("a uniformly slower run is a time regression, PGO gain unchanged", "[run_comparison]") {
+  const auto c = compare_run_reports(make_sample_report(), make_sample_report(with(1.05, 1, 5)), {});
+  CHECK(c.has_regression());
+  const auto& t = row(c, "time", "parse", "v0");
+  CHECK(t.verdict == ChangeVerdict::kRegression);
+  CHECK(*t.ratio == Approx(1.05).margin(0.01));
+  CHECK(*t.p_value < 0.001);
+  CHECK(*t.ci_lower > 1.0);
+  CHECK(row(c, "pgo_speedup", "geomean", "v2").verdict == ChangeVerdict::kNoChange);
+}
+
+TEST_CASE("a weaker PGO gain is a speedup regression", "[run_comparison]") {
+  // PGO builds 4% slower, v0 unchanged: speedup drops from ~1.05 to ~1.01.
+  const auto c = compare_run_reports(make_sample_report(), make_sample_report(with(1, 1.04, 5)), {});
+  CHECK(c.has_regression());
+  const auto& g = row(c, "pgo_speedup", "geomean", "v2");
+  CHECK(g.verdict == ChangeVerdict::kRegression);
+  CHECK(*g.ratio == Approx(1 / 1.04).margin(0.005));
+  CHECK(*g.ci_upper < 1.0);
+  CHECK(row(c, "pgo_speedup", "parse", "v1").verdict == ChangeVerdict::kRegression);
+  CHECK(row(c, "time", "parse", "v0").verdict == ChangeVerdict::kNoChange);
+}
+
+TEST_CASE("a significant change under the threshold is not a regression", "[run_comparison]") {
+  CompareOptions o;
+  o.threshold = 0.10;
+  const auto c = compare_run_reports(make_sample_report(), make_sample_report(with(1.05, 1, 5)), o);
+  CHECK_FALSE(c.has_regression());
+  CHECK(row(c, "time", "parse", "v0").verdict == ChangeVerdict::kNoChange);
+}
+
+TEST_CASE("a faster run is an improvement", "[run_comparison]") {
+  const auto c = compare_run_reports(make_sample_report(), make_sample_report(with(0.95, 1, 5)), {});
+  CHECK_FALSE(c.has_regression());
+  CHECK(row(c, "time", "BenchmarkEval", "v2").verdict == ChangeVerdict::kImprovement);
+}
+
+TEST_CASE("build time and binary size rows use their thresholds", "[run_comparison]") {
+  auto slower_build = make_sample_report(with(1, 1, 5));
+  slower_build.builds[1].build_seconds *= 1.15;   // under the 20% build-time threshold
+  slower_build.builds[2].build_seconds *= 1.30;   // over it
+  slower_build.builds[2].binary_size_bytes += 500'000;  // +9.7%
+  const auto c = compare_run_reports(make_sample_report(), slower_build, {});
+  CHECK(row(c, "build_time", "", "v1").verdict == ChangeVerdict::kNoChange);
+  CHECK(row(c, "build_time", "", "v2").verdict == ChangeVerdict::kRegression);
+  CHECK(row(c, "binary_size", "", "v2").verdict == ChangeVerdict::kRegression);
+  CHECK(row(c, "binary_size", "", "v1").verdict == ChangeVerdict::kNoChange);
+}
+
+TEST_CASE("too few runs give insufficient data, not a verdict", "[run_comparison]") {
+  auto base = make_sample_report();
+  auto slow = make_sample_report(with(1.2, 1, 5));
+  for (auto* r : {&base, &slow}) {
+    for (auto& t : r->trials) t.values.resize(3);
+  }
+  const auto c = compare_run_reports(base, slow, {});
+  CHECK_FALSE(c.has_regression());
+  CHECK(row(c, "time", "parse", "v0").verdict == ChangeVerdict::kInsufficientData);
+  CHECK(row(c, "pgo_speedup", "geomean", "v1").verdict == ChangeVerdict::kInsufficientData);
+}
+
+TEST_CASE("different scenarios are refused", "[run_comparison]") {
+  SampleOptions other;
+  other.scenario_name = "httpserver";
+  CHECK_THROWS_WITH(compare_run_reports(make_sample_report(), make_sample_report(other), {}, "a",
+                                        "b/report.json"),
+                    Catch::Contains("b/report.json: compare: reports are from different scenarios") &&
+                        Catch::Contains("--allow-different-scenarios"));
+
+  auto changed_workloads = make_sample_report();
+  changed_workloads.scenario["workloads"][0]["name"] = "lex";
+  CHECK_THROWS_WITH(compare_run_reports(make_sample_report(), changed_workloads, {}),
+                    Catch::Contains("the scenarios' workloads differ"));
+
+  CompareOptions o;
+  o.allow_different_scenarios = true;
+  const auto c = compare_run_reports(make_sample_report(), make_sample_report(other), o);
+  REQUIRE_FALSE(c.warnings.empty());
+  CHECK_THAT(c.warnings.front(), Catch::Contains("comparing different scenarios"));
+}
+
+TEST_CASE("a changed scenario that measures the same thing only warns", "[run_comparison]") {
+  auto changed = make_sample_report(with(1, 1, 5));
+  changed.scenario["iterations"] = 3;
+  changed.scenario_hash = std::string(64, 'b');
+  const auto c = compare_run_reports(make_sample_report(), changed, {});
+  REQUIRE(c.warnings.size() == 1);
+  CHECK_THAT(c.warnings[0], Catch::Contains("the scenario changed"));
+}
+
+TEST_CASE("environment differences are warned about", "[run_comparison]") {
+  SampleOptions o = with(1, 1, 5);
+  o.cpu_model = "Other CPU";
+  o.go_version = "go version go1.25.0 linux/amd64";
+  auto other = make_sample_report(o);
+  other.tool_version = "0.2.0";
+  const auto c = compare_run_reports(make_sample_report(), other, {});
+  REQUIRE(c.warnings.size() == 3);
+  CHECK_THAT(c.warnings[0], Catch::StartsWith("CPU model differs"));
+  CHECK_THAT(c.warnings[1], Catch::StartsWith("Go version differs"));
+  CHECK_THAT(c.warnings[2], Catch::StartsWith("harness version differs"));
+}
+
+TEST_CASE("bench exports compare command by command", "[run_comparison]") {
+  auto times = [](double m, int rot) { return pgo::reports::testing::sample_values(m, rot); };
+  nlohmann::json base = {{"results", {{{"command", "./a"}, {"times", times(0.1, 0)}},
+                                      {{"command", "./b"}, {"times", times(0.2, 0)}}}},
+                         {"environment", {{"cpu_model", "X"}}}};
+  nlohmann::json slow = {{"results", {{{"command", "./a"}, {"times", times(0.11, 3)}},
+                                      {{"command", "./c"}, {"times", times(0.2, 3)}}}},
+                         {"environment", {{"cpu_model", "Y"}}}};
+  const auto c = compare_bench_exports(bench_export_from_json(base, "base.json"),
+                                       bench_export_from_json(slow, "new.json"), {});
+  REQUIRE(c.rows.size() == 1);
+  CHECK(c.rows[0].verdict == ChangeVerdict::kRegression);
+  CHECK(c.warnings.size() == 3);  // CPU model, ./b only in base, ./c only in new
+  CHECK_THROWS_WITH(bench_export_from_json({{"results", {{{"command", "x"}}}}}, "e.json"),
+                    Catch::Contains("e.json: compare: $.results[0].times"));
+}
+
+TEST_CASE("the views carry the verdicts", "[run_comparison]") {
+  const auto c = compare_run_reports(make_sample_report(), make_sample_report(with(1.05, 1, 5)), {},
+                                     "base.json", "new.json");
+  const std::string text = render_comparison_text(c);
+  CHECK_THAT(text, Catch::Contains("result: REGRESSION"));
+  CHECK_THAT(text, Catch::Contains("regression"));
+  const std::string md = render_comparison_markdown(c);
+  CHECK_THAT(md, Catch::StartsWith("## pgo-harness compare: regression"));
+  CHECK_THAT(md, Catch::Contains("**regression**"));
+  const auto j = comparison_to_json(c);
+  CHECK(j["result"] == "regression");
+  CHECK(j["rows"].size() == c.rows.size());
+  CHECK(j["regressions"].get<std::size_t>() == c.count(ChangeVerdict::kRegression));
+}

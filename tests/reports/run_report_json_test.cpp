@@ -1,0 +1,169 @@
+// Risks: report.json losing or renaming a field on the way out or back in (resume and
+// compare read it), a reader that accepts a damaged or wrong-version report silently or
+// fails without saying where, and the JSON shape drifting without anyone noticing.
+#include "reports/run_report_json.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "merge/error.h"
+#include "reports/json_schema.h"
+#include "sample_run_report.h"
+#include "golden_file.h"
+
+using nlohmann::json;
+using pgo::reports::testing::make_sample_report;
+
+namespace {
+
+std::string error_of(const json& j) {
+  try {
+    pgo::reports::run_report_from_json(j, "runs/x/report.json");
+  } catch (const pgo::Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// Timings and timestamps replaced by placeholders: what remains is the shape.
+json mask(const json& j, const std::string& key = "") {
+  if (j.is_object()) {
+    json out = json::object();
+    for (const auto& [k, v] : j.items()) out[k] = mask(v, k);
+    return out;
+  }
+  if (j.is_array()) {
+    json out = json::array();
+    for (const auto& v : j) out.push_back(mask(v, key));
+    return out;
+  }
+  if (j.is_number_float()) return "<number>";
+  if (j.is_string() && key.size() > 3 && key.compare(key.size() - 3, 3, "_at") == 0) {
+    return "<timestamp>";
+  }
+  return j;
+}
+
+}  // namespace
+
+TEST_CASE("run report round trip keeps every field", "[run_report_json]") {
+  const auto report = make_sample_report();
+  const json first = pgo::reports::to_json(report);
+  const auto back = pgo::reports::run_report_from_json(first, "report.json");
+  CHECK(pgo::reports::to_json(back) == first);
+  CHECK(back.builds.size() == 3);
+  CHECK(back.profiles[1].overlap_with_previous.has_value());
+  CHECK_FALSE(back.profiles[0].overlap_with_previous.has_value());
+  CHECK(back.analysis.verdict.converged_at == 1);
+  CHECK(back.trials[0].values == report.trials[0].values);
+  CHECK(back.trial_seed == 42);
+}
+
+TEST_CASE("run report round trip through a file", "[run_report_json]") {
+  const auto dir = std::filesystem::temp_directory_path() / "pgo_reports_roundtrip";
+  std::filesystem::create_directories(dir);
+  const auto report = make_sample_report();
+  pgo::reports::write_run_report(report, (dir / "report.json").string());
+  // A run directory stands for its report.json.
+  const auto back = pgo::reports::read_run_report(dir.string());
+  CHECK(pgo::reports::run_report_to_string(back) == pgo::reports::run_report_to_string(report));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("report.json shape matches the golden file (timings masked)", "[run_report_json]") {
+  const std::string actual = mask(pgo::reports::to_json(make_sample_report())).dump(2) + "\n";
+  CHECK(actual == pgo::reports::testing::golden("report.shape.json", actual));
+}
+
+TEST_CASE("wrong schema version is refused with a hint", "[run_report_json]") {
+  json j = pgo::reports::to_json(make_sample_report());
+  j["schema_version"] = 2;
+  const std::string e = error_of(j);
+  CHECK_THAT(e, Catch::Contains("runs/x/report.json"));
+  CHECK_THAT(e, Catch::Contains("$.schema_version: 2 is not supported"));
+  CHECK_THAT(e, Catch::Contains("pgo-harness version that wrote"));
+}
+
+TEST_CASE("bad reports name the JSON path of the problem", "[run_report_json]") {
+  json j = pgo::reports::to_json(make_sample_report());
+  SECTION("missing field") {
+    j["builds"][1].erase("binary_size_bytes");
+    CHECK_THAT(error_of(j), Catch::Contains("$.builds[1]: missing field \"binary_size_bytes\""));
+  }
+  SECTION("wrong type") {
+    j["trials"][2]["values"][3] = "fast";
+    CHECK_THAT(error_of(j), Catch::Contains("$.trials[2].values[3]: expected a number, got a string"));
+  }
+  SECTION("unknown status") {
+    j["status"] = "done";
+    CHECK_THAT(error_of(j), Catch::Contains("$.status: unknown status \"done\""));
+  }
+  SECTION("nested optional of the wrong type") {
+    j["analysis"]["workloads"][0]["iterations"][1]["vs_previous"]["p_value"] = true;
+    CHECK_THAT(error_of(j),
+               Catch::Contains("$.analysis.workloads[0].iterations[1].vs_previous.p_value"));
+  }
+  SECTION("not an object") {
+    CHECK_THAT(error_of(json::array()), Catch::Contains("$: expected an object"));
+  }
+}
+
+TEST_CASE("unknown keys are ignored: later additions keep the version", "[run_report_json]") {
+  json j = pgo::reports::to_json(make_sample_report());
+  j["added_later"] = {{"x", 1}};
+  j["builds"][0]["cgo"] = false;
+  CHECK(error_of(j).empty());
+}
+
+TEST_CASE("truncated report.json is a clear error", "[run_report_json]") {
+  const std::string text = pgo::reports::run_report_to_string(make_sample_report());
+  CHECK_THROWS_WITH(pgo::reports::parse_run_report(text.substr(0, text.size() / 2), "r.json"),
+                    Catch::Contains("r.json: report: not valid JSON"));
+  CHECK_THROWS_WITH(pgo::reports::read_run_report("/nonexistent/report.json"),
+                    Catch::Contains("/nonexistent/report.json"));
+}
+
+TEST_CASE("every report written validates against the schema", "[run_report_json][schema]") {
+  const auto schema =
+      pgo::reports::JsonSchema::load(std::string(PGO_SOURCE_DIR) + "/reports/run_report.schema.json");
+  auto check = [&](const pgo::harness::RunReport& r) {
+    const auto problems = schema.validate(pgo::reports::to_json(r));
+    INFO((problems.empty() ? "" : problems.front()));
+    CHECK(problems.empty());
+  };
+  SECTION("complete") { check(make_sample_report()); }
+  SECTION("just started: nothing but the header") {
+    pgo::harness::RunReport r;
+    r.scenario_name = "interp";
+    check(r);
+  }
+  SECTION("failed in a phase") {
+    auto r = make_sample_report();
+    r.status = pgo::harness::RunStatus::kFailed;
+    r.error = "build v2: go build failed";
+    r.phases.back() = {"build v2", "failed", "2026-11-24T05:01:50Z", 3.0, 2.9, "go build failed"};
+    r.analysis = {};
+    check(r);
+  }
+}
+
+TEST_CASE("the schema catches drift between model and JSON", "[run_report_json][schema]") {
+  const auto schema =
+      pgo::reports::JsonSchema::load(std::string(PGO_SOURCE_DIR) + "/reports/run_report.schema.json");
+  json j = pgo::reports::to_json(make_sample_report());
+  j["builds"][0]["renamed_field"] = 1;
+  j["trials"][0]["metric"] = "instructions";
+  j["profiles"][0]["merged_sha256"] = "xyz";
+  j.erase("warnings");
+  const auto problems = schema.validate(j);
+  auto has = [&](const std::string& text) {
+    for (const auto& p : problems) {
+      if (p.find(text) != std::string::npos) return true;
+    }
+    return false;
+  };
+  CHECK(has("$.builds[0].renamed_field: field not allowed"));
+  CHECK(has("$.trials[0].metric: \"instructions\" is not one of"));
+  CHECK(has("$.profiles[0].merged_sha256: \"xyz\" does not match"));
+  CHECK(has("$: missing required field \"warnings\""));
+}
