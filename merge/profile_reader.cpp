@@ -2,6 +2,7 @@
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/wire_format_lite.h>
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -151,10 +152,12 @@ std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
   return bytes;
 }
 
-std::vector<std::uint8_t> maybe_gunzip(std::span<const std::uint8_t> bytes,
-                                       const std::string& name) {
-  if (!is_gzip(bytes)) return {bytes.begin(), bytes.end()};
+namespace {
 
+// zlib's streaming inflate: slower than libdeflate but tells a truncated stream from a
+// corrupt one, so it produces the error message whenever the fast path fails.
+std::vector<std::uint8_t> gunzip_with_zlib(std::span<const std::uint8_t> bytes,
+                                           const std::string& name) {
   std::vector<std::uint8_t> out;
   // The gzip trailer holds the uncompressed size mod 2^32: a good first guess.
   std::size_t guess = bytes.size() * 4;
@@ -209,6 +212,50 @@ std::vector<std::uint8_t> maybe_gunzip(std::span<const std::uint8_t> bytes,
   }
   out.resize(out_pos);
   return out;
+}
+
+// libdeflate inflates whole buffers about twice as fast as zlib; gunzip is a large share
+// of a merge's time (FACTS: 0.37 s of pprof's 3 s on 100 x default.pgo).
+bool gunzip_with_libdeflate(std::span<const std::uint8_t> bytes, std::vector<std::uint8_t>& out) {
+  struct Decompressor {
+    libdeflate_decompressor* d = libdeflate_alloc_decompressor();
+    ~Decompressor() { libdeflate_free_decompressor(d); }
+  };
+  thread_local Decompressor decompressor;
+  if (decompressor.d == nullptr) return false;
+  // The trailer's ISIZE (size mod 2^32 of the last member) is exact for the usual
+  // single-member file; beyond that the buffer doubles.
+  std::size_t guess = bytes.size() * 4;
+  const std::size_t isize = load_word(bytes, bytes.size() - 4, 4, true);
+  if (isize > 0 && isize / 1100 < bytes.size()) guess = isize;
+  out.resize(std::max<std::size_t>(guess, 1024));
+  std::size_t in_pos = 0, out_pos = 0;
+  while (in_pos < bytes.size()) {
+    if (!is_gzip(bytes.subspan(in_pos))) return false;  // trailing garbage: zlib reports it
+    std::size_t used_in = 0, used_out = 0;
+    const auto rc = libdeflate_gzip_decompress_ex(
+        decompressor.d, bytes.data() + in_pos, bytes.size() - in_pos, out.data() + out_pos,
+        out.size() - out_pos, &used_in, &used_out);
+    if (rc == LIBDEFLATE_INSUFFICIENT_SPACE) {
+      out.resize(out.size() * 2);
+      continue;
+    }
+    if (rc != LIBDEFLATE_SUCCESS) return false;
+    in_pos += used_in;
+    out_pos += used_out;
+  }
+  out.resize(out_pos);
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> maybe_gunzip(std::span<const std::uint8_t> bytes,
+                                       const std::string& name) {
+  if (!is_gzip(bytes)) return {bytes.begin(), bytes.end()};
+  std::vector<std::uint8_t> out;
+  if (bytes.size() >= 18 && gunzip_with_libdeflate(bytes, out)) return out;
+  return gunzip_with_zlib(bytes, name);
 }
 
 void decode_profile_into(std::span<const std::uint8_t> bytes, const std::string& name,

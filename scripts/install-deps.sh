@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  protobuf-compiler libprotobuf-dev zlib1g-dev
+  protobuf-compiler libprotobuf-dev zlib1g-dev libdeflate-dev
   nlohmann-json3-dev catch2 libcli11-dev libfmt-dev
   libboost-dev libboost-filesystem-dev libboost-system-dev
   libbenchmark-dev libcurl4-openssl-dev libssl-dev

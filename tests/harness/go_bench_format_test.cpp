@@ -7,7 +7,7 @@
 
 using namespace pgo::harness;
 
-TEST_CASE("go bench format: results, config and noise lines", "[go_bench_format]") {
+TEST_CASE("go bench format: results and config and noise lines", "[go_bench_format]") {
   const char* text =
       "goos: linux\n"
       "goarch: amd64\n"

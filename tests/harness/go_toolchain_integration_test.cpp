@@ -28,7 +28,7 @@ std::string stable_profile(const GoTestModule& m) {
 }
 }  // namespace
 
-TEST_CASE("go toolchain: locate, version and env", "[go_toolchain][integration]") {
+TEST_CASE("go toolchain: locate and version and env", "[go_toolchain][integration]") {
   GoToolchain go = GoToolchain::locate();
   CHECK(go.version().rfind("go1.", 0) == 0);
   CHECK(fs::path(go.go_path()).is_absolute());
@@ -118,7 +118,7 @@ TEST_CASE("go builder: a missing profile fails before building", "[go_toolchain]
 // The cache policy is checked with a stand-in `go` that records the GOCACHE each build
 // gets and copies a prebuilt binary (a real cold build takes 10 s to minutes on these
 // machines); everything else (`go env`, `go version -m`) goes to the real go command.
-TEST_CASE("go builder: fresh caches are new, empty and removed; shared is reused",
+TEST_CASE("go builder: fresh caches are new and empty and removed while shared is reused",
           "[go_toolchain][integration]") {
   GoTestModule m;
   std::string prebuilt = m.build_tool();

@@ -9,7 +9,7 @@
 
 using namespace pgo::harness;
 
-TEST_CASE("go build info: settings, quoted values, deps", "[go_toolchain]") {
+TEST_CASE("go build info: settings and quoted values and deps", "[go_toolchain]") {
   const char* text =
       "/tmp/bin/server: go1.26.8\n"
       "\tpath\texample.com/server/cmd/server\n"

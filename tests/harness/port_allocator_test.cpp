@@ -30,7 +30,7 @@ bool can_listen(std::uint16_t port, int* keep_fd = nullptr) {
 }
 }  // namespace
 
-TEST_CASE("port allocator: distinct, usable, never repeated", "[port_allocator]") {
+TEST_CASE("port allocator: distinct and usable and never repeated", "[port_allocator]") {
   PortAllocator ports;
   std::vector<std::uint16_t> a = ports.allocate(8);
   std::vector<std::uint16_t> b = ports.allocate(8);

@@ -10,7 +10,7 @@
 using namespace pgo::harness;
 namespace fs = std::filesystem;
 
-TEST_CASE("process log: header, appended output and tail", "[process_log]") {
+TEST_CASE("process log: header and appended output and tail", "[process_log]") {
   fs::path dir = fs::temp_directory_path() / ("pgo-process-log-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   std::string log = (dir / "sub" / "w.log").string();

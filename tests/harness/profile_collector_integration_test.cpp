@@ -103,7 +103,7 @@ TEST_CASE("collect flag: a crash or a missing profile names the instance",
   CHECK(std::chrono::steady_clock::now() - start < 10s);
 }
 
-TEST_CASE("collect http: two servers under load, fetched concurrently",
+TEST_CASE("collect http: two servers under load fetched concurrently",
           "[profile_collector][integration]") {
   GoTestModule m;
   std::string tool = m.build_tool();

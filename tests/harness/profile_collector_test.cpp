@@ -76,7 +76,7 @@ TEST_CASE("collected profile: a good CPU profile passes and is measured", "[prof
   fs::remove_all(d);
 }
 
-TEST_CASE("collected profile: missing, empty, corrupt and wrong-kind profiles fail",
+TEST_CASE("collected profile: missing or empty or corrupt or wrong-kind profiles fail",
           "[profile_collector]") {
   fs::path d = temp_dir("bad");
   std::ofstream(d / "log.txt") << "$ prog\nprog: started\nprog: oops\n";
@@ -107,7 +107,7 @@ TEST_CASE("collected profile: missing, empty, corrupt and wrong-kind profiles fa
   fs::remove_all(d);
 }
 
-TEST_CASE("collected profile: no samples is a warning, not an error", "[profile_collector]") {
+TEST_CASE("collected profile: no samples is a warning and not an error", "[profile_collector]") {
   fs::path d = temp_dir("idle");
   write_profile(d / "p.pprof", "cpu", "nanoseconds", 0);
   CollectedProfile p = at(d / "p.pprof");

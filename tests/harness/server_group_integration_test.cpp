@@ -26,7 +26,7 @@ ServerGroupSpec spec_for(const GoTestModule& m, const std::string& tool) {
 }
 }  // namespace
 
-TEST_CASE("server group: K ready instances on distinct ports, all stopped",
+TEST_CASE("server group: K ready instances on distinct ports all stopped",
           "[server_group][integration]") {
   GoTestModule m;
   std::string tool = m.build_tool();
