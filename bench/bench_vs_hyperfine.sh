@@ -7,12 +7,14 @@
 # Targets (issue 3): the measured times agree within noise; our overhead <= hyperfine's.
 #
 #   bench/bench_vs_hyperfine.sh [PATH/TO/pgo-harness]    (default: build/bin/pgo-harness)
-#   ROUNDS=3 bench/bench_vs_hyperfine.sh                  alternate the tools 3 times
+#   ROUNDS=5 bench/bench_vs_hyperfine.sh                  alternate the tools 5 times
+# On a busy machine single rounds vary a lot; the closing summary gives, per command and
+# tool, the median over the rounds of each figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 harness=${1:-build/bin/pgo-harness}
-rounds=${ROUNDS:-2}
+rounds=${ROUNDS:-3}
 for tool in hyperfine jq cc "$harness"; do
   command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
 done
@@ -69,7 +71,24 @@ for round in $(seq "$rounds"); do
       overhead=$(echo "$total / ($n + $warmup) - $mean" | bc -l)
       printf '%-12s %-12s %5d %9.3f ms %9.3f ms %11.3f ms\n' "${labels[$i]}" "$tool" "$n" \
         "$(echo "$mean * 1000" | bc -l)" "$(echo "$median * 1000" | bc -l)" \
-        "$(echo "$overhead * 1000" | bc -l)"
+        "$(echo "$overhead * 1000" | bc -l)" | tee -a "$work/rows"
     done
+  done
+done
+
+echo
+echo "median over $rounds rounds:"
+printf '%-12s %-12s %12s %12s %14s\n' command tool mean median overhead/run
+for i in "${!labels[@]}"; do
+  for tool in hyperfine pgo-harness; do
+    # rows: label may hold a space ("spin ~10ms"): match on the fixed-width prefix.
+    grep -F "$(printf '%-12s %-12s' "${labels[$i]}" "$tool")" "$work/rows" |
+      awk -v label="${labels[$i]}" -v tool="$tool" '
+        { n++; mean[n] = $(NF-5); median[n] = $(NF-3); over[n] = $(NF-1) }
+        function med(a, n,   i, j, t) {
+          for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+          return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+        }
+        END { printf "%-12s %-12s %9.3f ms %9.3f ms %11.3f ms\n", label, tool, med(mean, n), med(median, n), med(over, n) }'
   done
 done

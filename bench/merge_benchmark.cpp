@@ -64,8 +64,8 @@ void BM_Merge(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * copies);
   state.SetLabel(profile_label(static_cast<int>(state.range(0))));
 }
-BENCHMARK(BM_Merge)->Args({0, 1})->Args({0, 10})->Args({1, 1})->Args({1, 10})
-    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Merge)->Args({0, 1})->Args({0, 10})->Args({1, 1})->Args({1, 10})->Unit(
+    benchmark::kMillisecond);
 
 void BM_Encode(benchmark::State& state) {
   const auto profile =

@@ -40,4 +40,8 @@ void configure_compare_command(CLI::App& app, CommandRunner& runner);
 // `pgo-harness history REPORT...`: trends over a series of run reports.
 void configure_history_command(CLI::App& app, CommandRunner& runner);
 
+// `pgo-harness run SCENARIO`: the PGO loop, writing a run directory (exit codes in
+// cli/run_command.cpp and README.md).
+void configure_run_command(CLI::App& app, CommandRunner& runner);
+
 }  // namespace pgo::cli

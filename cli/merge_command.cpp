@@ -36,7 +36,8 @@ struct MergeCommandOptions {
   PostMergeOptions post;
 };
 
-constexpr const char* kMergeFooter = R"(Each INPUT is a pprof profile (gzip-compressed or raw protobuf) or a directory,
+constexpr const char* kMergeFooter =
+    R"(Each INPUT is a pprof profile (gzip-compressed or raw protobuf) or a directory,
 which stands for the regular files in it (sorted, hidden files skipped).
 The output is a gzip-compressed profile, byte-identical for the same set of inputs
 whatever their order. It matches `go tool pprof -symbolize=none -proto INPUT...` and keeps
@@ -96,9 +97,9 @@ std::vector<merge::MergeInput> weighted_inputs(const std::vector<std::string>& a
       throw UsageError("--weight " + spec + ": W must be a non-negative decimal number like 0.5");
     }
     const std::string key = canonical(file);
-    const bool known = std::find(input_keys.begin(), input_keys.end(), key) != input_keys.end() ||
-                       std::find(argument_keys.begin(), argument_keys.end(), key) !=
-                           argument_keys.end();
+    const bool known =
+        std::find(input_keys.begin(), input_keys.end(), key) != input_keys.end() ||
+        std::find(argument_keys.begin(), argument_keys.end(), key) != argument_keys.end();
     if (!known) throw UsageError("--weight " + spec + ": " + file + " is not one of the inputs");
     if (!by_path.emplace(key, *weight).second) {
       throw UsageError("--weight: " + file + " is given more than one weight");
@@ -127,8 +128,9 @@ int run_merge(const MergeCommandOptions& o, const std::string& program) {
   try {
     // Refuse before doing any work: binary data would garble the terminal.
     if (to_stdout && ::isatty(STDOUT_FILENO)) {
-      throw UsageError("refusing to write a binary profile to a terminal; use -o FILE or "
-                       "redirect standard output");
+      throw UsageError(
+          "refusing to write a binary profile to a terminal; use -o FILE or "
+          "redirect standard output");
     }
     inputs = weighted_inputs(o.inputs, o.weights);
     if (auto problem = post_merge_usage_error(o.post, to_stdout)) {
@@ -143,7 +145,8 @@ int run_merge(const MergeCommandOptions& o, const std::string& program) {
   job.normalize = o.normalize;
   job.skip_bad = o.skip_bad;
   merge::MergeOutcome outcome = merge::run_merge_job(inputs, job);
-  for (const auto& s : outcome.skipped) std::cerr << "skipped " << s.path << ": " << s.reason << "\n";
+  for (const auto& s : outcome.skipped)
+    std::cerr << "skipped " << s.path << ": " << s.reason << "\n";
 
   // Post-merge steps on outcome.profile (trimming, statistics) go here.
   const PostMergeResult post =
@@ -158,8 +161,8 @@ int run_merge(const MergeCommandOptions& o, const std::string& program) {
     std::cerr << program << ": merged " << outcome.merged_inputs << " of " << inputs.size()
               << " input(s): " << outcome.profile.sample_size() << " samples, "
               << outcome.profile.location_size() << " locations, "
-              << outcome.profile.function_size() << " functions, " << bytes.size()
-              << " bytes -> " << (to_stdout ? std::string("<stdout>") : o.output) << "\n";
+              << outcome.profile.function_size() << " functions, " << bytes.size() << " bytes -> "
+              << (to_stdout ? std::string("<stdout>") : o.output) << "\n";
   }
   finish_post_merge_steps(o.post, post, program, o.quiet, std::cerr);
   return kExitOk;

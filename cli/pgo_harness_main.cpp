@@ -16,6 +16,10 @@ int main(int argc, char** argv) {
       app.add_subcommand("inspect", "PGO statistics of profiles (same as pgo-merge inspect).");
   pgo::cli::configure_inspect_command(*inspect, runner);
 
+  CLI::App* run = app.add_subcommand(
+      "run", "The PGO loop for one scenario: build, profile, merge, rebuild, time, analyse.");
+  pgo::cli::configure_run_command(*run, runner);
+
   CLI::App* bench = app.add_subcommand(
       "bench", "Benchmark commands: interleaved trials, confidence intervals, comparisons.");
   pgo::cli::configure_bench_command(*bench, runner);

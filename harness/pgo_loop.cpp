@@ -207,8 +207,7 @@ PgoLoop::PgoLoop(Scenario scenario, RunOptions options, RunDirectory dir, LoopOb
                            "split the scenario in two"));
   }
   if (iterations_ < 1) {
-    throw RunFailure(FailureKind::kSetup,
-                     Error("options", "", "--iterations must be at least 1"));
+    throw RunFailure(FailureKind::kSetup, Error("options", "", "--iterations must be at least 1"));
   }
 }
 
@@ -242,13 +241,12 @@ void PgoLoop::start_report() {
   report_.scenario = to_json(scenario_);
   report_.trial_seed = trials_.seed ? *trials_.seed : fresh_seed();
   json options = options_.to_json();
-  options["effective"] = {{"iterations", iterations_},
-                          {"trials", to_json([&] {
-                             Scenario s = scenario_;
-                             s.trials = trials_;
-                             s.trials.seed = report_.trial_seed;
-                             return s;
-                           }())["trials"]}};
+  options["effective"] = {{"iterations", iterations_}, {"trials", to_json([&] {
+                                                          Scenario s = scenario_;
+                                                          s.trials = trials_;
+                                                          s.trials.seed = report_.trial_seed;
+                                                          return s;
+                                                        }())["trials"]}};
   report_.options = options;
 }
 
@@ -461,8 +459,7 @@ GoBuilder& PgoLoop::builder() {
     toolchain_ = std::make_unique<GoToolchain>(GoToolchain::locate(scenario_.target.go));
     child_seconds_ += seconds_since(start);
     report_.go_version = toolchain_->version();
-    switch (options_.quick && options_.build_cache == BuildCache::kFresh ? BuildCache::kGo
-                                                                          : options_.build_cache) {
+    switch (options_.build_cache) {
       case BuildCache::kFresh:
         builder_ = std::make_unique<GoBuilder>(*toolchain_, dir_.gocache(), GoCacheMode::kFresh);
         break;
@@ -512,8 +509,8 @@ std::string PgoLoop::binary_name() const {
     name = fs::path(scenario_.module_path()).filename().string();
   }
   if (name.empty()) name = scenario_.name;
-  const bool test = !scenario_.workloads.empty() &&
-                    scenario_.workloads.front().kind == WorkloadKind::kGotest;
+  const bool test =
+      !scenario_.workloads.empty() && scenario_.workloads.front().kind == WorkloadKind::kGotest;
   return test ? name + ".test" : name;
 }
 
@@ -807,7 +804,8 @@ void PgoLoop::trials() {
   }
   // Scenario: per workload, all builds together; the scheduler: per command.
   o.max_time_seconds = trials_.max_time_seconds / static_cast<double>(report_.builds.size());
-  o.order = trials_.order == TrialOrder::kSequential ? RunOrder::kSequential : RunOrder::kInterleaved;
+  o.order =
+      trials_.order == TrialOrder::kSequential ? RunOrder::kSequential : RunOrder::kInterleaved;
   o.seed = report_.trial_seed;
   o.alpha = trials_.alpha;
   o.pin_cpus = trials_.pin_cpu;
@@ -851,8 +849,9 @@ void PgoLoop::trials() {
       if (trials_.target_precision > 0 && !trials_.runs && !t.precision_reached) {
         char text[64];
         std::snprintf(text, sizeof text, "%.1f%%", trials_.target_precision * 100);
-        add_warning("trials: " + t.workload + "@" + t.build + " did not reach the target precision (" +
-                    text + ") within max_runs or max_time_seconds");
+        add_warning("trials: " + t.workload + "@" + t.build +
+                    " did not reach the target precision (" + text +
+                    ") within max_runs or max_time_seconds");
       }
       report_.trials.push_back(std::move(t));
       ++index;

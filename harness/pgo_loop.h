@@ -81,7 +81,7 @@ struct RunOptions {
   TrialOverrides trials;
   std::optional<std::string> profile;           // evaluate this profile (absolute path)
   std::optional<std::string> emit_default_pgo;  // write the final profile here (absolute)
-  bool quick = false;  // 2 iterations, 6 runs, no warm-up, BuildCache::kGo (smoke runs)
+  bool quick = false;  // 2 iterations, 6 runs, no warm-up (the CLI adds BuildCache::kGo)
   BuildCache build_cache = BuildCache::kFresh;
 
   // What the run does with `scenario`: iterations and trial settings after --quick and the

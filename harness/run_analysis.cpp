@@ -250,9 +250,9 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
       ia.vs_off = make_comparison(builds[i].label, v0.label, off ? off->values : kNone, cv, alpha,
                                   seed + ++comparison);
       if (i >= 2) {
-        ia.vs_previous = make_comparison(builds[i].label, builds[i - 1].label,
-                                         prev ? prev->values : kNone, cv, alpha,
-                                         seed + ++comparison);
+        ia.vs_previous =
+            make_comparison(builds[i].label, builds[i - 1].label, prev ? prev->values : kNone, cv,
+                            alpha, seed + ++comparison);
       }
       wa.iterations.push_back(std::move(ia));
     }
@@ -284,16 +284,17 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
     BuildOverhead o;
     o.build = builds[i].label;
     o.build_time_ratio = v0.build_seconds > 0 ? builds[i].build_seconds / v0.build_seconds : 1;
-    o.binary_size_ratio = v0.binary_size_bytes > 0 ? static_cast<double>(builds[i].binary_size_bytes) /
-                                                         static_cast<double>(v0.binary_size_bytes)
-                                                   : 1;
+    o.binary_size_ratio = v0.binary_size_bytes > 0
+                              ? static_cast<double>(builds[i].binary_size_bytes) /
+                                    static_cast<double>(v0.binary_size_bytes)
+                              : 1;
     a.overhead.push_back(o);
   }
 
   if (!complete || builds.size() < 2) {
     a.verdict.kind = "incomplete";
-    a.verdict.explanation = builds.size() < 2 ? "no PGO build was made"
-                                              : "some build has no trials on some workload";
+    a.verdict.explanation =
+        builds.size() < 2 ? "no PGO build was made" : "some build has no trials on some workload";
     return a;
   }
 

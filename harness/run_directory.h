@@ -13,6 +13,7 @@
 //     logs/trials/W-vI.log        output of the last timed run of workload W on build vI
 //     work/W/                     scratch directory of workload W ({workdir}); runs start here
 //     gocache/                    the run's Go build cache (see harness/go_toolchain.h)
+//     gocache-tools/              the tools' cache when every build gets a fresh one
 //
 // Paths recorded in the report are relative to RUNDIR (relative()); absolute() resolves
 // them back, so a run directory can be moved and still resumed.

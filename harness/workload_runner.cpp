@@ -80,7 +80,9 @@ WorkloadRunner::WorkloadRunner(const Scenario& scenario, const Workload& workloa
     : scenario_(scenario), workload_(workload), context_(std::move(context)) {
   std::error_code ec;
   fs::create_directories(context_.workdir, ec);
-  if (ec) throw Error("trial", context_.workdir, "cannot create the workload's directory: " + ec.message());
+  if (ec)
+    throw Error("trial", context_.workdir,
+                "cannot create the workload's directory: " + ec.message());
 }
 
 std::string WorkloadRunner::log_path(const std::string& label) const {
@@ -154,7 +156,8 @@ ProcessSpec timed_spec(const Scenario& s, const Workload& w, const std::vector<s
 
 }  // namespace
 
-WorkloadMeasurement WorkloadRunner::run_command(const std::string& binary, const std::string& label) {
+WorkloadMeasurement WorkloadRunner::run_command(const std::string& binary,
+                                                const std::string& label) {
   const std::string log = log_path(label);
   ProcessSpec spec = timed_spec(scenario_, workload_, display_argv(binary), context_.workdir, log);
   auto start = Clock::now();
@@ -168,7 +171,8 @@ WorkloadMeasurement WorkloadRunner::run_command(const std::string& binary, const
   return m;
 }
 
-WorkloadMeasurement WorkloadRunner::run_gotest(const std::string& binary, const std::string& label) {
+WorkloadMeasurement WorkloadRunner::run_gotest(const std::string& binary,
+                                               const std::string& label) {
   const std::string log = log_path(label);
   ProcessSpec spec = timed_spec(scenario_, workload_, display_argv(binary), context_.workdir, log);
   auto start = Clock::now();

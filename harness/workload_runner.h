@@ -54,9 +54,9 @@ struct WorkloadContext {
 };
 
 struct WorkloadMeasurement {
-  double value = 0;         // the metric, in WorkloadRunner::unit()
-  double wall_seconds = 0;  // of the timed part (http: the load command)
-  double cpu_seconds = 0;   // user + system of what the metric counts
+  double value = 0;            // the metric, in WorkloadRunner::unit()
+  double wall_seconds = 0;     // of the timed part (http: the load command)
+  double cpu_seconds = 0;      // user + system of what the metric counts
   double elapsed_seconds = 0;  // the whole run, servers' start and stop included
 };
 

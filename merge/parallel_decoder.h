@@ -30,7 +30,7 @@ namespace pgo::merge {
 struct DecodedProfile {
   std::size_t index = 0;  // position in the input list
   std::string path;
-  std::shared_ptr<google::protobuf::Arena> arena;    // owns *profile
+  std::shared_ptr<google::protobuf::Arena> arena;   // owns *profile
   perftools::profiles::Profile* profile = nullptr;  // null when error is set
   std::exception_ptr error;  // a pgo::Error for bad input; anything else is a bug
 };

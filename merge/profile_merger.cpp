@@ -186,10 +186,9 @@ class InputFolder {
       return r.key_size == key_size && r.offset == m.file_offset() && r.key_str == key_str;
     });
     if (inserted) {
-      st_.mappings.push_back(MappingRec{m.memory_start(), size, m.file_offset(), key_size,
-                                        key_str, filename, build_id, m.has_functions(),
-                                        m.has_filenames(), m.has_line_numbers(),
-                                        m.has_inline_frames(), main});
+      st_.mappings.push_back(MappingRec{m.memory_start(), size, m.file_offset(), key_size, key_str,
+                                        filename, build_id, m.has_functions(), m.has_filenames(),
+                                        m.has_line_numbers(), m.has_inline_frames(), main});
     } else {
       MappingRec& r = st_.mappings[index];
       r.start = std::min(r.start, m.memory_start());
@@ -220,54 +219,84 @@ class InputFolder {
     return index;
   }
 
-  std::uint32_t location(std::uint64_t id) {
-    const std::uint32_t li = location_ids_.find(id);
-    if (location_cache_[li] != kNone) return location_cache_[li];
-    const auto& l = p_.location(static_cast<int>(li));
-    std::uint32_t mapping_index = kNone;
-    std::uint64_t address = l.address();
-    if (l.mapping_id() != 0) {
-      const std::uint32_t mi = mapping_ids_.find(l.mapping_id());
-      mapping_index = mapping(mi, false);
-      address -= p_.mapping(static_cast<int>(mi)).memory_start();
+  // Translates every location of the input, in two passes so that the hash-table misses
+  // of many lookups overlap (pass 1: keys and hashes; pass 2: prefetch ahead, probe).
+  // Locations no live sample uses are merged too but never emitted.
+  void map_locations() {
+    const int n = p_.location_size();
+    struct Key {
+      std::uint64_t hash, address;
+      std::uint32_t mapping, line_begin, line_count;
+      bool is_folded;
+    };
+    std::vector<Key> keys(static_cast<std::size_t>(n));
+    std::vector<LineRec> key_lines;
+    for (int li = 0; li < n; ++li) {
+      const auto& l = p_.location(li);
+      Key& k = keys[static_cast<std::size_t>(li)];
+      k.mapping = kNone;
+      k.address = l.address();
+      if (l.mapping_id() != 0) {
+        const std::uint32_t mi = mapping_ids_.find(l.mapping_id());
+        k.mapping = mapping(mi, false);
+        k.address -= p_.mapping(static_cast<int>(mi)).memory_start();
+      }
+      k.is_folded = l.is_folded();
+      k.line_begin = static_cast<std::uint32_t>(key_lines.size());
+      k.line_count = static_cast<std::uint32_t>(l.line_size());
+      std::uint64_t h = hash_mix(hash_mix(hash_mix(2, k.address), k.mapping), k.is_folded);
+      for (const auto& line : l.line()) {
+        const std::uint32_t fn =
+            line.function_id() == 0 ? kNone : function(function_ids_.find(line.function_id()));
+        key_lines.push_back(LineRec{fn, line.line(), line.column()});
+        h = hash_mix(hash_mix(hash_mix(h, fn), line.line()), line.column());
+      }
+      k.hash = h;
     }
-    line_scratch_.clear();
-    std::uint64_t h = hash_mix(hash_mix(hash_mix(2, address), mapping_index), l.is_folded());
-    for (const auto& line : l.line()) {
-      const std::uint32_t fn =
-          line.function_id() == 0 ? kNone : function(function_ids_.find(line.function_id()));
-      line_scratch_.push_back(LineRec{fn, line.line(), line.column()});
-      h = hash_mix(hash_mix(hash_mix(h, fn), line.line()), line.column());
+    constexpr std::size_t kAhead = 8;
+    for (std::size_t li = 0; li < keys.size(); ++li) {
+      if (li + kAhead < keys.size()) st_.location_table.prefetch(keys[li + kAhead].hash);
+      const Key& k = keys[li];
+      const auto next = static_cast<std::uint32_t>(st_.locations.size());
+      const LineRec* lines = key_lines.data() + k.line_begin;
+      auto [index, inserted] =
+          st_.location_table.find_or_insert(k.hash, next, [&](std::uint32_t i) {
+            const LocationRec& r = st_.locations[i];
+            return r.address == k.address && r.mapping == k.mapping && r.is_folded == k.is_folded &&
+                   r.line_count == k.line_count &&
+                   std::equal(lines, lines + k.line_count, st_.lines.begin() + r.line_begin);
+          });
+      if (inserted) {
+        st_.locations.push_back(LocationRec{k.address, k.mapping,
+                                            static_cast<std::uint32_t>(st_.lines.size()),
+                                            k.line_count, k.is_folded});
+        st_.lines.insert(st_.lines.end(), lines, lines + k.line_count);
+      }
+      location_cache_[li] = index;
     }
-    const auto next = static_cast<std::uint32_t>(st_.locations.size());
-    auto [index, inserted] = st_.location_table.find_or_insert(h, next, [&](std::uint32_t i) {
-      const LocationRec& r = st_.locations[i];
-      return r.address == address && r.mapping == mapping_index && r.is_folded == l.is_folded() &&
-             r.line_count == line_scratch_.size() &&
-             std::equal(line_scratch_.begin(), line_scratch_.end(),
-                        st_.lines.begin() + r.line_begin);
-    });
-    if (inserted) {
-      st_.locations.push_back(LocationRec{address, mapping_index,
-                                          static_cast<std::uint32_t>(st_.lines.size()),
-                                          static_cast<std::uint32_t>(line_scratch_.size()),
-                                          l.is_folded()});
-      st_.lines.insert(st_.lines.end(), line_scratch_.begin(), line_scratch_.end());
-    }
-    location_cache_[li] = index;
-    return index;
   }
+
+  std::uint32_t location(std::uint64_t id) const { return location_cache_[location_ids_.find(id)]; }
 
   void fold(const std::string& name, double weight) {
     // pprof keeps the first input's first mapping even when no sample uses it; doing it
     // for every input keeps the rule independent of input order.
     if (p_.mapping_size() > 0) mapping(0, true);
+    map_locations();
 
+    // Pass 1: every live sample's translated key and hash, in flat buffers.
     const std::size_t types = st_.sample_types.size();
-    std::vector<std::int64_t> value_scratch(types);
-    std::vector<std::uint32_t> loc_scratch;
-    std::vector<LabelRec> label_scratch;
+    struct Key {
+      std::uint64_t hash;
+      std::uint32_t loc_begin, loc_count, label_begin, label_count, value_begin;
+    };
+    std::vector<Key> keys;
+    keys.reserve(static_cast<std::size_t>(p_.sample_size()));
+    std::vector<std::uint32_t> key_locs;
+    std::vector<LabelRec> key_labels;
+    std::vector<std::int64_t> key_values;
     for (const auto& s : p_.sample()) {
+      const auto value_begin = static_cast<std::uint32_t>(key_values.size());
       bool all_zero = true;
       for (std::size_t i = 0; i < types; ++i) {
         const auto scaled = scale_value(s.value(static_cast<int>(i)), weight);
@@ -275,64 +304,79 @@ class InputFolder {
           throw Error("merge", name, "sample value overflows 64 bits after scaling",
                       "use a smaller --weight");
         }
-        value_scratch[i] = *scaled;
+        key_values.push_back(*scaled);
         all_zero = all_zero && *scaled == 0;
       }
-      if (all_zero) continue;
-
-      loc_scratch.clear();
+      if (all_zero) {
+        key_values.resize(value_begin);
+        continue;
+      }
+      Key k{0,
+            static_cast<std::uint32_t>(key_locs.size()),
+            static_cast<std::uint32_t>(s.location_id_size()),
+            static_cast<std::uint32_t>(key_labels.size()),
+            0,
+            value_begin};
       std::uint64_t h = hash_mix(3, static_cast<std::uint64_t>(s.location_id_size()));
       for (std::uint64_t id : s.location_id()) {
         const std::uint32_t loc = location(id);
-        loc_scratch.push_back(loc);
+        key_locs.push_back(loc);
         h = hash_mix(h, loc);
       }
-      label_scratch.clear();
       for (const auto& label : s.label()) {
         // pprof's model: a string label when str is set, a numeric one when num or unit
         // is, and nothing at all otherwise.
         if (label.str() != 0) {
-          label_scratch.push_back(LabelRec{str(label.key()), str(label.str()), 0, 0, false});
+          key_labels.push_back(LabelRec{str(label.key()), str(label.str()), 0, 0, false});
         } else if (label.num() != 0 || label.num_unit() != 0) {
-          label_scratch.push_back(
+          key_labels.push_back(
               LabelRec{str(label.key()), 0, str(label.num_unit()), label.num(), true});
         }
       }
+      k.label_count = static_cast<std::uint32_t>(key_labels.size()) - k.label_begin;
       // pprof compares labels key by key (keys sorted, each key's values in their
       // original order): a stable sort by (kind, key) gives the same identity.
-      if (label_scratch.size() > 1) {
-        std::stable_sort(label_scratch.begin(), label_scratch.end(),
+      if (k.label_count > 1) {
+        std::stable_sort(key_labels.begin() + k.label_begin, key_labels.end(),
                          [](const LabelRec& a, const LabelRec& b) {
                            return std::tie(a.is_num, a.key) < std::tie(b.is_num, b.key);
                          });
       }
-      for (const LabelRec& l : label_scratch) {
+      for (std::uint32_t i = 0; i < k.label_count; ++i) {
+        const LabelRec& l = key_labels[k.label_begin + i];
         h = hash_mix(hash_mix(hash_mix(hash_mix(h, l.key), l.str), l.unit),
                      static_cast<std::uint64_t>(l.num) * 2 + l.is_num);
       }
+      k.hash = h;
+      keys.push_back(k);
+    }
 
+    // Pass 2: probe (prefetching ahead) and add up.
+    constexpr std::size_t kAhead = 8;
+    for (std::size_t n = 0; n < keys.size(); ++n) {
+      if (n + kAhead < keys.size()) st_.sample_table.prefetch(keys[n + kAhead].hash);
+      const Key& k = keys[n];
+      const std::uint32_t* locs = key_locs.data() + k.loc_begin;
+      const LabelRec* labels = key_labels.data() + k.label_begin;
+      const std::int64_t* values = key_values.data() + k.value_begin;
       const auto next = static_cast<std::uint32_t>(st_.samples.size());
-      auto [index, inserted] = st_.sample_table.find_or_insert(h, next, [&](std::uint32_t i) {
+      auto [index, inserted] = st_.sample_table.find_or_insert(k.hash, next, [&](std::uint32_t i) {
         const SampleRec& r = st_.samples[i];
-        return r.loc_count == loc_scratch.size() && r.label_count == label_scratch.size() &&
-               std::equal(loc_scratch.begin(), loc_scratch.end(),
-                          st_.sample_locations.begin() + r.loc_begin) &&
-               std::equal(label_scratch.begin(), label_scratch.end(),
-                          st_.labels.begin() + r.label_begin);
+        return r.loc_count == k.loc_count && r.label_count == k.label_count &&
+               std::equal(locs, locs + k.loc_count, st_.sample_locations.begin() + r.loc_begin) &&
+               std::equal(labels, labels + k.label_count, st_.labels.begin() + r.label_begin);
       });
       if (inserted) {
         st_.samples.push_back(SampleRec{static_cast<std::uint32_t>(st_.sample_locations.size()),
-                                        static_cast<std::uint32_t>(loc_scratch.size()),
-                                        static_cast<std::uint32_t>(st_.labels.size()),
-                                        static_cast<std::uint32_t>(label_scratch.size())});
-        st_.sample_locations.insert(st_.sample_locations.end(), loc_scratch.begin(),
-                                    loc_scratch.end());
-        st_.labels.insert(st_.labels.end(), label_scratch.begin(), label_scratch.end());
-        st_.values.insert(st_.values.end(), value_scratch.begin(), value_scratch.end());
+                                        k.loc_count, static_cast<std::uint32_t>(st_.labels.size()),
+                                        k.label_count});
+        st_.sample_locations.insert(st_.sample_locations.end(), locs, locs + k.loc_count);
+        st_.labels.insert(st_.labels.end(), labels, labels + k.label_count);
+        st_.values.insert(st_.values.end(), values, values + types);
       } else {
         std::int64_t* acc = st_.values.data() + static_cast<std::size_t>(index) * types;
         for (std::size_t i = 0; i < types; ++i) {
-          if (__builtin_add_overflow(acc[i], value_scratch[i], &acc[i])) {
+          if (__builtin_add_overflow(acc[i], values[i], &acc[i])) {
             throw Error("merge", name, "merged sample value overflows 64 bits",
                         "merge fewer or down-weighted inputs");
           }
@@ -347,7 +391,6 @@ class InputFolder {
   std::vector<std::uint32_t> string_map_;
   IdIndex function_ids_, mapping_ids_, location_ids_;
   std::vector<std::uint32_t> function_cache_, mapping_cache_, location_cache_;
-  std::vector<LineRec> line_scratch_;
 };
 
 }  // namespace
@@ -369,9 +412,9 @@ void ProfileMerger::State::add(const Profile& p, const std::string& name, double
     first_name = name;
   } else if (ptype != period_type) {
     throw Error("merge", name,
-                "incompatible period types: " + strings[ptype.first] + "/" +
-                    strings[ptype.second] + " here, " + strings[period_type.first] + "/" +
-                    strings[period_type.second] + " in " + first_name,
+                "incompatible period types: " + strings[ptype.first] + "/" + strings[ptype.second] +
+                    " here, " + strings[period_type.first] + "/" + strings[period_type.second] +
+                    " in " + first_name,
                 "merge only profiles of the same kind");
   } else if (types != sample_types) {
     throw Error("merge", name,
@@ -393,7 +436,8 @@ void ProfileMerger::State::add(const Profile& p, const std::string& name, double
     const std::uint32_t id = folder.str(c);
     if (std::find(comments.begin(), comments.end(), id) == comments.end()) comments.push_back(id);
   }
-  default_sample_type = smallest_non_empty(default_sample_type, folder.str(p.default_sample_type()));
+  default_sample_type =
+      smallest_non_empty(default_sample_type, folder.str(p.default_sample_type()));
   doc_url = smallest_non_empty(doc_url, folder.str(p.doc_url()));
   drop_frames = smallest_non_empty(drop_frames, folder.str(p.drop_frames()));
   keep_frames = smallest_non_empty(keep_frames, folder.str(p.keep_frames()));

@@ -129,7 +129,8 @@ std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
     throw Error("read", path, "no such file", "check the path");
   }
   if (fs::is_directory(status)) {
-    throw Error("read", path, "is a directory", "pass the directory as an input to merge its files");
+    throw Error("read", path, "is a directory",
+                "pass the directory as an input to merge its files");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -233,9 +234,9 @@ bool gunzip_with_libdeflate(std::span<const std::uint8_t> bytes, std::vector<std
   while (in_pos < bytes.size()) {
     if (!is_gzip(bytes.subspan(in_pos))) return false;  // trailing garbage: zlib reports it
     std::size_t used_in = 0, used_out = 0;
-    const auto rc = libdeflate_gzip_decompress_ex(
-        decompressor.d, bytes.data() + in_pos, bytes.size() - in_pos, out.data() + out_pos,
-        out.size() - out_pos, &used_in, &used_out);
+    const auto rc = libdeflate_gzip_decompress_ex(decompressor.d, bytes.data() + in_pos,
+                                                  bytes.size() - in_pos, out.data() + out_pos,
+                                                  out.size() - out_pos, &used_in, &used_out);
     if (rc == LIBDEFLATE_INSUFFICIENT_SPACE) {
       out.resize(out.size() * 2);
       continue;
@@ -364,8 +365,7 @@ void validate_profile(const Profile& p, const std::string& name) {
     const auto& s = p.sample(i);
     if (s.value_size() != types) {
       invalid(name, "sample " + std::to_string(i) + " has " + std::to_string(s.value_size()) +
-                        " values but the profile has " + std::to_string(types) +
-                        " sample types");
+                        " values but the profile has " + std::to_string(types) + " sample types");
     }
     for (std::uint64_t id : s.location_id()) {
       if (id == 0 || !locations.contains(id)) {

@@ -1,6 +1,8 @@
 #include "merge/profile_writer.h"
 
 #include <fcntl.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -8,8 +10,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include "merge/error.h"
 

@@ -234,8 +234,8 @@ std::string workload_table(const RunReport& r, const ReportSummary& s) {
           "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
           "<td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
           "<td class=\"{}\">{}</td></tr>\n",
-          esc(name), esc(build), esc(median), runs, speedup, interval, p, step, verdict_class,
-          esc(verdict));
+          esc(name), esc(build), esc(median), esc(runs), esc(speedup), esc(interval), esc(p),
+          esc(step), verdict_class, esc(verdict));
     }
   }
   return out + "</table>\n</section>\n";

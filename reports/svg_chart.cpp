@@ -137,20 +137,22 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
   const double raw = (hi - lo) / std::max(1, target - 1);
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
   const double normalized = raw / magnitude;
-  double step = magnitude;
-  if (normalized > 5) {
-    step = 10 * magnitude;
-  } else if (normalized > 2) {
-    step = 5 * magnitude;
-  } else if (normalized > 1) {
+  // The nice step nearest to the raw one, so the tick count stays near the target.
+  double step = 10 * magnitude;
+  if (normalized < 1.5) {
+    step = magnitude;
+  } else if (normalized < 3) {
     step = 2 * magnitude;
+  } else if (normalized < 7) {
+    step = 5 * magnitude;
   }
   std::vector<double> ticks;
-  const double first = std::floor(lo / step) * step;
-  for (double t = first; t <= hi + step * 0.5 && ticks.size() < 50; t += step) {
-    // Snap tiny floating-point residue (0.30000000000000004) to the grid.
-    ticks.push_back(std::round(t / step) * step);
-    if (ticks.back() >= hi) break;
+  const double first = std::floor(lo / step + 1e-9) * step;
+  for (int k = 0; k < 50; ++k) {
+    // Multiplying (not accumulating) and rounding keep 0.30000000000000004 off the axis.
+    const double t = std::round((first + k * step) / step) * step;
+    ticks.push_back(t);
+    if (t >= hi - step * 1e-9) break;
   }
   return ticks;
 }

@@ -3,13 +3,15 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
+	"sort"
 )
 
 // Zones are the geofences of a delivery service (coverage areas, surcharge areas,
-// no-go areas) in a local planar frame of kilometres. Each zone's shape is a Shape: most
-// are circles around depots, some rectangles, a few polygons. Locating a point tests it
-// against every zone through the interface, first by bounding box, then exactly: the hot
-// interface calls that PGO devirtualizes toward circles and inlines.
+// no-go areas) in a local planar frame of kilometres. Each zone's geometry is a Shape:
+// most are circles around depots, some rectangles, a few polygons. The Index keeps the
+// zones sorted by their west edge, so locating a point scans zones until one starts
+// east of it, asking each shape for its bounding box through the interface: the hot,
+// tiny interface calls that PGO devirtualizes toward *Circle and inlines.
 
 type Point struct{ X, Y float64 }
 
@@ -75,11 +77,11 @@ const (
 )
 
 type Zone struct {
-	ID    int
-	Name  string
-	Kind  string
-	Fee   float64 // surcharge zones: added to the base fee
-	Shape Shape
+	ID       int
+	Name     string
+	Kind     string
+	FeeCents int // surcharge zones: added to the base fee
+	Shape    Shape
 }
 
 // GenerateZones returns n zones over a size x size km area, deterministically for seed.
@@ -108,7 +110,7 @@ func GenerateZones(seed uint64, n int, size float64) []Zone {
 		case k < 6:
 			z.Kind = Coverage
 		case k < 9:
-			z.Kind, z.Fee = Surcharge, float64(1+r.IntN(5))/2
+			z.Kind, z.FeeCents = Surcharge, 50*(1+r.IntN(5))
 		default:
 			z.Kind = NoGo
 		}
@@ -121,36 +123,79 @@ func GenerateZones(seed uint64, n int, size float64) []Zone {
 var cos8 = [8]float64{1, 0.7071067811865476, 0, -0.7071067811865476, -1, -0.7071067811865476, 0, 0.7071067811865476}
 var sin8 = [8]float64{0, 0.7071067811865476, 1, 0.7071067811865476, 0, -0.7071067811865476, -1, -0.7071067811865476}
 
-// Answer is what the service says about one point.
-type Answer struct {
-	Zones       []int   `json:"zones"`
-	Deliverable bool    `json:"deliverable"`
-	Fee         float64 `json:"fee"`
+// Index answers point queries over a fixed set of zones.
+type Index struct {
+	zones []Zone // sorted by Shape.Bounds().MinX
 }
 
-// Locate answers one point against all zones: deliverable when inside some coverage
-// zone and no no-go zone; the fee is the base fee plus every surcharge that applies.
-func Locate(zones []Zone, p Point, baseFee float64) Answer {
-	a := Answer{Zones: make([]int, 0, 4), Fee: baseFee}
-	covered, refused := false, false
-	for i := range zones {
-		z := &zones[i]
-		if !z.Shape.Bounds().Has(p) || !z.Shape.Contains(p) {
-			continue
-		}
-		a.Zones = append(a.Zones, z.ID)
-		switch z.Kind {
-		case Coverage:
-			covered = true
-		case Surcharge:
-			a.Fee += z.Fee
-		case NoGo:
-			refused = true
+// NewIndex sorts a copy of zones by west edge.
+func NewIndex(zones []Zone) *Index {
+	z := append([]Zone(nil), zones...)
+	sort.SliceStable(z, func(i, j int) bool { return z[i].Shape.Bounds().MinX < z[j].Shape.Bounds().MinX })
+	return &Index{zones: z}
+}
+
+func (ix *Index) Len() int { return len(ix.zones) }
+
+// Answer is what the service says about one point. Zones lists the IDs of the zones
+// containing it, in index order.
+type Answer struct {
+	Zones       []int
+	Deliverable bool
+	FeeCents    int
+}
+
+// Locate answers one point: deliverable when inside some coverage zone and no no-go
+// zone; the fee is the base fee plus every surcharge that applies (0 when not
+// deliverable). The IDs are appended to ids, and Answer.Zones is the appended part.
+func (ix *Index) Locate(p Point, baseCents int, ids []int) (Answer, []int) {
+	q := query{p: p, ids: ids, start: len(ids), fee: baseCents}
+	for i := range ix.zones {
+		if !q.visit(&ix.zones[i]) {
+			break // every later zone starts further east
 		}
 	}
-	a.Deliverable = covered && !refused
+	return q.answer()
+}
+
+// query is the state of one Locate scan.
+type query struct {
+	p                Point
+	ids              []int
+	start, fee       int
+	covered, refused bool
+	visited, matched int
+}
+
+// visit tests one zone and records it if it contains the point. It returns false once
+// the zone starts east of the point: the index is sorted by west edge.
+func (q *query) visit(z *Zone) bool {
+	b := z.Shape.Bounds()
+	if b.MinX > q.p.X {
+		return false
+	}
+	q.visited++
+	if !b.Has(q.p) || !z.Shape.Contains(q.p) {
+		return true
+	}
+	q.matched++
+	q.ids = append(q.ids, z.ID)
+	switch z.Kind {
+	case Coverage:
+		q.covered = true
+	case Surcharge:
+		q.fee += z.FeeCents
+	case NoGo:
+		q.refused = true
+	}
+	return true
+}
+
+func (q *query) answer() (Answer, []int) {
+	a := Answer{Zones: q.ids[q.start:len(q.ids):len(q.ids)], FeeCents: q.fee}
+	a.Deliverable = q.covered && !q.refused
 	if !a.Deliverable {
-		a.Fee = 0
+		a.FeeCents = 0
 	}
-	return a
+	return a, q.ids
 }

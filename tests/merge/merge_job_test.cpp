@@ -23,7 +23,8 @@ namespace {
 struct TempDir {
   fs::path path;
   TempDir() {
-    path = fs::temp_directory_path() / std::string("pgo-job-test-").append(std::to_string(::getpid()));
+    path =
+        fs::temp_directory_path() / std::string("pgo-job-test-").append(std::to_string(::getpid()));
     fs::remove_all(path);
     fs::create_directories(path);
   }
@@ -52,8 +53,9 @@ TEST_CASE("the parallel decoder yields every input once, in order, errors in pla
   TempDir dir;
   std::vector<std::string> paths;
   for (int i = 0; i < 23; ++i) {
-    paths.push_back(i == 7 ? dir.write("bad", {1, 2, 3})
-                           : dir.write(std::string("p").append(std::to_string(i)), profile_bytes("f", i + 1)));
+    paths.push_back(
+        i == 7 ? dir.write("bad", {1, 2, 3})
+               : dir.write(std::string("p").append(std::to_string(i)), profile_bytes("f", i + 1)));
   }
   for (unsigned threads : {1u, 2u, 4u}) {
     pgo::merge::ParallelDecoder decoder(paths, threads, threads + 1);

@@ -17,6 +17,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -121,26 +122,26 @@ func areaSize(client *http.Client, base string) (float64, error) {
 }
 
 // requestBody returns request i: points clustered around a few hot spots, as orders
-// cluster around city centres, plus uniform noise.
+// cluster around city centres, plus uniform noise; coordinates in km to the metre.
 func requestBody(seed, i uint64, points int, size float64) []byte {
 	r := rand.New(rand.NewPCG(seed, i))
-	type point struct {
-		X float64 `json:"X"`
-		Y float64 `json:"Y"`
-	}
-	req := struct {
-		Points []point `json:"points"`
-	}{}
 	cx, cy := size*(0.2+0.6*r.Float64()), size*(0.2+0.6*r.Float64())
+	b := append(make([]byte, 0, 32*points), `{"points":[`...)
 	for p := 0; p < points; p++ {
-		if r.IntN(4) == 0 {
-			req.Points = append(req.Points, point{r.Float64() * size, r.Float64() * size})
-		} else {
-			req.Points = append(req.Points, point{cx + r.NormFloat64()*size/20, cy + r.NormFloat64()*size/20})
+		x, y := r.Float64()*size, r.Float64()*size
+		if r.IntN(4) != 0 {
+			x, y = cx+r.NormFloat64()*size/20, cy+r.NormFloat64()*size/20
 		}
+		if p > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"x":`...)
+		b = strconv.AppendFloat(b, x, 'f', 3, 64)
+		b = append(b, `,"y":`...)
+		b = strconv.AppendFloat(b, y, 'f', 3, 64)
+		b = append(b, '}')
 	}
-	b, _ := json.Marshal(&req) // cannot fail: plain floats
-	return b
+	return append(b, "]}"...)
 }
 
 func post(client *http.Client, base string, body []byte, points int) error {

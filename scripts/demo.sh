@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The README's main command: install what is missing, build pgo-harness, and run the whole
+# PGO loop on the quick setting of one bundled scenario (scenarios/ruleeval-quick: build
+# -pgo=off, 2 iterations of profile -> merge -> rebuild, 10 interleaved timed runs per
+# build, analysis and verdict). Prints the summary table and where the report is.
+#   scripts/demo.sh [EXTRA RUN OPTIONS...]      e.g. scripts/demo.sh --out runs/demo
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+jobs=$(nproc 2>/dev/null || echo 2)
+bash scripts/install-deps.sh
+
+echo "== build"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j "$jobs" --target pgo-harness
+
+echo "== pgo-harness run scenarios/ruleeval-quick/scenario.json"
+# --build-cache go: reuse your Go build cache, so only the PGO builds compile from scratch.
+exec build/bin/pgo-harness run scenarios/ruleeval-quick/scenario.json --build-cache go "$@"

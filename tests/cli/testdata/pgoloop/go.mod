@@ -1,0 +1,3 @@
+module example.com/pgoloop
+
+go 1.22
