@@ -147,6 +147,10 @@ int run_merge(const MergeCommandOptions& o, const std::string& program) {
   merge::MergeOutcome outcome = merge::run_merge_job(inputs, job);
   for (const auto& s : outcome.skipped)
     std::cerr << "skipped " << s.path << ": " << s.reason << "\n";
+  if (outcome.merged_inputs == 0) {
+    throw Error("merge", "", "no input could be merged",
+                std::to_string(outcome.skipped.size()) + " input(s) skipped");
+  }
 
   // Post-merge steps on outcome.profile (trimming, statistics) go here.
   const PostMergeResult post =

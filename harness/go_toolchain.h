@@ -119,7 +119,11 @@ class GoBuilder {
   // build inside it and removes it after the build. Created if missing; made absolute.
   GoBuilder(GoToolchain toolchain, std::string gocache_dir, GoCacheMode mode);
 
-  // Builds, then checks the binary's build info. Throws pgo::Error (stage "build") when go
+  // Runs `go build|test -c -pgo=P -buildvcs=false -o OUT FLAGS... PACKAGE` in module_dir
+  // with GOCACHE set by this builder and GOTOOLCHAIN=local unless request.env sets it
+  // (a go.mod asking for a newer Go must not switch toolchains mid-run). -buildvcs=false
+  // keeps the digest independent of an enclosing git checkout's state. Builds, then
+  // checks the binary's build info. Throws pgo::Error (stage "build") when go
   // fails (the message carries the compiler's first error lines; the log has all of it),
   // when the profile does not exist, or when the recorded -pgo differs from the request.
   GoBuildResult build(const GoBuildRequest& request) const;

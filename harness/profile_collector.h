@@ -3,10 +3,11 @@
 //  - flag:   the program writes a profile to the path it is given: the command template's
 //            {profile}. K instances, one after another or all at once.
 //  - http:   K server instances on free loopback ports ({port}) expose net/http/pprof;
-//            once each answers its ready path (harness/server_group.h), the load command ({urls},
-//            {ports}, {port}) runs against all of them while /debug/pprof/profile?seconds=S is
-//            fetched from every instance at the same time (the seed's "curl three
-//            production instances"), with timeouts and retries.
+//            once each answers its ready path (harness/server_group.h), the load command
+//            ({urls}, {ports}, {port}) runs against all of them, restarted whenever it
+//            finishes, while /debug/pprof/profile?seconds=S is fetched from every instance
+//            at the same time (the seed's "curl three production instances"), with
+//            timeouts and retries.
 //  - gotest: a test binary from `go test -c` runs its benchmarks with -test.cpuprofile;
 //            K runs. Its Go benchmark output is parsed and kept.
 //

@@ -96,10 +96,7 @@ MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJob
       outcome.skipped.push_back({item->path, e.what()});
     }
   }
-  if (merger.input_count() == 0) {
-    throw Error("merge", "", "no input could be merged",
-                std::to_string(outcome.skipped.size()) + " input(s) skipped");
-  }
+  if (merger.input_count() == 0) return outcome;  // every input skipped
   outcome.merged_inputs = merger.input_count();
   outcome.profile = merger.result();
   return outcome;

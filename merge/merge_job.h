@@ -44,13 +44,14 @@ struct SkippedInput {
 };
 
 struct MergeOutcome {
-  perftools::profiles::Profile profile;
-  std::size_t merged_inputs = 0;
+  perftools::profiles::Profile profile;  // empty when merged_inputs is 0
+  std::size_t merged_inputs = 0;         // 0 only under skip_bad, when every input was skipped
   std::vector<SkippedInput> skipped;
 };
 
-// Throws pgo::Error for the first bad input (unless skip_bad), for an input without a PGO
-// sample type under normalize, and (stage "merge") when no input could be merged.
+// Throws pgo::Error for the first bad input (unless skip_bad) and for an input without a
+// PGO sample type under normalize. Under skip_bad, when every input was skipped, returns
+// merged_inputs == 0 (the caller reports the skipped inputs, then fails).
 MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJobOptions& options);
 
 }  // namespace pgo::merge

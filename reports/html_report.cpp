@@ -160,6 +160,9 @@ std::string overlap_section(const RunReport& r) {
   chart.title = "Hot call edges shared with the previous iteration's profile";
   chart.y_label = "overlap";
   chart.format_y = [](double v) { return fmt::format("{:.0f}%", v * 100); };
+  chart.y_min = 0;  // overlap is a share: show it against the whole 0..100% scale
+  chart.y_max = 1;
+  chart.height = 260;
   ChartSeries weighted{"weighted overlap", {}, true}, coverage{"hot coverage", {}, false},
       jaccard{"hot-set Jaccard", {}, false};
   for (const auto& p : r.profiles) {

@@ -12,8 +12,9 @@ namespace pgo::reports {
 
 namespace {
 
-// Margins of the plot area inside the viewBox.
-constexpr double kLeft = 64;
+// Margins of the plot area inside the viewBox; the left one grows with the tick labels.
+constexpr double kMinLeft = 56;
+constexpr double kCharWidth = 6.4;  // of an 11px sans-serif digit, roughly
 constexpr double kRight = 16;
 constexpr double kTop = 34;
 constexpr double kBottom = 44;
@@ -47,12 +48,17 @@ Range padded(Range r) {
 
 class Frame {
  public:
-  Frame(int width, int height, Range y) : width_(width), height_(height) {
+  Frame(int width, int height, Range y, const ValueFormatter& format)
+      : width_(width), height_(height) {
     ticks_ = nice_ticks(y.lo, y.hi);
     y_lo_ = std::min(y.lo, ticks_.front());
     y_hi_ = std::max(y.hi, ticks_.back());
+    std::size_t widest = 0;
+    for (double t : ticks_) widest = std::max(widest, format(t).size());
+    left_ = std::max(kMinLeft, 30 + kCharWidth * static_cast<double>(widest));
   }
-  double plot_width() const { return width_ - kLeft - kRight; }
+  double left() const { return left_; }
+  double plot_width() const { return width_ - left_ - kRight; }
   double plot_height() const { return height_ - kTop - kBottom; }
   double y(double v) const { return kTop + (y_hi_ - v) / (y_hi_ - y_lo_) * plot_height(); }
   const std::vector<double>& ticks() const { return ticks_; }
@@ -64,16 +70,16 @@ class Frame {
         "<svg viewBox=\"0 0 {} {}\" class=\"chart\" "
         "role=\"img\" aria-label=\"{}\">\n",
         width_, height_, html_escape(title));
-    s += fmt::format("<text x=\"{}\" y=\"20\" class=\"chart-title\">{}</text>\n", kLeft,
+    s += fmt::format("<text x=\"{}\" y=\"20\" class=\"chart-title\">{}</text>\n", left_,
                      html_escape(title));
     for (double t : ticks_) {
       const double yy = y(t);
       s += fmt::format(
-          "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"grid\"/>\n", kLeft,
+          "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"grid\"/>\n", left_,
           yy, width_ - kRight, yy);
       s += fmt::format(
           "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\" class=\"tick\">{}</text>\n",
-          kLeft - 6, yy + 4, html_escape(format(t)));
+          left_ - 6, yy + 4, html_escape(format(t)));
     }
     s += fmt::format(
         "<text transform=\"translate(14 {:.1f}) rotate(-90)\" text-anchor=\"middle\" "
@@ -81,13 +87,13 @@ class Frame {
         kTop + plot_height() / 2, html_escape(y_label));
     s += fmt::format(
         "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" class=\"frame\"/>\n",
-        kLeft, kTop, plot_width(), plot_height());
+        left_, kTop, plot_width(), plot_height());
     return s;
   }
 
   // Centre of category i of n.
   double category_x(std::size_t i, std::size_t n) const {
-    return kLeft + plot_width() * (static_cast<double>(i) + 0.5) / static_cast<double>(n);
+    return left_ + plot_width() * (static_cast<double>(i) + 0.5) / static_cast<double>(n);
   }
 
   std::string category_labels(const std::vector<std::string>& labels) const {
@@ -104,6 +110,7 @@ class Frame {
   int width_;
   int height_;
   std::vector<double> ticks_;
+  double left_ = kMinLeft;
   double y_lo_ = 0;
   double y_hi_ = 1;
 };
@@ -170,7 +177,10 @@ std::string render_line_chart(const LineChart& chart) {
     }
   }
   if (chart.reference_line) range.add(*chart.reference_line);
-  const Frame frame(chart.width, chart.height, padded(range));
+  Range shown = padded(range);
+  if (chart.y_min) shown.lo = std::min(shown.lo, *chart.y_min);
+  if (chart.y_max) shown.hi = std::max(shown.hi, *chart.y_max);
+  const Frame frame(chart.width, chart.height, shown, format);
   const std::size_t n = std::max<std::size_t>(chart.x_labels.size(), 1);
 
   std::string s = frame.begin(chart.title, chart.y_label, format);
@@ -178,7 +188,7 @@ std::string render_line_chart(const LineChart& chart) {
     const double yy = frame.y(*chart.reference_line);
     s += fmt::format(
         "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"reference\"/>\n",
-        kLeft, yy, chart.width - kRight, yy);
+        frame.left(), yy, chart.width - kRight, yy);
   }
   s += frame.category_labels(chart.x_labels);
 
@@ -195,7 +205,7 @@ std::string render_line_chart(const LineChart& chart) {
             : -spread / 2 + spread * static_cast<double>(si) /
                                 static_cast<double>(chart.series.size() - 1);
     auto px = [&](const ChartPoint& p) {
-      return kLeft + slot * (p.x + 0.5) + offset;
+      return frame.left() + slot * (p.x + 0.5) + offset;
     };
     std::string path;
     for (const ChartPoint& p : series.points) {
@@ -231,7 +241,7 @@ std::string render_line_chart(const LineChart& chart) {
   }
 
   // Legend along the bottom edge.
-  double lx = kLeft;
+  double lx = frame.left();
   const double ly = chart.height - 10;
   for (std::size_t si = 0; si < chart.series.size(); ++si) {
     const ChartSeries& series = chart.series[si];
@@ -252,7 +262,7 @@ std::string render_strip_chart(const StripChart& chart) {
   for (const StripGroup& g : chart.groups) {
     for (double v : g.values) range.add(v);
   }
-  const Frame frame(chart.width, chart.height, padded(range));
+  const Frame frame(chart.width, chart.height, padded(range), format);
   std::string s = frame.begin(chart.title, chart.y_label, format);
   std::vector<std::string> labels;
   for (const StripGroup& g : chart.groups) labels.push_back(g.label);
@@ -310,7 +320,7 @@ std::string render_bar_chart(const BarChart& chart) {
   Range padded_range = range;
   padded_range.hi = range.hi + (range.hi - range.lo) * 0.12;  // room for value labels
   if (padded_range.hi <= padded_range.lo) padded_range.hi = padded_range.lo + 1;
-  const Frame frame(chart.width, chart.height, padded_range);
+  const Frame frame(chart.width, chart.height, padded_range, format);
   std::string s = frame.begin(chart.title, chart.y_label, format);
   s += frame.category_labels(chart.labels);
   const std::size_t n = std::max<std::size_t>(chart.values.size(), 1);

@@ -49,6 +49,8 @@ struct LineChart {
   std::vector<std::string> x_labels;
   std::vector<ChartSeries> series;
   std::optional<double> reference_line;  // dashed horizontal line, e.g. speedup 1.0
+  std::optional<double> y_min;           // the y axis covers at least [y_min, y_max]
+  std::optional<double> y_max;
   ValueFormatter format_y;               // default: 4 significant digits
   int width = 760;
   int height = 340;

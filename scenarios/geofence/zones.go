@@ -174,11 +174,9 @@ func (q *query) visit(z *Zone) bool {
 	if b.MinX > q.p.X {
 		return false
 	}
-	q.visited++
 	if !b.Has(q.p) || !z.Shape.Contains(q.p) {
 		return true
 	}
-	q.matched++
 	q.ids = append(q.ids, z.ID)
 	switch z.Kind {
 	case Coverage:

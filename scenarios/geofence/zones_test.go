@@ -173,4 +173,4 @@ func BenchmarkLocateRequest(b *testing.B) {
 	}
 }
 
-var benchZones = 20
+var benchZones = 1000

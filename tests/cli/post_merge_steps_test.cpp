@@ -88,7 +88,7 @@ TEST_CASE("pgo-merge --trim --stats-json: trimmed output, same edges, sizes repo
   CHECK(j["trim"]["bytes_before"] == fs::file_size(plain));
 }
 
-TEST_CASE("pgo-merge inspect prints stats without merging; bad input and usage exit codes") {
+TEST_CASE("pgo-merge inspect prints stats without merging, bad input and usage exit codes") {
   TempDir dir;
   const auto a = (dir.path / "a.pb.gz").string();
   pgo::merge::write_profile_file(pgo::merge::testing::simple_chain_profile(), a);
