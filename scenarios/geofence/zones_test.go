@@ -144,7 +144,7 @@ func TestHandler(t *testing.T) {
 // BenchmarkLocateRequest is one /v1/locate request's work without the network: decode
 // a 64-point body, locate every point, encode the answers.
 func BenchmarkLocateRequest(b *testing.B) {
-	ix := NewIndex(GenerateZones(1, benchZones, areaKm))
+	ix := NewIndex(GenerateZones(1, 1000, areaKm))
 	var body strings.Builder
 	body.WriteString(`{"points":[`)
 	for i := 0; i < 64; i++ {
@@ -172,5 +172,3 @@ func BenchmarkLocateRequest(b *testing.B) {
 		writeResponse(&st.out, st.answers)
 	}
 }
-
-var benchZones = 1000

@@ -31,7 +31,8 @@ ConvergenceStep step(double vs_off, bool sig_off, double step_ratio, bool sig_st
 
 BuildRecord build(int i, double seconds, std::int64_t size) {
   BuildRecord b;
-  b.label = "v" + std::to_string(i);
+  b.label = std::string(1, 'v');  // not "v" + ...: GCC 12 -O3 warns (-Wrestrict) falsely
+  b.label += std::to_string(i);
   b.iteration = i;
   b.build_seconds = seconds;
   b.binary_size_bytes = size;
@@ -43,8 +44,8 @@ TrialSeries series(const std::string& workload, const std::string& build,
   TrialSeries t;
   t.workload = workload;
   t.build = build;
-  t.metric = "cpu";
-  t.unit = "s";
+  t.metric = std::string("cpu");
+  t.unit = std::string(1, 's');
   t.values = std::move(values);
   return t;
 }
