@@ -47,8 +47,8 @@ struct BenchArgs {
   std::vector<std::string> setup, prepare, conclude, cleanup;
   std::vector<std::string> parameter_scan;  // VAR MIN MAX
   std::optional<double> step_size;
-  std::vector<std::vector<std::string>> parameter_lists;  // {VAR, VALUES}
-  std::optional<std::string> shell;
+  std::vector<std::string> parameter_list_words;  // VAR, VALUES, VAR, VALUES, ...
+  std::string shell;                              // "" without --shell
   bool no_shell = false;
   bool ignore_failure = false;
   std::vector<std::string> names;
@@ -195,7 +195,7 @@ int run_bench(const BenchArgs& a) {
   o.ignore_failure = a.ignore_failure;
   if (a.timeout && *a.timeout <= 0) throw UsageError("--timeout must be positive");
   o.timeout_seconds = a.timeout;
-  if (a.shell && !a.no_shell) o.shell = a.shell->empty() ? "sh" : *a.shell;
+  if (!a.shell.empty() && !a.no_shell) o.shell = a.shell;
   if (!(a.alpha > 0 && a.alpha < 1)) throw UsageError("--alpha must be between 0 and 1");
   o.alpha = a.alpha;
   if (!a.pin_cpu.empty()) o.pin_cpus = parse_cpu_list(a.pin_cpu);
@@ -223,7 +223,9 @@ int run_bench(const BenchArgs& a) {
   } else if (a.step_size) {
     throw UsageError("--parameter-step-size needs --parameter-scan");
   }
-  for (const auto& list : a.parameter_lists) axes.push_back(parameter_list(list[0], list[1]));
+  for (std::size_t i = 0; i + 1 < a.parameter_list_words.size(); i += 2) {
+    axes.push_back(parameter_list(a.parameter_list_words[i], a.parameter_list_words[i + 1]));
+  }
   std::vector<ExpandedCommand> expanded = expand_commands(a.commands, a.names, axes);
   const std::size_t per_template = expanded.size() / a.commands.size();
 
@@ -410,16 +412,18 @@ void configure_bench_command(CLI::App& app, CommandRunner& runner) {
                  "Run once per command after its last run (once, or once per command)");
   app.add_option("-P,--parameter-scan", a->parameter_scan,
                  "VAR MIN MAX: benchmark each command for VAR = MIN..MAX, used as {VAR}")
-      ->expected(3);
-  app.add_option("-D,--parameter-step-size", a->step_size, "Step of --parameter-scan (1)");
-  app.add_option("-L,--parameter-list", a->parameter_lists,
-                 "VAR a,b,c: benchmark each command for each value of {VAR}")
-      ->expected(2)
+      ->expected(3)
       ->allow_extra_args(false);
-  app.add_option("-S,--shell", a->shell,
-                 "Run commands through SHELL -c (default sh when given without a value); its "
-                 "start-up time is measured and subtracted")
-      ->expected(0, 1);
+  app.add_option("-D,--parameter-step-size", a->step_size, "Step of --parameter-scan (1)");
+  app.add_option("-L,--parameter-list", a->parameter_list_words,
+                 "VAR a,b,c: benchmark each command for each value of {VAR} (repeatable)")
+      ->expected(2)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  // A flag with an optional "=SHELL": it never takes the next word, which is a command.
+  app.add_flag("-S,--shell{sh}", a->shell,
+               "Run commands through a shell: --shell (sh) or --shell=SHELL; its start-up "
+               "time is measured and subtracted");
   app.add_flag("-N", a->no_shell, "No shell (the default; accepted for hyperfine users)");
   app.add_flag("-i,--ignore-failure", a->ignore_failure,
                "Keep measuring commands that exit non-zero, are killed or time out");

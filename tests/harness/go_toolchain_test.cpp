@@ -54,5 +54,8 @@ TEST_CASE("go error summary picks the compiler's error lines", "[go_toolchain]")
         "./broken.go:3:17: undefined: nothingHere; ./broken.go:4:2: declared and not used: y");
   CHECK(go_error_summary("go: cannot find main module\n") == "go: cannot find main module");
   CHECK(go_error_summary("a\nb\nc\n", 2) == "b; c");
+  // Not compiler errors: a blank in the file part, no line number, no message separator.
+  CHECK(go_error_summary("see x.go:12: here\n./a.go:x: y\n./a.go:3:4:5\n", 1) == "./a.go:3:4:5");
+  CHECK(go_error_summary("./a.go:7: bad\n") == "./a.go:7: bad");
   CHECK(go_error_summary("") == "no output");
 }
