@@ -13,7 +13,8 @@
 namespace pgo::cli {
 namespace {
 
-constexpr const char* kCompareFooter = R"(BASE and NEW are run directories, report.json files, or two `bench --export-json`
+constexpr const char* kCompareFooter =
+    R"(BASE and NEW are run directories, report.json files, or two `bench --export-json`
 (or hyperfine --export-json) files. Rows: absolute time per workload and build (Mann-Whitney
 U test, bootstrap interval of the ratio of medians), PGO speedup per workload and geomean
 (new speedup / base speedup, bootstrap interval), build time and binary size per build.
@@ -39,8 +40,8 @@ double parse_percent(const std::string& text, const std::string& option) {
     used = 0;
   }
   if (used == 0 || used != number.size() || value < 0 || value >= 100) {
-    throw CLI::ValidationError(option, "expected a percentage in [0, 100), e.g. 2% (got \"" +
-                                           text + "\")");
+    throw CLI::ValidationError(option,
+                               "expected a percentage in [0, 100), e.g. 2% (got \"" + text + "\")");
   }
   return value / 100.0;
 }
@@ -95,10 +96,8 @@ int run_compare(const CompareCommandOptions& o) {
 void configure_compare_command(CLI::App& app, CommandRunner& runner) {
   auto o = std::make_shared<CompareCommandOptions>();
   app.footer(kCompareFooter);
-  app.add_option("BASE", o->base, "Base run directory, report.json or bench export")
-      ->required();
-  app.add_option("NEW", o->candidate, "New run directory, report.json or bench export")
-      ->required();
+  app.add_option("BASE", o->base, "Base run directory, report.json or bench export")->required();
+  app.add_option("NEW", o->candidate, "New run directory, report.json or bench export")->required();
   app.add_option("--fail-on-regression", o->threshold,
                  "Smallest significant slowdown (or PGO-gain loss, or size growth) that fails, "
                  "in percent")

@@ -14,7 +14,8 @@
 namespace pgo::cli {
 namespace {
 
-constexpr const char* kHistoryFooter = R"(Each REPORT is a run directory or report.json, oldest first (e.g. nightly runs of one
+constexpr const char* kHistoryFooter =
+    R"(Each REPORT is a run directory or report.json, oldest first (e.g. nightly runs of one
 scenario: runs/nightly-*). One point per report from its last PGO iteration: geomean and
 per-workload speedup over pgo=off with their bootstrap intervals, and per-workload median
 times of v0 and the last build. A point is flagged when its 95% interval lies entirely

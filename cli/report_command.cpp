@@ -15,7 +15,8 @@
 namespace pgo::cli {
 namespace {
 
-constexpr const char* kReportFooter = R"(RUN is a run directory (holding report.json) or a report.json file. Writes
+constexpr const char* kReportFooter =
+    R"(RUN is a run directory (holding report.json) or a report.json file. Writes
 report.md and report.html beside it, or into --out DIR. `pgo-harness run` does this itself
 at the end of a run; use `report` to re-render, e.g. after an interrupted run.
 

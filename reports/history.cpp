@@ -256,9 +256,10 @@ std::string render_history_html(const History& h) {
   out += html_report_style();
   out += "</head>\n<body>\n<main>\n<header>\n<h1>PGO history: " + html_escape(h.scenario_name) +
          "</h1>\n";
-  out += fmt::format("<p class=\"meta\">{} reports, oldest first. Red rings: the 95% interval "
-                     "lies outside the usual noise of up to {} earlier reports.</p>\n</header>\n",
-                     h.labels.size(), h.options.window);
+  out += fmt::format(
+      "<p class=\"meta\">{} reports, oldest first. Red rings: the 95% interval "
+      "lies outside the usual noise of up to {} earlier reports.</p>\n</header>\n",
+      h.labels.size(), h.options.window);
 
   auto to_chart_series = [](const HistorySeries& s, std::string name) {
     ChartSeries c;

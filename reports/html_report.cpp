@@ -25,8 +25,8 @@ std::string card(const std::string& label, const std::string& value, const std::
 
 std::string header(const RunReport& r, const ReportSummary& s) {
   std::string out = "<header>\n<h1>PGO report: " + esc(r.scenario_name) + "</h1>\n";
-  out += fmt::format("<p class=\"verdict verdict-{}\">{}</p>\n", esc(s.verdict_kind),
-                     esc(s.headline));
+  out +=
+      fmt::format("<p class=\"verdict verdict-{}\">{}</p>\n", esc(s.verdict_kind), esc(s.headline));
   if (!r.analysis.verdict.explanation.empty()) {
     out += "<p class=\"explanation\">" + esc(r.analysis.verdict.explanation) + "</p>\n";
   }
@@ -138,10 +138,11 @@ std::string builds_section(const RunReport& r) {
     size.labels.push_back(b.label);
     size.values.push_back(static_cast<double>(b.binary_size_bytes) / 1048576.0);
   }
-  std::string out = "<section>\n<h2>Builds</h2>\n<div class=\"pair\">\n" +
-                    render_bar_chart(time) + render_bar_chart(size) + "</div>\n";
-  out += "<table><tr><th>Build</th><th>-pgo</th><th>Build time</th><th>Binary size</th>"
-         "<th>Binary sha256</th></tr>\n";
+  std::string out = "<section>\n<h2>Builds</h2>\n<div class=\"pair\">\n" + render_bar_chart(time) +
+                    render_bar_chart(size) + "</div>\n";
+  out +=
+      "<table><tr><th>Build</th><th>-pgo</th><th>Build time</th><th>Binary size</th>"
+      "<th>Binary sha256</th></tr>\n";
   for (const auto& b : r.builds) {
     out += fmt::format(
         "<tr><td>{}</td><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
@@ -180,8 +181,9 @@ std::string overlap_section(const RunReport& r) {
   } else {
     out += "<p class=\"note\">One profile only: no overlap between iterations to show.</p>\n";
   }
-  out += "<table><tr><th>Iteration</th><th>From</th><th>Inputs</th><th>Samples</th>"
-         "<th>Edges</th><th>Hot edges</th><th>Hot callees</th><th>Hottest edge</th></tr>\n";
+  out +=
+      "<table><tr><th>Iteration</th><th>From</th><th>Inputs</th><th>Samples</th>"
+      "<th>Edges</th><th>Hot edges</th><th>Hot callees</th><th>Hottest edge</th></tr>\n";
   for (const auto& p : r.profiles) {
     std::string hottest = "-";
     if (!p.view.top_hot_edges.empty()) {
@@ -246,8 +248,9 @@ std::string workload_table(const RunReport& r, const ReportSummary& s) {
 
 std::string phases_section(const RunReport& r) {
   if (r.phases.empty()) return "";
-  std::string out = "<section>\n<h2>Phases</h2>\n<table><tr><th>Phase</th><th>Status</th>"
-                    "<th>Wall</th><th>In child processes</th><th>Harness</th></tr>\n";
+  std::string out =
+      "<section>\n<h2>Phases</h2>\n<table><tr><th>Phase</th><th>Status</th>"
+      "<th>Wall</th><th>In child processes</th><th>Harness</th></tr>\n";
   for (const auto& p : r.phases) {
     const double own = p.wall_seconds > p.child_seconds ? p.wall_seconds - p.child_seconds : 0;
     out += fmt::format(
@@ -256,9 +259,10 @@ std::string phases_section(const RunReport& r) {
         esc(p.name), esc(p.error.empty() ? p.status : p.status + ": " + p.error),
         format_seconds(p.wall_seconds), format_seconds(p.child_seconds), format_seconds(own));
   }
-  out += fmt::format("</table>\n<p class=\"note\">Harness overhead {} ({} of the phases' wall "
-                     "time).</p>\n</section>\n",
-                     format_seconds(r.harness_seconds()), format_percent(r.harness_share()));
+  out += fmt::format(
+      "</table>\n<p class=\"note\">Harness overhead {} ({} of the phases' wall "
+      "time).</p>\n</section>\n",
+      format_seconds(r.harness_seconds()), format_percent(r.harness_share()));
   return out;
 }
 

@@ -16,9 +16,9 @@ namespace {
 
 const std::set<std::string>& supported_keywords() {
   static const std::set<std::string> keywords = {
-      "$schema", "$id",     "title",      "description", "$comment",  "$defs",
-      "default", "examples", "type",      "properties",  "required",  "additionalProperties",
-      "items",   "enum",    "const",      "minimum",     "maximum",   "exclusiveMinimum",
+      "$schema",  "$id",       "title",   "description", "$comment", "$defs",
+      "default",  "examples",  "type",    "properties",  "required", "additionalProperties",
+      "items",    "enum",      "const",   "minimum",     "maximum",  "exclusiveMinimum",
       "minItems", "minLength", "pattern", "$ref"};
   return keywords;
 }
@@ -33,7 +33,8 @@ bool has_type(const json& instance, const std::string& type) {
   if (type == "integer") {
     if (instance.is_number_integer()) return true;
     // JSON Schema: a number with a zero fractional part is an integer (1.0).
-    return instance.is_number_float() && std::floor(instance.get<double>()) == instance.get<double>();
+    return instance.is_number_float() &&
+           std::floor(instance.get<double>()) == instance.get<double>();
   }
   return false;
 }
@@ -185,8 +186,7 @@ void JsonSchema::validate_node(const json& schema, const json& instance, const s
     }
     if (schema.contains("items")) {
       for (std::size_t i = 0; i < instance.size(); ++i) {
-        validate_node(schema["items"], instance[i], path + "[" + std::to_string(i) + "]",
-                      problems);
+        validate_node(schema["items"], instance[i], path + "[" + std::to_string(i) + "]", problems);
       }
     }
   }

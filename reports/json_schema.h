@@ -2,8 +2,9 @@
 // project's schemas use, so that tests can check every report against its schema without
 // a network or a third-party validator.
 //
-//   pgo::reports::JsonSchema schema = pgo::reports::JsonSchema::load("reports/run_report.schema.json");
-//   std::vector<std::string> problems = schema.validate(nlohmann::json::parse(text));
+//   pgo::reports::JsonSchema schema =
+//   pgo::reports::JsonSchema::load("reports/run_report.schema.json"); std::vector<std::string>
+//   problems = schema.validate(nlohmann::json::parse(text));
 //   // e.g. "$.builds[0].binary_size_bytes: expected integer, got string"
 //
 // Supported keywords: type (a name or a list of names), properties, required,

@@ -16,9 +16,7 @@ std::string code(const std::string& text) {
 
 std::string or_dash(const std::string& text) { return text.empty() ? "-" : markdown_cell(text); }
 
-std::string speedup_cell(const harness::Comparison& c) {
-  return format_speedup(c.speedup);
-}
+std::string speedup_cell(const harness::Comparison& c) { return format_speedup(c.speedup); }
 
 std::string interval_cell(const harness::Comparison& c) {
   const auto interval = speedup_interval(c);
@@ -54,7 +52,8 @@ std::string facts_table(const harness::RunReport& r) {
   out += "| Status | " + harness::to_string(r.status) + " |\n";
   out += "| Scenario | " + or_dash(r.scenario_name) + " (" + code(r.scenario_path) + ", hash " +
          code(r.scenario_hash.substr(0, 12)) + ") |\n";
-  out += "| Started / finished | " + or_dash(r.started_at) + " / " + or_dash(r.finished_at) + " |\n";
+  out +=
+      "| Started / finished | " + or_dash(r.started_at) + " / " + or_dash(r.finished_at) + " |\n";
   out += "| Go | " + or_dash(r.go_version) + " |\n";
   out += "| pgo-harness | " + or_dash(r.tool_version) + " |\n";
   if (r.environment.is_object()) {
@@ -64,8 +63,9 @@ std::string facts_table(const harness::RunReport& r) {
   }
   double total = 0;
   for (const auto& p : r.phases) total += p.wall_seconds;
-  out += fmt::format("| Harness overhead | {} of {} (own time outside builds, profiling and runs) |\n",
-                     format_percent(r.harness_share()), format_seconds(total));
+  out +=
+      fmt::format("| Harness overhead | {} of {} (own time outside builds, profiling and runs) |\n",
+                  format_percent(r.harness_share()), format_seconds(total));
   out += fmt::format("| Trial seed | {} |\n", r.trial_seed);
   return out + "\n";
 }
@@ -75,9 +75,9 @@ std::string geomean_section(const harness::RunReport& r) {
   std::string out = "## Speedup over pgo=off (geomean of workloads)\n\n";
   out += "| Build | Speedup | 95% interval | Significant |\n|---|---:|---|---|\n";
   for (const auto& g : r.analysis.geomean) {
-    out += fmt::format("| {} | {} | {} | {} |\n", g.build, format_speedup(g.speedup),
-                       format_speedup_interval(g.ci_lower, g.ci_upper),
-                       g.significant ? "yes" : "no");
+    out +=
+        fmt::format("| {} | {} | {} | {} |\n", g.build, format_speedup(g.speedup),
+                    format_speedup_interval(g.ci_lower, g.ci_upper), g.significant ? "yes" : "no");
   }
   return out + "\n";
 }
@@ -107,7 +107,8 @@ std::string workload_section(const harness::RunReport& r, const ReportSummary& s
       if (t) {
         if (t->median) median = format_value(*t->median, t->unit);
         if (t->ci_lower && t->ci_upper) {
-          ci = "[" + format_value(*t->ci_lower, t->unit) + ", " + format_value(*t->ci_upper, t->unit) + "]";
+          ci = "[" + format_value(*t->ci_lower, t->unit) + ", " +
+               format_value(*t->ci_upper, t->unit) + "]";
         }
         runs = std::to_string(t->values.size());
         if (t->failed_runs > 0) runs += fmt::format(" ({} failed)", t->failed_runs);
@@ -125,14 +126,15 @@ std::string workload_section(const harness::RunReport& r, const ReportSummary& s
           }
         }
       }
-      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-                         markdown_cell(name), build, median, ci, runs, speedup, interval, p, step,
-                         verdict);
+      out +=
+          fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", markdown_cell(name),
+                      build, median, ci, runs, speedup, interval, p, step, verdict);
     }
   }
-  out += "\nSpeedup = median(v0) / median(build); intervals are bootstrap 95% intervals of the "
-         "ratio of medians; p from the two-sided Mann-Whitney U test. Step = change in time from "
-         "the previous iteration (\"~\": not significant).\n\n";
+  out +=
+      "\nSpeedup = median(v0) / median(build); intervals are bootstrap 95% intervals of the "
+      "ratio of medians; p from the two-sided Mann-Whitney U test. Step = change in time from "
+      "the previous iteration (\"~\": not significant).\n\n";
   return out;
 }
 
@@ -142,8 +144,9 @@ std::string builds_section(const harness::RunReport& r) {
   for (const auto& b : r.builds) {
     if (b.iteration == 0) v0 = &b;
   }
-  std::string out = "## Builds\n\n| Build | -pgo | Build time | vs v0 | Binary size | vs v0 |\n"
-                    "|---|---|---:|---:|---:|---:|\n";
+  std::string out =
+      "## Builds\n\n| Build | -pgo | Build time | vs v0 | Binary size | vs v0 |\n"
+      "|---|---|---:|---:|---:|---:|\n";
   for (const auto& b : r.builds) {
     std::string time_change = "-", size_change = "-";
     if (v0 && &b != v0) {
@@ -183,8 +186,9 @@ std::string profiles_section(const harness::RunReport& r) {
 
 std::string phases_section(const harness::RunReport& r) {
   if (r.phases.empty()) return "";
-  std::string out = "## Phases\n\n| Phase | Status | Wall | In child processes | Harness |\n"
-                    "|---|---|---:|---:|---:|\n";
+  std::string out =
+      "## Phases\n\n| Phase | Status | Wall | In child processes | Harness |\n"
+      "|---|---|---:|---:|---:|\n";
   for (const auto& p : r.phases) {
     const double own = p.wall_seconds > p.child_seconds ? p.wall_seconds - p.child_seconds : 0;
     std::string status = p.status;

@@ -6,9 +6,8 @@ namespace pgo::reports {
 
 std::string verdict_headline(const harness::ConvergenceVerdict& verdict) {
   if (verdict.kind == "converged") {
-    return verdict.converged_at
-               ? "Converged at iteration " + std::to_string(*verdict.converged_at)
-               : "Converged";
+    return verdict.converged_at ? "Converged at iteration " + std::to_string(*verdict.converged_at)
+                                : "Converged";
   }
   if (verdict.kind == "still_improving") return "Still improving";
   if (verdict.kind == "oscillating") return "Oscillating";

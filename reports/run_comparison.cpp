@@ -124,10 +124,10 @@ ComparisonRow speedup_row(const std::string& workload, const std::string& build,
   for (std::size_t r = 0; r < o.bootstrap_resamples; ++r) {
     double log_change = 0;
     for (const auto& s : samples) {
-      const double b = resampled_median(*s.base_off, rng, scratch) /
-                       resampled_median(*s.base_pgo, rng, scratch);
-      const double n = resampled_median(*s.new_off, rng, scratch) /
-                       resampled_median(*s.new_pgo, rng, scratch);
+      const double b =
+          resampled_median(*s.base_off, rng, scratch) / resampled_median(*s.base_pgo, rng, scratch);
+      const double n =
+          resampled_median(*s.new_off, rng, scratch) / resampled_median(*s.new_pgo, rng, scratch);
       log_change += std::log(n / b) / k;
     }
     ratios.push_back(std::exp(log_change));
@@ -163,9 +163,8 @@ void check_scenarios(const RunReport& base, const RunReport& candidate, const Co
                       "\"");
   }
   for (const char* part : {"target", "workloads"}) {
-    const json* a = base.scenario.is_object() && base.scenario.contains(part)
-                        ? &base.scenario[part]
-                        : nullptr;
+    const json* a =
+        base.scenario.is_object() && base.scenario.contains(part) ? &base.scenario[part] : nullptr;
     const json* b = candidate.scenario.is_object() && candidate.scenario.contains(part)
                         ? &candidate.scenario[part]
                         : nullptr;
@@ -181,8 +180,8 @@ void check_scenarios(const RunReport& base, const RunReport& candidate, const Co
     warnings.push_back("comparing different scenarios (--allow-different-scenarios): " + joined);
   } else if (base.scenario_hash != candidate.scenario_hash) {
     warnings.push_back(
-        "the scenario changed between the runs (hash " + base.scenario_hash.substr(0, 12) +
-        " vs " + candidate.scenario_hash.substr(0, 12) +
+        "the scenario changed between the runs (hash " + base.scenario_hash.substr(0, 12) + " vs " +
+        candidate.scenario_hash.substr(0, 12) +
         ") in settings that do not change what is measured (trials, profiling, iterations)");
   }
 }
@@ -346,8 +345,7 @@ BenchExport bench_export_from_json(const json& j, const std::string& file) {
     for (std::size_t k = 0; k < r["times"].size(); ++k) {
       const json& t = r["times"][k];
       if (!t.is_number()) {
-        throw Error("compare", file,
-                    path + ".times[" + std::to_string(k) + "]: expected a number");
+        throw Error("compare", file, path + ".times[" + std::to_string(k) + "]: expected a number");
       }
       command.times.push_back(t.get<double>());
     }
@@ -369,8 +367,7 @@ RunComparison compare_bench_exports(const BenchExport& base, const BenchExport& 
   c.candidate_file = candidate_file;
   c.options = o;
   warn_if_differs(c.warnings, "CPU model", base.cpu_model, candidate.cpu_model);
-  warn_if_differs(c.warnings, "harness version", base.harness_version,
-                  candidate.harness_version);
+  warn_if_differs(c.warnings, "harness version", base.harness_version, candidate.harness_version);
   std::size_t matched = 0;
   for (const auto& b : base.commands) {
     auto it = std::find_if(candidate.commands.begin(), candidate.commands.end(),
@@ -415,8 +412,7 @@ RunComparison compare_files(const std::string& base_path, const std::string& can
   const Input candidate = load(candidate_path);
   auto is_run = [](const json& j) { return j.is_object() && j.contains("schema_version"); };
   if (is_run(base.j) != is_run(candidate.j)) {
-    throw Error("compare", candidate.file,
-                "cannot compare a run report with a bench export",
+    throw Error("compare", candidate.file, "cannot compare a run report with a bench export",
                 "pass two run reports or two bench exports");
   }
   if (is_run(base.j)) {
@@ -461,8 +457,8 @@ std::vector<std::vector<std::string>> table_cells(const RunComparison& c) {
 }
 
 const std::vector<std::string>& table_header() {
-  static const std::vector<std::string> header = {
-      "kind", "workload", "build", "base", "new", "change", "interval", "p", "verdict"};
+  static const std::vector<std::string> header = {"kind",   "workload", "build", "base",   "new",
+                                                  "change", "interval", "p",     "verdict"};
   return header;
 }
 
@@ -508,8 +504,9 @@ std::string render_comparison_markdown(const RunComparison& c) {
   out += "Base `" + markdown_cell(c.base_file) + "`, new `" + markdown_cell(c.candidate_file) +
          "`" + (c.scenario_name.empty() ? "" : ", scenario " + markdown_cell(c.scenario_name)) +
          ".\n\n";
-  out += "| Kind | Workload | Build | Base | New | Change | Interval | p | Verdict |\n"
-         "|---|---|---|---:|---:|---:|---|---:|---|\n";
+  out +=
+      "| Kind | Workload | Build | Base | New | Change | Interval | p | Verdict |\n"
+      "|---|---|---|---:|---:|---:|---|---:|---|\n";
   for (auto row : table_cells(c)) {
     if (row[8] == "regression") row[8] = "**regression**";
     std::string line = "|";

@@ -73,7 +73,7 @@ struct ComparisonRow {
   std::string unit;      // of base / candidate: "s", "ns/op", "x" (speedup), "B"
   std::optional<double> base;
   std::optional<double> candidate;
-  std::optional<double> ratio;  // candidate / base
+  std::optional<double> ratio;     // candidate / base
   std::optional<double> ci_lower;  // interval of ratio
   std::optional<double> ci_upper;
   std::optional<double> p_value;  // U test (time rows only)

@@ -117,16 +117,14 @@ json analysis_to_json(const harness::Analysis& a) {
   for (const harness::WorkloadAnalysis& w : a.workloads) {
     json iterations = json::array();
     for (const harness::IterationAnalysis& it : w.iterations) {
-      iterations.push_back(
-          json{{"build", it.build},
-               {"iteration", it.iteration},
-               {"vs_off", comparison_to_json(it.vs_off)},
-               {"vs_previous",
-                it.vs_previous ? comparison_to_json(*it.vs_previous) : json(nullptr)}});
+      iterations.push_back(json{
+          {"build", it.build},
+          {"iteration", it.iteration},
+          {"vs_off", comparison_to_json(it.vs_off)},
+          {"vs_previous", it.vs_previous ? comparison_to_json(*it.vs_previous) : json(nullptr)}});
     }
-    workloads.push_back(json{{"workload", w.workload},
-                             {"metric", w.metric},
-                             {"iterations", std::move(iterations)}});
+    workloads.push_back(json{
+        {"workload", w.workload}, {"metric", w.metric}, {"iterations", std::move(iterations)}});
   }
   json geomean = json::array();
   for (const harness::GeomeanSpeedup& g : a.geomean) {
@@ -143,14 +141,14 @@ json analysis_to_json(const harness::Analysis& a) {
                             {"build_time_ratio", o.build_time_ratio},
                             {"binary_size_ratio", o.binary_size_ratio}});
   }
-  return json{{"workloads", std::move(workloads)},
-              {"geomean", std::move(geomean)},
-              {"overhead", std::move(overhead)},
-              {"verdict",
-               {{"kind", a.verdict.kind},
-                {"converged_at",
-                 a.verdict.converged_at ? json(*a.verdict.converged_at) : json(nullptr)},
-                {"explanation", a.verdict.explanation}}}};
+  return json{
+      {"workloads", std::move(workloads)},
+      {"geomean", std::move(geomean)},
+      {"overhead", std::move(overhead)},
+      {"verdict",
+       {{"kind", a.verdict.kind},
+        {"converged_at", a.verdict.converged_at ? json(*a.verdict.converged_at) : json(nullptr)},
+        {"explanation", a.verdict.explanation}}}};
 }
 
 // --- Strict reading ----------------------------------------------------------------------
@@ -272,8 +270,7 @@ class Reader {
     }
   }
 
-  std::vector<double> numbers(const json& parent, const std::string& path,
-                              const char* key) const {
+  std::vector<double> numbers(const json& parent, const std::string& path, const char* key) const {
     std::vector<double> out;
     each(parent, path, key,
          [&](const json& v, const std::string& p) { out.push_back(number(v, p)); });
@@ -345,9 +342,7 @@ json to_json(const RunReport& r) {
               {"harness_share", r.harness_share()}};
 }
 
-std::string run_report_to_string(const RunReport& report) {
-  return to_json(report).dump(2) + "\n";
-}
+std::string run_report_to_string(const RunReport& report) { return to_json(report).dump(2) + "\n"; }
 
 RunReport run_report_from_json(const json& j, const std::string& file) {
   const Reader in(file);
@@ -356,7 +351,8 @@ RunReport run_report_from_json(const json& j, const std::string& file) {
 
   RunReport r;
   const json& version = in.field(j, root, "schema_version");
-  if (!version.is_number_integer() || version.get<std::int64_t>() != harness::kRunReportSchemaVersion) {
+  if (!version.is_number_integer() ||
+      version.get<std::int64_t>() != harness::kRunReportSchemaVersion) {
     throw Error("report", file,
                 "$.schema_version: " + version.dump() + " is not supported (this harness reads " +
                     std::to_string(harness::kRunReportSchemaVersion) + ")",

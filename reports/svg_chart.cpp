@@ -117,8 +117,8 @@ class Frame {
 
 }  // namespace
 
-ChartPoint chart_point(double x, double y, std::optional<double> lower,
-                       std::optional<double> upper, bool flagged) {
+ChartPoint chart_point(double x, double y, std::optional<double> lower, std::optional<double> upper,
+                       bool flagged) {
   ChartPoint p;
   p.x = x;
   p.y = y;
@@ -199,23 +199,19 @@ std::string render_line_chart(const LineChart& chart) {
   for (std::size_t si = 0; si < chart.series.size(); ++si) {
     const ChartSeries& series = chart.series[si];
     const std::string color = series.emphasized ? "#222222" : series_color(si);
-    const double offset =
-        chart.series.size() < 2
-            ? 0
-            : -spread / 2 + spread * static_cast<double>(si) /
-                                static_cast<double>(chart.series.size() - 1);
-    auto px = [&](const ChartPoint& p) {
-      return frame.left() + slot * (p.x + 0.5) + offset;
-    };
+    const double offset = chart.series.size() < 2
+                              ? 0
+                              : -spread / 2 + spread * static_cast<double>(si) /
+                                                  static_cast<double>(chart.series.size() - 1);
+    auto px = [&](const ChartPoint& p) { return frame.left() + slot * (p.x + 0.5) + offset; };
     std::string path;
     for (const ChartPoint& p : series.points) {
       path += fmt::format("{}{:.1f},{:.1f}", path.empty() ? "M" : " L", px(p), frame.y(p.y));
     }
     s += fmt::format("<g class=\"series\" data-series=\"{}\">\n", html_escape(series.name));
     if (!path.empty()) {
-      s += fmt::format(
-          "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"/>\n", path, color,
-          series.emphasized ? 3 : 1.8);
+      s += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"/>\n", path,
+                       color, series.emphasized ? 3 : 1.8);
     }
     for (const ChartPoint& p : series.points) {
       const double x = px(p);
@@ -228,13 +224,14 @@ std::string render_line_chart(const LineChart& chart) {
             "class=\"whisker\"/>\n",
             x, y1, y2, x - 4, x + 4, color);
       }
-      s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\" fill=\"{}\"><title>{}: {}</title></circle>\n",
-                       x, frame.y(p.y), series.emphasized ? 4.5 : 3.5, color,
-                       html_escape(series.name), html_escape(format(p.y)));
+      s += fmt::format(
+          "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\" fill=\"{}\"><title>{}: "
+          "{}</title></circle>\n",
+          x, frame.y(p.y), series.emphasized ? 4.5 : 3.5, color, html_escape(series.name),
+          html_escape(format(p.y)));
       if (p.flagged) {
-        s += fmt::format(
-            "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"9\" class=\"flagged\"/>\n", x,
-            frame.y(p.y));
+        s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"9\" class=\"flagged\"/>\n", x,
+                         frame.y(p.y));
       }
     }
     s += "</g>\n";

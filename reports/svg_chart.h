@@ -51,7 +51,7 @@ struct LineChart {
   std::optional<double> reference_line;  // dashed horizontal line, e.g. speedup 1.0
   std::optional<double> y_min;           // the y axis covers at least [y_min, y_max]
   std::optional<double> y_max;
-  ValueFormatter format_y;               // default: 4 significant digits
+  ValueFormatter format_y;  // default: 4 significant digits
   int width = 760;
   int height = 340;
 };
@@ -75,7 +75,7 @@ struct BarChart {
   std::string y_label;
   std::vector<std::string> labels;
   std::vector<double> values;
-  ValueFormatter format_y;  // also used for the value written above each bar
+  ValueFormatter format_y;      // also used for the value written above each bar
   std::optional<double> y_max;  // default: from the data
   int width = 370;
   int height = 260;

@@ -227,3 +227,18 @@ TEST_CASE("bench: shell, environment and working directory", "[bench][integratio
   CHECK(std::count(got.begin(), got.end(), "two") == 2);
   CHECK(std::count(got.begin(), got.end(), fs::canonical(s.dir / "sub").string()) == 2);
 }
+
+TEST_CASE("bench: options with several values stop before the command", "[bench][integration]") {
+  // -L, -P and --shell must not swallow the command that follows them.
+  Scratch s;
+  const std::string csv = s.path("r.csv");
+  ProcessResult r = bench({"--runs", "2", "--export-csv", csv, "-L", "ms", "1,2", "-P", "k", "1",
+                           "2", helper("sleep {ms}")});
+  INFO(r.captured_stderr);
+  REQUIRE(r.exit_code == 0);
+  CHECK(lines(csv).size() == 5);
+  r = bench({"--runs", "2", "--export-csv", csv, "--shell", helper("exit 0")});
+  INFO(r.captured_stderr);
+  REQUIRE(r.exit_code == 0);
+  CHECK(lines(csv).size() == 2);
+}

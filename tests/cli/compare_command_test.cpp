@@ -73,8 +73,8 @@ TEST_CASE("compare exits 1 on a slowed run and 0 on an unchanged one", "[compare
   CHECK(same.exit_code == 0);
   CHECK_THAT(same.out, Catch::Contains("result: no regression"));
   // A 10% threshold tolerates the 5% slowdown.
-  CHECK(harness(f.dir, "compare --fail-on-regression 10% " + (f / "base.json") + " " +
-                           (f / "slow.json"))
+  CHECK(harness(f.dir,
+                "compare --fail-on-regression 10% " + (f / "base.json") + " " + (f / "slow.json"))
             .exit_code == 0);
 }
 
@@ -96,8 +96,8 @@ TEST_CASE("compare input and usage errors exit 2", "[compare_command]") {
   CHECK(harness(f.dir, "compare " + (f / "base.json") + " " + (f / "missing.json")).exit_code == 2);
   std::ofstream(f.dir / "broken.json") << "{\"schema_version\": 1";
   CHECK(harness(f.dir, "compare " + (f / "base.json") + " " + (f / "broken.json")).exit_code == 2);
-  CHECK(harness(f.dir, "compare --fail-on-regression lots " + (f / "base.json") + " " +
-                           (f / "slow.json"))
+  CHECK(harness(f.dir,
+                "compare --fail-on-regression lots " + (f / "base.json") + " " + (f / "slow.json"))
             .exit_code == 2);
   CHECK(harness(f.dir, "compare " + (f / "base.json")).exit_code == 2);
   CHECK(harness(f.dir, "compare --allow-different-scenarios " + (f / "base.json") + " " +
@@ -115,7 +115,8 @@ TEST_CASE("report writes report.md and report.html beside report.json", "[report
   CHECK(harness(f.dir, "report " + (f / "missing")).exit_code == 1);
 }
 
-TEST_CASE("history flags the slowed night and fails with --fail-on-regression", "[history_command]") {
+TEST_CASE("history flags the slowed night and fails with --fail-on-regression",
+          "[history_command]") {
   Fixture f;
   std::string args;
   for (int night = 0; night < 4; ++night) {

@@ -27,7 +27,8 @@ inline std::string check_balanced_tags(const std::string& html) {
     name = name.substr(0, name.find_first_of(" \n/"));
     if (closing) {
       if (stack.empty() || stack.back() != name) {
-        return "</" + name + "> closes " + (stack.empty() ? std::string("nothing") : "<" + stack.back() + ">");
+        return "</" + name + "> closes " +
+               (stack.empty() ? std::string("nothing") : "<" + stack.back() + ">");
       }
       stack.pop_back();
     } else if (!self_closing && !void_elements.count(name)) {
@@ -47,8 +48,8 @@ inline std::string check_balanced_tags(const std::string& html) {
 // Markers of anything a browser would load from elsewhere.
 inline std::vector<std::string> external_references(const std::string& html) {
   std::vector<std::string> found;
-  for (const char* marker : {"http://", "https://", "src=", "href=", "<script", "<link", "url(",
-                             "@import", "<iframe"}) {
+  for (const char* marker :
+       {"http://", "https://", "src=", "href=", "<script", "<link", "url(", "@import", "<iframe"}) {
     if (html.find(marker) != std::string::npos) found.push_back(marker);
   }
   return found;

@@ -28,7 +28,8 @@ struct Image {
 };
 
 std::uint32_t be32(const std::string& s, std::size_t at) {
-  return (std::uint32_t(std::uint8_t(s[at])) << 24) | (std::uint32_t(std::uint8_t(s[at + 1])) << 16) |
+  return (std::uint32_t(std::uint8_t(s[at])) << 24) |
+         (std::uint32_t(std::uint8_t(s[at + 1])) << 16) |
          (std::uint32_t(std::uint8_t(s[at + 2])) << 8) | std::uint32_t(std::uint8_t(s[at + 3]));
 }
 
@@ -78,11 +79,20 @@ Image decode_png(const std::string& png) {
       const int c = i >= channels ? previous[i - channels] : 0;
       int predictor = 0;
       switch (filter) {
-        case 1: predictor = a; break;
-        case 2: predictor = b; break;
-        case 3: predictor = (a + b) / 2; break;
-        case 4: predictor = paeth(a, b, c); break;
-        default: predictor = 0;
+        case 1:
+          predictor = a;
+          break;
+        case 2:
+          predictor = b;
+          break;
+        case 3:
+          predictor = (a + b) / 2;
+          break;
+        case 4:
+          predictor = paeth(a, b, c);
+          break;
+        default:
+          predictor = 0;
       }
       current[i] = std::uint8_t(line[i] + predictor);
     }
@@ -107,9 +117,11 @@ std::size_t pixels_near(const Image& img, int r, int g, int b, int tolerance) {
 
 }  // namespace
 
-TEST_CASE("report.html renders in headless Chromium with its charts", "[html_report][integration]") {
+TEST_CASE("report.html renders in headless Chromium with its charts",
+          "[html_report][integration]") {
   if (std::system("command -v chromium >/dev/null 2>&1") != 0) {
-    WARN("chromium is not installed (scripts/install-deps.sh installs it): screenshot test skipped");
+    WARN(
+        "chromium is not installed (scripts/install-deps.sh installs it): screenshot test skipped");
     return;
   }
   const auto dir = std::filesystem::temp_directory_path() / "pgo_reports_screenshot";
@@ -123,9 +135,9 @@ TEST_CASE("report.html renders in headless Chromium with its charts", "[html_rep
   const std::string command =
       "timeout 120 chromium --headless --no-sandbox --disable-gpu "
       "--disable-background-networking --disable-component-update --disable-sync "
-      "--no-first-run --hide-scrollbars --user-data-dir=" + (dir / "profile").string() +
-      " --screenshot=" + shot + " --window-size=1280,2000 file://" + html + " > " +
-      (dir / "chromium.log").string() + " 2>&1";
+      "--no-first-run --hide-scrollbars --user-data-dir=" +
+      (dir / "profile").string() + " --screenshot=" + shot + " --window-size=1280,2000 file://" +
+      html + " > " + (dir / "chromium.log").string() + " 2>&1";
   REQUIRE(std::system(command.c_str()) == 0);
   REQUIRE(std::filesystem::exists(shot));
 
@@ -138,7 +150,8 @@ TEST_CASE("report.html renders in headless Chromium with its charts", "[html_rep
   const std::size_t total = std::size_t(img.width) * img.height;
   // Not blank: the page background is #f4f5f7 and the cards white; text, charts and
   // tables must cover a real part of it.
-  const std::size_t background = pixels_near(img, 0xf4, 0xf5, 0xf7, 2) + pixels_near(img, 255, 255, 255, 2);
+  const std::size_t background =
+      pixels_near(img, 0xf4, 0xf5, 0xf7, 2) + pixels_near(img, 255, 255, 255, 2);
   CHECK(total - background > total / 50);
   // The charts' series colours (Okabe-Ito blue and orange, the dark geomean line) are drawn.
   CHECK(pixels_near(img, 0x00, 0x72, 0xB2, 12) > 500);

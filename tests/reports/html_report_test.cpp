@@ -24,7 +24,7 @@ TEST_CASE("report.html holds every chart and section", "[html_report]") {
   CHECK_THAT(html, Catch::Contains("Speedup over pgo=off per iteration"));
   CHECK_THAT(html, Catch::Contains("data-series=\"geomean\""));
   CHECK_THAT(html, Catch::Contains("data-series=\"parse\""));
-  CHECK(count_of(html, "class=\"whisker\"") == 6);  // 2 workloads + geomean, 2 iterations each
+  CHECK(count_of(html, "class=\"whisker\"") == 6);   // 2 workloads + geomean, 2 iterations each
   CHECK(count_of(html, "<g class=\"strip\"") == 6);  // 2 workloads x 3 builds
   CHECK(count_of(html, "class=\"bar\"") == 6);       // build time and size x 3 builds
   CHECK_THAT(html, Catch::Contains("Hot call edges shared with the previous"));

@@ -47,7 +47,8 @@ TEST_CASE("same distribution: no regression, no improvement", "[run_comparison]"
 }
 
 TEST_CASE("a uniformly slower run is a time regression, PGO gain unchanged", "[run_comparison]") {
-  const auto c = compare_run_reports(make_sample_report(), make_sample_report(with(1.05, 1, 5)), {});
+  const auto c =
+      compare_run_reports(make_sample_report(), make_sample_report(with(1.05, 1, 5)), {});
   CHECK(c.has_regression());
   const auto& t = row(c, "time", "parse", "v0");
   CHECK(t.verdict == ChangeVerdict::kRegression);
@@ -59,7 +60,8 @@ TEST_CASE("a uniformly slower run is a time regression, PGO gain unchanged", "[r
 
 TEST_CASE("a weaker PGO gain is a speedup regression", "[run_comparison]") {
   // PGO builds 4% slower, v0 unchanged: speedup drops from ~1.05 to ~1.01.
-  const auto c = compare_run_reports(make_sample_report(), make_sample_report(with(1, 1.04, 5)), {});
+  const auto c =
+      compare_run_reports(make_sample_report(), make_sample_report(with(1, 1.04, 5)), {});
   CHECK(c.has_regression());
   const auto& g = row(c, "pgo_speedup", "geomean", "v2");
   CHECK(g.verdict == ChangeVerdict::kRegression);
@@ -78,15 +80,16 @@ TEST_CASE("a significant change under the threshold is not a regression", "[run_
 }
 
 TEST_CASE("a faster run is an improvement", "[run_comparison]") {
-  const auto c = compare_run_reports(make_sample_report(), make_sample_report(with(0.95, 1, 5)), {});
+  const auto c =
+      compare_run_reports(make_sample_report(), make_sample_report(with(0.95, 1, 5)), {});
   CHECK_FALSE(c.has_regression());
   CHECK(row(c, "time", "BenchmarkEval", "v2").verdict == ChangeVerdict::kImprovement);
 }
 
 TEST_CASE("build time and binary size rows use their thresholds", "[run_comparison]") {
   auto slower_build = make_sample_report(with(1, 1, 5));
-  slower_build.builds[1].build_seconds *= 1.15;   // under the 20% build-time threshold
-  slower_build.builds[2].build_seconds *= 1.30;   // over it
+  slower_build.builds[1].build_seconds *= 1.15;         // under the 20% build-time threshold
+  slower_build.builds[2].build_seconds *= 1.30;         // over it
   slower_build.builds[2].binary_size_bytes += 500'000;  // +9.7%
   const auto c = compare_run_reports(make_sample_report(), slower_build, {});
   CHECK(row(c, "build_time", "", "v1").verdict == ChangeVerdict::kNoChange);
@@ -110,10 +113,11 @@ TEST_CASE("too few runs give insufficient data, not a verdict", "[run_comparison
 TEST_CASE("different scenarios are refused", "[run_comparison]") {
   SampleOptions other;
   other.scenario_name = "httpserver";
-  CHECK_THROWS_WITH(compare_run_reports(make_sample_report(), make_sample_report(other), {}, "a",
-                                        "b/report.json"),
-                    Catch::Contains("b/report.json: compare: reports are from different scenarios") &&
-                        Catch::Contains("--allow-different-scenarios"));
+  CHECK_THROWS_WITH(
+      compare_run_reports(make_sample_report(), make_sample_report(other), {}, "a",
+                          "b/report.json"),
+      Catch::Contains("b/report.json: compare: reports are from different scenarios") &&
+          Catch::Contains("--allow-different-scenarios"));
 
   auto changed_workloads = make_sample_report();
   changed_workloads.scenario["workloads"][0]["name"] = "lex";
@@ -151,11 +155,13 @@ TEST_CASE("environment differences are warned about", "[run_comparison]") {
 
 TEST_CASE("bench exports compare command by command", "[run_comparison]") {
   auto times = [](double m, int rot) { return pgo::reports::testing::sample_values(m, rot); };
-  nlohmann::json base = {{"results", {{{"command", "./a"}, {"times", times(0.1, 0)}},
-                                      {{"command", "./b"}, {"times", times(0.2, 0)}}}},
+  nlohmann::json base = {{"results",
+                          {{{"command", "./a"}, {"times", times(0.1, 0)}},
+                           {{"command", "./b"}, {"times", times(0.2, 0)}}}},
                          {"environment", {{"cpu_model", "X"}}}};
-  nlohmann::json slow = {{"results", {{{"command", "./a"}, {"times", times(0.11, 3)}},
-                                      {{"command", "./c"}, {"times", times(0.2, 3)}}}},
+  nlohmann::json slow = {{"results",
+                          {{{"command", "./a"}, {"times", times(0.11, 3)}},
+                           {{"command", "./c"}, {"times", times(0.2, 3)}}}},
                          {"environment", {{"cpu_model", "Y"}}}};
   const auto c = compare_bench_exports(bench_export_from_json(base, "base.json"),
                                        bench_export_from_json(slow, "new.json"), {});

@@ -6,10 +6,10 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "golden_file.h"
 #include "merge/error.h"
 #include "reports/json_schema.h"
 #include "sample_run_report.h"
-#include "golden_file.h"
 
 using nlohmann::json;
 using pgo::reports::testing::make_sample_report;
@@ -92,7 +92,8 @@ TEST_CASE("bad reports name the JSON path of the problem", "[run_report_json]") 
   }
   SECTION("wrong type") {
     j["trials"][2]["values"][3] = "fast";
-    CHECK_THAT(error_of(j), Catch::Contains("$.trials[2].values[3]: expected a number, got a string"));
+    CHECK_THAT(error_of(j),
+               Catch::Contains("$.trials[2].values[3]: expected a number, got a string"));
   }
   SECTION("unknown status") {
     j["status"] = "done";
@@ -124,8 +125,8 @@ TEST_CASE("truncated report.json is a clear error", "[run_report_json]") {
 }
 
 TEST_CASE("every report written validates against the schema", "[run_report_json][schema]") {
-  const auto schema =
-      pgo::reports::JsonSchema::load(std::string(PGO_SOURCE_DIR) + "/reports/run_report.schema.json");
+  const auto schema = pgo::reports::JsonSchema::load(std::string(PGO_SOURCE_DIR) +
+                                                     "/reports/run_report.schema.json");
   auto check = [&](const pgo::harness::RunReport& r) {
     const auto problems = schema.validate(pgo::reports::to_json(r));
     INFO((problems.empty() ? "" : problems.front()));
@@ -148,8 +149,8 @@ TEST_CASE("every report written validates against the schema", "[run_report_json
 }
 
 TEST_CASE("the schema catches drift between model and JSON", "[run_report_json][schema]") {
-  const auto schema =
-      pgo::reports::JsonSchema::load(std::string(PGO_SOURCE_DIR) + "/reports/run_report.schema.json");
+  const auto schema = pgo::reports::JsonSchema::load(std::string(PGO_SOURCE_DIR) +
+                                                     "/reports/run_report.schema.json");
   json j = pgo::reports::to_json(make_sample_report());
   j["builds"][0]["renamed_field"] = 1;
   j["trials"][0]["metric"] = "instructions";

@@ -21,7 +21,7 @@ struct SampleOptions {
 
 // Relative noise of the 12 runs of every series: symmetric, within +-1.2%.
 inline const std::vector<double>& sample_noise() {
-  static const std::vector<double> noise = {-0.012, 0.009,  -0.006, 0.003, 0.011, -0.002,
+  static const std::vector<double> noise = {-0.012, 0.009,  -0.006, 0.003, 0.011,  -0.002,
                                             0.000,  -0.009, 0.006,  0.002, -0.004, 0.012};
   return noise;
 }
@@ -59,12 +59,12 @@ inline harness::RunReport make_sample_report(const SampleOptions& o = {}) {
   r.scenario_name = o.scenario_name;
   r.scenario_path = "scenarios/" + o.scenario_name + "/scenario.json";
   r.scenario_hash = std::string(64, 'a');
-  r.scenario = {{"name", o.scenario_name},
-                {"target", {{"module_dir", "."}, {"package", "."}}},
-                {"workloads",
-                 {{{"name", "parse"}, {"kind", "command"}},
-                  {{"name", "BenchmarkEval"}, {"kind", "gotest"}}}},
-                {"iterations", 2}};
+  r.scenario = {
+      {"name", o.scenario_name},
+      {"target", {{"module_dir", "."}, {"package", "."}}},
+      {"workloads",
+       {{{"name", "parse"}, {"kind", "command"}}, {{"name", "BenchmarkEval"}, {"kind", "gotest"}}}},
+      {"iterations", 2}};
   r.options = {{"iterations", 2}};
   r.go_version = o.go_version;
   r.environment = {{"cpu_model", o.cpu_model}, {"logical_cores", 2}, {"governor", "unknown"}};
@@ -103,13 +103,19 @@ inline harness::RunReport make_sample_report(const SampleOptions& o = {}) {
     p.iteration = i;
     p.collected_from = labels[i - 1];
     for (int k = 0; k < 3; ++k) {
-      p.inputs.push_back({"parse", k, "profiles/iter-" + std::to_string(i) + "/parse-" + std::to_string(k) + ".pprof",
-                          1000 + k, 10'000'000'000 + k, 1.0});
+      p.inputs.push_back(
+          {"parse", k,
+           "profiles/iter-" + std::to_string(i) + "/parse-" + std::to_string(k) + ".pprof",
+           1000 + k, 10'000'000'000 + k, 1.0});
     }
     p.merged_path = "profiles/iter-" + std::to_string(i) + ".pgo";
     p.merged_sha256 = std::string(64, static_cast<char>('0' + i));
     p.merged_size_bytes = 40'000;
-    p.view = {3000, 30'000'000'000, 420, 57, 31,
+    p.view = {3000,
+              30'000'000'000,
+              420,
+              57,
+              31,
               {{"main.eval", "main.(*Add).Eval", 12, 9'000'000'000, 0.3},
                {"main.parse", "main.next", 4, 3'000'000'000, 0.1}}};
     if (i > 1) p.overlap_with_previous = harness::ProfileOverlap{0.94, 0.91, 0.86};
@@ -121,8 +127,9 @@ inline harness::RunReport make_sample_report(const SampleOptions& o = {}) {
     std::string name, metric, unit;
     std::vector<double> medians;
   };
-  const std::vector<Workload> workloads = {{"parse", "wall", "s", {1.0, 0.96, 0.955}},
-                                           {"BenchmarkEval", "ns_per_op", "ns/op", {5000, 4700, 4690}}};
+  const std::vector<Workload> workloads = {
+      {"parse", "wall", "s", {1.0, 0.96, 0.955}},
+      {"BenchmarkEval", "ns_per_op", "ns/op", {5000, 4700, 4690}}};
   for (const auto& w : workloads) {
     for (int i = 0; i < 3; ++i) {
       harness::TrialSeries t;
@@ -147,17 +154,19 @@ inline harness::RunReport make_sample_report(const SampleOptions& o = {}) {
       harness::IterationAnalysis it;
       it.build = labels[i];
       it.iteration = i;
-      it.vs_off = sample_comparison(labels[i], "v0", w.medians[i] / w.medians[0], 0.008, 0.0001,
-                                    "faster");
+      it.vs_off =
+          sample_comparison(labels[i], "v0", w.medians[i] / w.medians[0], 0.008, 0.0001, "faster");
       if (i > 1) {
-        it.vs_previous = sample_comparison(labels[i], labels[i - 1], w.medians[i] / w.medians[i - 1],
-                                           0.008, 0.4, "no significant difference");
+        it.vs_previous =
+            sample_comparison(labels[i], labels[i - 1], w.medians[i] / w.medians[i - 1], 0.008, 0.4,
+                              "no significant difference");
       }
       a.iterations.push_back(it);
     }
     r.analysis.workloads.push_back(a);
   }
-  r.analysis.geomean = {{"v1", 1, 1.0501, 1.041, 1.059, true}, {"v2", 2, 1.0556, 1.046, 1.065, true}};
+  r.analysis.geomean = {{"v1", 1, 1.0501, 1.041, 1.059, true},
+                        {"v2", 2, 1.0556, 1.046, 1.065, true}};
   r.analysis.overhead = {{"v1", 1.4, 1.03}, {"v2", 1.4, 1.032}};
   r.analysis.verdict.kind = "converged";
   r.analysis.verdict.converged_at = 1;
