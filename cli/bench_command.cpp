@@ -355,7 +355,10 @@ int run_bench(const BenchArgs& a) {
   RealExecutor executor(eo);
   TrialScheduler scheduler(executor, o);
   ProgressView progress(style == "full" && ::isatty(2));
-  scheduler.on_progress([&](const SchedulerProgress& p) { progress.update(p, plan.commands); });
+  // No callback without a progress bar: its ETA sums every run so far, after every run.
+  if (style == "full" && ::isatty(2)) {
+    scheduler.on_progress([&](const SchedulerProgress& p) { progress.update(p, plan.commands); });
+  }
   BenchResult result;
   try {
     result = scheduler.run(plan);

@@ -33,7 +33,7 @@ double RealExecutor::now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
-TrialMeasurement RealExecutor::run(const BenchCommand& command, RunKind kind) {
+ProcessSpec RealExecutor::spec_for(const BenchCommand& command, bool measured) const {
   ProcessSpec spec;
   spec.argv = command.argv;
   spec.working_directory = command.working_directory;
@@ -41,7 +41,6 @@ TrialMeasurement RealExecutor::run(const BenchCommand& command, RunKind kind) {
   spec.cpu_affinity = options_.cpu_affinity;
   // Only the measured command (and its warmups) sees --output, --input and --timeout;
   // hooks run quietly, like hyperfine's.
-  const bool measured = kind == RunKind::kTimed || kind == RunKind::kWarmup;
   if (measured) {
     if (!options_.input.empty()) {
       spec.stdin_mode = StreamMode::kFile;
@@ -63,7 +62,25 @@ TrialMeasurement RealExecutor::run(const BenchCommand& command, RunKind kind) {
           std::chrono::duration<double>(*options_.timeout_seconds));
     }
   }
-  ProcessResult r = run_process(spec);
+  return spec;
+}
+
+TrialMeasurement RealExecutor::run(const BenchCommand& command, RunKind kind) {
+  const bool measured = kind == RunKind::kTimed || kind == RunKind::kWarmup;
+  const auto key = std::make_pair(&command, measured);
+  auto it = prepared_.find(key);
+  if (it != prepared_.end()) {
+    const ProcessSpec& s = it->second.spec();
+    if (s.argv != command.argv || s.working_directory != command.working_directory ||
+        s.env_overrides != command.env) {
+      prepared_.erase(it);
+      it = prepared_.end();
+    }
+  }
+  if (it == prepared_.end()) {
+    it = prepared_.emplace(key, PreparedProcess(spec_for(command, measured))).first;
+  }
+  ProcessResult r = it->second.run();
   TrialMeasurement m;
   m.wall_seconds = std::chrono::duration<double>(r.wall_time).count();
   m.user_seconds = r.user_seconds;

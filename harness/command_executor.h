@@ -12,11 +12,13 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/bench_result.h"
+#include "harness/process.h"
 
 namespace pgo::harness {
 
@@ -43,7 +45,9 @@ class CommandExecutor {
   virtual double now_seconds() = 0;
 };
 
-// Runs commands as child processes (process.h).
+// Runs commands as child processes (process.h). Each command's process is prepared once
+// (PATH lookup, environment) and reused by its later runs, so a run costs a spawn and a
+// wait, little more: a benchmark of `true` measures the harness's per-run overhead.
 struct RealExecutorOptions {
   std::string output = "null";  // measured runs' stdout/stderr: null | pipe | inherit | FILE
   std::string input;            // file for stdin; empty: /dev/null
@@ -59,8 +63,13 @@ class RealExecutor : public CommandExecutor {
   double now_seconds() override;
 
  private:
+  ProcessSpec spec_for(const BenchCommand& command, bool measured) const;
+
   RealExecutorOptions options_;
   std::chrono::steady_clock::time_point start_;
+  // Keyed by the command's address and whether it is measured; the entry's spec is
+  // compared with the command before reuse, so a changed or reused address is re-prepared.
+  std::map<std::pair<const BenchCommand*, bool>, PreparedProcess> prepared_;
 };
 
 // What a scripted executor is asked to run; `clock` is the simulated time it starts at.
