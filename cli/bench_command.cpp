@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -49,6 +50,7 @@ struct BenchArgs {
   std::optional<double> step_size;
   std::vector<std::string> parameter_list_words;  // VAR, VALUES, VAR, VALUES, ...
   std::string shell;                              // "" without --shell
+  std::string shell_short;                        // -S SHELL
   bool no_shell = false;
   bool ignore_failure = false;
   std::vector<std::string> names;
@@ -149,10 +151,19 @@ class ProgressView {
   bool drawn_ = false;
 };
 
+// The first SIGINT/SIGTERM kills the running child and asks the scheduler to stop, so the
+// runs completed so far are still printed and exported (marked interrupted); a second
+// one ends the harness at once.
+volatile std::sig_atomic_t g_stop_signal = 0;
+
 extern "C" void on_interrupt(int sig) {
   kill_all_children();
-  ::signal(sig, SIG_DFL);
-  ::raise(sig);
+  if (g_stop_signal != 0) {
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+    return;
+  }
+  g_stop_signal = sig;
 }
 
 int run_bench(const BenchArgs& a) {
@@ -195,7 +206,15 @@ int run_bench(const BenchArgs& a) {
   o.ignore_failure = a.ignore_failure;
   if (a.timeout && *a.timeout <= 0) throw UsageError("--timeout must be positive");
   o.timeout_seconds = a.timeout;
-  if (!a.shell.empty() && !a.no_shell) o.shell = a.shell;
+  std::string shell = a.shell;
+  if (!a.shell_short.empty()) {
+    if (!a.shell.empty() && a.shell != a.shell_short) {
+      throw UsageError("-S and --shell name different shells");
+    }
+    shell = a.shell_short;
+  }
+  if (shell == "none") shell.clear();  // hyperfine's -S none
+  if (!shell.empty() && !a.no_shell) o.shell = shell;
   if (!(a.alpha > 0 && a.alpha < 1)) throw UsageError("--alpha must be between 0 and 1");
   o.alpha = a.alpha;
   if (!a.pin_cpu.empty()) o.pin_cpus = parse_cpu_list(a.pin_cpu);
@@ -345,6 +364,7 @@ int run_bench(const BenchArgs& a) {
   }
 
   // ---- run ------------------------------------------------------------------------------
+  g_stop_signal = 0;
   ::signal(SIGINT, on_interrupt);
   ::signal(SIGTERM, on_interrupt);
   RealExecutorOptions eo;
@@ -359,6 +379,7 @@ int run_bench(const BenchArgs& a) {
   if (style == "full" && ::isatty(2)) {
     scheduler.on_progress([&](const SchedulerProgress& p) { progress.update(p, plan.commands); });
   }
+  scheduler.stop_when([] { return g_stop_signal != 0; });
   BenchResult result;
   try {
     result = scheduler.run(plan);
@@ -386,6 +407,13 @@ int run_bench(const BenchArgs& a) {
   if (md_out) *md_out << reports::bench_result_to_markdown(result, unit);
   for (auto* f : {json_out.get(), csv_out.get(), md_out.get()}) {
     if (f && !f->flush()) throw Error("export", "", "cannot write an export file", "disk full?");
+  }
+  if (result.interrupted) {
+    std::size_t runs = 0;
+    for (const CommandResult& cr : result.commands) runs += cr.runs.size();
+    std::cerr << "pgo-harness: interrupted by " << (g_stop_signal == SIGTERM ? "SIGTERM" : "SIGINT")
+              << ": results of the " << runs << " runs completed so far\n";
+    return 128 + static_cast<int>(g_stop_signal);
   }
   return kExitOk;
 }
@@ -423,10 +451,16 @@ void configure_bench_command(CLI::App& app, CommandRunner& runner) {
       ->expected(2)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  // A flag with an optional "=SHELL": it never takes the next word, which is a command.
-  app.add_flag("-S,--shell{sh}", a->shell,
-               "Run commands through a shell: --shell (sh) or --shell=SHELL; its start-up "
-               "time is measured and subtracted");
+  // --shell is a flag with an optional "=SHELL": it never takes the next word, which is a
+  // command. -S always takes the next word as the shell, as hyperfine's -S does.
+  app.add_flag("--shell{sh}", a->shell,
+               "Run commands through a shell: --shell (sh) or --shell=SHELL (never the next "
+               "word: --shell 'cmd' runs cmd with sh); its start-up time is measured and "
+               "subtracted");
+  app.add_option("-S", a->shell_short,
+                 "SHELL: as --shell=SHELL, hyperfine's form: -S bash 'cmd' (-S none: no shell)")
+      ->expected(1)
+      ->allow_extra_args(false);
   app.add_flag("-N", a->no_shell, "No shell (the default; accepted for hyperfine users)");
   app.add_flag("-i,--ignore-failure", a->ignore_failure,
                "Keep measuring commands that exit non-zero, are killed or time out");

@@ -7,7 +7,7 @@
 
 #include "cli/command.h"
 #include "merge/error.h"
-#include "reports/atomic_file.h"
+#include "merge/file_io.h"
 #include "reports/run_comparison.h"
 
 namespace pgo::cli {
@@ -70,11 +70,11 @@ int run_compare(const CompareCommandOptions& o) {
   try {
     comparison = reports::compare_files(o.base, o.candidate, options);
     if (!o.markdown_file.empty()) {
-      reports::write_file_atomically(o.markdown_file,
+      merge::write_file_atomically(o.markdown_file,
                                      reports::render_comparison_markdown(comparison));
     }
     if (!o.json_file.empty()) {
-      reports::write_file_atomically(o.json_file,
+      merge::write_file_atomically(o.json_file,
                                      reports::comparison_to_json(comparison).dump(2) + "\n");
     }
   } catch (const pgo::Error& e) {

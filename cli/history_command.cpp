@@ -7,7 +7,7 @@
 
 #include "cli/command.h"
 #include "merge/error.h"
-#include "reports/atomic_file.h"
+#include "merge/file_io.h"
 #include "reports/history.h"
 #include "reports/run_report_json.h"
 
@@ -48,10 +48,10 @@ int run_history(const HistoryCommandOptions& o) {
     }
     history = reports::build_history(inputs, {o.window, o.min_history});
     if (!o.markdown_file.empty()) {
-      reports::write_file_atomically(o.markdown_file, reports::render_history_markdown(history));
+      merge::write_file_atomically(o.markdown_file, reports::render_history_markdown(history));
     }
     if (!o.html_file.empty()) {
-      reports::write_file_atomically(o.html_file, reports::render_history_html(history));
+      merge::write_file_atomically(o.html_file, reports::render_history_html(history));
     }
   } catch (const pgo::Error& e) {
     std::cerr << "pgo-harness history: error: " << e.what() << "\n";

@@ -92,7 +92,7 @@ void finish_post_merge_steps(const PostMergeOptions& o, const PostMergeResult& r
       throw Error("write", "<stdout>", "cannot write the statistics to standard output");
     }
   } else {
-    merge::write_file_atomically(o.stats_json, std::vector<std::uint8_t>(json.begin(), json.end()));
+    merge::write_file_atomically(o.stats_json, json);
   }
 }
 

@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "cli/command.h"
-#include "reports/atomic_file.h"
+#include "merge/file_io.h"
 #include "reports/html_report.h"
 #include "reports/markdown_report.h"
 #include "reports/run_report_json.h"
@@ -46,8 +46,8 @@ int run_report(const ReportCommandOptions& o) {
   const std::string html_file = o.html_file.empty() ? (dir / "report.html").string() : o.html_file;
 
   const std::string markdown = reports::render_markdown_report(report);
-  reports::write_file_atomically(markdown_file, markdown);
-  reports::write_file_atomically(html_file, reports::render_html_report(report));
+  merge::write_file_atomically(markdown_file, markdown);
+  merge::write_file_atomically(html_file, reports::render_html_report(report));
   if (o.print) {
     std::cout << markdown;
   } else {

@@ -26,7 +26,7 @@
 #include "harness/run_directory.h"
 #include "harness/scenario.h"
 #include "merge/error.h"
-#include "reports/atomic_file.h"
+#include "merge/file_io.h"
 #include "reports/bench_terminal_format.h"
 #include "reports/html_report.h"
 #include "reports/markdown_report.h"
@@ -191,7 +191,11 @@ std::string format_run_summary(const RunReport& r, const std::string& run_dir) {
     std::string vs = "-";
     for (const BuildOverhead& o : r.analysis.overhead) {
       if (o.build == b.label) {
-        vs = fmt::format("time {:.2f}x, size {:.3f}x", o.build_time_ratio, o.binary_size_ratio);
+        vs =
+            r.analysis.build_times_comparable
+                ? fmt::format("time {:.2f}x, size {:.3f}x", o.build_time_ratio, o.binary_size_ratio)
+                : fmt::format("time {}, size {:.3f}x", reports::kBuildTimesNotComparable,
+                              o.binary_size_ratio);
       }
     }
     out += pad(b.label, 7) + pad(b.pgo, 22) + pad(reports::format_seconds(b.build_seconds), 14) +
@@ -209,9 +213,9 @@ std::string format_run_summary(const RunReport& r, const std::string& run_dir) {
 
 void render_views(const RunReport& report, const RunDirectory& dir) {
   try {
-    reports::write_file_atomically(dir.root() + "/report.md",
+    merge::write_file_atomically(dir.root() + "/report.md",
                                    reports::render_markdown_report(report));
-    reports::write_file_atomically(dir.root() + "/report.html",
+    merge::write_file_atomically(dir.root() + "/report.html",
                                    reports::render_html_report(report));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "pgo-harness: warning: could not render report.md/report.html: %s\n",

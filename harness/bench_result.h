@@ -91,6 +91,7 @@ enum class StopReason {
   kMaxRuns,           // --max-runs (or the precision cap) reached first
   kMaxTime,           // --max-time reached first
   kPrecisionReached,  // --target-precision reached
+  kInterrupted,       // the benchmark was interrupted (Ctrl-C, SIGTERM) before a rule held
 };
 
 // Per command: its runs and what follows from them (filled by analyze_bench_result).
@@ -134,6 +135,9 @@ struct BenchResult {
   std::vector<CommandComparison> comparisons;      // every other command vs the reference
   std::optional<TrialMeasurement> shell_overhead;  // mean of the empty-shell runs
   double total_seconds = 0;                        // wall time of the whole benchmark
+  // Stopped early by TrialScheduler's stop check (Ctrl-C, SIGTERM): the commands hold the
+  // runs completed before it; the run in progress then is not counted.
+  bool interrupted = false;
   std::vector<std::string> warnings;  // about the whole benchmark: the machine, the shell
 };
 

@@ -1,6 +1,7 @@
 #include "harness/http_client.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 
 #include "merge/error.h"
 
@@ -20,6 +22,47 @@ namespace pgo::harness {
 namespace {
 
 constexpr std::size_t kErrorBodyBytes = 300;
+
+// libcurl is loaded on first use (dlopen), not linked: it drags in some thirty shared
+// libraries (TLS, Kerberos, LDAP, ...) whose loading costs every pgo-harness start about
+// 5 ms of CPU, which `pgo-harness bench` would otherwise add to its overhead per run.
+struct Libcurl {
+  decltype(&curl_global_init) global_init = nullptr;
+  decltype(&curl_easy_init) easy_init = nullptr;
+  decltype(&curl_easy_setopt) easy_setopt = nullptr;
+  decltype(&curl_easy_perform) easy_perform = nullptr;
+  decltype(&curl_easy_getinfo) easy_getinfo = nullptr;
+  decltype(&curl_easy_strerror) easy_strerror = nullptr;
+  decltype(&curl_easy_cleanup) easy_cleanup = nullptr;
+};
+
+// Loads libcurl.so.4 once; throws pgo::Error (stage "http") when it is missing.
+const Libcurl& libcurl() {
+  static const Libcurl api = [] {
+    void* lib = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (lib == nullptr) {
+      throw Error("http", "libcurl.so.4", std::string("cannot load libcurl: ") + ::dlerror(),
+                  "install libcurl4 (scripts/install-deps.sh)");
+    }
+    Libcurl l;
+    auto load = [lib](auto& fn, const char* name) {
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(lib, name));
+      if (fn == nullptr) {
+        throw Error("http", "libcurl.so.4", std::string("libcurl lacks ") + name,
+                    "install a newer libcurl4");
+      }
+    };
+    load(l.global_init, "curl_global_init");
+    load(l.easy_init, "curl_easy_init");
+    load(l.easy_setopt, "curl_easy_setopt");
+    load(l.easy_perform, "curl_easy_perform");
+    load(l.easy_getinfo, "curl_easy_getinfo");
+    load(l.easy_strerror, "curl_easy_strerror");
+    load(l.easy_cleanup, "curl_easy_cleanup");
+    return l;
+  }();
+  return api;
+}
 
 using Clock = std::chrono::steady_clock;
 
@@ -59,7 +102,8 @@ bool retryable(const HttpResponse& r) {
 
 // One attempt. Fills status / error / timed_out / bytes.
 void attempt(const std::string& url, const HttpOptions& options, Sink& sink, HttpResponse& r) {
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+  const Libcurl& api = libcurl();
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(api.easy_init(), api.easy_cleanup);
   r.status = 0;
   r.error.clear();
   r.timed_out = false;
@@ -70,28 +114,27 @@ void attempt(const std::string& url, const HttpOptions& options, Sink& sink, Htt
   }
   char error_buffer[CURL_ERROR_SIZE] = {0};
   CURL* h = curl.get();
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(options.connect_timeout.count()));
+  api.easy_setopt(h, CURLOPT_URL, url.c_str());
+  api.easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+  api.easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
+  api.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
   // Signals cannot be used for timeouts when several threads run transfers.
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+  api.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  api.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+  api.easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
   // The instances are local: a proxy from the environment must not intercept them.
-  curl_easy_setopt(h, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "pgo-harness");
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-  CURLcode rc = curl_easy_perform(h);
+  api.easy_setopt(h, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
+  api.easy_setopt(h, CURLOPT_USERAGENT, "pgo-harness");
+  api.easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
+  api.easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+  CURLcode rc = api.easy_perform(h);
   long status = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   r.status = status;
   r.bytes = sink.bytes;
   if (rc != CURLE_OK) {
     r.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
-    r.error = error_buffer[0] != 0 ? error_buffer : curl_easy_strerror(rc);
+    r.error = error_buffer[0] != 0 ? error_buffer : api.easy_strerror(rc);
     if (sink.write_failed) r.error = std::string("cannot write the body: ") + std::strerror(errno);
   }
 }
@@ -134,7 +177,7 @@ std::string HttpResponse::describe() const {
 HttpClient::HttpClient() {
   static std::once_flag once;
   std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    if (libcurl().global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
       throw Error("http", "", "cannot initialise libcurl");
     }
   });

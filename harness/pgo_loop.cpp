@@ -206,6 +206,19 @@ PgoLoop::PgoLoop(Scenario scenario, RunOptions options, RunDirectory dir, LoopOb
                            "in one scenario (each build is either a program or a test binary)",
                            "split the scenario in two"));
   }
+  // Fail before building anything when a gotest run's directory cannot be resolved.
+  for (const Workload& w : scenario_.workloads) {
+    if (w.kind != WorkloadKind::kGotest ||
+        w.gotest.working_directory != GotestDirectory::kPackage) {
+      continue;
+    }
+    try {
+      (void)scenario_.package_path();
+    } catch (const Error& e) {
+      throw RunFailure(FailureKind::kSetup, e);
+    }
+    break;
+  }
   if (iterations_ < 1) {
     throw RunFailure(FailureKind::kSetup, Error("options", "", "--iterations must be at least 1"));
   }
@@ -638,7 +651,7 @@ void PgoLoop::collect(int iteration) {
         GotestCollection c;
         c.workload = w.name;
         c.variables = vars;
-        c.working_directory = context.workdir;
+        c.working_directory = workload_directory(scenario_, w, context);
         c.env = env;
         c.stdin_path = stdin_path;
         c.instances = k;
@@ -862,6 +875,16 @@ void PgoLoop::trials() {
 void PgoLoop::analysis() {
   report_.analysis = analyze_run(report_.builds, report_.trials, report_.profiles,
                                  scenario_.convergence, trials_.alpha, report_.trial_seed);
+  // The user's cache is warm with whatever was built before, typically the -pgo=off
+  // packages, while a new profile recompiles every package: the ratio would measure the
+  // cache, not PGO (go_toolchain.h, "Build cache policy").
+  if (options_.build_cache == BuildCache::kGo) {
+    report_.analysis.build_times_comparable = false;
+    add_warning(
+        "build times are not comparable: the builds used the shared Go build cache "
+        "(--build-cache go), so v0 may have reused cached packages while every PGO build "
+        "recompiled them; use --build-cache run or fresh to measure PGO's build cost");
+  }
   if (options_.emit_default_pgo && !report_.profiles.empty()) {
     const IterationProfile& last = report_.profiles.back();
     merge::write_file_atomically(*options_.emit_default_pgo,

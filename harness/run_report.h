@@ -109,10 +109,10 @@ struct IterationProfile {
 // The timed runs of one build on one workload.
 struct TrialSeries {
   std::string workload;
-  std::string build;   // build label
-  std::string metric;  // "wall", "cpu", "ns_per_op"
-  std::string unit;    // "s" or "ns/op"
-  std::vector<double> values;  // in run order
+  std::string build;                 // build label
+  std::string metric;                // "wall", "cpu", "ns_per_op"
+  std::string unit;                  // "s" or "ns/op"
+  std::vector<double> values;        // in run order
   std::vector<double> wall_seconds;  // per run, whatever the metric
   std::int64_t failed_runs = 0;
   std::optional<double> median;
@@ -178,6 +178,10 @@ struct Analysis {
   std::vector<WorkloadAnalysis> workloads;
   std::vector<GeomeanSpeedup> geomean;  // one per build v1..vN
   std::vector<BuildOverhead> overhead;  // one per build v1..vN
+  // False when the builds shared the user's warm Go build cache (`run --build-cache go`):
+  // v0 may then reuse cached packages while every PGO build recompiles everything, so
+  // build_time_ratio says nothing about PGO's build cost and is not shown as one.
+  bool build_times_comparable = true;
   ConvergenceVerdict verdict;
 };
 
@@ -197,7 +201,7 @@ struct RunReport {
   // Options of this run: iterations, --profile, --emit-default-pgo, seeds.
   nlohmann::json options;
 
-  std::string go_version;   // `go version`
+  std::string go_version;      // `go version`
   nlohmann::json environment;  // harness::EnvironmentInfo as JSON
 
   std::vector<PhaseRecord> phases;

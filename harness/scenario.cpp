@@ -97,6 +97,9 @@ const std::vector<std::string> kMetricNames = {"wall", "cpu", "ns_per_op"};
 const std::vector<Metric> kMetrics = {Metric::kWall, Metric::kCpu, Metric::kNsPerOp};
 const std::vector<std::string> kOrderNames = {"interleaved", "sequential"};
 const std::vector<TrialOrder> kOrders = {TrialOrder::kInterleaved, TrialOrder::kSequential};
+const std::vector<std::string> kGotestDirectoryNames = {"package", "workdir"};
+const std::vector<GotestDirectory> kGotestDirectories = {GotestDirectory::kPackage,
+                                                         GotestDirectory::kWorkdir};
 
 ProfileMethod method_of_kind(WorkloadKind k) {
   switch (k) {
@@ -223,7 +226,8 @@ const std::vector<std::string> kWorkloadKeys = {
 const std::vector<std::string> kHttpKeys = {
     "server_command",       "ready_path", "ready_timeout_seconds", "load_command",
     "profile_load_command", "instances",  "profile_seconds"};
-const std::vector<std::string> kGotestKeys = {"bench", "benchtime", "count", "args"};
+const std::vector<std::string> kGotestKeys = {"bench", "benchtime", "count", "args",
+                                              "working_directory"};
 const std::vector<std::string> kProfilingKeys = {"method", "instances", "normalize"};
 const std::vector<std::string> kTrialKeys = {
     "warmup", "runs",  "min_runs", "max_runs",   "target_precision", "max_time_seconds",
@@ -317,6 +321,7 @@ void read_gotest(JsonObjectReader& w_reader, const json& value, Workload& w) {
   }
   r.read_int("count", g.count, 1, 100);
   r.read_string_array("args", g.args, false);
+  r.read_enum("working_directory", g.working_directory, kGotestDirectoryNames, kGotestDirectories);
 }
 
 // Reads one workload. Template checks need target.tools, so the target is read first.
@@ -661,6 +666,10 @@ std::string to_string(TrialOrder o) {
   return o == TrialOrder::kSequential ? "sequential" : "interleaved";
 }
 
+std::string to_string(GotestDirectory d) {
+  return d == GotestDirectory::kWorkdir ? "workdir" : "package";
+}
+
 const std::vector<std::string>& placeholder_names() {
   static const std::vector<std::string> names = {"binary", "profile",      "port",   "urls",
                                                  "input",  "scenario_dir", "workdir"};
@@ -669,6 +678,35 @@ const std::vector<std::string>& placeholder_names() {
 
 std::string Scenario::module_path() const {
   return normal_path(fs::path(directory) / target.module_dir);
+}
+
+std::string Scenario::package_path() const {
+  const std::string& package = target.package;
+  bool relative = package == "." || package == ".." || package.rfind("./", 0) == 0 ||
+                  package.rfind("../", 0) == 0;
+  if (relative) return normal_path(fs::path(module_path()) / package);
+  // An import path: find the main module's path in go.mod's `module` line.
+  std::ifstream in(fs::path(module_path()) / "go.mod");
+  std::string line, module;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string word;
+    if (words >> word && word == "module" && words >> module) {
+      if (module.size() >= 2 && module.front() == '"' && module.back() == '"') {
+        module = module.substr(1, module.size() - 2);
+      }
+      break;
+    }
+  }
+  if (!module.empty() && package == module) return module_path();
+  if (!module.empty() && package.rfind(module + "/", 0) == 0) {
+    return normal_path(fs::path(module_path()) / package.substr(module.size() + 1));
+  }
+  throw Error(kStage, path,
+              "target.package " + json_quoted(package) + " is not in the main module" +
+                  (module.empty() ? std::string() : " (" + module + ")") +
+                  ", so its source directory is unknown",
+              "name the package relative to module_dir, e.g. \"./codec\"");
 }
 
 std::string Scenario::input_path(const Workload& w, const std::string& input_name) const {
@@ -790,6 +828,7 @@ json to_json(const Scenario& s) {
             {"benchtime", w.gotest.benchtime},
             {"count", w.gotest.count},
             {"args", w.gotest.args},
+            {"working_directory", to_string(w.gotest.working_directory)},
         };
         break;
     }

@@ -69,7 +69,8 @@ struct Target {
   // directory). Scenario::module_path() gives the absolute path. Default ".".
   std::string module_dir = ".";
   // The main package to build (kind command/http) or the package whose tests are built
-  // with `go test -c` (kind gotest), in `go build` syntax relative to module_dir.
+  // with `go test -c` (kind gotest; its runs start in the package's directory, see
+  // GotestWorkload::working_directory), in `go build` syntax relative to module_dir.
   std::string package = ".";
   // Extra `go build` / `go test -c` flags, e.g. {"-trimpath"}. The harness owns -pgo and
   // -o; they are rejected here.
@@ -109,6 +110,12 @@ struct HttpWorkload {
   int profile_seconds = 10;
 };
 
+// Where a gotest run starts.
+enum class GotestDirectory {
+  kPackage,  // "package": the package's source directory, as `go test` runs test binaries
+  kWorkdir,  // "workdir": {workdir}, the workload's scratch directory
+};
+
 // Settings of a `gotest` workload: the binary runs
 // `-test.run=^$ -test.bench=BENCH -test.benchtime=BENCHTIME -test.count=COUNT ARGS...`.
 struct GotestWorkload {
@@ -117,6 +124,10 @@ struct GotestWorkload {
   int count = 1;                 // -test.count per timed run
   // Extra arguments. Accepts {input}, {input_NAME}, {tool_NAME}, {scenario_dir}, {workdir}.
   std::vector<std::string> args;
+  // The working directory of every run, timed and profiled. Default kPackage
+  // (Scenario::package_path()): `go test` runs a test binary in its package's directory,
+  // so benchmarks read testdata/ by relative path; the harness does the same.
+  GotestDirectory working_directory = GotestDirectory::kPackage;
 };
 
 struct Workload {
@@ -231,6 +242,11 @@ struct Scenario {
 
   // Absolute paths resolved against `directory`.
   std::string module_path() const;
+  // The source directory of target.package: module_path()/package for a relative package
+  // ("." or "./x"); for an import path inside the main module (go.mod's `module` line),
+  // the matching directory under module_path(). Throws pgo::Error (stage "scenario") for
+  // an import path outside the main module.
+  std::string package_path() const;
   std::string input_path(const Workload& w, const std::string& input_name) const;
   // The method a workload is profiled with (Profiling::method or the kind's).
   ProfileMethod method_for(const Workload& w) const;
@@ -260,6 +276,7 @@ std::string to_string(WorkloadKind k);
 std::string to_string(Metric m);
 std::string to_string(ProfileMethod m);
 std::string to_string(TrialOrder o);
+std::string to_string(GotestDirectory d);
 
 // Placeholders understood in command templates (the fixed ones; `input_NAME` and
 // `tool_NAME` are formed from the scenario's names): binary, profile, port, urls, input,

@@ -27,14 +27,25 @@ std::string describe(const TrialMeasurement& m, std::optional<double> timeout) {
   return r.describe_status();
 }
 
+// Thrown by TrialScheduler::execute when the stop check fires; caught in run().
+struct Interrupted {};
+
 }  // namespace
 
 TrialScheduler::TrialScheduler(CommandExecutor& executor, BenchOptions options)
     : exec_(executor), options_(std::move(options)) {}
 
+TrialMeasurement TrialScheduler::execute(const BenchCommand& command, RunKind kind) {
+  if (stop_ && stop_()) throw Interrupted{};
+  TrialMeasurement m = exec_.run(command, kind);
+  // Checked before the result is looked at: a child killed by the stop is no failure.
+  if (stop_ && stop_()) throw Interrupted{};
+  return m;
+}
+
 void TrialScheduler::run_hook(const std::optional<BenchCommand>& hook, RunKind kind) {
   if (!hook) return;
-  TrialMeasurement m = exec_.run(*hook, kind);
+  TrialMeasurement m = execute(*hook, kind);
   if (!m.succeeded()) {
     throw Error(to_string(kind), "",
                 "the " + std::string(to_string(kind)) + " command '" + hook->text +
@@ -46,7 +57,7 @@ void TrialScheduler::run_hook(const std::optional<BenchCommand>& hook, RunKind k
 TrialMeasurement TrialScheduler::run_measured(const BenchPlan& plan, std::size_t c, RunKind kind) {
   const CommandHooks* hooks = plan.hooks.empty() ? nullptr : &plan.hooks[c];
   if (hooks) run_hook(hooks->prepare, RunKind::kPrepare);
-  TrialMeasurement m = exec_.run(plan.commands[c], kind);
+  TrialMeasurement m = execute(plan.commands[c], kind);
   if (hooks) run_hook(hooks->conclude, RunKind::kConclude);
   if (const auto& shell = result_.shell_overhead) {
     m.wall_seconds = std::max(0.0, m.wall_seconds - shell->wall_seconds);
@@ -92,6 +103,11 @@ void TrialScheduler::timed_run(const BenchPlan& plan, std::size_t c) {
 }
 
 bool TrialScheduler::finished(std::size_t c, double budget_start, double budget_seconds) {
+  if (stop_rule_holds(c, budget_start, budget_seconds)) done_[c] = true;
+  return done_[c];
+}
+
+bool TrialScheduler::stop_rule_holds(std::size_t c, double budget_start, double budget_seconds) {
   CommandResult& cr = result_.commands[c];
   const std::size_t n = cr.runs.size();
   if (options_.exact_runs && n >= *options_.exact_runs) {
@@ -164,6 +180,7 @@ BenchResult TrialScheduler::run(const BenchPlan& plan) {
   result_ = BenchResult{};
   result_.options = options_;
   planned_.assign(plan.commands.size(), std::nullopt);
+  done_.assign(plan.commands.size(), false);
   total_done_ = 0;
   start_ = exec_.now_seconds();
   for (const BenchCommand& cmd : plan.commands) {
@@ -172,64 +189,71 @@ BenchResult TrialScheduler::run(const BenchPlan& plan) {
     result_.commands.push_back(std::move(cr));
   }
 
-  if (plan.shell_calibration) {
-    TrialMeasurement sum;
-    const std::size_t n = std::max<std::size_t>(options_.shell_calibration_runs, 1);
-    for (std::size_t i = 0; i < n; ++i) {
-      TrialMeasurement m = exec_.run(*plan.shell_calibration, RunKind::kShellCalibration);
-      if (!m.succeeded()) {
-        throw Error("shell", "", "the shell '" + options_.shell + "' failed on an empty command",
-                    "check --shell");
+  try {
+    if (plan.shell_calibration) {
+      TrialMeasurement sum;
+      const std::size_t n = std::max<std::size_t>(options_.shell_calibration_runs, 1);
+      for (std::size_t i = 0; i < n; ++i) {
+        TrialMeasurement m = execute(*plan.shell_calibration, RunKind::kShellCalibration);
+        if (!m.succeeded()) {
+          throw Error("shell", "", "the shell '" + options_.shell + "' failed on an empty command",
+                      "check --shell");
+        }
+        sum.wall_seconds += m.wall_seconds;
+        sum.user_seconds += m.user_seconds;
+        sum.system_seconds += m.system_seconds;
+        sum.max_rss_bytes = std::max(sum.max_rss_bytes, m.max_rss_bytes);
+        report(SchedulerProgress::Phase::kCalibration, 0);
       }
-      sum.wall_seconds += m.wall_seconds;
-      sum.user_seconds += m.user_seconds;
-      sum.system_seconds += m.system_seconds;
-      sum.max_rss_bytes = std::max(sum.max_rss_bytes, m.max_rss_bytes);
-      report(SchedulerProgress::Phase::kCalibration, 0);
+      sum.wall_seconds /= static_cast<double>(n);
+      sum.user_seconds /= static_cast<double>(n);
+      sum.system_seconds /= static_cast<double>(n);
+      result_.shell_overhead = sum;
     }
-    sum.wall_seconds /= static_cast<double>(n);
-    sum.user_seconds /= static_cast<double>(n);
-    sum.system_seconds /= static_cast<double>(n);
-    result_.shell_overhead = sum;
-  }
 
-  auto hooks_of = [&](std::size_t c) -> const CommandHooks* {
-    return plan.hooks.empty() ? nullptr : &plan.hooks[c];
-  };
-  const std::size_t count = plan.commands.size();
-  const double budget = options_.max_time_seconds.value_or(0);
+    auto hooks_of = [&](std::size_t c) -> const CommandHooks* {
+      return plan.hooks.empty() ? nullptr : &plan.hooks[c];
+    };
+    const std::size_t count = plan.commands.size();
+    const double budget = options_.max_time_seconds.value_or(0);
 
-  if (options_.order == RunOrder::kSequential) {
-    for (std::size_t c = 0; c < count; ++c) {
-      if (auto* h = hooks_of(c)) run_hook(h->setup, RunKind::kSetup);
-      warmups(plan, c);
+    if (options_.order == RunOrder::kSequential) {
+      for (std::size_t c = 0; c < count; ++c) {
+        if (auto* h = hooks_of(c)) run_hook(h->setup, RunKind::kSetup);
+        warmups(plan, c);
+        const double budget_start = exec_.now_seconds();
+        do {
+          timed_run(plan, c);
+        } while (!finished(c, budget_start, budget));
+        if (auto* h = hooks_of(c)) run_hook(h->cleanup, RunKind::kCleanup);
+      }
+    } else {
+      for (std::size_t c = 0; c < count; ++c) {
+        if (auto* h = hooks_of(c)) run_hook(h->setup, RunKind::kSetup);
+      }
+      for (std::size_t c = 0; c < count; ++c) warmups(plan, c);
+      SeededRng rng(options_.seed);
+      std::vector<std::size_t> active(count);
+      std::iota(active.begin(), active.end(), 0);
       const double budget_start = exec_.now_seconds();
-      do {
-        timed_run(plan, c);
-      } while (!finished(c, budget_start, budget));
-      if (auto* h = hooks_of(c)) run_hook(h->cleanup, RunKind::kCleanup);
-    }
-  } else {
-    for (std::size_t c = 0; c < count; ++c) {
-      if (auto* h = hooks_of(c)) run_hook(h->setup, RunKind::kSetup);
-    }
-    for (std::size_t c = 0; c < count; ++c) warmups(plan, c);
-    SeededRng rng(options_.seed);
-    std::vector<std::size_t> active(count);
-    std::iota(active.begin(), active.end(), 0);
-    const double budget_start = exec_.now_seconds();
-    while (!active.empty()) {
-      std::vector<std::size_t> round = active;
-      rng.shuffle(round);
-      for (std::size_t c : round) timed_run(plan, c);
-      std::vector<std::size_t> still;
-      for (std::size_t c : active) {
-        if (!finished(c, budget_start, budget * static_cast<double>(count))) still.push_back(c);
+      while (!active.empty()) {
+        std::vector<std::size_t> round = active;
+        rng.shuffle(round);
+        for (std::size_t c : round) timed_run(plan, c);
+        std::vector<std::size_t> still;
+        for (std::size_t c : active) {
+          if (!finished(c, budget_start, budget * static_cast<double>(count))) still.push_back(c);
+        }
+        active = std::move(still);
       }
-      active = std::move(still);
+      for (std::size_t c = 0; c < count; ++c) {
+        if (auto* h = hooks_of(c)) run_hook(h->cleanup, RunKind::kCleanup);
+      }
     }
-    for (std::size_t c = 0; c < count; ++c) {
-      if (auto* h = hooks_of(c)) run_hook(h->cleanup, RunKind::kCleanup);
+  } catch (const Interrupted&) {
+    result_.interrupted = true;
+    for (std::size_t c = 0; c < result_.commands.size(); ++c) {
+      if (!done_[c]) result_.commands[c].stop_reason = StopReason::kInterrupted;
     }
   }
   result_.total_seconds = exec_.now_seconds() - start_;

@@ -27,6 +27,10 @@
 //    its runs; interleaved stops every command once the rounds took T × commands seconds.
 // 5. A failed run (exit status != 0, signal, timeout) throws pgo::Error (stage "run")
 //    unless options.ignore_failure; a failed hook always throws (stage "setup", ...).
+// 6. The stop check (stop_when), asked before and after every run and hook, ends the
+//    benchmark early: run() returns the runs completed so far with
+//    BenchResult::interrupted set, drops the run during which the stop came (its child
+//    was killed), and runs no further hooks, not even cleanup.
 #pragma once
 
 #include <functional>
@@ -67,25 +71,32 @@ class TrialScheduler {
   void on_progress(std::function<void(const SchedulerProgress&)> callback) {
     progress_ = std::move(callback);
   }
+  // `stop` returns true once the benchmark should end early (e.g. a flag set by a SIGINT
+  // handler that also killed the running child).
+  void stop_when(std::function<bool()> stop) { stop_ = std::move(stop); }
 
   // Runs the plan and returns the raw result (runs only; see analyze_bench_result for the
   // statistics). REQUIRES: plan.commands non-empty; plan.hooks empty or one per command.
   BenchResult run(const BenchPlan& plan);
 
  private:
+  TrialMeasurement execute(const BenchCommand& command, RunKind kind);
   void run_hook(const std::optional<BenchCommand>& hook, RunKind kind);
   TrialMeasurement run_measured(const BenchPlan& plan, std::size_t c, RunKind kind);
   void warmups(const BenchPlan& plan, std::size_t c);
   void timed_run(const BenchPlan& plan, std::size_t c);
-  bool finished(std::size_t c, double budget_start, double budget_seconds);
+  bool finished(std::size_t c, double budget_start, double budget_seconds);  // records done_
+  bool stop_rule_holds(std::size_t c, double budget_start, double budget_seconds);
   void report(SchedulerProgress::Phase phase, std::size_t c);
 
   CommandExecutor& exec_;
   BenchOptions options_;
   std::function<void(const SchedulerProgress&)> progress_;
+  std::function<bool()> stop_;
   // Per-run state while running:
   BenchResult result_;
   std::vector<std::optional<std::size_t>> planned_;  // hyperfine-rule target per command
+  std::vector<bool> done_;                           // a stop rule held for the command
   std::size_t total_done_ = 0;
   double start_ = 0;
 };

@@ -73,6 +73,15 @@ std::map<std::string, std::string> workload_environment(const Scenario& scenario
   return env;
 }
 
+std::string workload_directory(const Scenario& scenario, const Workload& workload,
+                               const WorkloadContext& context) {
+  if (workload.kind == WorkloadKind::kGotest &&
+      workload.gotest.working_directory == GotestDirectory::kPackage) {
+    return scenario.package_path();
+  }
+  return context.workdir;
+}
+
 std::string metric_unit(Metric metric) { return metric == Metric::kNsPerOp ? "ns/op" : "s"; }
 
 WorkloadRunner::WorkloadRunner(const Scenario& scenario, const Workload& workload,
@@ -174,7 +183,8 @@ WorkloadMeasurement WorkloadRunner::run_command(const std::string& binary,
 WorkloadMeasurement WorkloadRunner::run_gotest(const std::string& binary,
                                                const std::string& label) {
   const std::string log = log_path(label);
-  ProcessSpec spec = timed_spec(scenario_, workload_, display_argv(binary), context_.workdir, log);
+  ProcessSpec spec = timed_spec(scenario_, workload_, display_argv(binary),
+                                workload_directory(scenario_, workload_, context_), log);
   auto start = Clock::now();
   ProcessResult r = run_process(spec);
   WorkloadMeasurement m;

@@ -20,9 +20,11 @@
 //   ready (not timed), then `load_command` runs against them (timed: metric wall), then
 //   the servers are stopped; metric cpu = user + system time of the servers from start to
 //   stop (the load generator, the same for every build, is not counted).
-// - gotest: the test binary with -test.run=^$ -test.bench=... (no -test.cpuprofile).
-//   Metric ns_per_op = the geometric mean over the matched benchmarks of their ns/op (the
-//   median of each when count > 1); wall and cpu as for command.
+// - gotest: the test binary with -test.run=^$ -test.bench=... (no -test.cpuprofile),
+//   started in the package's source directory as `go test` does (or in {workdir} when the
+//   scenario says gotest.working_directory "workdir"). Metric ns_per_op = the geometric mean over
+//   the matched benchmarks of their ns/op (the median of each when count > 1); wall and cpu as for
+//   command.
 // A run that fails (non-zero exit, signal, timeout, a server that is never ready or dies,
 // no benchmark output) throws pgo::Error (stage "trial") naming the workload and build,
 // with the tail of its log (RunDirectory::trial_log). Nothing started by a run outlives it.
@@ -49,8 +51,9 @@ namespace pgo::harness {
 // Where a workload's runs live, besides the build itself.
 struct WorkloadContext {
   std::map<std::string, std::string> tools;  // target.tools name -> absolute binary
-  std::string workdir;                       // {workdir}; runs start here (created)
-  std::string log_dir;                       // logs: "<log_dir>/<workload>-<label>.log"
+  std::string workdir;  // {workdir} (created); runs start here, except gotest (see
+                        // workload_directory())
+  std::string log_dir;  // logs: "<log_dir>/<workload>-<label>.log"
 };
 
 struct WorkloadMeasurement {
@@ -70,6 +73,13 @@ CommandVariables workload_variables(const Scenario& scenario, const Workload& wo
 // trials.gomaxprocs is set.
 std::map<std::string, std::string> workload_environment(const Scenario& scenario,
                                                         const Workload& workload);
+
+// The directory every run of the workload (timed or profiled) starts in: for kind gotest
+// with gotest.working_directory "package" (the default), the package's source directory
+// (Scenario::package_path()), as `go test` runs test binaries there; otherwise
+// context.workdir. Throws pgo::Error as Scenario::package_path() does.
+std::string workload_directory(const Scenario& scenario, const Workload& workload,
+                               const WorkloadContext& context);
 
 // The metric's unit: "ns/op" for ns_per_op, "s" otherwise.
 std::string metric_unit(Metric metric);

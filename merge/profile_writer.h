@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "merge/file_io.h"
 #include "proto/profile.pb.h"
 
 namespace pgo::merge {
@@ -15,11 +16,6 @@ namespace pgo::merge {
 // Serialized, gzip-compressed bytes. Deterministic: the same message gives the same bytes
 // (fixed compression level, no file name or mtime in the gzip header).
 std::vector<std::uint8_t> encode_profile(const perftools::profiles::Profile& profile);
-
-// Writes bytes to path atomically: a temporary file in the same directory, fsync, rename.
-// On any failure the temporary file is removed and an existing file at path is untouched.
-// Throws pgo::Error (stage "write").
-void write_file_atomically(const std::string& path, const std::vector<std::uint8_t>& bytes);
 
 // encode_profile + write_file_atomically.
 void write_profile_file(const perftools::profiles::Profile& profile, const std::string& path);

@@ -145,6 +145,8 @@ const char* to_string(harness::StopReason reason) {
       return "max-time";
     case harness::StopReason::kPrecisionReached:
       return "precision-reached";
+    case harness::StopReason::kInterrupted:
+      return "interrupted";
   }
   return "unknown";
 }
@@ -174,6 +176,7 @@ nlohmann::ordered_json bench_result_json(const BenchResult& result) {
   }
   j["seed"] = result.options.seed;
   j["total_seconds"] = result.total_seconds;
+  j["interrupted"] = result.interrupted;
   j["environment"] = environment_json(result.environment);
   j["options"] = options_json(result.options);
   j["warnings"] = result.warnings;

@@ -42,7 +42,7 @@ std::string header(const RunReport& r, const ReportSummary& s) {
                     (g.significant ? ", significant" : ", not significant"));
   }
   if (s.final_overhead) {
-    out += card("Build time", format_change(s.final_overhead->build_time_ratio),
+    out += card("Build time", format_build_time_change(r, s.final_overhead->build_time_ratio),
                 s.final_overhead->build + " vs v0");
     out += card("Binary size", format_change(s.final_overhead->binary_size_ratio),
                 s.final_overhead->build + " vs v0");
@@ -138,8 +138,12 @@ std::string builds_section(const RunReport& r) {
     size.labels.push_back(b.label);
     size.values.push_back(static_cast<double>(b.binary_size_bytes) / 1048576.0);
   }
-  std::string out = "<section>\n<h2>Builds</h2>\n<div class=\"pair\">\n" + render_bar_chart(time) +
-                    render_bar_chart(size) + "</div>\n";
+  std::string out = "<section>\n<h2>Builds</h2>\n";
+  if (!r.analysis.build_times_comparable) {
+    out += "<p class=\"note\">Build times " + std::string(kBuildTimesNotComparable) +
+           ": v0 may have reused cached packages while every PGO build recompiled them.</p>\n";
+  }
+  out += "<div class=\"pair\">\n" + render_bar_chart(time) + render_bar_chart(size) + "</div>\n";
   out +=
       "<table><tr><th>Build</th><th>-pgo</th><th>Build time</th><th>Binary size</th>"
       "<th>Binary sha256</th></tr>\n";

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "merge/error.h"
-#include "reports/atomic_file.h"
+#include "merge/file_io.h"
 
 namespace pgo::reports {
 
@@ -61,7 +61,7 @@ JsonSchema::JsonSchema(json schema, std::string file)
 }
 
 JsonSchema JsonSchema::load(const std::string& path) {
-  const std::string text = read_text_file(path, "schema");
+  const std::string text = merge::read_text_file(path, "schema");
   json schema;
   try {
     schema = json::parse(text);

@@ -36,7 +36,7 @@ std::string lead_paragraph(const harness::RunReport& r, const ReportSummary& s) 
     out += g.significant ? ", significant)" : ", not significant)";
     if (s.final_overhead) {
       out += fmt::format("; build time {}, binary size {} vs v0",
-                         format_change(s.final_overhead->build_time_ratio),
+                         format_build_time_change(r, s.final_overhead->build_time_ratio),
                          format_change(s.final_overhead->binary_size_ratio));
     }
     out += ".\n\n";
@@ -150,7 +150,9 @@ std::string builds_section(const harness::RunReport& r) {
   for (const auto& b : r.builds) {
     std::string time_change = "-", size_change = "-";
     if (v0 && &b != v0) {
-      if (v0->build_seconds > 0) time_change = format_change(b.build_seconds / v0->build_seconds);
+      if (v0->build_seconds > 0) {
+        time_change = format_build_time_change(r, b.build_seconds / v0->build_seconds);
+      }
       if (v0->binary_size_bytes > 0) {
         size_change = format_change(static_cast<double>(b.binary_size_bytes) /
                                     static_cast<double>(v0->binary_size_bytes));

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "reports/text_format.h"
+
 namespace pgo::reports {
 
 std::string verdict_headline(const harness::ConvergenceVerdict& verdict) {
@@ -31,6 +33,11 @@ ReportSummary summarize_report(const harness::RunReport& report) {
     }
   }
   return s;
+}
+
+std::string format_build_time_change(const harness::RunReport& report, double ratio) {
+  return report.analysis.build_times_comparable ? format_change(ratio)
+                                                : std::string(kBuildTimesNotComparable);
 }
 
 std::optional<std::pair<double, double>> speedup_interval(const harness::Comparison& c) {

@@ -26,6 +26,13 @@ struct ReportSummary {
 
 ReportSummary summarize_report(const harness::RunReport& report);
 
+// What every view shows instead of a build-time ratio when the report's build times are
+// not comparable (harness::Analysis::build_times_comparable: the shared Go build cache).
+inline constexpr const char* kBuildTimesNotComparable = "not comparable (shared Go build cache)";
+
+// format_change(ratio) ("+4.2%"), or kBuildTimesNotComparable for such a report.
+std::string format_build_time_change(const harness::RunReport& report, double ratio);
+
 // "Converged at iteration 2", "Still improving", ... for a ConvergenceVerdict.
 std::string verdict_headline(const harness::ConvergenceVerdict& verdict);
 

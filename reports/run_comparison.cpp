@@ -11,7 +11,7 @@
 #include "harness/sample_comparison.h"
 #include "harness/statistics.h"
 #include "merge/error.h"
-#include "reports/atomic_file.h"
+#include "merge/file_io.h"
 #include "reports/run_report_json.h"
 #include "reports/text_format.h"
 
@@ -293,11 +293,20 @@ RunComparison compare_run_reports(const RunReport& base, const RunReport& candid
     if (all.size() > 1) c.rows.push_back(speedup_row("geomean", b.label, all, o));
   }
 
-  // Build time and binary size per build label.
+  // Build time and binary size per build label. Build times of a run on the shared Go
+  // build cache measure that cache's state, not the build: no build_time rows then.
+  const bool build_times =
+      base.analysis.build_times_comparable && candidate.analysis.build_times_comparable;
+  if (!build_times) {
+    c.warnings.push_back(
+        "build times not compared: " +
+        std::string(!base.analysis.build_times_comparable ? "the base" : "the new") +
+        " run used the shared Go build cache (--build-cache go)");
+  }
   for (const auto& b : base.builds) {
     for (const auto& n : candidate.builds) {
       if (n.label != b.label) continue;
-      if (b.build_seconds > 0 && n.build_seconds > 0) {
+      if (build_times && b.build_seconds > 0 && n.build_seconds > 0) {
         ComparisonRow row;
         row.kind = "build_time";
         row.build = b.label;
@@ -400,7 +409,7 @@ RunComparison compare_files(const std::string& base_path, const std::string& can
   };
   auto load = [](const std::string& path) {
     Input in{resolve_report_path(path), {}};
-    const std::string text = read_text_file(in.file, "compare");
+    const std::string text = merge::read_text_file(in.file, "compare");
     try {
       in.j = json::parse(text);
     } catch (const json::parse_error& e) {

@@ -18,7 +18,8 @@
 //   samples at once). Significant when the interval excludes 1. Higher is better.
 // - "build_time" and "binary_size": per build label, new / base. One measurement each, so
 //   no test: build time counts only beyond build_time_threshold (build times are noisy),
-//   binary size (deterministic) beyond threshold.
+//   binary size (deterministic) beyond threshold. No build_time rows, and a warning,
+//   when either report's build times are not comparable (built on the shared Go cache).
 // Verdict of a row: "regression" when significant and worse than 1 +- threshold,
 // "improvement" when significant and better by more than threshold, "insufficient data"
 // when too few runs for any outcome to be significant (the U test's minimum p >= alpha),

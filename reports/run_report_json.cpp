@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "merge/error.h"
-#include "reports/atomic_file.h"
+#include "merge/file_io.h"
 
 namespace pgo::reports {
 
@@ -145,6 +145,7 @@ json analysis_to_json(const harness::Analysis& a) {
       {"workloads", std::move(workloads)},
       {"geomean", std::move(geomean)},
       {"overhead", std::move(overhead)},
+      {"build_times_comparable", a.build_times_comparable},
       {"verdict",
        {{"kind", a.verdict.kind},
         {"converged_at", a.verdict.converged_at ? json(*a.verdict.converged_at) : json(nullptr)},
@@ -503,6 +504,11 @@ RunReport run_report_from_json(const json& j, const std::string& file) {
     o.binary_size_ratio = in.number(e, p, "binary_size_ratio");
     r.analysis.overhead.push_back(std::move(o));
   });
+  // Absent in reports written before the field existed: their builds were taken as
+  // comparable then.
+  if (analysis.contains("build_times_comparable")) {
+    r.analysis.build_times_comparable = in.boolean(analysis, ap, "build_times_comparable");
+  }
   const json& verdict = in.object(analysis, ap, "verdict");
   const std::string vp = ap + ".verdict";
   r.analysis.verdict.kind = in.string(verdict, vp, "kind");
@@ -535,11 +541,11 @@ std::string resolve_report_path(const std::string& path) {
 
 RunReport read_run_report(const std::string& path) {
   const std::string file = resolve_report_path(path);
-  return parse_run_report(read_text_file(file, "report"), file);
+  return parse_run_report(merge::read_text_file(file, "report"), file);
 }
 
 void write_run_report(const RunReport& report, const std::string& path) {
-  write_file_atomically(path, run_report_to_string(report));
+  merge::write_file_atomically(path, run_report_to_string(report));
 }
 
 }  // namespace pgo::reports

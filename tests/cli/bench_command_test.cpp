@@ -4,6 +4,7 @@
 // memory mixed between children, exports that do not parse back or miss hyperfine's
 // fields, a bad export path discovered only after the benchmark, wrong exit codes.
 // Runs the built pgo-harness on tests/cli/bench_helper (label: integration).
+#include <signal.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -11,10 +12,12 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "harness/process.h"
 
 namespace fs = std::filesystem;
+using pgo::harness::BackgroundProcess;
 using pgo::harness::ProcessResult;
 using pgo::harness::ProcessSpec;
 using pgo::harness::StreamMode;
@@ -241,4 +244,71 @@ TEST_CASE("bench: options with several values stop before the command", "[bench]
   INFO(r.captured_stderr);
   REQUIRE(r.exit_code == 0);
   CHECK(lines(csv).size() == 2);
+}
+
+TEST_CASE("bench: Ctrl-C or SIGTERM still exports the runs completed so far",
+          "[bench][integration]") {
+  // Each run appends a line and then sleeps, so the log tells how many runs started; the
+  // signal comes while one of them is running.
+  for (int sig : {SIGINT, SIGTERM}) {
+    Scratch s;
+    const std::string log = s.path("log"), json = s.path("r.json"), csv = s.path("r.csv");
+    ProcessSpec spec;
+    spec.argv = {kHarness,
+                 "bench",
+                 "--style",
+                 "basic",
+                 "--runs",
+                 "1000",
+                 "--export-json",
+                 json,
+                 "--export-csv",
+                 csv,
+                 helper("append " + log + " run sleep 100")};
+    spec.stdout_mode = StreamMode::kCapture;
+    spec.stderr_mode = StreamMode::kCapture;
+    BackgroundProcess harness(spec);
+    for (int i = 0; i < 500 && lines(log).size() < 4; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE(lines(log).size() >= 4);
+    REQUIRE(::kill(harness.pid(), sig) == 0);
+    auto done = harness.wait_for(std::chrono::seconds(20));
+    REQUIRE(done);
+    INFO(done->captured_stderr);
+    CHECK(done->exit_code == 128 + sig);
+    CHECK(done->captured_stderr.find("interrupted") != std::string::npos);
+    CHECK(done->captured_stdout.find("Benchmark 1") != std::string::npos);
+    auto j = read_json(json);
+    CHECK(j["interrupted"] == true);
+    const std::size_t started = lines(log).size();
+    const std::size_t kept = j["results"][0]["times"].size();
+    CHECK(kept >= 3);
+    CHECK(kept <= started);
+    CHECK(kept + 1 >= started);  // at most the run in progress is dropped
+    CHECK(j["results"][0]["stop_reason"] == "interrupted");
+    CHECK(j["results"][0]["exit_codes"].size() == kept);
+    for (const auto& code : j["results"][0]["exit_codes"]) CHECK(code == 0);
+    CHECK(lines(csv).size() == 2);
+  }
+}
+
+TEST_CASE("bench: -S takes the next word as the shell, --shell does not", "[bench][integration]") {
+  // hyperfine's `-S bash 'cmd'` must run cmd with bash, not benchmark the word "bash";
+  // `-S none` means no shell.
+  Scratch s;
+  const std::string json = s.path("r.json");
+  ProcessResult r = bench({"--runs", "2", "--export-json", json, "-S", "bash", helper("exit 0")});
+  INFO(r.captured_stderr);
+  REQUIRE(r.exit_code == 0);
+  auto j = read_json(json);
+  CHECK(j["options"]["shell"] == "bash");
+  CHECK(j["results"].size() == 1);
+  CHECK(j["results"][0]["argv"][0] == "bash");
+  r = bench({"--runs", "2", "--export-json", json, "-S", "none", helper("exit 0")});
+  INFO(r.captured_stderr);
+  REQUIRE(r.exit_code == 0);
+  j = read_json(json);
+  CHECK(j["options"]["shell"] == nullptr);
+  CHECK(j["results"][0]["argv"][0] == kHelper);
 }

@@ -71,3 +71,19 @@ TEST_CASE("the real executor measures runs and routes output", "[executor]") {
   CHECK(exec.now_seconds() > 0.7);
   fs::remove_all(dir);
 }
+
+TEST_CASE("the real executor reuses a prepared command only while it is unchanged", "[executor]") {
+  // RealExecutor caches each command's prepared process by address: a command changed in
+  // place (or a new one at a reused address) must not run the old argv or environment.
+  RealExecutor exec(RealExecutorOptions{});
+  BenchCommand c = sh("exit 3");
+  CHECK(exec.run(c, RunKind::kTimed).exit_code == 3);
+  CHECK(exec.run(c, RunKind::kTimed).exit_code == 3);
+  c.argv = sh("exit 4").argv;
+  CHECK(exec.run(c, RunKind::kTimed).exit_code == 4);
+  c.argv = sh("exit ${PGO_CODE:-0}").argv;
+  CHECK(exec.run(c, RunKind::kTimed).exit_code == 0);
+  c.env["PGO_CODE"] = "5";
+  CHECK(exec.run(c, RunKind::kTimed).exit_code == 5);
+  CHECK(exec.run(c, RunKind::kPrepare).exit_code == 5);  // hooks: a separate entry
+}

@@ -193,3 +193,38 @@ TEST_CASE("background processes run until stopped or done", "[process]") {
     CHECK(r->term_signal == SIGKILL);
   }
 }
+
+TEST_CASE("a prepared process runs many times with the same environment and streams", "[process]") {
+  // PreparedProcess builds the environment and looks up PATH once, and every child gets
+  // the one shared /dev/null: a stale environment, a closed /dev/null or a lookup bound to
+  // the wrong program would show up in the second and later runs.
+  ProcessSpec spec =
+      shell("if read line; then echo got; else echo \"eof $PGO_A ${PGO_B-unset}\"; fi");
+  spec.argv[0] = "sh";  // looked up in PATH, once
+  spec.env_overrides["PGO_A"] = "a-value";
+  spec.env_removals.push_back("PGO_B");
+  ::setenv("PGO_B", "should-be-removed", 1);
+  pgo::harness::PreparedProcess prepared(spec);
+  ::unsetenv("PGO_B");
+  CHECK(prepared.program().find('/') != std::string::npos);
+  for (int i = 0; i < 50; ++i) {
+    ProcessResult r = prepared.run();
+    REQUIRE(r.succeeded());
+    REQUIRE(r.captured_stdout == "eof a-value unset\n");
+  }
+  // /dev/null as stdout and stderr too, then a plain run_process: still usable.
+  ProcessSpec quiet = shell("echo hidden; echo hidden >&2");
+  quiet.stdout_mode = quiet.stderr_mode = StreamMode::kNull;
+  pgo::harness::PreparedProcess q(quiet);
+  for (int i = 0; i < 20; ++i) REQUIRE(q.run().succeeded());
+  CHECK(run_process(shell("echo ok")).captured_stdout == "ok\n");
+  // A failure before exec is still reported, through the vfork child's shared memory.
+  ProcessSpec bad = shell("true");
+  bad.working_directory = "/nonexistent-dir-pgo-test";
+  try {
+    pgo::harness::PreparedProcess(bad).run();
+    FAIL("expected pgo::Error");
+  } catch (const pgo::Error& e) {
+    CHECK(std::string(e.what()).find("working directory") != std::string::npos);
+  }
+}

@@ -520,6 +520,45 @@ TEST_CASE("gotest benchtime must be what go test accepts", "[scenario]") {
   }
 }
 
+TEST_CASE("gotest runs start in the package directory unless the scenario says workdir",
+          "[scenario]") {
+  // Risk: `go test` runs benchmarks in the package's directory (testdata/ by relative
+  // path); a harness starting them anywhere else breaks such benchmarks, and a typo in the
+  // setting must not silently pick one.
+  const std::string dflt = R"({"name": "w", "kind": "gotest"})";
+  const h::Scenario s = parse(with_workload(dflt));
+  CHECK(s.workloads[0].gotest.working_directory == h::GotestDirectory::kPackage);
+  CHECK(h::to_json(s)["workloads"][0]["gotest"]["working_directory"] == "package");
+  const h::Scenario w = parse(with_workload(
+      R"({"name": "w", "kind": "gotest", "gotest": {"working_directory": "workdir"}})"));
+  CHECK(w.workloads[0].gotest.working_directory == h::GotestDirectory::kWorkdir);
+  CHECK(h::to_json(w)["workloads"][0]["gotest"]["working_directory"] == "workdir");
+  CHECK(h::scenario_hash(w) != h::scenario_hash(s));
+  CHECK(has_problem(
+      problems(with_workload(
+          R"({"name": "w", "kind": "gotest", "gotest": {"working_directory": "pkg"}})")),
+      "working_directory"));
+}
+
+TEST_CASE("package_path: the source directory of target.package", "[scenario]") {
+  // Risk: a gotest run started in the wrong directory when the package is named as an
+  // import path or a subdirectory.
+  const std::string dir = fs::path(fixture("x")).parent_path().lexically_normal().string();
+  auto with_package = [](const std::string& package) {
+    return parse(R"({"name": "t", "target": {"package": ")" + package +
+                 R"("}, "workloads": [{"name": "w", "kind": "gotest"}]})");
+  };
+  CHECK(with_package(".").package_path() == dir);
+  CHECK(with_package("./bench").package_path() == dir + "/bench");
+  CHECK(with_package("example.com/pgo-harness/tests/scenario-fixture").package_path() == dir);
+  CHECK(with_package("example.com/pgo-harness/tests/scenario-fixture/bench").package_path() ==
+        dir + "/bench");
+  CHECK_THROWS_WITH(with_package("example.com/other/bench").package_path(),
+                    Catch::Contains("not in the main module"));
+  CHECK_THROWS_AS(with_package("example.com/pgo-harness/tests/scenario-fixturex").package_path(),
+                  pgo::Error);
+}
+
 TEST_CASE("rules across fields: weights, GOMAXPROCS, runs bounds", "[scenario]") {
   CHECK(problems(with_workload(R"({"name": "w", "command": ["{binary}"], "profile_weight": 0})")) ==
         std::vector<std::string>{

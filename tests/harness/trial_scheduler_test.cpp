@@ -335,3 +335,47 @@ TEST_CASE("interleaving removes a linear drift that sequential order turns into 
   CHECK(sequential_significant >= trials * 95 / 100);
   CHECK(interleaved_significant <= trials * 10 / 100);
 }
+
+TEST_CASE("a stop request ends the benchmark with the runs completed so far", "[scheduler]") {
+  // The stop flag is raised during the 8th timed run (as a SIGINT handler would, after
+  // killing that run's child, which then looks like a failure). That run must be dropped
+  // and not reported as a failure; the 7 before it are kept; no hook runs afterwards.
+  BenchOptions o;
+  o.exact_runs = 100;
+  std::size_t timed = 0;
+  bool stop = false;
+  ScriptedExecutor exec([&](const ScriptedCall& call) {
+    TrialMeasurement m;
+    if (call.kind != RunKind::kTimed) return m;
+    m.wall_seconds = 0.01;
+    if (++timed == 8) {
+      stop = true;
+      m.term_signal = 9;  // killed by the handler
+    }
+    return m;
+  });
+  BenchPlan plan = plan_of({"a", "b"});
+  plan.hooks = {hooks_for("a"), hooks_for("b")};
+  TrialScheduler scheduler(exec, o);
+  scheduler.stop_when([&] { return stop; });
+  BenchResult r = scheduler.run(plan);
+  CHECK(r.interrupted);
+  CHECK(r.commands[0].runs.size() + r.commands[1].runs.size() == 7);
+  for (const auto& cr : r.commands) {
+    CHECK(cr.stop_reason == StopReason::kInterrupted);
+    for (const auto& m : cr.runs) CHECK(m.succeeded());
+  }
+  CHECK(exec.names_of(RunKind::kCleanup).empty());
+  CHECK(exec.names_of(RunKind::kConclude).size() == 7);
+  CHECK(exec.names_of(RunKind::kTimed).size() == 8);
+
+  SECTION("without a stop request nothing is marked interrupted") {
+    auto plain = constant(0.001);
+    o.exact_runs = 3;
+    TrialScheduler s2(plain, o);
+    s2.stop_when([] { return false; });
+    BenchResult r2 = s2.run(plan_of({"a"}));
+    CHECK_FALSE(r2.interrupted);
+    CHECK(r2.commands[0].stop_reason == StopReason::kExactRuns);
+  }
+}

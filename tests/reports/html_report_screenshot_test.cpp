@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "reports/atomic_file.h"
+#include "merge/file_io.h"
 #include "reports/html_report.h"
 #include "sample_run_report.h"
 
@@ -129,7 +129,7 @@ TEST_CASE("report.html renders in headless Chromium with its charts",
   std::filesystem::create_directories(dir);
   const std::string html = (dir / "report.html").string();
   const std::string shot = (dir / "shot.png").string();
-  pgo::reports::write_file_atomically(
+  pgo::merge::write_file_atomically(
       html, pgo::reports::render_html_report(pgo::reports::testing::make_sample_report()));
 
   const std::string command =

@@ -57,3 +57,16 @@ TEST_CASE("a partial report renders without charts it has no data for", "[html_r
   CHECK(count_of(html, "<svg ") == 0);
   CHECK_THAT(html, Catch::Contains("Run interrupted: interrupted by SIGTERM"));
 }
+
+TEST_CASE("report.html does not present shared-cache build times as a PGO cost", "[html_report]") {
+  // Risk: the build-time card showing a ratio that measures the Go cache, not PGO.
+  auto r = make_sample_report();
+  const std::string comparable = pgo::reports::render_html_report(r);
+  CHECK_THAT(comparable, !Catch::Contains("not comparable"));
+  r.analysis.build_times_comparable = false;
+  const std::string html = pgo::reports::render_html_report(r);
+  CHECK_THAT(html, Catch::Contains("not comparable (shared Go build cache)"));
+  CHECK_THAT(html, Catch::Contains("<p class=\"note\">Build times not comparable"));
+  CHECK_THAT(html, !Catch::Contains("+40.0%"));
+  CHECK(check_balanced_tags(html).empty());
+}

@@ -39,3 +39,17 @@ TEST_CASE("a failed run says so, and an empty report still renders", "[markdown_
   CHECK_THAT(empty, Catch::Contains("**Verdict: Incomplete.**"));
   CHECK_THAT(empty, Catch::Contains("## Warnings\n\nNone."));
 }
+
+TEST_CASE("build times from the shared Go build cache are not shown as a PGO cost",
+          "[markdown_report]") {
+  // Risk: a "+4000%" build-time overhead that only measures a warm cache for v0.
+  auto r = make_sample_report();
+  r.analysis.build_times_comparable = false;
+  const std::string md = pgo::reports::render_markdown_report(r);
+  CHECK_THAT(md, Catch::Contains(
+                     "build time not comparable (shared Go build cache), binary size +3.2% vs v0"));
+  CHECK_THAT(md, !Catch::Contains("build time +40.0%"));
+  // The builds table keeps the seconds but not the ratio.
+  CHECK_THAT(md, Catch::Contains("| not comparable (shared Go build cache) | "));
+  CHECK_THAT(md, !Catch::Contains("| +40.0% |"));
+}

@@ -186,3 +186,19 @@ TEST_CASE("the views carry the verdicts", "[run_comparison]") {
   CHECK(j["rows"].size() == c.rows.size());
   CHECK(j["regressions"].get<std::size_t>() == c.count(ChangeVerdict::kRegression));
 }
+
+TEST_CASE("build times from the shared Go build cache are not compared", "[run_comparison]") {
+  // Risk: a warm or cold shared cache failing (or passing) the gate on build time.
+  auto base = make_sample_report();
+  auto slower_build = make_sample_report(with(1, 1, 5));
+  slower_build.builds[2].build_seconds *= 3;
+  REQUIRE(compare_run_reports(base, slower_build, {}).has_regression());
+  slower_build.analysis.build_times_comparable = false;
+  const auto c = compare_run_reports(base, slower_build, {});
+  CHECK_FALSE(c.has_regression());
+  for (const auto& r : c.rows) CHECK(r.kind != "build_time");
+  CHECK(row(c, "binary_size", "", "v2").verdict == ChangeVerdict::kNoChange);
+  REQUIRE(c.warnings.size() == 1);
+  CHECK_THAT(c.warnings[0], Catch::Contains("build times not compared: the new run used the "
+                                            "shared Go build cache"));
+}

@@ -168,3 +168,23 @@ TEST_CASE("the schema catches drift between model and JSON", "[run_report_json][
   CHECK(has("$.profiles[0].merged_sha256: \"xyz\" does not match"));
   CHECK(has("$: missing required field \"warnings\""));
 }
+
+TEST_CASE("build_times_comparable survives the round trip; older reports read as true",
+          "[run_report_json]") {
+  // Risk: compare and report losing the fact that build times came from the shared cache,
+  // or refusing reports written before the field existed.
+  auto r = make_sample_report();
+  r.analysis.build_times_comparable = false;
+  json j = pgo::reports::to_json(r);
+  CHECK(j["analysis"]["build_times_comparable"] == false);
+  CHECK_FALSE(pgo::reports::run_report_from_json(j, "r.json").analysis.build_times_comparable);
+  const auto schema = pgo::reports::JsonSchema::load(std::string(PGO_SOURCE_DIR) +
+                                                     "/reports/run_report.schema.json");
+  CHECK(schema.validate(j).empty());
+  j["analysis"]["build_times_comparable"] = "no";
+  CHECK_FALSE(schema.validate(j).empty());
+  CHECK_THAT(error_of(j), Catch::Contains("$.analysis.build_times_comparable"));
+  j["analysis"].erase("build_times_comparable");
+  CHECK(schema.validate(j).empty());
+  CHECK(pgo::reports::run_report_from_json(j, "r.json").analysis.build_times_comparable);
+}
