@@ -154,20 +154,20 @@ std::string format_run_summary(const RunReport& r, const std::string& run_dir) {
   reports::ReportSummary s = reports::summarize_report(r);
   out += fmt::format("{}: {}\n", r.scenario_name, s.headline);
   if (!r.analysis.verdict.explanation.empty()) out += "  " + r.analysis.verdict.explanation + "\n";
-  out += "\n" + pad("workload", 14) + pad("build", 7) + pad("median", 13) + pad("runs", 6) +
+  out += "\n" + pad("workload", 14) + pad("build", 7) + pad("median", 17) + pad("runs", 6) +
          pad("speedup vs v0", 15) + pad("95% CI", 20) + pad("p", 8) + "vs previous\n";
   for (const WorkloadAnalysis& w : r.analysis.workloads) {
     const TrialSeries* off = reports::find_trials(r, w.workload, "v0");
     if (off && off->median) {
       out += pad(w.workload, 14) + pad("v0", 7) +
-             pad(reports::format_value(*off->median, off->unit), 13) +
+             pad(reports::format_value(*off->median, off->unit), 17) +
              pad(std::to_string(off->values.size()), 6) + "\n";
     }
     for (const IterationAnalysis& it : w.iterations) {
       const TrialSeries* t = reports::find_trials(r, w.workload, it.build);
       std::string median = t && t->median ? reports::format_value(*t->median, t->unit) : "-";
       auto ci = reports::speedup_interval(it.vs_off);
-      out += pad(w.workload, 14) + pad(it.build, 7) + pad(median, 13) +
+      out += pad(w.workload, 14) + pad(it.build, 7) + pad(median, 17) +
              pad(t ? std::to_string(t->values.size()) : "0", 6) +
              pad(reports::format_speedup(it.vs_off.speedup), 15) +
              pad(ci ? reports::format_speedup_interval(ci->first, ci->second) : "-", 20) +
@@ -179,7 +179,7 @@ std::string format_run_summary(const RunReport& r, const std::string& run_dir) {
     }
   }
   for (const GeomeanSpeedup& g : r.analysis.geomean) {
-    out += pad("geomean", 14) + pad(g.build, 7) + pad("", 19) +
+    out += pad("geomean", 14) + pad(g.build, 7) + pad("", 23) +
            pad(reports::format_speedup(g.speedup), 15) +
            pad(reports::format_speedup_interval(g.ci_lower, g.ci_upper), 20) +
            (g.significant ? "significant" : "not significant") + "\n";
@@ -385,7 +385,8 @@ void configure_run_command(CLI::App& app, CommandRunner& runner) {
   app.add_option("--seed", a->seed, "Seed of the run order shuffle and the bootstraps");
   app.add_option("--build-cache", a->build_cache,
                  "fresh (default: a cold cache per build, comparable build times), run (one "
-                 "cache for the run) or go (your go build cache; --quick's default)");
+                 "cache for the run, cold at the start: build times compare too) or go (your go "
+                 "build cache; --quick's default; build times then not comparable)");
   app.add_flag("--quiet,-q", a->quiet, "No progress on stderr");
   app.callback([a, &runner] {
     runner = [a]() -> int {

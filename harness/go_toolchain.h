@@ -5,6 +5,8 @@
 // Every build records its wall and CPU time, the binary's size and SHA-256, and proves
 // that the binary was built as asked: the `-pgo=` setting is read back from the binary's
 // build info (`go version -m`) and a mismatch is an error, not a silently wrong result.
+// (Exception: `go test -c` of a non-main package records no -pgo at all, so a PGO test
+// binary without the setting is accepted; GoBuildResult::pgo_recorded is then "".)
 //
 //   GoToolchain go = GoToolchain::locate();            // `go` from PATH
 //   GoBuilder builder(go, "/run/gocache", GoCacheMode::kFresh);
@@ -102,7 +104,10 @@ struct GoBuildResult {
   std::vector<std::string> argv;  // the go command run
   std::string output;             // absolute path of the binary
   std::string pgo_requested;      // "off" or the absolute profile path
-  std::string pgo_recorded;       // what the binary's build info says (equal, or we threw)
+  // What the binary's build info says (equal to pgo_requested, or build() threw); "" for
+  // a PGO test binary of a non-main package, whose build info the go command writes
+  // without -pgo (nothing to verify there).
+  std::string pgo_recorded;
   std::chrono::nanoseconds wall_time{0};
   double user_seconds = 0;  // of the go command and everything it ran
   double system_seconds = 0;

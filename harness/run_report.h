@@ -51,7 +51,9 @@ struct BuildRecord {
   int iteration = 0;  // 0 for pgo off
   std::string pgo;    // "off" or the profile's path
   std::string profile_sha256;
-  std::string pgo_build_setting;  // `-pgo=` read back from the binary's build info
+  // `-pgo=` read back from the binary's build info; "" when the binary cannot record it
+  // (a PGO `go test -c` binary of a non-main package).
+  std::string pgo_build_setting;
   std::string binary;
   std::int64_t binary_size_bytes = 0;
   std::string binary_sha256;

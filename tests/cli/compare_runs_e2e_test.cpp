@@ -189,7 +189,8 @@ TEST_CASE("run, report and compare: a deliberately slowed build fails the gate",
         harness({"compare", slow, base, "--fail-on-regression", "5%", "--json", out});
     INFO(back.captured_stdout << back.captured_stderr);
     CHECK(back.exit_code == 0);
-    const json* t = row(json::parse(slurp(out)), "time", "spin", "v0");
+    const json c = json::parse(slurp(out));
+    const json* t = row(c, "time", "spin", "v0");
     REQUIRE(t);
     CHECK((*t)["verdict"] == "improvement");
   }

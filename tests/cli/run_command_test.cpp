@@ -121,7 +121,7 @@ json spin(const std::string& duration = "150ms") {
 
 }  // namespace
 
-TEST_CASE("run: SIGTERM mid-run leaves an interrupted report and no child; --resume completes it",
+TEST_CASE("run: SIGTERM mid-run leaves an interrupted report and no child, --resume completes it",
           "[run]") {
   Loop loop;
   json w = spin();

@@ -94,6 +94,31 @@ TEST_CASE("go builder: test binaries for gotest workloads", "[go_toolchain][inte
   CHECK(b.pgo_recorded == "off");
 }
 
+TEST_CASE("go builder: a PGO test binary of a non-main package is accepted",
+          "[go_toolchain][integration]") {
+  // Risk: `go test -c` of a library package records no -pgo in its build info; treating
+  // that as "built without the profile" failed every gotest scenario at build v1.
+  GoTestModule m;
+  fs::create_directories(m.module / "lib");
+  std::ofstream(m.module / "lib" / "lib.go")
+      << "package lib\n\nfunc Add(a, b int) int { return a + b }\n";
+  std::ofstream(m.module / "lib" / "lib_test.go")
+      << "package lib\n\nimport \"testing\"\n\n"
+         "func BenchmarkAdd(b *testing.B) { for i := 0; i < b.N; i++ { Add(i, i) } }\n";
+  GoBuildRequest r = m.request("lib.test", stable_profile(m));
+  r.kind = GoBuildKind::kTestBinary;
+  r.package = "./lib";
+  GoBuildResult b = m.builder.build(r);
+  CHECK(fs::is_regular_file(b.output));
+  CHECK(b.build_info.settings.count("-pgo") == 0);
+  CHECK(b.pgo_recorded.empty());
+
+  // The test binary of a main package does record it, and it is still verified.
+  GoBuildRequest main_test = m.request("tool-pgo.test", stable_profile(m));
+  main_test.kind = GoBuildKind::kTestBinary;
+  CHECK(m.builder.build(main_test).pgo_recorded == stable_profile(m));
+}
+
 TEST_CASE("go builder: a compile error reaches the message", "[go_toolchain][integration]") {
   GoTestModule m;
   std::ofstream(m.module / "broken.go") << "package main\n\nfunc broken() { nothingHere() }\n";

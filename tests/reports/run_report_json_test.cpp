@@ -169,7 +169,7 @@ TEST_CASE("the schema catches drift between model and JSON", "[run_report_json][
   CHECK(has("$: missing required field \"warnings\""));
 }
 
-TEST_CASE("build_times_comparable survives the round trip; older reports read as true",
+TEST_CASE("build_times_comparable survives the round trip, older reports read as true",
           "[run_report_json]") {
   // Risk: compare and report losing the fact that build times came from the shared cache,
   // or refusing reports written before the field existed.
