@@ -12,7 +12,7 @@
 
 namespace h = pgo::harness;
 
-TEST_CASE("same seed, same sequence; different seed, different sequence", "[random]") {
+TEST_CASE("same seed, same sequence - different seed, different sequence", "[random]") {
   h::SeededRng a(42), b(42), c(43);
   CHECK(a.seed() == 42);
   bool differs = false;

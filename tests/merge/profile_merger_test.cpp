@@ -81,7 +81,7 @@ Profile profile_a(std::uint64_t base = 0x400000, std::int64_t count = 1) {
 
 }  // namespace
 
-TEST_CASE("identical functions, mappings and locations merge; values add", "[merger]") {
+TEST_CASE("identical functions, mappings and locations merge and values add", "[merger]") {
   const auto a = profile_a();
   const auto out = merge({a, a});
   CHECK(out.sample_size() == 2);
@@ -135,7 +135,7 @@ TEST_CASE("function system_name is part of the identity", "[merger]") {
   CHECK(merge({a.build(), b.build()}).function_size() == 2);
 }
 
-TEST_CASE("mapping identity: build ID, or file name without one; size rounded to 4 KiB",
+TEST_CASE("mapping identity: build ID, or file name without one, size rounded to 4 KiB",
           "[merger]") {
   auto with_mapping = [](std::uint64_t start, std::uint64_t limit, const std::string& file,
                          const std::string& build_id, std::uint64_t offset = 0) {
@@ -202,7 +202,7 @@ TEST_CASE("locations without a mapping keep absolute addresses", "[merger]") {
   CHECK(out.sample(0).value(0) == 2);
 }
 
-TEST_CASE("labels: equal sets merge whatever their order; different values do not", "[merger]") {
+TEST_CASE("labels: equal sets merge whatever their order, different values do not", "[merger]") {
   auto with_labels = [](std::vector<ProfileBuilder::LabelSpec> labels) {
     ProfileBuilder b;
     auto f = b.function("f", "f.go", 1);
