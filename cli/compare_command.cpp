@@ -71,11 +71,11 @@ int run_compare(const CompareCommandOptions& o) {
     comparison = reports::compare_files(o.base, o.candidate, options);
     if (!o.markdown_file.empty()) {
       merge::write_file_atomically(o.markdown_file,
-                                     reports::render_comparison_markdown(comparison));
+                                   reports::render_comparison_markdown(comparison));
     }
     if (!o.json_file.empty()) {
       merge::write_file_atomically(o.json_file,
-                                     reports::comparison_to_json(comparison).dump(2) + "\n");
+                                   reports::comparison_to_json(comparison).dump(2) + "\n");
     }
   } catch (const pgo::Error& e) {
     std::cerr << "pgo-harness compare: error: " << e.what() << "\n";

@@ -32,8 +32,8 @@ int main(int argc, char** argv) {
       "compare", "Regression gate: compare two run reports (or two bench exports).");
   pgo::cli::configure_compare_command(*compare, runner);
 
-  CLI::App* history = app.add_subcommand(
-      "history", "Trend of PGO speedup and times over a series of run reports.");
+  CLI::App* history =
+      app.add_subcommand("history", "Trend of PGO speedup and times over a series of run reports.");
   pgo::cli::configure_history_command(*history, runner);
 
   return pgo::cli::run_app(app, argc, argv, runner);

@@ -214,9 +214,8 @@ std::string format_run_summary(const RunReport& r, const std::string& run_dir) {
 void render_views(const RunReport& report, const RunDirectory& dir) {
   try {
     merge::write_file_atomically(dir.root() + "/report.md",
-                                   reports::render_markdown_report(report));
-    merge::write_file_atomically(dir.root() + "/report.html",
-                                   reports::render_html_report(report));
+                                 reports::render_markdown_report(report));
+    merge::write_file_atomically(dir.root() + "/report.html", reports::render_html_report(report));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "pgo-harness: warning: could not render report.md/report.html: %s\n",
                  e.what());

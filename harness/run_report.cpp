@@ -5,7 +5,8 @@ namespace pgo::harness {
 double RunReport::harness_seconds() const {
   double seconds = 0;
   for (const PhaseRecord& phase : phases) {
-    if (phase.wall_seconds > phase.child_seconds) seconds += phase.wall_seconds - phase.child_seconds;
+    if (phase.wall_seconds > phase.child_seconds)
+      seconds += phase.wall_seconds - phase.child_seconds;
   }
   return seconds;
 }

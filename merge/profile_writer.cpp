@@ -4,7 +4,6 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <zlib.h>
 
-
 #include "merge/error.h"
 #include "merge/file_io.h"
 
