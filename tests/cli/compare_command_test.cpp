@@ -2,6 +2,7 @@
 // branch on them): a slowed run must exit 1, an unchanged one 0, and unreadable input or
 // different scenarios 2, not the generic 1 that means "regression".
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -43,7 +44,8 @@ Result harness(const fs::path& dir, const std::string& args) {
 // A temporary directory holding base.json, same.json (same distribution), slow.json (5%
 // slower everywhere) and other.json (another scenario).
 struct Fixture {
-  fs::path dir = fs::temp_directory_path() / "pgo_cli_compare_test";
+  // One directory per test process: CTest runs these cases in parallel.
+  fs::path dir = fs::temp_directory_path() / ("pgo_cli_compare_test-" + std::to_string(::getpid()));
   Fixture() {
     fs::remove_all(dir);
     fs::create_directories(dir / "run");
