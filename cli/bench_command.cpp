@@ -23,6 +23,7 @@
 #include "reports/bench_csv_export.h"
 #include "reports/bench_json_export.h"
 #include "reports/bench_markdown_export.h"
+#include "reports/benchfmt_export.h"
 #include "reports/bench_terminal_format.h"
 
 #ifndef PGO_HARNESS_VERSION
@@ -66,7 +67,7 @@ struct BenchArgs {
   double alpha = 0.05;
   std::string reference;
   std::string pin_cpu;
-  std::string export_json, export_csv, export_markdown;
+  std::string export_json, export_csv, export_markdown, export_benchfmt;
   std::string style = "full";
   bool quiet = false;
 };
@@ -349,6 +350,7 @@ int run_bench(const BenchArgs& a) {
   auto json_out = open_export(a.export_json, "--export-json");
   auto csv_out = open_export(a.export_csv, "--export-csv");
   auto md_out = open_export(a.export_markdown, "--export-markdown");
+  auto benchfmt_out = open_export(a.export_benchfmt, "--export-benchfmt");
   if (o.output != "null" && o.output != "pipe" && o.output != "inherit") {
     open_export(o.output, "--output");  // truncate once; runs append
   }
@@ -405,7 +407,8 @@ int run_bench(const BenchArgs& a) {
   if (json_out) *json_out << reports::bench_result_to_json(result);
   if (csv_out) *csv_out << reports::bench_result_to_csv(result);
   if (md_out) *md_out << reports::bench_result_to_markdown(result, unit);
-  for (auto* f : {json_out.get(), csv_out.get(), md_out.get()}) {
+  if (benchfmt_out) *benchfmt_out << reports::bench_result_to_benchfmt(result);
+  for (auto* f : {json_out.get(), csv_out.get(), md_out.get(), benchfmt_out.get()}) {
     if (f && !f->flush()) throw Error("export", "", "cannot write an export file", "disk full?");
   }
   if (result.interrupted) {
@@ -489,6 +492,9 @@ void configure_bench_command(CLI::App& app, CommandRunner& runner) {
   app.add_option("--export-json", a->export_json, "Write the full result as JSON to FILE");
   app.add_option("--export-csv", a->export_csv, "Write a CSV summary to FILE");
   app.add_option("--export-markdown", a->export_markdown, "Write a Markdown table to FILE");
+  app.add_option("--export-benchfmt", a->export_benchfmt,
+                 "Write every run in the Go benchmark format to FILE (for benchstat -col "
+                 "command)");
   app.add_option("--style", a->style,
                  "full (progress bar on a terminal), basic (no progress bar) or none");
   app.add_flag("-q,--quiet", a->quiet, "Print nothing but errors (same as --style none)");

@@ -14,14 +14,19 @@ namespace pgo::cli {
 namespace {
 
 constexpr const char* kCompareFooter =
-    R"(BASE and NEW are run directories, report.json files, or two `bench --export-json`
-(or hyperfine --export-json) files. Rows: absolute time per workload and build (Mann-Whitney
-U test, bootstrap interval of the ratio of medians), PGO speedup per workload and geomean
-(new speedup / base speedup, bootstrap interval), build time and binary size per build.
+    R"(BASE and NEW are run directories, report.json files, two `bench --export-json`
+(or hyperfine --export-json) files, or two Go benchmark-format files (`go test -bench`
+output, -count N; `report.bench.txt`; `bench --export-benchfmt`).
+Rows of run reports: absolute time per workload and build (Mann-Whitney U test, bootstrap
+interval of the ratio of medians), PGO speedup per workload and geomean (new speedup /
+base speedup, bootstrap interval), build time and binary size per build. Rows of Go
+benchmark files: one per benchmark and unit (benchstat's U test and medians) and a geomean
+per unit.
 A row is a regression when the change is significant and worse than the threshold.
 
 Examples:
   pgo-harness compare runs/nightly-1 runs/nightly-2
+  pgo-harness compare old.txt new.txt          # go test -bench -count 10 outputs
   pgo-harness compare --fail-on-regression 3% --format markdown base.json new.json >> "$GITHUB_STEP_SUMMARY"
   pgo-harness compare --json cmp.json old-bench.json new-bench.json
 

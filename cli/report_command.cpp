@@ -8,6 +8,7 @@
 
 #include "cli/command.h"
 #include "merge/file_io.h"
+#include "reports/benchfmt_export.h"
 #include "reports/html_report.h"
 #include "reports/markdown_report.h"
 #include "reports/run_report_json.h"
@@ -17,7 +18,8 @@ namespace {
 
 constexpr const char* kReportFooter =
     R"(RUN is a run directory (holding report.json) or a report.json file. Writes
-report.md and report.html beside it, or into --out DIR. `pgo-harness run` does this itself
+report.md, report.html and report.bench.txt (every trial in the Go benchmark format, for
+benchstat -col pgo) beside it, or into --out DIR. `pgo-harness run` does this itself
 at the end of a run; use `report` to re-render, e.g. after an interrupted run.
 
 Examples:
@@ -32,6 +34,7 @@ struct ReportCommandOptions {
   std::string out_dir;
   std::string markdown_file;
   std::string html_file;
+  std::string benchfmt_file;
   bool print = false;
 };
 
@@ -44,14 +47,18 @@ int run_report(const ReportCommandOptions& o) {
   const std::string markdown_file =
       o.markdown_file.empty() ? (dir / "report.md").string() : o.markdown_file;
   const std::string html_file = o.html_file.empty() ? (dir / "report.html").string() : o.html_file;
+  const std::string benchfmt_file =
+      o.benchfmt_file.empty() ? (dir / "report.bench.txt").string() : o.benchfmt_file;
 
   const std::string markdown = reports::render_markdown_report(report);
   merge::write_file_atomically(markdown_file, markdown);
   merge::write_file_atomically(html_file, reports::render_html_report(report));
+  merge::write_file_atomically(benchfmt_file, reports::run_report_to_benchfmt(report));
   if (o.print) {
     std::cout << markdown;
   } else {
-    std::cout << "wrote " << markdown_file << "\nwrote " << html_file << "\n";
+    std::cout << "wrote " << markdown_file << "\nwrote " << html_file << "\nwrote "
+              << benchfmt_file << "\n";
   }
   return kExitOk;
 }
@@ -62,10 +69,14 @@ void configure_report_command(CLI::App& app, CommandRunner& runner) {
   auto o = std::make_shared<ReportCommandOptions>();
   app.footer(kReportFooter);
   app.add_option("RUN", o->run, "Run directory or report.json")->required();
-  app.add_option("--out", o->out_dir, "Directory for report.md and report.html")
+  app.add_option("--out", o->out_dir,
+                 "Directory for report.md, report.html and report.bench.txt")
       ->check(CLI::ExistingDirectory);
   app.add_option("--markdown", o->markdown_file, "Write the Markdown report to FILE");
   app.add_option("--html", o->html_file, "Write the HTML report to FILE");
+  app.add_option("--benchfmt", o->benchfmt_file,
+                 "Write every trial in the Go benchmark format to FILE (default "
+                 "report.bench.txt; benchstat -col pgo FILE)");
   app.add_flag("--print", o->print, "Print the Markdown report on stdout");
   app.callback([o, &runner] { runner = [o] { return run_report(*o); }; });
 }

@@ -28,6 +28,7 @@
 #include "merge/error.h"
 #include "merge/file_io.h"
 #include "reports/bench_terminal_format.h"
+#include "reports/benchfmt_export.h"
 #include "reports/html_report.h"
 #include "reports/markdown_report.h"
 #include "reports/report_summary.h"
@@ -207,7 +208,7 @@ std::string format_run_summary(const RunReport& r, const std::string& run_dir) {
                      reports::format_percent(r.harness_share()), reports::format_seconds(total),
                      reports::format_seconds(r.harness_seconds()));
   for (const std::string& w : r.warnings) out += "warning: " + w + "\n";
-  out += "report: " + run_dir + "/report.json (report.md, report.html beside it)\n";
+  out += "report: " + run_dir + "/report.json (report.md, report.html, report.bench.txt beside it)\n";
   return out;
 }
 
@@ -216,8 +217,12 @@ void render_views(const RunReport& report, const RunDirectory& dir) {
     merge::write_file_atomically(dir.root() + "/report.md",
                                  reports::render_markdown_report(report));
     merge::write_file_atomically(dir.root() + "/report.html", reports::render_html_report(report));
+    merge::write_file_atomically(dir.root() + "/report.bench.txt",
+                                 reports::run_report_to_benchfmt(report));
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "pgo-harness: warning: could not render report.md/report.html: %s\n",
+    std::fprintf(stderr,
+                 "pgo-harness: warning: could not render report.md/report.html/report.bench.txt: "
+                 "%s\n",
                  e.what());
   }
 }

@@ -80,7 +80,38 @@ void split_procs(GoBenchResult& r) {
   r.base_name = r.name.substr(0, dash);
 }
 
+// "Unit <unit> <key>=<value> ...": the unit's metadata, applying to the whole file.
+bool parse_unit_line(std::string_view line, GoBenchOutput& out) {
+  std::vector<std::string_view> f = split_fields(line);
+  if (f.size() < 2 || f[0] != "Unit") return false;
+  auto& metadata = out.unit_metadata[std::string(f[1])];
+  for (std::size_t i = 2; i < f.size(); ++i) {
+    const std::size_t eq = f[i].find('=');
+    if (eq == std::string_view::npos || eq == 0) continue;  // not key=value: ignored
+    metadata[std::string(f[i].substr(0, eq))] = std::string(f[i].substr(eq + 1));
+  }
+  return true;
+}
+
+std::string metadata_value(const GoBenchOutput& out, const std::string& unit,
+                           const std::string& key) {
+  auto u = out.unit_metadata.find(unit);
+  if (u == out.unit_metadata.end()) return {};
+  auto k = u->second.find(key);
+  return k == u->second.end() ? std::string() : k->second;
+}
+
 }  // namespace
+
+bool GoBenchOutput::higher_is_better(const std::string& unit) const {
+  const std::string better = metadata_value(*this, unit, "better");
+  if (!better.empty()) return better == "higher";
+  return unit.size() > 2 && unit.ends_with("/s");
+}
+
+bool GoBenchOutput::assume_exact(const std::string& unit) const {
+  return metadata_value(*this, unit, "assume") == "exact";
+}
 
 std::optional<double> GoBenchResult::value(std::string_view unit) const {
   for (const GoBenchMetric& m : metrics) {
@@ -105,6 +136,7 @@ GoBenchOutput parse_go_bench_output(std::string_view text, int* skipped_lines) {
       out.config[key] = value;
       continue;
     }
+    if (line.starts_with("Unit ") && parse_unit_line(line, out)) continue;
     std::vector<std::string_view> f = split_fields(line);
     if (f.empty() || !is_benchmark_name(f[0])) continue;
 

@@ -39,6 +39,15 @@ struct GoBenchResult {
 struct GoBenchOutput {
   std::vector<GoBenchResult> results;
   std::map<std::string, std::string> config;  // the last value of every key seen
+  // Unit metadata lines, "Unit <unit> <key>=<value>...", e.g. "Unit build-sec assume=exact"
+  // or "Unit ops/s better=higher": unit -> key -> value (a later line wins per key).
+  std::map<std::string, std::map<std::string, std::string>> unit_metadata;
+
+  // What a unit's metadata (or, without any, its name) says about it, as benchstat reads
+  // it: "better=higher" or a throughput unit ("MB/s", "ops/s") is higher-is-better;
+  // "assume=exact" means the values are exact, not samples of a noisy distribution.
+  bool higher_is_better(const std::string& unit) const;
+  bool assume_exact(const std::string& unit) const;
 };
 
 // Parses a whole output. Never throws: malformed result lines (a "Benchmark..." line

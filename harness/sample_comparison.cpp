@@ -14,6 +14,7 @@ struct RankSums {
   double rank_sum_a = 0.0;
   double tie_term = 0.0;  // Σ (t³ - t) over groups of t tied values
   bool has_ties = false;
+  std::vector<std::size_t> group_sizes;  // sizes of the groups of equal values, ascending
 };
 
 // Mid-ranks (1-based, ties get the average of the ranks they span) of a ∪ b.
@@ -39,6 +40,7 @@ RankSums rank_sums(std::span<const double> a, std::span<const double> b) {
     for (std::size_t k = i; k < j; ++k) {
       if (items[k].from_a) sums.rank_sum_a += mid_rank;
     }
+    sums.group_sizes.push_back(j - i);
     if (j - i > 1) {
       sums.has_ties = true;
       sums.tie_term += t * t * t - t;
@@ -81,6 +83,55 @@ double exact_u_cdf(std::size_t m, std::size_t n, std::size_t u) {
   return below / total;
 }
 
+// P(U_a <= u) under the null hypothesis given the pattern of ties: every way of choosing
+// which m of the m + n sorted positions belong to a is equally likely, and equal values
+// share their mid-rank. Dynamic programming over the groups of equal values: a group of
+// t values from which c go to a adds c times the group's mid-rank to a's rank sum, in
+// C(t, c) ways. Rank sums are kept doubled so that mid-ranks stay integers. This is the
+// conditional distribution benchstat uses with ties (up to kExactTiedUTestMaxSize per side).
+double exact_tied_u_cdf(std::size_t m, std::size_t n, const std::vector<std::size_t>& groups,
+                        double u) {
+  const std::size_t total = m + n;
+  const std::size_t max_sum = total * (total + 1);  // doubled rank sum of every position
+  const std::size_t stride = max_sum + 1;
+  // ways[k * stride + s]: ways to pick k values of a among the groups so far with doubled
+  // rank sum s.
+  std::vector<double> ways((m + 1) * stride, 0.0);
+  std::vector<double> next((m + 1) * stride, 0.0);
+  ways[0] = 1.0;
+  std::size_t start = 1;  // rank of the group's first position
+  for (std::size_t t : groups) {
+    const std::size_t doubled_mid_rank = start + (start + t - 1);
+    std::fill(next.begin(), next.end(), 0.0);
+    for (std::size_t k = 0; k <= m; ++k) {
+      for (std::size_t s = 0; s < stride; ++s) {
+        const double w = ways[k * stride + s];
+        if (w == 0.0) continue;
+        double choose = 1.0;  // C(t, c)
+        for (std::size_t c = 0; c <= t && k + c <= m; ++c) {
+          if (c > 0) choose = choose * static_cast<double>(t - c + 1) / static_cast<double>(c);
+          const std::size_t sum = s + c * doubled_mid_rank;
+          if (sum < stride) next[(k + c) * stride + sum] += w * choose;
+        }
+      }
+    }
+    std::swap(ways, next);
+    start += t;
+  }
+  // U_a = R_a - m (m + 1) / 2, so 2 U_a = doubled R_a - m (m + 1).
+  const double offset = static_cast<double>(m * (m + 1));
+  double all = 0.0;
+  double below = 0.0;
+  for (std::size_t s = 0; s < stride; ++s) {
+    const double w = ways[m * stride + s];
+    if (w == 0.0) continue;
+    all += w;
+    // Doubled U values are integers: compare them with a half-unit of slack.
+    if (static_cast<double>(s) - offset <= 2.0 * u + 0.5) below += w;
+  }
+  return below / all;
+}
+
 double median_in_place(std::vector<double>& xs) {
   const std::size_t n = xs.size();
   const auto middle = xs.begin() + static_cast<std::ptrdiff_t>(n / 2);
@@ -111,6 +162,18 @@ std::optional<MannWhitneyResult> mann_whitney_u_test(std::span<const double> a,
     // two-sided p-value is twice the lower tail at the smaller U.
     const auto u_min = static_cast<std::size_t>(std::llround(std::min(result.u_a, u_b)));
     result.p_value = std::min(1.0, 2.0 * exact_u_cdf(a.size(), b.size(), u_min));
+    return result;
+  }
+
+  if (sums.has_ties && a.size() <= kExactTiedUTestMaxSize && b.size() <= kExactTiedUTestMaxSize) {
+    result.method = UTestMethod::kExactWithTies;
+    if (sums.group_sizes.size() == 1 || result.u_a == u_b) {
+      result.p_value = 1.0;  // every value equal, or U exactly at its center
+      return result;
+    }
+    const double u_min = std::min(result.u_a, u_b);
+    result.p_value =
+        std::min(1.0, 2.0 * exact_tied_u_cdf(a.size(), b.size(), sums.group_sizes, u_min));
     return result;
   }
 
@@ -187,6 +250,8 @@ std::string_view to_string(UTestMethod method) {
   switch (method) {
     case UTestMethod::kExact:
       return "exact";
+    case UTestMethod::kExactWithTies:
+      return "exact with ties";
     case UTestMethod::kNormalApproximation:
       return "normal approximation";
   }

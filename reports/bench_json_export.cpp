@@ -80,10 +80,21 @@ json comparison_json(const BenchResult& result, const harness::CommandComparison
   j["median_ratio_ci"] = interval(s.median_ratio_interval);
   j["p_value"] = optional_number(s.p_value);
   j["u_statistic"] = s.u_test ? json(s.u_test->u_a) : json(nullptr);
-  j["u_test_method"] = !s.u_test ? json(nullptr)
-                       : s.u_test->method == harness::UTestMethod::kExact
-                           ? json("exact")
-                           : json("normal-approximation");
+  if (!s.u_test) {
+    j["u_test_method"] = nullptr;
+  } else {
+    switch (s.u_test->method) {
+      case harness::UTestMethod::kExact:
+        j["u_test_method"] = "exact";
+        break;
+      case harness::UTestMethod::kExactWithTies:
+        j["u_test_method"] = "exact-with-ties";
+        break;
+      case harness::UTestMethod::kNormalApproximation:
+        j["u_test_method"] = "normal-approximation";
+        break;
+    }
+  }
   j["alpha"] = s.alpha;
   j["verdict"] = std::string(harness::to_string(s.verdict));
   j["mean_ratio"] = s.mean_ratio ? json(s.mean_ratio->ratio) : json(nullptr);

@@ -7,11 +7,13 @@
 #include <map>
 #include <set>
 
+#include "harness/go_bench_format.h"
 #include "harness/random.h"
 #include "harness/sample_comparison.h"
 #include "harness/statistics.h"
 #include "merge/error.h"
 #include "merge/file_io.h"
+#include "reports/benchfmt_comparison.h"
 #include "reports/run_report_json.h"
 #include "reports/text_format.h"
 
@@ -23,44 +25,13 @@ using nlohmann::json;
 namespace {
 
 ChangeVerdict decide(bool significant, double ratio, bool higher_is_better, double threshold) {
-  if (!significant) return ChangeVerdict::kNoChange;
-  const bool worse = higher_is_better ? ratio < 1.0 - threshold : ratio > 1.0 + threshold;
-  const bool better = higher_is_better ? ratio > 1.0 + threshold : ratio < 1.0 - threshold;
-  if (worse) return ChangeVerdict::kRegression;
-  if (better) return ChangeVerdict::kImprovement;
-  return ChangeVerdict::kNoChange;
+  return change_verdict(significant, ratio, higher_is_better, threshold);
 }
 
 ComparisonRow time_row(const std::string& workload, const std::string& build,
                        const std::string& unit, const std::vector<double>& base,
                        const std::vector<double>& candidate, const CompareOptions& o) {
-  harness::ComparisonOptions co;
-  co.alpha = o.alpha;
-  co.confidence = 1.0 - o.alpha;
-  co.bootstrap_resamples = o.bootstrap_resamples;
-  co.seed = o.seed;
-  const harness::SampleComparison s = harness::compare_samples(base, candidate, co);
-  ComparisonRow row;
-  row.kind = "time";
-  row.workload = workload;
-  row.build = build;
-  row.unit = unit;
-  row.base = s.reference_median;
-  row.candidate = s.candidate_median;
-  row.ratio = s.median_ratio;
-  if (s.median_ratio_interval) {
-    row.ci_lower = s.median_ratio_interval->lower;
-    row.ci_upper = s.median_ratio_interval->upper;
-  }
-  row.p_value = s.p_value;
-  if (s.verdict == harness::Verdict::kNotEnoughData || !s.median_ratio) {
-    row.verdict = ChangeVerdict::kInsufficientData;
-  } else {
-    const bool significant =
-        s.verdict == harness::Verdict::kFaster || s.verdict == harness::Verdict::kSlower;
-    row.verdict = decide(significant, *s.median_ratio, false, o.threshold);
-  }
-  return row;
+  return compare_sample_row("time", workload, build, unit, base, candidate, false, o);
 }
 
 // The four samples behind one PGO speedup change: v0 and vi of the base and new reports.
@@ -202,6 +173,51 @@ std::string off_label(const RunReport& r) {
 }
 
 }  // namespace
+
+ChangeVerdict change_verdict(bool significant, double ratio, bool higher_is_better,
+                             double threshold) {
+  if (!significant) return ChangeVerdict::kNoChange;
+  const bool worse = higher_is_better ? ratio < 1.0 - threshold : ratio > 1.0 + threshold;
+  const bool better = higher_is_better ? ratio > 1.0 + threshold : ratio < 1.0 - threshold;
+  if (worse) return ChangeVerdict::kRegression;
+  if (better) return ChangeVerdict::kImprovement;
+  return ChangeVerdict::kNoChange;
+}
+
+ComparisonRow compare_sample_row(const std::string& kind, const std::string& workload,
+                                 const std::string& build, const std::string& unit,
+                                 const std::vector<double>& base,
+                                 const std::vector<double>& candidate, bool higher_is_better,
+                                 const CompareOptions& o) {
+  harness::ComparisonOptions co;
+  co.alpha = o.alpha;
+  co.confidence = 1.0 - o.alpha;
+  co.bootstrap_resamples = o.bootstrap_resamples;
+  co.seed = o.seed;
+  const harness::SampleComparison s = harness::compare_samples(base, candidate, co);
+  ComparisonRow row;
+  row.kind = kind;
+  row.workload = workload;
+  row.build = build;
+  row.unit = unit;
+  row.higher_is_better = higher_is_better;
+  row.base = s.reference_median;
+  row.candidate = s.candidate_median;
+  row.ratio = s.median_ratio;
+  if (s.median_ratio_interval) {
+    row.ci_lower = s.median_ratio_interval->lower;
+    row.ci_upper = s.median_ratio_interval->upper;
+  }
+  row.p_value = s.p_value;
+  if (s.verdict == harness::Verdict::kNotEnoughData || !s.median_ratio) {
+    row.verdict = ChangeVerdict::kInsufficientData;
+  } else {
+    const bool significant =
+        s.verdict == harness::Verdict::kFaster || s.verdict == harness::Verdict::kSlower;
+    row.verdict = change_verdict(significant, *s.median_ratio, higher_is_better, o.threshold);
+  }
+  return row;
+}
 
 std::string to_string(ChangeVerdict verdict) {
   switch (verdict) {
@@ -403,34 +419,57 @@ RunComparison compare_bench_exports(const BenchExport& base, const BenchExport& 
 
 RunComparison compare_files(const std::string& base_path, const std::string& candidate_path,
                             const CompareOptions& options) {
+  // A file is JSON (a run report or a bench export) when it starts like JSON; anything
+  // else is read as Go benchmark-format text.
   struct Input {
     std::string file;
-    json j;
+    std::string text;
+    std::optional<json> j;
   };
   auto load = [](const std::string& path) {
-    Input in{resolve_report_path(path), {}};
-    const std::string text = merge::read_text_file(in.file, "compare");
-    try {
-      in.j = json::parse(text);
-    } catch (const json::parse_error& e) {
-      throw Error("compare", in.file, std::string("not valid JSON: ") + e.what());
+    Input in{resolve_report_path(path), {}, std::nullopt};
+    in.text = merge::read_text_file(in.file, "compare");
+    const auto first = in.text.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && (in.text[first] == '{' || in.text[first] == '[')) {
+      try {
+        in.j = json::parse(in.text);
+      } catch (const json::parse_error& e) {
+        throw Error("compare", in.file, std::string("not valid JSON: ") + e.what());
+      }
     }
     return in;
   };
   const Input base = load(base_path);
   const Input candidate = load(candidate_path);
+  if (!base.j || !candidate.j) {
+    if (base.j || candidate.j) {
+      throw Error("compare", (base.j ? candidate : base).file,
+                  "cannot compare Go benchmark output with a JSON report or export",
+                  "pass two files of the same kind");
+    }
+    auto parse = [](const Input& in) {
+      harness::GoBenchOutput out = harness::parse_go_bench_output(in.text);
+      if (out.results.empty()) {
+        throw Error("compare", in.file,
+                    "neither JSON nor Go benchmark output (no \"Benchmark...\" result line)",
+                    "pass run reports, bench exports, or `go test -bench` output files");
+      }
+      return out;
+    };
+    return compare_benchfmt(parse(base), parse(candidate), options, base.file, candidate.file);
+  }
   auto is_run = [](const json& j) { return j.is_object() && j.contains("schema_version"); };
-  if (is_run(base.j) != is_run(candidate.j)) {
+  if (is_run(*base.j) != is_run(*candidate.j)) {
     throw Error("compare", candidate.file, "cannot compare a run report with a bench export",
                 "pass two run reports or two bench exports");
   }
-  if (is_run(base.j)) {
-    return compare_run_reports(run_report_from_json(base.j, base.file),
-                               run_report_from_json(candidate.j, candidate.file), options,
+  if (is_run(*base.j)) {
+    return compare_run_reports(run_report_from_json(*base.j, base.file),
+                               run_report_from_json(*candidate.j, candidate.file), options,
                                base.file, candidate.file);
   }
-  return compare_bench_exports(bench_export_from_json(base.j, base.file),
-                               bench_export_from_json(candidate.j, candidate.file), options,
+  return compare_bench_exports(bench_export_from_json(*base.j, base.file),
+                               bench_export_from_json(*candidate.j, candidate.file), options,
                                base.file, candidate.file);
 }
 
@@ -443,6 +482,7 @@ std::string kind_label(const std::string& kind) {
   if (kind == "pgo_speedup") return "PGO speedup";
   if (kind == "build_time") return "build time";
   if (kind == "binary_size") return "binary size";
+  if (kind == "benchmark") return "benchmark";
   return kind;
 }
 

@@ -68,7 +68,7 @@ struct CompareOptions {
 };
 
 struct ComparisonRow {
-  std::string kind;      // "time", "pgo_speedup", "build_time", "binary_size"
+  std::string kind;  // "time", "pgo_speedup", "build_time", "binary_size", "benchmark"
   std::string workload;  // workload or command; "geomean"; empty for build rows
   std::string build;     // build label; empty for bench commands
   std::string unit;      // of base / candidate: "s", "ns/op", "x" (speedup), "B"
@@ -77,13 +77,13 @@ struct ComparisonRow {
   std::optional<double> ratio;     // candidate / base
   std::optional<double> ci_lower;  // interval of ratio
   std::optional<double> ci_upper;
-  std::optional<double> p_value;  // U test (time rows only)
+  std::optional<double> p_value;  // U test (time and benchmark rows)
   bool higher_is_better = false;
   ChangeVerdict verdict = ChangeVerdict::kNoChange;
 };
 
 struct RunComparison {
-  std::string input_kind;  // "run" or "bench"
+  std::string input_kind;  // "run", "bench" or "benchfmt"
   std::string base_file;
   std::string candidate_file;
   std::string scenario_name;
@@ -94,6 +94,20 @@ struct RunComparison {
   std::size_t count(ChangeVerdict verdict) const;
   bool has_regression() const { return count(ChangeVerdict::kRegression) > 0; }
 };
+
+// The verdict of a change: "regression" when significant and worse than 1 -+ threshold,
+// "improvement" when significant and better by more than threshold, else "no change".
+ChangeVerdict change_verdict(bool significant, double ratio, bool higher_is_better,
+                             double threshold);
+
+// One row comparing two samples of a lower-is-better (or higher-is-better) quantity: medians,
+// ratio candidate / base with its bootstrap interval at 1 - alpha, the U test's p-value,
+// and the verdict ("insufficient data" when no outcome could be significant).
+ComparisonRow compare_sample_row(const std::string& kind, const std::string& workload,
+                                 const std::string& build, const std::string& unit,
+                                 const std::vector<double>& base,
+                                 const std::vector<double>& candidate, bool higher_is_better,
+                                 const CompareOptions& options);
 
 RunComparison compare_run_reports(const harness::RunReport& base,
                                   const harness::RunReport& candidate,

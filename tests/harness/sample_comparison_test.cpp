@@ -55,19 +55,35 @@ TEST_CASE("U test: exact p-values for small samples without ties", "[comparison]
                0.7237194596703532);
 }
 
-TEST_CASE("U test: normal approximation with ties or large samples", "[comparison]") {
+TEST_CASE("U test: exact distribution given the ties for small tied samples", "[comparison]") {
+  // Risk: quantized data (ns/op, allocs/op) gets a different verdict than benchstat's.
+  // References: enumeration of every assignment of the sorted positions to the samples
+  // (mid-ranks for ties); benchstat prints the same p-values (p=0.008, p=0.914).
   using M = h::UTestMethod;
-  // Ties (scipy method="asymptotic"): tie correction and continuity correction.
-  check_u_test({1, 2, 2, 3, 3, 3}, {2, 3, 4, 4, 5}, M::kNormalApproximation, 5.5,
-               0.08871369199677616);
+  check_u_test({1, 2, 2, 3, 3, 3}, {2, 3, 4, 4, 5}, M::kExactWithTies, 5.5, 0.11255411255411256);
   const auto tied = h::mann_whitney_u_test(std::vector<double>{1, 2, 2, 3, 3, 3},
                                            std::vector<double>{2, 3, 4, 4, 5});
   CHECK(tied->has_ties);
+  check_u_test({1000, 1010, 990, 1005, 1000}, {900, 910, 890, 900, 905}, M::kExactWithTies, 25.0,
+               0.007936507936507936);
+  check_u_test({500, 510, 505, 500}, {502, 508, 500, 507}, M::kExactWithTies, 7.0,
+               0.9142857142857143);
+  check_u_test({1, 1, 2, 2, 3}, {2, 3, 3, 4, 4, 4}, M::kExactWithTies, 3.0, 0.04329004329004329);
+  // All values equal: no evidence of a difference.
+  check_u_test({1, 1, 1}, {1, 1}, M::kExactWithTies, 3.0, 1.0);
+}
+
+TEST_CASE("U test: normal approximation for large tied or untied samples", "[comparison]") {
+  using M = h::UTestMethod;
   // Above the cut-over (60 > 50), scipy method="asymptotic".
   check_u_test(sequence(60, 37, 101, 0.5), sequence(55, 53, 97, 0.25), M::kNormalApproximation,
                1767.0, 0.514223929588002);
-  // All values equal: no evidence of a difference (scipy also gives 1.0).
-  check_u_test({1, 1, 1}, {1, 1}, M::kNormalApproximation, 3.0, 1.0);
+  // Ties and more than 25 values per side: tie and continuity corrections (the formula of
+  // scipy method="asymptotic", computed by hand in Python).
+  std::vector<double> a, b;
+  for (int i = 0; i < 30; ++i) a.push_back(static_cast<double>((i * 7) % 9));
+  for (int i = 0; i < 26; ++i) b.push_back(static_cast<double>((i * 5) % 11));
+  check_u_test(a, b, M::kNormalApproximation, 325.5, 0.29067675276660077);
   // Empty side: no test.
   CHECK_FALSE(h::mann_whitney_u_test(std::vector<double>{}, std::vector<double>{1.0}));
   CHECK_FALSE(h::mann_whitney_u_test(std::vector<double>{1.0}, std::vector<double>{}));
@@ -154,9 +170,10 @@ TEST_CASE("compare_samples: verdicts and their direction", "[comparison]") {
   CHECK(*f.median_ratio == Approx(0.905 / 1.005));
   REQUIRE(f.median_ratio_interval.has_value());
   CHECK(f.median_ratio_interval->upper < 1.0);
-  // Complete separation, 10 vs 10, with ties within samples: normal approximation.
+  // Complete separation, 10 vs 10, with ties within samples: exact given the ties, the one
+  // arrangement of C(20, 10) on each side.
   REQUIRE(f.p_value.has_value());
-  CHECK(*f.p_value == Approx(0.00017265399688226732).epsilon(1e-9));  // scipy asymptotic
+  CHECK(*f.p_value == Approx(2.0 / 184756.0).epsilon(1e-9));
   CHECK(f.u_test->u_a == 100.0);  // every reference value above every candidate value
   REQUIRE(f.mean_ratio.has_value());
   CHECK(f.mean_ratio->ratio == Approx(h::mean(fast) / h::mean(ref)));
@@ -191,9 +208,10 @@ TEST_CASE("compare_samples: the direction follows U even when medians are equal"
   const std::vector<double> cand = {2.1, 2.2, 2.3, 2.4, 3.0, 3.0, 3.0, 3.0, 3.0};
   const h::SampleComparison c = h::compare_samples(ref, cand, 0.05, 1);
   CHECK(*c.median_ratio == 1.0);
-  // scipy method="asymptotic" (ties): U = 66, p = 0.018353394158494088.
+  // Exact given the ties (enumeration of all C(18, 9) assignments): U = 66,
+  // p = 0.013821472663139329 (scipy's asymptotic value was 0.0184).
   CHECK(c.u_test->u_a == 66.0);
-  CHECK(*c.p_value == Approx(0.018353394158494088).epsilon(1e-9));
+  CHECK(*c.p_value == Approx(0.013821472663139329).epsilon(1e-9));
   CHECK(c.verdict == h::Verdict::kFaster);
 }
 
@@ -249,5 +267,6 @@ TEST_CASE("verdict and method names", "[comparison]") {
   CHECK(h::to_string(h::Verdict::kNoSignificantDifference) == "no significant difference");
   CHECK(h::to_string(h::Verdict::kNotEnoughData) == "not enough data");
   CHECK(h::to_string(h::UTestMethod::kExact) == "exact");
+  CHECK(h::to_string(h::UTestMethod::kExactWithTies) == "exact with ties");
   CHECK(h::to_string(h::UTestMethod::kNormalApproximation) == "normal approximation");
 }

@@ -27,7 +27,7 @@ std::vector<double> lognormal_times(h::SeededRng& rng, std::size_t n, double med
 }
 
 // Timer resolution: values rounded to a multiple of `step`, which makes ties common and so
-// exercises the normal approximation with tie correction.
+// exercises the exact distribution given the ties (up to 25 runs per side).
 std::vector<double> quantized(std::vector<double> times, double step) {
   for (double& t : times) t = std::round(t / step) * step;
   return times;
@@ -114,7 +114,7 @@ TEST_CASE("A/A: about alpha of 1000 no-change comparisons are called significant
 
 TEST_CASE("A/A with timer-resolution ties and with large samples stays near alpha",
           "[power][simulation]") {
-  // Quantized to 2% of the median: many ties, so the tie-corrected normal approximation.
+  // Quantized to 2% of the median: many ties, so the exact distribution given the ties.
   const Tally ties = simulate(77, 1000, 20, 1.0, 0.02, 0.02);
   INFO("with ties: significant " << ties.significant());
   CHECK(ties.significant() >= 30);
