@@ -209,9 +209,9 @@ TEST_CASE("compare_samples: the direction follows U even when medians are equal"
   const h::SampleComparison c = h::compare_samples(ref, cand, 0.05, 1);
   CHECK(*c.median_ratio == 1.0);
   // Exact given the ties (enumeration of all C(18, 9) assignments): U = 66,
-  // p = 0.013821472663139329 (scipy's asymptotic value was 0.0184).
+  // p = 0.013821472645002057 (scipy's asymptotic value was 0.0184).
   CHECK(c.u_test->u_a == 66.0);
-  CHECK(*c.p_value == Approx(0.013821472663139329).epsilon(1e-9));
+  CHECK(*c.p_value == Approx(0.013821472645002057).epsilon(1e-9));
   CHECK(c.verdict == h::Verdict::kFaster);
 }
 
