@@ -83,14 +83,18 @@ double exact_u_cdf(std::size_t m, std::size_t n, std::size_t u) {
   return below / total;
 }
 
-// P(U_a <= u) under the null hypothesis given the pattern of ties: every way of choosing
-// which m of the m + n sorted positions belong to a is equally likely, and equal values
-// share their mid-rank. Dynamic programming over the groups of equal values: a group of
-// t values from which c go to a adds c times the group's mid-rank to a's rank sum, in
-// C(t, c) ways. Rank sums are kept doubled so that mid-ranks stay integers. This is the
-// conditional distribution benchstat uses with ties (up to kExactTiedUTestMaxSize per side).
-double exact_tied_u_cdf(std::size_t m, std::size_t n, const std::vector<std::size_t>& groups,
-                        double u) {
+// The two tails P(U_a <= u) and P(U_a >= u) under the null hypothesis given the pattern
+// of ties: every way of choosing which m of the m + n sorted positions belong to a is
+// equally likely, and equal values share their mid-rank. Dynamic programming over the
+// groups of equal values: a group of t values from which c go to a adds c times the
+// group's mid-rank to a's rank sum, in C(t, c) ways. Rank sums are kept doubled so that
+// mid-ranks stay integers. With ties this distribution is not symmetric about its mean.
+struct Tails {
+  double lower = 1.0;
+  double upper = 1.0;
+};
+Tails exact_tied_u_tails(std::size_t m, std::size_t n, const std::vector<std::size_t>& groups,
+                         double u) {
   const std::size_t total = m + n;
   const std::size_t max_sum = total * (total + 1);  // doubled rank sum of every position
   const std::size_t stride = max_sum + 1;
@@ -118,18 +122,19 @@ double exact_tied_u_cdf(std::size_t m, std::size_t n, const std::vector<std::siz
     std::swap(ways, next);
     start += t;
   }
-  // U_a = R_a - m (m + 1) / 2, so 2 U_a = doubled R_a - m (m + 1).
+  // U_a = R_a - m (m + 1) / 2, so 2 U_a = doubled R_a - m (m + 1). Doubled U values are
+  // integers: compare them with a half-unit of slack.
   const double offset = static_cast<double>(m * (m + 1));
-  double all = 0.0;
-  double below = 0.0;
+  double all = 0.0, below = 0.0, above = 0.0;
   for (std::size_t s = 0; s < stride; ++s) {
     const double w = ways[m * stride + s];
     if (w == 0.0) continue;
     all += w;
-    // Doubled U values are integers: compare them with a half-unit of slack.
-    if (static_cast<double>(s) - offset <= 2.0 * u + 0.5) below += w;
+    const double doubled_u = static_cast<double>(s) - offset;
+    if (doubled_u <= 2.0 * u + 0.5) below += w;
+    if (doubled_u >= 2.0 * u - 0.5) above += w;
   }
-  return below / all;
+  return {below / all, above / all};
 }
 
 double median_in_place(std::vector<double>& xs) {
@@ -171,9 +176,11 @@ std::optional<MannWhitneyResult> mann_whitney_u_test(std::span<const double> a,
       result.p_value = 1.0;  // every value equal, or U exactly at its center
       return result;
     }
-    const double u_min = std::min(result.u_a, u_b);
-    result.p_value =
-        std::min(1.0, 2.0 * exact_tied_u_cdf(a.size(), b.size(), sums.group_sizes, u_min));
+    // Twice the smaller tail at the observed U. benchstat takes the lower tail at
+    // min(u_a, u_b) instead, which is the same only when the distribution is symmetric:
+    // with ties it can then report p = 0 for a complete separation.
+    const Tails tails = exact_tied_u_tails(a.size(), b.size(), sums.group_sizes, result.u_a);
+    result.p_value = std::min(1.0, 2.0 * std::min(tails.lower, tails.upper));
     return result;
   }
 

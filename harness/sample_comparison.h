@@ -47,10 +47,12 @@ struct MannWhitneyResult {
 
 // Two-sided Mann-Whitney U test. Exact when there are no ties and both samples have at
 // most kExactUTestMaxSize values: p = min(1, 2 * P(U <= min(u_a, u_b))). With ties and
-// both samples of at most kExactTiedUTestMaxSize values, the same formula over the exact
-// distribution of U given the tie pattern (all values equal, or u_a = u_b: p = 1), as
-// benchstat computes it, so verdicts on quantized data (ns/op, allocs) agree with
-// benchstat's. Otherwise the
+// both samples of at most kExactTiedUTestMaxSize values, the exact distribution of U_a
+// given the tie pattern, as benchstat uses it, so verdicts on quantized data (ns/op,
+// allocs) agree with benchstat's: p = min(1, 2 * min(P(U_a <= u_a), P(U_a >= u_a)))
+// (all values equal, or u_a = u_b: p = 1). benchstat doubles P(U_a <= min(u_a, u_b)),
+// the same value except when u_a > u_b and the tie pattern makes the distribution
+// asymmetric (it then can print p = 0). Otherwise the
 // normal approximation with the tie-corrected variance
 //   σ² = n_a n_b / 12 * ((n + 1) - Σ(t³ - t) / (n (n - 1)))
 // and a continuity correction of 1/2, as scipy.stats.mannwhitneyu(method="asymptotic").

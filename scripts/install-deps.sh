@@ -24,17 +24,24 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "install-deps: done"
 fi
-
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "install-deps: done"
 
 if ! command -v go >/dev/null 2>&1; then
   echo "install-deps: warning: 'go' (>= 1.21) is not on PATH; integration tests and the PGO loop need it" >&2
+else
+  # benchstat, the oracle of the Go benchmark-format tests, from the Go module proxy
+  # (pinned version; installed once into $(go env GOPATH)/bin).
+  benchstat_version=v0.0.0-20260908200009-22c9c6c9d4da
+  if [ ! -x "$(go env GOPATH)/bin/benchstat" ]; then
+    echo "install-deps: go install golang.org/x/perf/cmd/benchstat@$benchstat_version"
+    go install "golang.org/x/perf/cmd/benchstat@$benchstat_version"
+  fi
 fi

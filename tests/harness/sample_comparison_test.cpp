@@ -71,6 +71,11 @@ TEST_CASE("U test: exact distribution given the ties for small tied samples", "[
   check_u_test({1, 1, 2, 2, 3}, {2, 3, 3, 4, 4, 4}, M::kExactWithTies, 3.0, 0.04329004329004329);
   // All values equal: no evidence of a difference.
   check_u_test({1, 1, 1}, {1, 1}, M::kExactWithTies, 3.0, 1.0);
+  // Complete separation with an asymmetric tie pattern: the one arrangement of C(15, 4)
+  // where b holds the 4 lowest positions, so p = 2 / 1365. (benchstat takes the lower tail
+  // at min(u_a, u_b) here, a tail that has no mass, and prints no p-value: p = 0.)
+  check_u_test({3151, 3149, 3148, 3155, 3153, 3156, 3154, 3154, 3154, 3155, 3150},
+               {3056, 3057, 3057, 3050}, M::kExactWithTies, 44.0, 2.0 / 1365.0);
 }
 
 TEST_CASE("U test: normal approximation for large tied or untied samples", "[comparison]") {
