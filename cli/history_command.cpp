@@ -9,6 +9,7 @@
 #include "merge/error.h"
 #include "merge/file_io.h"
 #include "reports/history.h"
+#include "reports/history_json.h"
 #include "reports/run_report_json.h"
 
 namespace pgo::cli {
@@ -33,6 +34,7 @@ struct HistoryCommandOptions {
   std::vector<std::string> reports;
   std::string markdown_file;
   std::string html_file;
+  std::string json_file;
   std::string format = "text";
   std::size_t window = 10;
   std::size_t min_history = 3;
@@ -53,12 +55,19 @@ int run_history(const HistoryCommandOptions& o) {
     if (!o.html_file.empty()) {
       merge::write_file_atomically(o.html_file, reports::render_history_html(history));
     }
+    if (!o.json_file.empty()) {
+      merge::write_file_atomically(o.json_file, reports::history_to_json(history).dump(2) + "\n");
+    }
   } catch (const pgo::Error& e) {
     std::cerr << "pgo-harness history: error: " << e.what() << "\n";
     return kExitUsage;
   }
-  std::cout << (o.format == "markdown" ? reports::render_history_markdown(history)
-                                       : reports::render_history_text(history));
+  if (o.format == "json") {
+    std::cout << reports::history_to_json(history).dump(2) << "\n";
+  } else {
+    std::cout << (o.format == "markdown" ? reports::render_history_markdown(history)
+                                         : reports::render_history_text(history));
+  }
   return o.fail_on_regression && history.latest_regressed() ? kExitFailure : kExitOk;
 }
 
@@ -71,8 +80,10 @@ void configure_history_command(CLI::App& app, CommandRunner& runner) {
       ->required();
   app.add_option("--markdown", o->markdown_file, "Also write the Markdown table to FILE");
   app.add_option("--html", o->html_file, "Also write an HTML page with the charts to FILE");
+  app.add_option("--json", o->json_file,
+                 "Also write the series as JSON to FILE (schema: reports/history.schema.json)");
   app.add_option("--format", o->format, "Output on stdout")
-      ->check(CLI::IsMember({"text", "markdown"}))
+      ->check(CLI::IsMember({"text", "markdown", "json"}))
       ->capture_default_str();
   app.add_option("--window", o->window, "Earlier reports the usual noise is taken from")
       ->check(CLI::Range(1, 1000))

@@ -47,7 +47,8 @@ Samples samples_of(const GoBenchOutput& out) {
     std::string identity;
     for (const auto& k : keys) {
       auto it = r.config.find(k);
-      identity += (identity.empty() ? "" : ",") + k + "=" + (it == r.config.end() ? "" : it->second);
+      identity +=
+          (identity.empty() ? "" : ",") + k + "=" + (it == r.config.end() ? "" : it->second);
     }
     if (!identity.empty()) name += " [" + identity + "]";
     if (!s.values.contains(name)) s.benchmarks.push_back(name);
@@ -85,18 +86,18 @@ ComparisonRow exact_row(const std::string& benchmark, const std::string& unit,
   } else if (*row.base != 0) {
     row.ratio = *row.candidate / *row.base;
   }
-  row.verdict = row.ratio ? change_verdict(*row.ratio != 1.0, *row.ratio, higher_is_better,
-                                           o.threshold)
-                          : ChangeVerdict::kInsufficientData;
+  row.verdict = row.ratio
+                    ? change_verdict(*row.ratio != 1.0, *row.ratio, higher_is_better, o.threshold)
+                    : ChangeVerdict::kInsufficientData;
   return row;
 }
 
 // benchstat's geomean delta: the geomean of the per-benchmark ratios of medians, and a joint
 // bootstrap interval (every benchmark's two samples redrawn in each resample).
-ComparisonRow geomean_row(const std::string& unit,
-                          const std::vector<std::pair<const std::vector<double>*,
-                                                      const std::vector<double>*>>& pairs,
-                          bool exact, bool higher_is_better, const CompareOptions& o) {
+ComparisonRow geomean_row(
+    const std::string& unit,
+    const std::vector<std::pair<const std::vector<double>*, const std::vector<double>*>>& pairs,
+    bool exact, bool higher_is_better, const CompareOptions& o) {
   ComparisonRow row;
   row.kind = "benchmark";
   row.workload = "geomean";
@@ -128,8 +129,8 @@ ComparisonRow geomean_row(const std::string& unit,
   row.candidate = std::exp(log_new / k);
   row.ratio = std::exp(log_ratio / k);
   if (exact) {
-    row.verdict = change_verdict(std::abs(log_ratio) > 0, *row.ratio, higher_is_better,
-                                 o.threshold);
+    row.verdict =
+        change_verdict(std::abs(log_ratio) > 0, *row.ratio, higher_is_better, o.threshold);
     return row;
   }
   if (!enough) {

@@ -34,8 +34,7 @@ namespace pgo::reports {
 // Throws pgo::Error (stage "compare") when no benchmark of the base file is in the new one.
 RunComparison compare_benchfmt(const harness::GoBenchOutput& base,
                                const harness::GoBenchOutput& candidate,
-                               const CompareOptions& options,
-                               const std::string& base_file = "BASE",
+                               const CompareOptions& options, const std::string& base_file = "BASE",
                                const std::string& candidate_file = "NEW");
 
 }  // namespace pgo::reports

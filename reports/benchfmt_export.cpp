@@ -1,8 +1,9 @@
 #include "reports/benchfmt_export.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <filesystem>
-#include <fmt/format.h>
 #include <regex>
 
 namespace pgo::reports {
@@ -76,8 +77,8 @@ std::string run_report_to_benchfmt(const harness::RunReport& report) {
       const std::string unit = benchfmt_unit(series.metric);
       // The run's wall time rides along when it is not the metric itself and is a time per
       // run (a gotest run's wall time covers many ops, so it is left out there).
-      const bool with_wall = series.metric == "cpu" &&
-                             series.wall_seconds.size() == series.values.size();
+      const bool with_wall =
+          series.metric == "cpu" && series.wall_seconds.size() == series.values.size();
       for (std::size_t i = 0; i < series.values.size(); ++i) {
         out += name + " 1 " + number(series.values[i]) + " " + unit;
         if (with_wall) out += " " + number(series.wall_seconds[i]) + " sec/op";

@@ -588,7 +588,8 @@ json comparison_to_json(const RunComparison& c) {
                         {"higher_is_better", r.higher_is_better},
                         {"verdict", to_string(r.verdict)}});
   }
-  return json{{"input_kind", c.input_kind},
+  return json{{"schema_version", kComparisonSchemaVersion},
+              {"input_kind", c.input_kind},
               {"base", c.base_file},
               {"new", c.candidate_file},
               {"scenario_name", c.scenario_name},

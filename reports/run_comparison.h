@@ -68,7 +68,7 @@ struct CompareOptions {
 };
 
 struct ComparisonRow {
-  std::string kind;  // "time", "pgo_speedup", "build_time", "binary_size", "benchmark"
+  std::string kind;      // "time", "pgo_speedup", "build_time", "binary_size", "benchmark"
   std::string workload;  // workload or command; "geomean"; empty for build rows
   std::string build;     // build label; empty for bench commands
   std::string unit;      // of base / candidate: "s", "ns/op", "x" (speedup), "B"
@@ -140,7 +140,10 @@ RunComparison compare_bench_exports(const BenchExport& base, const BenchExport& 
 RunComparison compare_files(const std::string& base_path, const std::string& candidate_path,
                             const CompareOptions& options);
 
-// Views: a terminal table, Markdown (PR comment, CI step summary), JSON.
+// Views: a terminal table, Markdown (PR comment, CI step summary), JSON. The JSON's schema
+// is reports/comparison.schema.json; its "schema_version" is bumped when a field changes
+// meaning or disappears.
+inline constexpr int kComparisonSchemaVersion = 1;
 std::string render_comparison_text(const RunComparison& c);
 std::string render_comparison_markdown(const RunComparison& c);
 nlohmann::json comparison_to_json(const RunComparison& c);

@@ -96,10 +96,12 @@ TEST_CASE("benchfmt compare: a slower benchmark is a regression, throughput high
   CHECK(row(slower, "A-2", "ns/op").verdict == r::ChangeVerdict::kRegression);
   CHECK(slower.has_regression());
 
-  const std::string fast = "BenchmarkT 1 100 MB/s\nBenchmarkT 1 101 MB/s\nBenchmarkT 1 99 MB/s\n"
-                           "BenchmarkT 1 100.5 MB/s\nBenchmarkT 1 99.5 MB/s\n";
-  const std::string slow = "BenchmarkT 1 80 MB/s\nBenchmarkT 1 81 MB/s\nBenchmarkT 1 79 MB/s\n"
-                           "BenchmarkT 1 80.5 MB/s\nBenchmarkT 1 79.5 MB/s\n";
+  const std::string fast =
+      "BenchmarkT 1 100 MB/s\nBenchmarkT 1 101 MB/s\nBenchmarkT 1 99 MB/s\n"
+      "BenchmarkT 1 100.5 MB/s\nBenchmarkT 1 99.5 MB/s\n";
+  const std::string slow =
+      "BenchmarkT 1 80 MB/s\nBenchmarkT 1 81 MB/s\nBenchmarkT 1 79 MB/s\n"
+      "BenchmarkT 1 80.5 MB/s\nBenchmarkT 1 79.5 MB/s\n";
   const auto& down = row(compare(fast, slow), "T", "MB/s");
   CHECK(down.higher_is_better);
   CHECK(down.verdict == r::ChangeVerdict::kRegression);
@@ -128,8 +130,7 @@ TEST_CASE("benchfmt compare: exact units count any change, without a test", "[be
   CHECK(row(same, "GoBuild", "binary-B").verdict == r::ChangeVerdict::kNoChange);
 }
 
-TEST_CASE("benchfmt compare: a key that varies within a file is part of the name",
-          "[benchfmt]") {
+TEST_CASE("benchfmt compare: a key that varies within a file is part of the name", "[benchfmt]") {
   const std::string base =
       "pgo: off\nBenchmarkS 1 10 sec/op\nBenchmarkS 1 11 sec/op\n"
       "pgo: iter-1\nBenchmarkS 1 5 sec/op\nBenchmarkS 1 6 sec/op\n";

@@ -6,6 +6,8 @@
 
 #include "html_check.h"
 #include "merge/error.h"
+#include "reports/history_json.h"
+#include "reports/json_schema.h"
 #include "sample_run_report.h"
 
 using namespace pgo::reports;
@@ -84,4 +86,30 @@ TEST_CASE("history of a steady series flags nothing", "[history]") {
   // Series: geomean, 2 workload speedups, 2 workloads x (v0, final) times.
   CHECK(h.series.size() == 7);
   CHECK_THROWS_AS(build_history({}, {}), pgo::Error);
+}
+
+TEST_CASE("history JSON matches its schema and carries every point", "[history][schema]") {
+  // Risk: a nightly job reading `history --format json` meets fields that are not in
+  // reports/history.schema.json, or a flag that the text view shows but the JSON loses.
+  const auto h = build_history(nightly({1.0, 1.0, 1.0, 1.0, 1.04}), {});
+  const nlohmann::json j = history_to_json(h);
+  const auto schema =
+      JsonSchema::load(std::string(PGO_SOURCE_DIR) + "/reports/history.schema.json");
+  CHECK(schema.validate(j) == std::vector<std::string>{});
+  CHECK(j["schema_version"] == kHistorySchemaVersion);
+  CHECK(j["latest_regressed"] == h.latest_regressed());
+  REQUIRE(j["series"].size() == h.series.size());
+  for (std::size_t i = 0; i < h.series.size(); ++i) {
+    CHECK(j["series"][i]["name"] == h.series[i].name());
+    REQUIRE(j["series"][i]["points"].size() == h.series[i].points.size());
+    const auto& last = h.series[i].points.back();
+    const auto& jlast = j["series"][i]["points"].back();
+    CHECK(jlast["flag"] ==
+          (last.flag.empty() ? nlohmann::json(nullptr) : nlohmann::json(last.flag)));
+    CHECK(jlast["label"] == h.labels.back());
+  }
+  // The schema is strict: an unknown flag word is a problem.
+  nlohmann::json bad = j;
+  bad["series"][0]["points"][0]["flag"] = "worse";
+  CHECK_FALSE(schema.validate(bad).empty());
 }

@@ -5,7 +5,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "harness/go_bench_format.h"
 #include "merge/error.h"
+#include "reports/benchfmt_comparison.h"
+#include "reports/json_schema.h"
 #include "sample_run_report.h"
 
 using namespace pgo::reports;
@@ -201,4 +204,32 @@ TEST_CASE("build times from the shared Go build cache are not compared", "[run_c
   REQUIRE(c.warnings.size() == 1);
   CHECK_THAT(c.warnings[0], Catch::Contains("build times not compared: the new run used the "
                                             "shared Go build cache"));
+}
+
+TEST_CASE("compare JSON of every input kind matches its schema", "[run_comparison][schema]") {
+  // Risk: CI jobs parsing `compare --json` meet fields missing from
+  // reports/comparison.schema.json (or the reverse) for one of the three input kinds.
+  const auto schema =
+      JsonSchema::load(std::string(PGO_SOURCE_DIR) + "/reports/comparison.schema.json");
+  const auto runs =
+      compare_run_reports(make_sample_report(), make_sample_report(with(1.05, 1, 5)), {});
+  BenchExport a, b;
+  a.commands = {{"x", {1.0, 1.1, 1.2, 1.0, 1.1}}};
+  b.commands = {{"x", {2.0, 2.1, 2.2, 2.0, 2.1}}};
+  const auto bench = compare_bench_exports(a, b, {});
+  const auto benchfmt = compare_benchfmt(
+      pgo::harness::parse_go_bench_output("Unit b assume=exact\nBenchmarkX 1 5 ns/op 3 b\n"
+                                          "BenchmarkY 1 6 ns/op 3 b\n"),
+      pgo::harness::parse_go_bench_output("Unit b assume=exact\nBenchmarkX 1 4 ns/op 3 b\n"
+                                          "BenchmarkY 1 6 ns/op 4 b\n"),
+      {});
+  for (const RunComparison* c : {&runs, &bench, &benchfmt}) {
+    INFO(c->input_kind);
+    const nlohmann::json j = comparison_to_json(*c);
+    CHECK(j["schema_version"] == kComparisonSchemaVersion);
+    CHECK(schema.validate(j) == std::vector<std::string>{});
+  }
+  nlohmann::json bad = comparison_to_json(runs);
+  bad["rows"][0]["verdict"] = "slower";
+  CHECK_FALSE(schema.validate(bad).empty());
 }
