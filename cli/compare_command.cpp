@@ -8,6 +8,7 @@
 #include "cli/command.h"
 #include "merge/error.h"
 #include "merge/file_io.h"
+#include "reports/comparison_html.h"
 #include "reports/run_comparison.h"
 
 namespace pgo::cli {
@@ -29,6 +30,7 @@ Examples:
   pgo-harness compare old.txt new.txt          # go test -bench -count 10 outputs
   pgo-harness compare --fail-on-regression 3% --format markdown base.json new.json >> "$GITHUB_STEP_SUMMARY"
   pgo-harness compare --json cmp.json old-bench.json new-bench.json
+  pgo-harness compare --html signoff.html runs/release-1.4 runs/release-1.5
 
 Exit codes: 0 no regression, 1 regression, 2 usage or input error (unreadable report,
 different scenarios).)";
@@ -62,6 +64,7 @@ struct CompareCommandOptions {
   std::string format = "text";
   std::string markdown_file;
   std::string json_file;
+  std::string html_file;
 };
 
 int run_compare(const CompareCommandOptions& o) {
@@ -73,7 +76,12 @@ int run_compare(const CompareCommandOptions& o) {
   options.allow_different_scenarios = o.allow_different_scenarios;
   reports::RunComparison comparison;
   try {
-    comparison = reports::compare_files(o.base, o.candidate, options);
+    reports::ComparedReports compared;
+    comparison = reports::compare_files(o.base, o.candidate, options, &compared);
+    if (!o.html_file.empty()) {
+      merge::write_file_atomically(o.html_file,
+                                   reports::render_comparison_html(comparison, compared));
+    }
     if (!o.markdown_file.empty()) {
       merge::write_file_atomically(o.markdown_file,
                                    reports::render_comparison_markdown(comparison));
@@ -120,7 +128,12 @@ void configure_compare_command(CLI::App& app, CommandRunner& runner) {
       ->check(CLI::IsMember({"text", "markdown", "json"}))
       ->capture_default_str();
   app.add_option("--markdown", o->markdown_file, "Also write the Markdown table to FILE");
-  app.add_option("--json", o->json_file, "Also write the JSON result to FILE");
+  app.add_option("--json", o->json_file,
+                 "Also write the JSON result to FILE (schema: reports/comparison.schema.json)");
+  app.add_option("--html", o->html_file,
+                 "Also write the release sign-off page to FILE: both runs side by side "
+                 "(speedups with intervals, time distributions, build time, size) and every "
+                 "row's verdict, one self-contained HTML file");
   app.callback([o, &runner] {
     // Validate percentages at parse time so that a typo is a usage error (exit 2).
     parse_percent(o->threshold, "--fail-on-regression");

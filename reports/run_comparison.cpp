@@ -418,7 +418,7 @@ RunComparison compare_bench_exports(const BenchExport& base, const BenchExport& 
 }
 
 RunComparison compare_files(const std::string& base_path, const std::string& candidate_path,
-                            const CompareOptions& options) {
+                            const CompareOptions& options, ComparedReports* reports) {
   // A file is JSON (a run report or a bench export) when it starts like JSON; anything
   // else is read as Go benchmark-format text.
   struct Input {
@@ -464,9 +464,14 @@ RunComparison compare_files(const std::string& base_path, const std::string& can
                 "pass two run reports or two bench exports");
   }
   if (is_run(*base.j)) {
-    return compare_run_reports(run_report_from_json(*base.j, base.file),
-                               run_report_from_json(*candidate.j, candidate.file), options,
-                               base.file, candidate.file);
+    RunReport b = run_report_from_json(*base.j, base.file);
+    RunReport n = run_report_from_json(*candidate.j, candidate.file);
+    RunComparison c = compare_run_reports(b, n, options, base.file, candidate.file);
+    if (reports != nullptr) {
+      reports->base = std::move(b);
+      reports->candidate = std::move(n);
+    }
+    return c;
   }
   return compare_bench_exports(bench_export_from_json(*base.j, base.file),
                                bench_export_from_json(*candidate.j, candidate.file), options,
@@ -493,7 +498,9 @@ std::string value_cell(const ComparisonRow& r, std::optional<double> v) {
   return format_value(*v, r.unit);
 }
 
-std::vector<std::vector<std::string>> table_cells(const RunComparison& c) {
+}  // namespace
+
+std::vector<std::vector<std::string>> comparison_table_cells(const RunComparison& c) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& r : c.rows) {
     rows.push_back({kind_label(r.kind), r.workload.empty() ? "-" : r.workload,
@@ -505,13 +512,13 @@ std::vector<std::vector<std::string>> table_cells(const RunComparison& c) {
   return rows;
 }
 
-const std::vector<std::string>& table_header() {
+const std::vector<std::string>& comparison_table_header() {
   static const std::vector<std::string> header = {"kind",   "workload", "build", "base",   "new",
                                                   "change", "interval", "p",     "verdict"};
   return header;
 }
 
-std::string summary_line(const RunComparison& c) {
+std::string comparison_summary_line(const RunComparison& c) {
   return fmt::format(
       "{} regression(s), {} improvement(s), {} without significant change, {} with insufficient "
       "data (threshold {}, build-time threshold {}, alpha {})",
@@ -521,12 +528,10 @@ std::string summary_line(const RunComparison& c) {
       c.options.alpha);
 }
 
-}  // namespace
-
 std::string render_comparison_text(const RunComparison& c) {
-  const auto cells = table_cells(c);
+  const auto cells = comparison_table_cells(c);
   std::vector<std::size_t> width;
-  for (const auto& h : table_header()) width.push_back(h.size());
+  for (const auto& h : comparison_table_header()) width.push_back(h.size());
   for (const auto& row : cells) {
     for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
   }
@@ -539,9 +544,9 @@ std::string render_comparison_text(const RunComparison& c) {
     return out + "\n";
   };
   std::string out = "base: " + c.base_file + "\nnew:  " + c.candidate_file + "\n\n";
-  out += line(table_header());
+  out += line(comparison_table_header());
   for (const auto& row : cells) out += line(row);
-  out += "\n" + summary_line(c) + "\n";
+  out += "\n" + comparison_summary_line(c) + "\n";
   for (const auto& w : c.warnings) out += "warning: " + w + "\n";
   out += c.has_regression() ? "result: REGRESSION\n" : "result: no regression\n";
   return out;
@@ -556,13 +561,13 @@ std::string render_comparison_markdown(const RunComparison& c) {
   out +=
       "| Kind | Workload | Build | Base | New | Change | Interval | p | Verdict |\n"
       "|---|---|---|---:|---:|---:|---|---:|---|\n";
-  for (auto row : table_cells(c)) {
+  for (auto row : comparison_table_cells(c)) {
     if (row[8] == "regression") row[8] = "**regression**";
     std::string line = "|";
     for (const auto& cell : row) line += " " + markdown_cell(cell) + " |";
     out += line + "\n";
   }
-  out += "\n" + summary_line(c) + ". Change = new / base; intervals are " +
+  out += "\n" + comparison_summary_line(c) + ". Change = new / base; intervals are " +
          format_percent(1 - c.options.alpha) + " bootstrap intervals.\n";
   if (!c.warnings.empty()) {
     out += "\n**Warnings**\n\n";

@@ -137,14 +137,25 @@ RunComparison compare_bench_exports(const BenchExport& base, const BenchExport& 
 
 // Reads both files (a run directory, a report.json, or a bench export: told apart by their
 // content), and compares them. Throws pgo::Error for unreadable or mismatched inputs.
+// When `reports` is given and both inputs are run reports, they are stored there too (the
+// sign-off page draws their distributions).
+struct ComparedReports {
+  std::optional<harness::RunReport> base;
+  std::optional<harness::RunReport> candidate;
+};
 RunComparison compare_files(const std::string& base_path, const std::string& candidate_path,
-                            const CompareOptions& options);
+                            const CompareOptions& options, ComparedReports* reports = nullptr);
 
 // Views: a terminal table, Markdown (PR comment, CI step summary), JSON. The JSON's schema
 // is reports/comparison.schema.json; its "schema_version" is bumped when a field changes
 // meaning or disappears.
 inline constexpr int kComparisonSchemaVersion = 1;
 std::string render_comparison_text(const RunComparison& c);
+// The table every view shows: header and cells (kind, workload, build, base, new, change,
+// interval, p, verdict), and the one-line count of verdicts.
+const std::vector<std::string>& comparison_table_header();
+std::vector<std::vector<std::string>> comparison_table_cells(const RunComparison& c);
+std::string comparison_summary_line(const RunComparison& c);
 std::string render_comparison_markdown(const RunComparison& c);
 nlohmann::json comparison_to_json(const RunComparison& c);
 

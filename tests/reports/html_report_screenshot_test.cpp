@@ -3,6 +3,7 @@
 // Chromium (Debian package `chromium`) when installed and checks the pixels: the page is
 // not blank and the charts' series colours are on it. Label "integration".
 // PGO_SAVE_SCREENSHOT=PATH keeps a copy of the screenshot (docs/report-screenshot.png).
+#include <unistd.h>
 #include <zlib.h>
 
 #include <catch2/catch.hpp>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "merge/file_io.h"
+#include "reports/comparison_html.h"
 #include "reports/html_report.h"
 #include "sample_run_report.h"
 
@@ -161,6 +163,54 @@ TEST_CASE("report.html renders in headless Chromium with its charts",
   CHECK(pixels_near(img, 0xdf, 0xf3, 0xe6, 3) > 500);
 
   if (const char* keep = std::getenv("PGO_SAVE_SCREENSHOT")) {
+    std::filesystem::copy_file(shot, keep, std::filesystem::copy_options::overwrite_existing);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the sign-off page of compare --html renders in headless Chromium",
+          "[comparison_html][integration]") {
+  // Risk: the page a release is signed off on passes the parse-level checks but shows no
+  // charts or no regression colour in a real browser.
+  if (std::system("command -v chromium >/dev/null 2>&1") != 0) {
+    WARN("chromium is not installed (scripts/install-deps.sh installs it): test skipped");
+    return;
+  }
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("pgo_signoff_screenshot_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string html = (dir / "signoff.html").string();
+  const std::string shot = (dir / "shot.png").string();
+  pgo::reports::testing::SampleOptions slow;
+  slow.time_scale = 1.05;
+  slow.noise_rotation = 5;
+  pgo::reports::ComparedReports reports{pgo::reports::testing::make_sample_report(),
+                                        pgo::reports::testing::make_sample_report(slow)};
+  const auto comparison = pgo::reports::compare_run_reports(*reports.base, *reports.candidate, {});
+  pgo::merge::write_file_atomically(html,
+                                    pgo::reports::render_comparison_html(comparison, reports));
+  const std::string command =
+      "timeout 120 chromium --headless --no-sandbox --disable-gpu "
+      "--disable-background-networking --disable-component-update --disable-sync "
+      "--no-first-run --hide-scrollbars --user-data-dir=" +
+      (dir / "profile").string() + " --screenshot=" + shot + " --window-size=1280,2000 file://" +
+      html + " > " + (dir / "chromium.log").string() + " 2>&1";
+  REQUIRE(std::system(command.c_str()) == 0);
+  std::ifstream in(shot, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  const Image img = decode_png(bytes.str());
+  const std::size_t total = std::size_t(img.width) * img.height;
+  const std::size_t background =
+      pixels_near(img, 0xf4, 0xf5, 0xf7, 2) + pixels_near(img, 255, 255, 255, 2);
+  CHECK(total - background > total / 50);
+  // Base and new series (the palette's first two colours) are drawn.
+  CHECK(pixels_near(img, 0x00, 0x72, 0xB2, 12) > 300);
+  CHECK(pixels_near(img, 0xE6, 0x9F, 0x00, 12) > 100);
+  // The regression badge's red background.
+  CHECK(pixels_near(img, 0xfb, 0xe0, 0xde, 3) > 300);
+  if (const char* keep = std::getenv("PGO_SAVE_SIGNOFF_SCREENSHOT")) {
     std::filesystem::copy_file(shot, keep, std::filesystem::copy_options::overwrite_existing);
   }
   std::filesystem::remove_all(dir);
