@@ -20,7 +20,8 @@ constexpr const char* kCompareFooter =
 output, -count N; `report.bench.txt`; `bench --export-benchfmt`).
 Rows of run reports: absolute time per workload and build (Mann-Whitney U test, bootstrap
 interval of the ratio of medians), PGO speedup per workload and geomean (new speedup /
-base speedup, bootstrap interval), build time and binary size per build. Rows of Go
+base speedup, bootstrap interval), peak RSS per workload and build (U test, against
+--memory-threshold), build time and binary size per build. Rows of Go
 benchmark files: one per benchmark and unit (benchstat's U test and medians) and a geomean
 per unit.
 A row is a regression when the change is significant and worse than the threshold.
@@ -58,6 +59,7 @@ struct CompareCommandOptions {
   std::string candidate;
   std::string threshold = "2%";
   std::string build_time_threshold = "20%";
+  std::string memory_threshold = "10%";
   double alpha = 0.05;
   std::uint64_t seed = 1;
   bool allow_different_scenarios = false;
@@ -71,6 +73,7 @@ int run_compare(const CompareCommandOptions& o) {
   reports::CompareOptions options;
   options.threshold = parse_percent(o.threshold, "--fail-on-regression");
   options.build_time_threshold = parse_percent(o.build_time_threshold, "--build-time-threshold");
+  options.memory_threshold = parse_percent(o.memory_threshold, "--memory-threshold");
   options.alpha = o.alpha;
   options.seed = o.seed;
   options.allow_different_scenarios = o.allow_different_scenarios;
@@ -118,6 +121,9 @@ void configure_compare_command(CLI::App& app, CommandRunner& runner) {
   app.add_option("--build-time-threshold", o->build_time_threshold,
                  "Build-time growth that fails, in percent (one noisy measurement per build)")
       ->capture_default_str();
+  app.add_option("--memory-threshold", o->memory_threshold,
+                 "Significant peak-RSS growth (per workload and build) that fails, in percent")
+      ->capture_default_str();
   app.add_option("--alpha", o->alpha, "Significance level; intervals are at 1 - alpha")
       ->check(CLI::Range(0.0001, 0.5))
       ->capture_default_str();
@@ -138,6 +144,7 @@ void configure_compare_command(CLI::App& app, CommandRunner& runner) {
     // Validate percentages at parse time so that a typo is a usage error (exit 2).
     parse_percent(o->threshold, "--fail-on-regression");
     parse_percent(o->build_time_threshold, "--build-time-threshold");
+    parse_percent(o->memory_threshold, "--memory-threshold");
     runner = [o] { return run_compare(*o); };
   });
 }

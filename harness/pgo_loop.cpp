@@ -847,6 +847,7 @@ void PgoLoop::trials() {
       for (const WorkloadMeasurement& m : exec.timed(index)) {
         t.values.push_back(m.value);
         t.wall_seconds.push_back(m.wall_seconds);
+        t.peak_rss_bytes.push_back(m.peak_rss_bytes);
       }
       if (!t.values.empty()) {
         t.median = median(t.values);

@@ -116,6 +116,9 @@ struct TrialSeries {
   std::string unit;                  // "s" or "ns/op"
   std::vector<double> values;        // in run order
   std::vector<double> wall_seconds;  // per run, whatever the metric
+  // Per run: peak resident set size of the measured process (http: the largest server).
+  // Empty in reports written before it was recorded.
+  std::vector<std::int64_t> peak_rss_bytes;
   std::int64_t failed_runs = 0;
   std::optional<double> median;
   std::optional<double> ci_lower;  // 95% distribution-free interval of the median

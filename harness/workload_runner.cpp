@@ -176,6 +176,7 @@ WorkloadMeasurement WorkloadRunner::run_command(const std::string& binary,
   if (!r.succeeded()) run_failed(workload_, label, "the run", r, log);
   m.wall_seconds = std::chrono::duration<double>(r.wall_time).count();
   m.cpu_seconds = r.user_seconds + r.system_seconds;
+  m.peak_rss_bytes = r.max_rss_bytes;
   m.value = workload_.metric == Metric::kCpu ? m.cpu_seconds : m.wall_seconds;
   return m;
 }
@@ -192,6 +193,7 @@ WorkloadMeasurement WorkloadRunner::run_gotest(const std::string& binary,
   if (!r.succeeded()) run_failed(workload_, label, "the benchmark run", r, log);
   m.wall_seconds = std::chrono::duration<double>(r.wall_time).count();
   m.cpu_seconds = r.user_seconds + r.system_seconds;
+  m.peak_rss_bytes = r.max_rss_bytes;
   if (workload_.metric != Metric::kNsPerOp) {
     m.value = workload_.metric == Metric::kCpu ? m.cpu_seconds : m.wall_seconds;
     return m;
@@ -250,7 +252,10 @@ WorkloadMeasurement WorkloadRunner::run_http(const std::string& binary, const st
   WorkloadMeasurement m;
   m.elapsed_seconds = seconds_since(start);
   m.wall_seconds = std::chrono::duration<double>(load.wall_time).count();
-  for (const ProcessResult& s : stopped) m.cpu_seconds += s.user_seconds + s.system_seconds;
+  for (const ProcessResult& s : stopped) {
+    m.cpu_seconds += s.user_seconds + s.system_seconds;
+    m.peak_rss_bytes = std::max(m.peak_rss_bytes, s.max_rss_bytes);
+  }
   m.value = workload_.metric == Metric::kCpu ? m.cpu_seconds : m.wall_seconds;
   return m;
 }
@@ -289,6 +294,7 @@ TrialMeasurement WorkloadTrialExecutor::run(const BenchCommand& command, RunKind
   // The scheduler's stopping rule reads wall_seconds: give it the metric.
   t.wall_seconds = e.runner->workload().metric == Metric::kNsPerOp ? m.value * 1e-9 : m.value;
   t.user_seconds = m.cpu_seconds;
+  t.max_rss_bytes = m.peak_rss_bytes;
   return t;
 }
 

@@ -61,6 +61,9 @@ struct WorkloadMeasurement {
   double wall_seconds = 0;     // of the timed part (http: the load command)
   double cpu_seconds = 0;      // user + system of what the metric counts
   double elapsed_seconds = 0;  // the whole run, servers' start and stop included
+  // Peak resident set size of what the run measures (wait4's ru_maxrss): the command or
+  // test binary; for http, the largest of the server instances.
+  std::int64_t peak_rss_bytes = 0;
 };
 
 // The template variables every workload command gets: {binary} (when non-empty),

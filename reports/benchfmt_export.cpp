@@ -79,9 +79,13 @@ std::string run_report_to_benchfmt(const harness::RunReport& report) {
       // run (a gotest run's wall time covers many ops, so it is left out there).
       const bool with_wall =
           series.metric == "cpu" && series.wall_seconds.size() == series.values.size();
+      const bool with_rss = series.peak_rss_bytes.size() == series.values.size();
       for (std::size_t i = 0; i < series.values.size(); ++i) {
         out += name + " 1 " + number(series.values[i]) + " " + unit;
         if (with_wall) out += " " + number(series.wall_seconds[i]) + " sec/op";
+        if (with_rss) {
+          out += " " + number(static_cast<double>(series.peak_rss_bytes[i])) + " peak-RSS-B";
+        }
         out += "\n";
       }
     }

@@ -14,10 +14,10 @@
 // single measurements that benchstat must not treat as samples.
 //
 // Units: metric "wall" -> sec/op; "cpu" -> cpu-sec/op (followed by the run's wall time as
-// sec/op); "ns_per_op" -> ns/op (benchstat shows it as sec/op); any other metric M ->
-// "M/op". Benchmark names are the workload (or command) names with the first letter upper-
-// cased and white space replaced by '_', as the format requires ("Benchmark" followed by a
-// character that is not a lower-case letter).
+// sec/op); every run also carries its peak RSS as peak-RSS-B when recorded; "ns_per_op" -> ns/op
+// (benchstat shows it as sec/op); any other metric M -> "M/op". Benchmark names are the workload
+// (or command) names with the first letter upper- cased and white space replaced by '_', as the
+// format requires ("Benchmark" followed by a character that is not a lower-case letter).
 #pragma once
 
 #include <string>

@@ -250,6 +250,23 @@ std::string workload_table(const RunReport& r, const ReportSummary& s) {
   return out + "</table>\n</section>\n";
 }
 
+std::string memory_section(const RunReport& r) {
+  const std::vector<MemoryOverhead> rows = memory_overheads(r);
+  if (rows.empty()) return "";
+  std::string out =
+      "<section>\n<h2>Peak memory</h2>\n<p class=\"note\">Median over the timed runs of the "
+      "measured process's peak RSS (http: the largest server instance).</p>\n<table>\n"
+      "<tr><th>Workload</th><th>Build</th><th>Peak RSS</th><th>vs v0</th></tr>\n";
+  for (const MemoryOverhead& m : rows) {
+    out += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+        esc(m.workload), esc(m.build),
+        esc(format_bytes(static_cast<std::int64_t>(m.median_peak_rss_bytes))),
+        esc(m.ratio_vs_off ? format_change(*m.ratio_vs_off) : "-"));
+  }
+  return out + "</table>\n</section>\n";
+}
+
 std::string phases_section(const RunReport& r) {
   if (r.phases.empty()) return "";
   std::string out =
@@ -370,6 +387,7 @@ std::string render_html_report(const RunReport& r) {
   out += convergence_section(r);
   out += distribution_section(r, s);
   out += builds_section(r);
+  out += memory_section(r);
   out += overlap_section(r);
   out += workload_table(r, s);
   out += phases_section(r);

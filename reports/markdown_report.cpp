@@ -211,6 +211,21 @@ std::string warnings_section(const harness::RunReport& r) {
   return out;
 }
 
+std::string memory_section(const harness::RunReport& r) {
+  const std::vector<MemoryOverhead> rows = memory_overheads(r);
+  if (rows.empty()) return "";
+  std::string out =
+      "## Peak memory\n\nMedian over the timed runs of the measured process's peak RSS (http: "
+      "the largest server instance).\n\n| Workload | Build | Peak RSS | vs v0 "
+      "|\n|---|---|---:|---:|\n";
+  for (const MemoryOverhead& m : rows) {
+    out += fmt::format("| {} | {} | {} | {} |\n", markdown_cell(m.workload), m.build,
+                       format_bytes(static_cast<std::int64_t>(m.median_peak_rss_bytes)),
+                       m.ratio_vs_off ? format_change(*m.ratio_vs_off) : "-");
+  }
+  return out + "\n";
+}
+
 }  // namespace
 
 std::string render_markdown_report(const harness::RunReport& r) {
@@ -221,6 +236,7 @@ std::string render_markdown_report(const harness::RunReport& r) {
   out += geomean_section(r);
   out += workload_section(r, s);
   out += builds_section(r);
+  out += memory_section(r);
   out += profiles_section(r);
   out += phases_section(r);
   out += warnings_section(r);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "harness/statistics.h"
 #include "reports/text_format.h"
 
 namespace pgo::reports {
@@ -52,6 +53,32 @@ const harness::TrialSeries* find_trials(const harness::RunReport& report,
     if (t.workload == workload && t.build == build) return &t;
   }
   return nullptr;
+}
+
+std::vector<MemoryOverhead> memory_overheads(const harness::RunReport& report) {
+  auto median_rss = [](const harness::TrialSeries& t) {
+    std::vector<double> v(t.peak_rss_bytes.begin(), t.peak_rss_bytes.end());
+    return harness::median(v);
+  };
+  std::string off_label;
+  for (const auto& b : report.builds) {
+    if (b.iteration == 0) off_label = b.label;
+  }
+  std::vector<MemoryOverhead> out;
+  for (const harness::TrialSeries& t : report.trials) {
+    if (t.peak_rss_bytes.empty()) continue;
+    MemoryOverhead m;
+    m.workload = t.workload;
+    m.build = t.build;
+    m.median_peak_rss_bytes = median_rss(t);
+    const harness::TrialSeries* off = find_trials(report, t.workload, off_label);
+    if (t.build != off_label && off != nullptr && !off->peak_rss_bytes.empty()) {
+      const double base = median_rss(*off);
+      if (base > 0) m.ratio_vs_off = m.median_peak_rss_bytes / base;
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
 }
 
 std::vector<std::string> workload_names(const harness::RunReport& report) {

@@ -40,6 +40,19 @@ std::string verdict_headline(const harness::ConvergenceVerdict& verdict);
 // 1 / upper ratio and 1 / lower ratio. nullopt when either bound is missing or <= 0.
 std::optional<std::pair<double, double>> speedup_interval(const harness::Comparison& c);
 
+// Peak memory of one workload on one build: the median over its runs of the measured
+// process's peak RSS, and its ratio to pgo=off's (nullopt for pgo=off itself, or when
+// pgo=off has no RSS recorded).
+struct MemoryOverhead {
+  std::string workload;
+  std::string build;
+  double median_peak_rss_bytes = 0;
+  std::optional<double> ratio_vs_off;
+};
+// One entry per trial series with RSS recorded, in the order of the trials; empty for
+// reports written before peak RSS was recorded.
+std::vector<MemoryOverhead> memory_overheads(const harness::RunReport& report);
+
 // The trials of (workload, build); nullptr when there are none.
 const harness::TrialSeries* find_trials(const harness::RunReport& report,
                                         const std::string& workload, const std::string& build);

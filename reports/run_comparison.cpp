@@ -285,6 +285,21 @@ RunComparison compare_run_reports(const RunReport& base, const RunReport& candid
     }
   }
 
+  // Peak memory per (workload, build) where both reports recorded it: the same U test and
+  // bootstrap interval on the runs' peak RSS, against its own threshold.
+  for (const auto& t : base.trials) {
+    if (t.peak_rss_bytes.empty()) continue;
+    for (const auto& u : candidate.trials) {
+      if (u.workload != t.workload || u.build != t.build || u.peak_rss_bytes.empty()) continue;
+      const std::vector<double> b(t.peak_rss_bytes.begin(), t.peak_rss_bytes.end());
+      const std::vector<double> n(u.peak_rss_bytes.begin(), u.peak_rss_bytes.end());
+      CompareOptions memory = o;
+      memory.threshold = o.memory_threshold;
+      c.rows.push_back(
+          compare_sample_row("peak_rss", t.workload, t.build, "B", b, n, false, memory));
+    }
+  }
+
   // PGO speedup per iteration build, per workload and geomean.
   const std::string base_off = off_label(base);
   const std::string new_off = off_label(candidate);
@@ -487,6 +502,7 @@ std::string kind_label(const std::string& kind) {
   if (kind == "pgo_speedup") return "PGO speedup";
   if (kind == "build_time") return "build time";
   if (kind == "binary_size") return "binary size";
+  if (kind == "peak_rss") return "peak RSS";
   if (kind == "benchmark") return "benchmark";
   return kind;
 }
@@ -521,11 +537,11 @@ const std::vector<std::string>& comparison_table_header() {
 std::string comparison_summary_line(const RunComparison& c) {
   return fmt::format(
       "{} regression(s), {} improvement(s), {} without significant change, {} with insufficient "
-      "data (threshold {}, build-time threshold {}, alpha {})",
+      "data (threshold {}, build-time threshold {}, memory threshold {}, alpha {})",
       c.count(ChangeVerdict::kRegression), c.count(ChangeVerdict::kImprovement),
       c.count(ChangeVerdict::kNoChange), c.count(ChangeVerdict::kInsufficientData),
       format_percent(c.options.threshold), format_percent(c.options.build_time_threshold),
-      c.options.alpha);
+      format_percent(c.options.memory_threshold), c.options.alpha);
 }
 
 std::string render_comparison_text(const RunComparison& c) {
@@ -601,6 +617,7 @@ json comparison_to_json(const RunComparison& c) {
               {"options",
                {{"threshold", c.options.threshold},
                 {"build_time_threshold", c.options.build_time_threshold},
+                {"memory_threshold", c.options.memory_threshold},
                 {"alpha", c.options.alpha},
                 {"bootstrap_resamples", c.options.bootstrap_resamples},
                 {"seed", c.options.seed}}},

@@ -16,6 +16,9 @@
 //   new speedup / base speedup, with a percentile bootstrap interval at confidence
 //   1 - alpha (all four samples resampled independently; for the geomean, every workload's
 //   samples at once). Significant when the interval excludes 1. Higher is better.
+// - "peak_rss": every (workload, build) whose runs recorded peak RSS in both reports: the
+//   same U test and bootstrap interval on the runs' peak RSS (bytes), judged against
+//   memory_threshold (PGO has raised memory use by tens of percent in reported cases).
 // - "build_time" and "binary_size": per build label, new / base. One measurement each, so
 //   no test: build time counts only beyond build_time_threshold (build times are noisy),
 //   binary size (deterministic) beyond threshold. No build_time rows, and a warning,
@@ -61,6 +64,7 @@ std::string to_string(ChangeVerdict verdict);
 struct CompareOptions {
   double threshold = 0.02;             // --fail-on-regression: smallest change that counts
   double build_time_threshold = 0.20;  // --build-time-threshold
+  double memory_threshold = 0.10;      // --memory-threshold: peak RSS growth that counts
   double alpha = 0.05;                 // --alpha: U test level; bootstrap at 1 - alpha
   std::size_t bootstrap_resamples = 1000;
   std::uint64_t seed = 1;  // bootstrap seed: the same inputs give the same output
@@ -68,7 +72,8 @@ struct CompareOptions {
 };
 
 struct ComparisonRow {
-  std::string kind;      // "time", "pgo_speedup", "build_time", "binary_size", "benchmark"
+  // "time", "pgo_speedup", "build_time", "binary_size", "peak_rss", "benchmark"
+  std::string kind;
   std::string workload;  // workload or command; "geomean"; empty for build rows
   std::string build;     // build label; empty for bench commands
   std::string unit;      // of base / candidate: "s", "ns/op", "x" (speedup), "B"

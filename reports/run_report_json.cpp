@@ -103,6 +103,7 @@ json trials_to_json(const harness::TrialSeries& t) {
               {"unit", t.unit},
               {"values", t.values},
               {"wall_seconds", t.wall_seconds},
+              {"peak_rss_bytes", t.peak_rss_bytes},
               {"failed_runs", t.failed_runs},
               {"median", optional_number(t.median)},
               {"ci_lower", optional_number(t.ci_lower)},
@@ -458,6 +459,14 @@ RunReport run_report_from_json(const json& j, const std::string& file) {
     t.unit = in.string(e, p, "unit");
     t.values = in.numbers(e, p, "values");
     t.wall_seconds = in.numbers(e, p, "wall_seconds");
+    if (e.is_object() && e.contains("peak_rss_bytes")) {  // absent before it was recorded
+      in.each(e, p, "peak_rss_bytes", [&](const json& v, const std::string& vp) {
+        if (!v.is_number_integer() || v.get<std::int64_t>() < 0) {
+          in.fail(vp, "expected a non-negative integer, got " + type_name(v));
+        }
+        t.peak_rss_bytes.push_back(v.get<std::int64_t>());
+      });
+    }
     t.failed_runs = in.integer(e, p, "failed_runs");
     t.median = in.optional_number(e, p, "median");
     t.ci_lower = in.optional_number(e, p, "ci_lower");

@@ -56,6 +56,13 @@ TEST_CASE("run report to benchfmt: every trial, one block per build", "[benchfmt
     }
     // Same values in the same order, bit for bit: benchstat's medians are the harness's.
     CHECK(exported == series.values);
+    std::vector<double> rss;
+    for (const h::GoBenchResult& res : out.results) {
+      if (res.name == r::benchfmt_name(series.workload) && res.config.at("pgo") == label) {
+        rss.push_back(*res.value("peak-RSS-B"));
+      }
+    }
+    CHECK(rss == std::vector<double>(series.peak_rss_bytes.begin(), series.peak_rss_bytes.end()));
     trial_lines += exported.size();
   }
   std::size_t build_lines = 0;

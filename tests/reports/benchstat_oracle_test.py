@@ -331,9 +331,20 @@ def case_run_export():
             value, _, _ = cell_for(tables[unit], "GoBuild", column)
             if not close(float(build[key]), value):
                 fail(f"{unit} of {build['label']}: {build[key]} vs benchstat {value}")
-    # The run's own wall time rides along as sec/op.
+    # The run's own wall time rides along as sec/op, and its peak RSS as peak-RSS-B: a real
+    # run records a real RSS (a Go program takes megabytes) for every run.
     if "sec/op" not in tables:
         fail("no sec/op table for the wall time of cpu-metric runs")
+    for t in report["trials"]:
+        rss = t.get("peak_rss_bytes", [])
+        if len(rss) != len(t["values"]) or min(rss) < 1 << 20:
+            fail(f"peak RSS of {t['build']}: {rss}")
+        median_rss = sorted(rss)[len(rss) // 2] if len(rss) % 2 else \
+            (sorted(rss)[len(rss) // 2 - 1] + sorted(rss)[len(rss) // 2]) / 2
+        column = ["v0", "v1"].index(t["build"])
+        value, _, _ = cell_for(tables["peak-RSS-B"], "Spin", column)
+        if not close(float(median_rss), value):
+            fail(f"peak RSS median of {t['build']}: {median_rss} vs benchstat {value}")
     print("ok: run export medians and p-values agree with benchstat -col pgo")
 
 

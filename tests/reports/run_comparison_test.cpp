@@ -40,8 +40,9 @@ TEST_CASE("same distribution: no regression, no improvement", "[run_comparison]"
   const auto c = compare_run_reports(make_sample_report(), make_sample_report(with(1, 1, 5)), {});
   CHECK_FALSE(c.has_regression());
   CHECK(c.count(ChangeVerdict::kImprovement) == 0);
-  // 2 workloads x 3 builds of times, 2 x 2 speedups + 2 geomeans, 3 build times + 3 sizes
-  CHECK(c.rows.size() == 6 + 6 + 6);
+  // 2 workloads x 3 builds of times and of peak RSS, 2 x 2 speedups + 2 geomeans, 3 build
+  // times + 3 sizes
+  CHECK(c.rows.size() == 6 + 6 + 6 + 6);
   CHECK(c.warnings.empty());
   const auto& g = row(c, "pgo_speedup", "geomean", "v2");
   CHECK(*g.ratio == Approx(1.0).margin(0.005));
@@ -232,4 +233,29 @@ TEST_CASE("compare JSON of every input kind matches its schema", "[run_compariso
   nlohmann::json bad = comparison_to_json(runs);
   bad["rows"][0]["verdict"] = "slower";
   CHECK_FALSE(schema.validate(bad).empty());
+}
+
+TEST_CASE("peak memory: a significant growth over the memory threshold is a regression",
+          "[run_comparison]") {
+  // Risk: PGO builds that need 18-35% more memory (as reported for real services) pass the
+  // gate because only time is compared.
+  SampleOptions more = with(1, 1, 5);
+  more.memory_scale = 1.2;
+  const auto c = compare_run_reports(make_sample_report(), make_sample_report(more), {});
+  const auto& grown = row(c, "peak_rss", "parse", "v2");
+  CHECK(*grown.ratio == Approx(1.2).epsilon(0.02));
+  CHECK(grown.verdict == ChangeVerdict::kRegression);
+  CHECK(row(c, "peak_rss", "parse", "v0").verdict == ChangeVerdict::kNoChange);
+  CHECK(c.has_regression());
+  // Under a 25% memory threshold the same growth is tolerated.
+  CompareOptions lenient;
+  lenient.memory_threshold = 0.25;
+  const auto l = compare_run_reports(make_sample_report(), make_sample_report(more), lenient);
+  CHECK(row(l, "peak_rss", "parse", "v2").verdict == ChangeVerdict::kNoChange);
+  // Reports without peak RSS (written before it was recorded) simply have no such rows.
+  auto old = make_sample_report();
+  for (auto& t : old.trials) t.peak_rss_bytes.clear();
+  for (const auto& r : compare_run_reports(old, make_sample_report(), {}).rows) {
+    CHECK(r.kind != "peak_rss");
+  }
 }

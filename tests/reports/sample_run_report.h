@@ -11,9 +11,10 @@ namespace pgo::reports::testing {
 
 struct SampleOptions {
   std::string scenario_name = "interp";
-  double time_scale = 1.0;  // multiplies every trial value (a slower machine or build)
-  double pgo_scale = 1.0;   // multiplies the values of PGO builds only (a weaker PGO gain)
-  int noise_rotation = 0;   // another arrangement of the same noise: same distribution
+  double time_scale = 1.0;    // multiplies every trial value (a slower machine or build)
+  double memory_scale = 1.0;  // multiplies the peak RSS of every run of the PGO builds
+  double pgo_scale = 1.0;     // multiplies the values of PGO builds only (a weaker PGO gain)
+  int noise_rotation = 0;     // another arrangement of the same noise: same distribution
   std::string go_version = "go version go1.26.0 linux/amd64";
   std::string cpu_model = "Test CPU @ 2.0GHz";
   std::string started_at = "2026-11-24T05:00:00Z";
@@ -140,6 +141,11 @@ inline harness::RunReport make_sample_report(const SampleOptions& o = {}) {
       const double scale = o.time_scale * (i == 0 ? 1.0 : o.pgo_scale);
       t.values = sample_values(w.medians[i] * scale, o.noise_rotation + i);
       t.wall_seconds = sample_values(w.unit == "s" ? w.medians[i] * scale : 1.5, o.noise_rotation);
+      // 40 MiB for pgo=off, 3% more for each PGO build (PGO's inlining grows the binary).
+      for (double v : sample_values(40.0 * (1 + 0.03 * i) * (i == 0 ? 1.0 : o.memory_scale),
+                                    o.noise_rotation + i)) {
+        t.peak_rss_bytes.push_back(static_cast<std::int64_t>(v * 1048576.0));
+      }
       t.median = w.medians[i] * scale * 1.001;
       t.ci_lower = w.medians[i] * scale * 0.994;
       t.ci_upper = w.medians[i] * scale * 1.006;
