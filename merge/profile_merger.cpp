@@ -284,6 +284,7 @@ struct ProfileMerger::State {
 
   void check_kind(const WireProfile& p, const std::string& name);
   void add(const WireProfile& p, const std::string& name, double weight);
+  void adopt_kind(const State& other);
   void absorb(const State& other);
   Profile result() const;
 };
@@ -524,27 +525,32 @@ void ProfileMerger::State::add(const WireProfile& p, const std::string& name, do
                folder.str(p.drop_frames), folder.str(p.keep_frames));
 }
 
+void ProfileMerger::State::adopt_kind(const State& o) {
+  if (!o.kind_set) return;
+  auto translated = o.sample_types;
+  for (auto& [type, unit] : translated) {
+    type = intern(o.strings[type]);
+    unit = intern(o.strings[unit]);
+  }
+  const std::pair<std::uint32_t, std::uint32_t> ptype{intern(o.strings[o.period_type.first]),
+                                                      intern(o.strings[o.period_type.second])};
+  if (!kind_set) {
+    sample_types = translated;
+    period_type = ptype;
+    first_name = o.first_name;
+    kind_set = true;
+  } else if (translated != sample_types || ptype != period_type) {
+    throw Error("merge", o.first_name,
+                "incompatible sample types: " + describe_types(strings, translated) + " here, " +
+                    describe_types(strings, sample_types) + " in " + first_name,
+                "merge only profiles of the same kind");
+  }
+}
+
 void ProfileMerger::State::absorb(const State& o) {
   std::vector<std::uint32_t> smap(o.strings.size());
   for (std::size_t i = 0; i < o.strings.size(); ++i) smap[i] = intern(o.strings[i]);
-  if (o.kind_set) {
-    auto translated = o.sample_types;
-    for (auto& [type, unit] : translated) type = smap[type], unit = smap[unit];
-    const std::pair<std::uint32_t, std::uint32_t> ptype{smap[o.period_type.first],
-                                                        smap[o.period_type.second]};
-    if (!kind_set) {
-      sample_types = translated;
-      period_type = ptype;
-      first_name = o.first_name;
-      kind_set = true;
-    } else if (translated != sample_types || ptype != period_type) {
-      throw Error("merge", o.first_name,
-                  "incompatible sample types: " + describe_types(strings, translated) + " here, " +
-                      describe_types(strings, sample_types) + " in " + first_name,
-                  "merge only profiles of the same kind");
-    }
-  }
-
+  adopt_kind(o);
   std::vector<std::uint32_t> mmap(o.mappings.size());
   for (std::size_t i = 0; i < o.mappings.size(); ++i) {
     MappingRec m = o.mappings[i];
@@ -845,6 +851,8 @@ Profile ProfileMerger::State::result() const {
 
 ProfileMerger::ProfileMerger() : state_(std::make_unique<State>()) {}
 ProfileMerger::~ProfileMerger() = default;
+ProfileMerger::ProfileMerger(ProfileMerger&&) noexcept = default;
+ProfileMerger& ProfileMerger::operator=(ProfileMerger&&) noexcept = default;
 
 void ProfileMerger::add(const WireProfile& profile, const std::string& name, double weight) {
   state_->add(profile, name, weight);
@@ -858,6 +866,10 @@ void ProfileMerger::add(const Profile& profile, const std::string& name, double 
 }
 
 void ProfileMerger::absorb(const ProfileMerger& other) { state_->absorb(*other.state_); }
+
+void ProfileMerger::expect_kind_of(const ProfileMerger& reference) {
+  state_->adopt_kind(*reference.state_);
+}
 
 std::size_t ProfileMerger::input_count() const { return state_->inputs; }
 

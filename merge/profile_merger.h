@@ -48,6 +48,8 @@ class ProfileMerger {
   ~ProfileMerger();
   ProfileMerger(const ProfileMerger&) = delete;
   ProfileMerger& operator=(const ProfileMerger&) = delete;
+  ProfileMerger(ProfileMerger&&) noexcept;
+  ProfileMerger& operator=(ProfileMerger&&) noexcept;
 
   // Folds profile into the merged state, multiplying its values by weight first (rounded
   // to nearest; samples that become all zero are dropped). `name` names the input in
@@ -67,6 +69,11 @@ class ProfileMerger {
   // mergers (the parallel fold of merge_job.h relies on it). Throws pgo::Error (stage
   // "merge") when the two hold different kinds of profile, or on overflow.
   void absorb(const ProfileMerger& other);
+
+  // Makes the kind of profile (period type, sample types) of `reference`'s first input the
+  // one this merger accepts, as if that input had been added first: add() then refuses an
+  // incompatible input exactly as `reference` would. No-op if reference is empty.
+  void expect_kind_of(const ProfileMerger& reference);
 
   // Number of profiles folded so far.
   std::size_t input_count() const;

@@ -82,11 +82,8 @@ class Reader {
   }
 
   void expect(std::uint32_t field, std::uint32_t wire, std::uint32_t wanted) {
-    if (wire == 3 || wire == 4) skip(field, wire);  // the group message
-    if (wire != wanted) {
-      fail("field " + std::to_string(field) + " has wire type " + std::to_string(wire) +
-           ", expected " + std::to_string(wanted));
-    }
+    if (wire != wanted) [[unlikely]]
+      wrong_type(field, wire, wanted);
   }
 
   std::uint64_t u64(std::uint32_t field, std::uint32_t wire) {
@@ -113,7 +110,14 @@ class Reader {
     }
   }
 
-  [[noreturn]] void fail(const std::string& problem) const {
+  [[noreturn, gnu::cold, gnu::noinline]] void wrong_type(std::uint32_t field, std::uint32_t wire,
+                                                         std::uint32_t wanted) {
+    if (wire == 3 || wire == 4) skip(field, wire);  // the group message
+    fail("field " + std::to_string(field) + " has wire type " + std::to_string(wire) +
+         ", expected " + std::to_string(wanted));
+  }
+
+  [[noreturn, gnu::cold, gnu::noinline]] void fail(const std::string& problem) const {
     throw Error("decode", name_, "corrupt protobuf: " + problem, kDamagedHint);
   }
 
