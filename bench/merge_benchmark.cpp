@@ -1,8 +1,7 @@
-// Micro-benchmarks of the merge pipeline's stages on real profiles: decode (gunzip +
-// protobuf + validation), merge (folding N copies into a ProfileMerger and emitting the
-// canonical result) and encode (protobuf + deterministic gzip).
+// Micro-benchmarks of the merge pipeline's stages on real profiles (the per-stage
+// breakdown: where a merge's time goes).
 //
-//   build/bin/merge_benchmark --benchmark_filter=Decode
+//   build/bin/merge_benchmark --benchmark_filter=Parse
 //
 // Inputs: ../shared/testdata/pprof/large.cpu.pb.gz and, when Go is installed,
 // $(go env GOROOT)/src/cmd/compile/default.pgo (found via GOROOT or `go env GOROOT`).
@@ -39,33 +38,100 @@ const std::string& profile_path(int which) {
 
 const char* profile_label(int which) { return which == 0 ? "large.cpu" : "default.pgo"; }
 
-void BM_Decode(benchmark::State& state) {
-  const auto bytes = pgo::merge::read_file_bytes(profile_path(static_cast<int>(state.range(0))));
+// The stages of a merge, one benchmark each, per input (Arg: 0 large.cpu, 1 default.pgo):
+//   Read     read_file_bytes
+//   Gunzip   maybe_gunzip (libdeflate)
+//   Parse    decode_wire_profile + validate_wire_profile (tables decoded, samples checked)
+//   FoldNew  ProfileMerger::add into an empty merger: every string, function, location
+//            and sample is interned (inserted)
+//   FoldSeen add of an input the merger has seen: every entity is looked up (the usual
+//            case of a fleet merge, whose inputs share most of their stacks)
+//   Result   ProfileMerger::result: the canonical sort and the output message
+//   Serialize protobuf encoding of the merged message; Encode = Serialize + gzip (level 6,
+//            fixed so that output bytes do not change), so gzip = Encode - Serialize
+// And the whole in-process pipeline: MergeCopies folds N decoded copies and emits.
+void BM_Read(benchmark::State& state) {
+  const std::string& path = profile_path(static_cast<int>(state.range(0)));
   for (auto _ : state) {
-    auto p = pgo::merge::decode_profile(bytes, "bench");
-    benchmark::DoNotOptimize(p.sample_size());
+    auto bytes = pgo::merge::read_file_bytes(path);
+    benchmark::DoNotOptimize(bytes.data());
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes.size()));
   state.SetLabel(profile_label(static_cast<int>(state.range(0))));
 }
-BENCHMARK(BM_Decode)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Read)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
-// Folds `copies` copies of one decoded profile and emits the result (decode excluded).
-void BM_Merge(benchmark::State& state) {
-  const auto profile =
-      pgo::merge::read_profile_file(profile_path(static_cast<int>(state.range(0))));
-  const auto copies = static_cast<int>(state.range(1));
+void BM_Gunzip(benchmark::State& state) {
+  const auto bytes = pgo::merge::read_file_bytes(profile_path(static_cast<int>(state.range(0))));
+  std::size_t out_size = 0;
+  for (auto _ : state) {
+    auto raw = pgo::merge::maybe_gunzip(bytes, "bench");
+    out_size = raw.size();
+    benchmark::DoNotOptimize(raw.data());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * out_size));
+  state.SetLabel(profile_label(static_cast<int>(state.range(0))));
+}
+BENCHMARK(BM_Gunzip)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+void BM_Parse(benchmark::State& state) {
+  const auto raw = pgo::merge::maybe_gunzip(
+      pgo::merge::read_file_bytes(profile_path(static_cast<int>(state.range(0)))), "bench");
+  for (auto _ : state) {
+    auto p = pgo::merge::decode_wire_profile(raw, "bench");
+    pgo::merge::validate_wire_profile(p, "bench");
+    benchmark::DoNotOptimize(p.sample_count);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * raw.size()));
+  state.SetLabel(profile_label(static_cast<int>(state.range(0))));
+}
+BENCHMARK(BM_Parse)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+pgo::merge::WireProfile wire_profile(int which) {
+  return pgo::merge::decode_wire_input(pgo::merge::read_file_bytes(profile_path(which)), "bench");
+}
+
+void BM_FoldNew(benchmark::State& state) {
+  const auto profile = wire_profile(static_cast<int>(state.range(0)));
   for (auto _ : state) {
     pgo::merge::ProfileMerger merger;
-    for (int i = 0; i < copies; ++i) merger.add(profile, "bench");
+    merger.add(profile, "bench");
+    benchmark::DoNotOptimize(merger.input_count());
+  }
+  state.SetLabel(profile_label(static_cast<int>(state.range(0))));
+}
+BENCHMARK(BM_FoldNew)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+void BM_FoldSeen(benchmark::State& state) {
+  const auto profile = wire_profile(static_cast<int>(state.range(0)));
+  pgo::merge::ProfileMerger merger;
+  merger.add(profile, "bench");
+  for (auto _ : state) merger.add(profile, "bench");
+  state.SetLabel(profile_label(static_cast<int>(state.range(0))));
+}
+BENCHMARK(BM_FoldSeen)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+void BM_Result(benchmark::State& state) {
+  pgo::merge::ProfileMerger merger;
+  merger.add(wire_profile(static_cast<int>(state.range(0))), "bench");
+  for (auto _ : state) {
     auto merged = merger.result();
     benchmark::DoNotOptimize(merged.sample_size());
   }
-  state.SetItemsProcessed(state.iterations() * copies);
   state.SetLabel(profile_label(static_cast<int>(state.range(0))));
 }
-BENCHMARK(BM_Merge)->Args({0, 1})->Args({0, 10})->Args({1, 1})->Args({1, 10})->Unit(
-    benchmark::kMillisecond);
+BENCHMARK(BM_Result)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+void BM_Serialize(benchmark::State& state) {
+  const auto profile =
+      pgo::merge::read_profile_file(profile_path(static_cast<int>(state.range(0))));
+  for (auto _ : state) {
+    std::string raw;
+    profile.SerializeToString(&raw);
+    benchmark::DoNotOptimize(raw.data());
+  }
+  state.SetLabel(profile_label(static_cast<int>(state.range(0))));
+}
+BENCHMARK(BM_Serialize)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 void BM_Encode(benchmark::State& state) {
   const auto profile =
@@ -77,6 +143,26 @@ void BM_Encode(benchmark::State& state) {
   state.SetLabel(profile_label(static_cast<int>(state.range(0))));
 }
 BENCHMARK(BM_Encode)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+// Folds `copies` copies of one decoded profile and emits the result (decode excluded).
+void BM_MergeCopies(benchmark::State& state) {
+  const auto profile = wire_profile(static_cast<int>(state.range(0)));
+  const auto copies = static_cast<int>(state.range(1));
+  for (auto _ : state) {
+    pgo::merge::ProfileMerger merger;
+    for (int i = 0; i < copies; ++i) merger.add(profile, "bench");
+    auto merged = merger.result();
+    benchmark::DoNotOptimize(merged.sample_size());
+  }
+  state.SetItemsProcessed(state.iterations() * copies);
+  state.SetLabel(profile_label(static_cast<int>(state.range(0))));
+}
+BENCHMARK(BM_MergeCopies)
+    ->Args({0, 1})
+    ->Args({0, 10})
+    ->Args({1, 1})
+    ->Args({1, 10})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -32,6 +32,8 @@ struct MergeCommandOptions {
   bool normalize = false;
   bool skip_bad = false;
   bool quiet = false;
+  unsigned jobs = 0;  // 0: every available core
+  std::uint64_t max_input_size = merge::kDefaultMaxInputBytes;
   // Options of the post-merge steps (--trim, --stats, ...) go below this line.
   PostMergeOptions post;
 };
@@ -51,7 +53,10 @@ Examples:
   pgo-merge --skip-bad -o nightly.pgo /var/profiles/
 
 Exit codes: 0 merged, 1 bad input or failed stage (one line on stderr naming the file),
-2 bad command line.)";
+2 bad command line.
+
+Memory: each of the --jobs threads holds one inflated input (at most --max-input-size)
+and its share of the merged result; samples are decoded one at a time, never all at once.)";
 
 class UsageError : public std::runtime_error {
  public:
@@ -144,6 +149,9 @@ int run_merge(const MergeCommandOptions& o, const std::string& program) {
   merge::MergeJobOptions job;
   job.normalize = o.normalize;
   job.skip_bad = o.skip_bad;
+  job.jobs = o.jobs;
+  job.max_input_bytes = o.max_input_size;
+  if (wants_input_stats(o.post)) job.input_stats_top_n = o.post.top_n;
   merge::MergeOutcome outcome = merge::run_merge_job(inputs, job);
   for (const auto& s : outcome.skipped)
     std::cerr << "skipped " << s.path << ": " << s.reason << "\n";
@@ -154,7 +162,7 @@ int run_merge(const MergeCommandOptions& o, const std::string& program) {
 
   // Post-merge steps on outcome.profile (trimming, statistics) go here.
   const PostMergeResult post =
-      apply_post_merge_steps(o.post, outcome, inputs, to_stdout ? "<stdout>" : o.output);
+      apply_post_merge_steps(o.post, outcome, to_stdout ? "<stdout>" : o.output);
   const auto& bytes = post.bytes;
   if (to_stdout) {
     write_stdout(bytes);
@@ -196,6 +204,16 @@ void configure_merge_command(CLI::App& app, CommandRunner& runner) {
                "Skip unreadable or incompatible inputs, printing 'skipped FILE: reason'; fail "
                "only if no input is left");
   app.add_flag("-q,--quiet", o->quiet, "Do not print the summary line");
+  app.add_option("-j,--jobs", o->jobs,
+                 "Read, decode and fold inputs on N threads (default: every available core); "
+                 "the output is the same for any N")
+      ->type_name("N")
+      ->check(CLI::Range(1u, 1024u));
+  app.add_option("--max-input-size", o->max_input_size,
+                 "Refuse an input that inflates to more than SIZE bytes (suffixes K, M, G: "
+                 "powers of 1024; default 512M), so that a gzip bomb cannot exhaust memory")
+      ->type_name("SIZE")
+      ->transform(CLI::AsSizeValue(false));
   // Options of the post-merge steps (--trim, --stats, ...) are added below this line.
   add_post_merge_options(app, o->post);
 

@@ -32,6 +32,8 @@ void add_post_merge_options(CLI::App& app, PostMergeOptions& o) {
       ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}));
 }
 
+bool wants_input_stats(const PostMergeOptions& o) { return o.stats || !o.stats_json.empty(); }
+
 std::optional<std::string> post_merge_usage_error(const PostMergeOptions& o,
                                                   bool profile_to_stdout) {
   if (o.stats_json == "-" && profile_to_stdout) {
@@ -41,10 +43,9 @@ std::optional<std::string> post_merge_usage_error(const PostMergeOptions& o,
 }
 
 PostMergeResult apply_post_merge_steps(const PostMergeOptions& o, merge::MergeOutcome& outcome,
-                                       const std::vector<merge::MergeInput>& inputs,
                                        const std::string& output_name) {
   PostMergeResult r;
-  const bool want_stats = o.stats || !o.stats_json.empty();
+  const bool want_stats = wants_input_stats(o);
   if (o.trim) {
     merge::TrimSize size;
     size.bytes_before = merge::encode_profile(outcome.profile).size();
@@ -60,16 +61,8 @@ PostMergeResult apply_post_merge_steps(const PostMergeOptions& o, merge::MergeOu
   merge::MergeStats stats;
   stats.top_n = o.top_n;
   stats.trim = r.trim;
-  for (const auto& in : inputs) {
-    const bool skipped = std::any_of(outcome.skipped.begin(), outcome.skipped.end(),
-                                     [&](const auto& s) { return s.path == in.path; });
-    if (skipped) continue;
-    // Read again, one at a time: memory stays bounded by one input plus the result.
-    const auto file = merge::read_file_bytes(in.path);
-    auto s = merge::compute_profile_stats(merge::decode_profile(file, in.path), in.path, o.top_n);
-    s.encoded_bytes = file.size();
-    stats.inputs.push_back(std::move(s));
-  }
+  // Computed by the merge job while it decoded each input: no input is read twice.
+  stats.inputs = outcome.input_stats;
   auto out = merge::compute_profile_stats(outcome.profile, output_name, o.top_n);
   out.encoded_bytes = r.bytes.size();
   stats.output = std::move(out);

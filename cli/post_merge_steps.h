@@ -4,7 +4,7 @@
 //
 //   PostMergeOptions post;                       // filled by add_post_merge_options
 //   if (auto err = post_merge_usage_error(post, to_stdout)) fail_usage(*err);
-//   auto bytes = apply_post_merge_steps(post, outcome, inputs, "out.pgo", std::cerr);
+//   auto bytes = apply_post_merge_steps(post, outcome, "out.pgo");
 //   ... write bytes ..., then finish_post_merge_steps(...) writes the stats.
 #pragma once
 
@@ -30,6 +30,10 @@ struct PostMergeOptions {
 
 void add_post_merge_options(CLI::App& app, PostMergeOptions& options);
 
+// Whether the per-input statistics are wanted: run_merge_job computes them while it
+// decodes each input (MergeJobOptions::input_stats_top_n).
+bool wants_input_stats(const PostMergeOptions& options);
+
 // A usage problem of these options given where the profile goes, or nullopt.
 std::optional<std::string> post_merge_usage_error(const PostMergeOptions& options,
                                                   bool profile_to_stdout);
@@ -41,11 +45,10 @@ struct PostMergeResult {
   std::optional<merge::TrimSize> trim;     // when --trim
 };
 
-// Trims outcome.profile in place when asked, encodes it, and computes the stats (reading
-// the merged inputs again, one at a time, for their per-input figures). Throws pgo::Error.
+// Trims outcome.profile in place when asked, encodes it, and computes the stats (the
+// per-input figures come from outcome.input_stats). Throws pgo::Error.
 PostMergeResult apply_post_merge_steps(const PostMergeOptions& options,
                                        merge::MergeOutcome& outcome,
-                                       const std::vector<merge::MergeInput>& inputs,
                                        const std::string& output_name);
 
 // Reports after the profile was written: the trim line (unless quiet), the text stats on

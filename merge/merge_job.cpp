@@ -1,104 +1,228 @@
 #include "merge/merge_job.h"
 
+#include <sched.h>
+
 #include <algorithm>
-#include <set>
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <thread>
 
 #include "merge/error.h"
-#include "merge/parallel_decoder.h"
 #include "merge/profile_merger.h"
 #include "merge/profile_scaling.h"
 
 namespace pgo::merge {
 namespace {
 
-std::vector<std::string> paths_of(const std::vector<MergeInput>& inputs) {
-  std::vector<std::string> paths;
-  for (const auto& in : inputs) paths.push_back(in.path);
-  return paths;
+// What happened to one input in one pass.
+struct InputResult {
+  bool done = false;           // processed (merged, skipped or failed)
+  std::string skipped_reason;  // non-empty: skipped under skip_bad
+  std::exception_ptr error;    // fatal: the job fails with the first one in list order
+  std::optional<ProfileStats> stats;
+};
+
+// Runs work(index, worker) for indices [begin, count) on `jobs` threads, claiming indices
+// in increasing order. Once `stop` is set no further index is claimed, but each claimed
+// one is finished: so every index below the highest claimed one has been processed.
+void run_workers(std::size_t begin, std::size_t count, unsigned jobs, std::atomic<bool>& stop,
+                 const std::function<void(std::size_t, unsigned)>& work) {
+  std::atomic<std::size_t> next{begin};
+  auto loop = [&](unsigned worker) {
+    while (!stop.load(std::memory_order_relaxed)) {
+      const std::size_t i = next.fetch_add(1);
+      if (i >= count) return;
+      work(i, worker);
+    }
+  };
+  const unsigned threads =
+      static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(count - begin, 1)));
+  std::vector<std::thread> pool;
+  for (unsigned w = 1; w < threads; ++w) pool.emplace_back(loop, w);
+  loop(0);
+  for (auto& t : pool) t.join();
 }
 
-// Rethrows a decoding failure unless the policy is to skip it; returns false if skipped.
-bool accept(const DecodedProfile& item, bool skip_bad, std::vector<SkippedInput>& skipped) {
-  if (!item.error) return true;
+// Records a failure of input i: skipped when the policy allows and the error is a bad
+// input's (a pgo::Error the caller calls skippable), fatal otherwise (and stops the pass).
+void record_failure(InputResult& r, std::exception_ptr e, bool skippable, bool skip_bad,
+                    std::atomic<bool>& stop) {
+  if (skippable && skip_bad) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const Error& err) {
+      r.skipped_reason = err.what();
+      return;
+    } catch (...) {
+    }
+  }
+  r.error = e;
+  stop.store(true);
+}
+
+// After a pass: throws the first fatal error in list order, appends the skipped inputs.
+void settle(const std::vector<InputResult>& results, const std::vector<std::string>& paths,
+            std::vector<SkippedInput>& skipped) {
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i].error) std::rethrow_exception(results[i].error);
+    if (!results[i].skipped_reason.empty())
+      skipped.push_back({paths[i], results[i].skipped_reason});
+  }
+}
+
+WireProfile read_input(const std::string& path, const MergeJobOptions& options,
+                       std::uint64_t* file_bytes = nullptr) {
+  const auto bytes = read_file_bytes(path);
+  if (file_bytes) *file_bytes = bytes.size();
+  return decode_wire_input(bytes, path, options.max_input_bytes);
+}
+
+std::int64_t pgo_total(const WireProfile& profile, const std::string& path) {
+  const int index = wire_pgo_sample_index(profile);
+  if (index < 0) {
+    throw Error("normalize", path, "no samples/count or cpu/nanoseconds sample type",
+                "--normalize needs a CPU profile; drop the option or this input");
+  }
+  std::int64_t total = 0;
+  SampleView s;
+  for (SampleCursor cursor(profile, path); cursor.next(s);) {
+    if (__builtin_add_overflow(total, s.values[static_cast<std::size_t>(index)], &total)) {
+      throw Error("normalize", path, "sample total overflows 64 bits");
+    }
+  }
+  return total;
+}
+
+bool is_incompatible(std::exception_ptr e) {
   try {
-    std::rethrow_exception(item.error);
-  } catch (const Error& e) {
-    if (!skip_bad) throw;
-    skipped.push_back({item.path, e.what()});
+    std::rethrow_exception(e);
+  } catch (const Error& err) {
+    return err.problem().starts_with("incompatible");
+  } catch (...) {
   }
   return false;
 }
 
-std::int64_t pgo_total(const perftools::profiles::Profile& profile, const std::string& path) {
-  const auto index = pgo_sample_index(profile);
-  if (!index) {
-    throw Error("normalize", path, "no samples/count or cpu/nanoseconds sample type",
-                "--normalize needs a CPU profile; drop the option or this input");
-  }
-  try {
-    return sample_total(profile, *index);
-  } catch (const Error& e) {
-    throw Error("normalize", path, e.problem(), e.hint());
+// Absorbs shards[1..] into shards[0] pairwise: log2(n) rounds, each in parallel.
+void combine(std::vector<ProfileMerger>& shards) {
+  for (std::size_t step = 1; step < shards.size(); step *= 2) {
+    std::vector<std::thread> round;
+    std::vector<std::exception_ptr> errors(shards.size());
+    for (std::size_t i = 0; i + step < shards.size(); i += 2 * step) {
+      round.emplace_back([&shards, &errors, i, step] {
+        try {
+          shards[i].absorb(shards[i + step]);
+          shards[i + step] = ProfileMerger();  // free it now
+        } catch (...) {
+          errors[i] = std::current_exception();
+        }
+      });
+    }
+    for (auto& t : round) t.join();
+    for (auto& e : errors) {
+      if (e) std::rethrow_exception(e);
+    }
   }
 }
 
 }  // namespace
 
+unsigned available_cores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    const int n = CPU_COUNT(&set);
+    if (n > 0) return static_cast<unsigned>(n);
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJobOptions& options) {
   if (inputs.empty()) {
     throw Error("merge", "", "no input profiles", "pass at least one profile or directory");
   }
+  const unsigned jobs = options.jobs == 0 ? available_cores() : options.jobs;
+  const std::size_t n = inputs.size();
+  std::vector<std::string> paths;
+  for (const auto& in : inputs) paths.push_back(in.path);
   MergeOutcome outcome;
   std::vector<double> factors;
-  std::set<std::size_t> bad;  // indices skipped in the first pass
   for (const auto& in : inputs) factors.push_back(in.weight);
+  std::vector<char> excluded(n, 0);  // skipped in the normalization pass
 
   if (options.normalize) {
-    std::vector<std::int64_t> totals(inputs.size(), 0);
-    ParallelDecoder decoder(paths_of(inputs), options.decode_threads);
-    while (auto item = decoder.next()) {
-      if (!accept(*item, options.skip_bad, outcome.skipped)) {
-        bad.insert(item->index);
-        continue;
-      }
+    std::vector<InputResult> results(n);
+    std::vector<std::int64_t> totals(n, 0);
+    std::atomic<bool> stop{false};
+    run_workers(0, n, jobs, stop, [&](std::size_t i, unsigned) {
       try {
-        totals[item->index] = pgo_total(*item->profile, item->path);
-      } catch (const Error& e) {
-        if (!options.skip_bad) throw;
-        outcome.skipped.push_back({item->path, e.what()});
-        bad.insert(item->index);
+        totals[i] = pgo_total(read_input(paths[i], options), paths[i]);
+      } catch (const Error&) {
+        record_failure(results[i], std::current_exception(), true, options.skip_bad, stop);
+      } catch (...) {
+        record_failure(results[i], std::current_exception(), false, options.skip_bad, stop);
       }
-    }
+    });
+    settle(results, paths, outcome.skipped);
+    for (std::size_t i = 0; i < n; ++i) excluded[i] = !results[i].skipped_reason.empty();
     const std::int64_t target = *std::max_element(totals.begin(), totals.end());
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-      factors[i] *= normalization_factor(totals[i], target);
-    }
+    for (std::size_t i = 0; i < n; ++i) factors[i] *= normalization_factor(totals[i], target);
   }
 
-  std::vector<std::string> paths;
-  std::vector<std::size_t> original_index;
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    if (bad.contains(i)) continue;
-    paths.push_back(inputs[i].path);
-    original_index.push_back(i);
-  }
-
-  ProfileMerger merger;
-  ParallelDecoder decoder(paths, options.decode_threads);
-  while (auto item = decoder.next()) {
-    if (!accept(*item, options.skip_bad, outcome.skipped)) continue;
+  std::vector<InputResult> results(n);
+  std::vector<ProfileMerger> shards(std::max(1u, jobs));
+  std::atomic<bool> stop{false};
+  // Decodes and folds input i into `shard`; records what happened.
+  auto process = [&](std::size_t i, ProfileMerger& shard) {
+    InputResult& r = results[i];
+    r.done = true;
+    if (excluded[i]) return;
+    WireProfile profile;
+    std::uint64_t file_bytes = 0;
     try {
-      merger.add(*item->profile, item->path, factors[original_index[item->index]]);
-    } catch (const Error& e) {
-      // Only an incompatible input leaves the merger usable; overflow always fails.
-      const bool incompatible = e.problem().starts_with("incompatible");
-      if (!options.skip_bad || !incompatible) throw;
-      outcome.skipped.push_back({item->path, e.what()});
+      profile = read_input(paths[i], options, &file_bytes);
+    } catch (const Error&) {
+      return record_failure(r, std::current_exception(), true, options.skip_bad, stop);
+    } catch (...) {
+      return record_failure(r, std::current_exception(), false, options.skip_bad, stop);
     }
+    try {
+      shard.add(profile, paths[i], factors[i]);
+      if (options.input_stats_top_n) {
+        auto stats =
+            compute_profile_stats(to_profile(profile), paths[i], *options.input_stats_top_n);
+        stats.encoded_bytes = file_bytes;
+        r.stats = std::move(stats);
+      }
+    } catch (...) {
+      // Only an incompatible input leaves the merger usable; overflow always fails.
+      const auto e = std::current_exception();
+      record_failure(r, e, is_incompatible(e), options.skip_bad, stop);
+    }
+  };
+
+  // The first input that decodes fixes the kind of profile, on this thread.
+  std::size_t first = 0;
+  while (first < n) {
+    process(first, shards[0]);
+    if (results[first].error) break;
+    ++first;
+    if (shards[0].input_count() > 0) break;
   }
-  if (merger.input_count() == 0) return outcome;  // every input skipped
-  outcome.merged_inputs = merger.input_count();
-  outcome.profile = merger.result();
+  if (first < n && !stop.load()) {
+    for (std::size_t w = 1; w < shards.size(); ++w) shards[w].expect_kind_of(shards[0]);
+    run_workers(first, n, jobs, stop,
+                [&](std::size_t i, unsigned worker) { process(i, shards[worker]); });
+  }
+  settle(results, paths, outcome.skipped);
+  for (auto& r : results) {
+    if (r.stats) outcome.input_stats.push_back(std::move(*r.stats));
+  }
+
+  combine(shards);
+  if (shards[0].input_count() == 0) return outcome;  // every input skipped
+  outcome.merged_inputs = shards[0].input_count();
+  outcome.profile = shards[0].result();
   return outcome;
 }
 

@@ -1,8 +1,19 @@
 // MergeJob: what `pgo-merge` does between parsing options and writing the output.
 //
-// Reads the inputs (decoding up to two ahead on worker threads), applies normalization
-// and weights, folds them into a ProfileMerger, and returns the merged profile together
-// with the inputs it skipped under the skip-bad policy. It never prints.
+// Reads, decodes and folds the inputs on `jobs` worker threads, applies normalization and
+// weights, and returns the merged profile together with the inputs it skipped under the
+// skip-bad policy (and, when asked, each merged input's statistics). It never prints.
+//
+// The parallel fold: the first input that decodes is folded first, on the calling thread,
+// and fixes the kind of profile every other input must match (as in a sequential merge).
+// Then each worker claims the next input in list order, decodes it and folds it into its
+// own ProfileMerger (a shard); at the end the shards are absorbed pairwise, in a tree.
+// ProfileMerger's result does not depend on how inputs were split or ordered, so the
+// output bytes are the same for any number of jobs. Errors are deterministic too: inputs
+// are claimed in order and every claimed input is finished, so the error reported is the
+// one of the first bad input in list order, as a sequential merge would report it.
+// Memory: each worker holds one decoded input and its shard (which tracks the merged
+// result), so peak memory is about jobs x (largest input + merged result).
 //
 //   pgo::merge::MergeJobOptions options;
 //   options.normalize = true;
@@ -18,9 +29,13 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "merge/profile_reader.h"
+#include "merge/profile_stats.h"
 #include "proto/profile.pb.h"
 
 namespace pgo::merge {
@@ -35,8 +50,15 @@ struct MergeJobOptions {
   // Skip unreadable or incompatible inputs instead of failing (like pprof does); the job
   // still fails when no input is left.
   bool skip_bad = false;
-  unsigned decode_threads = 2;
+  unsigned jobs = 0;                                      // worker threads; 0: available_cores()
+  std::uint64_t max_input_bytes = kDefaultMaxInputBytes;  // per input, after gunzip
+  // When set, MergeOutcome::input_stats holds each merged input's statistics with this
+  // many top edges, computed while the input is decoded for the merge (no second read).
+  std::optional<std::size_t> input_stats_top_n;
 };
+
+// The CPUs this process may run on (sched_getaffinity), at least 1.
+unsigned available_cores();
 
 struct SkippedInput {
   std::string path;
@@ -47,6 +69,7 @@ struct MergeOutcome {
   perftools::profiles::Profile profile;  // empty when merged_inputs is 0
   std::size_t merged_inputs = 0;         // 0 only under skip_bad, when every input was skipped
   std::vector<SkippedInput> skipped;
+  std::vector<ProfileStats> input_stats;  // merged inputs in list order, when asked
 };
 
 // Throws pgo::Error for the first bad input (unless skip_bad) and for an input without a

@@ -10,6 +10,7 @@
 #include "merge/error.h"
 #include "merge/index_table.h"
 #include "merge/profile_scaling.h"
+#include "merge/wire_profile.h"
 
 namespace pgo::merge {
 namespace {
@@ -60,16 +61,20 @@ struct SampleRec {
 // numbering, a hash map otherwise.
 class IdIndex {
  public:
-  template <class Messages>
-  explicit IdIndex(const Messages& messages) {
+  template <class Records>
+  explicit IdIndex(const Records& records) {
     std::uint64_t max_id = 0;
-    for (const auto& m : messages) max_id = std::max<std::uint64_t>(max_id, m.id());
-    const auto n = static_cast<std::uint64_t>(messages.size());
+    for (const auto& m : records) max_id = std::max<std::uint64_t>(max_id, m.id);
+    const auto n = static_cast<std::uint64_t>(records.size());
     if (max_id <= 4 * n + 64) {
       dense_.assign(max_id + 1, kNone);
-      for (int i = 0; i < messages.size(); ++i) dense_[messages[i].id()] = i;
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        dense_[records[i].id] = static_cast<std::uint32_t>(i);
+      }
     } else {
-      for (int i = 0; i < messages.size(); ++i) sparse_[messages[i].id()] = i;
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        sparse_[records[i].id] = static_cast<std::uint32_t>(i);
+      }
     }
   }
   std::uint32_t find(std::uint64_t id) const {
@@ -82,6 +87,56 @@ class IdIndex {
   std::unordered_map<std::uint64_t, std::uint32_t> sparse_;
 };
 
+// Hashes shared by folding an input and absorbing another merger's state: both must put
+// equal entities in the same slot.
+std::uint64_t mapping_hash(std::uint64_t key_size, std::uint64_t offset, std::uint32_t key_str) {
+  return hash_mix(hash_mix(hash_mix(0, key_size), offset), key_str);
+}
+
+std::uint64_t function_hash(const FunctionRec& f) {
+  return hash_mix(hash_mix(hash_mix(hash_mix(1, f.name), f.system_name), f.filename),
+                  static_cast<std::uint64_t>(f.start_line));
+}
+
+std::uint64_t location_hash(std::uint64_t address, std::uint32_t mapping, bool is_folded,
+                            const LineRec* lines, std::uint32_t count) {
+  std::uint64_t h = hash_mix(hash_mix(hash_mix(2, address), mapping), is_folded);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    h = hash_mix(
+        hash_mix(hash_mix(h, lines[i].function), static_cast<std::uint64_t>(lines[i].line)),
+        static_cast<std::uint64_t>(lines[i].column));
+  }
+  return h;
+}
+
+std::uint64_t sample_hash(const std::uint32_t* locs, std::uint32_t loc_count,
+                          const LabelRec* labels, std::uint32_t label_count) {
+  std::uint64_t h = hash_mix(3, loc_count);
+  for (std::uint32_t i = 0; i < loc_count; ++i) h = hash_mix(h, locs[i]);
+  for (std::uint32_t i = 0; i < label_count; ++i) {
+    const LabelRec& l = labels[i];
+    h = hash_mix(hash_mix(hash_mix(hash_mix(h, l.key), l.str), l.unit),
+                 static_cast<std::uint64_t>(l.num) * 2 + l.is_num);
+  }
+  return h;
+}
+
+// pprof compares labels key by key (keys sorted, each key's values in their original
+// order): a stable sort by (kind, interned key) gives the same identity.
+void sort_labels(LabelRec* begin, LabelRec* end) {
+  if (end - begin < 2) return;
+  std::stable_sort(begin, end, [](const LabelRec& a, const LabelRec& b) {
+    return std::tie(a.is_num, a.key) < std::tie(b.is_num, b.key);
+  });
+}
+
+constexpr std::uint64_t kMappingRounding = 0x1000;  // pprof's tolerance for ASLR noise
+
+std::uint64_t mapping_key_size(std::uint64_t size) {
+  std::uint64_t key_size = size + kMappingRounding - 1;
+  return key_size - key_size % kMappingRounding;
+}
+
 }  // namespace
 
 struct ProfileMerger::State {
@@ -91,6 +146,7 @@ struct ProfileMerger::State {
 
   // Header.
   std::size_t inputs = 0;
+  bool kind_set = false;  // sample_types and period_type hold the reference kind
   std::string first_name;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> sample_types;
   std::pair<std::uint32_t, std::uint32_t> period_type{0, 0};
@@ -129,7 +185,107 @@ struct ProfileMerger::State {
     return strings[b] < strings[a] ? b : a;
   }
 
-  void add(const Profile& p, const std::string& name, double weight);
+  // Finds or adds a mapping; merges its fields into an existing one (order-free rules).
+  std::uint32_t add_mapping(const MappingRec& m) {
+    const auto next = static_cast<std::uint32_t>(mappings.size());
+    auto [index, inserted] = mapping_table.find_or_insert(
+        mapping_hash(m.key_size, m.offset, m.key_str), next, [&](std::uint32_t i) {
+          const MappingRec& r = mappings[i];
+          return r.key_size == m.key_size && r.offset == m.offset && r.key_str == m.key_str;
+        });
+    if (inserted) {
+      mappings.push_back(m);
+    } else {
+      MappingRec& r = mappings[index];
+      r.start = std::min(r.start, m.start);
+      r.size = std::max(r.size, m.size);
+      r.filename = smallest_non_empty(r.filename, m.filename);
+      r.build_id = smallest_non_empty(r.build_id, m.build_id);
+      r.has_functions |= m.has_functions;
+      r.has_filenames |= m.has_filenames;
+      r.has_line_numbers |= m.has_line_numbers;
+      r.has_inline_frames |= m.has_inline_frames;
+      r.main |= m.main;
+    }
+    return index;
+  }
+
+  std::uint32_t add_function(const FunctionRec& rec) {
+    const auto next = static_cast<std::uint32_t>(functions.size());
+    auto [index, inserted] = function_table.find_or_insert(
+        function_hash(rec), next, [&](std::uint32_t i) { return functions[i] == rec; });
+    if (inserted) functions.push_back(rec);
+    return index;
+  }
+
+  std::uint32_t add_location(std::uint64_t hash, std::uint64_t address, std::uint32_t mapping,
+                             bool is_folded, const LineRec* key_lines, std::uint32_t line_count) {
+    const auto next = static_cast<std::uint32_t>(locations.size());
+    auto [index, inserted] = location_table.find_or_insert(hash, next, [&](std::uint32_t i) {
+      const LocationRec& r = locations[i];
+      return r.address == address && r.mapping == mapping && r.is_folded == is_folded &&
+             r.line_count == line_count &&
+             std::equal(key_lines, key_lines + line_count, lines.begin() + r.line_begin);
+    });
+    if (inserted) {
+      locations.push_back(LocationRec{address, mapping, static_cast<std::uint32_t>(lines.size()),
+                                      line_count, is_folded});
+      lines.insert(lines.end(), key_lines, key_lines + line_count);
+    }
+    return index;
+  }
+
+  // Finds or adds a sample and adds its values. Throws on overflow.
+  void add_sample(std::uint64_t hash, const std::uint32_t* locs, std::uint32_t loc_count,
+                  const LabelRec* key_labels, std::uint32_t label_count,
+                  const std::int64_t* sample_values, const std::string& name) {
+    const std::size_t types = sample_types.size();
+    const auto next = static_cast<std::uint32_t>(samples.size());
+    auto [index, inserted] = sample_table.find_or_insert(hash, next, [&](std::uint32_t i) {
+      const SampleRec& r = samples[i];
+      return r.loc_count == loc_count && r.label_count == label_count &&
+             std::equal(locs, locs + loc_count, sample_locations.begin() + r.loc_begin) &&
+             std::equal(key_labels, key_labels + label_count, labels.begin() + r.label_begin);
+    });
+    if (inserted) {
+      samples.push_back(SampleRec{static_cast<std::uint32_t>(sample_locations.size()), loc_count,
+                                  static_cast<std::uint32_t>(labels.size()), label_count});
+      sample_locations.insert(sample_locations.end(), locs, locs + loc_count);
+      labels.insert(labels.end(), key_labels, key_labels + label_count);
+      values.insert(values.end(), sample_values, sample_values + types);
+      return;
+    }
+    std::int64_t* acc = values.data() + static_cast<std::size_t>(index) * types;
+    for (std::size_t i = 0; i < types; ++i) {
+      if (__builtin_add_overflow(acc[i], sample_values[i], &acc[i])) {
+        throw Error("merge", name, "merged sample value overflows 64 bits",
+                    "merge fewer or down-weighted inputs");
+      }
+    }
+  }
+
+  // The header rules, shared by add and absorb.
+  void fold_header(std::int64_t duration, std::int64_t input_period, std::int64_t time) {
+    duration_nanos += duration;
+    period = std::max(period, input_period);
+    if (time != 0 && (time_nanos == 0 || time < time_nanos)) time_nanos = time;
+  }
+  void fold_strings(std::uint32_t comment_or_none, std::uint32_t dst, std::uint32_t doc,
+                    std::uint32_t drop, std::uint32_t keep) {
+    if (comment_or_none != 0 &&
+        std::find(comments.begin(), comments.end(), comment_or_none) == comments.end()) {
+      comments.push_back(comment_or_none);
+    }
+    default_sample_type = smallest_non_empty(default_sample_type, dst);
+    doc_url = smallest_non_empty(doc_url, doc);
+    drop_frames = smallest_non_empty(drop_frames, drop);
+    keep_frames = smallest_non_empty(keep_frames, keep);
+  }
+
+  void check_kind(const WireProfile& p, const std::string& name);
+  void add(const WireProfile& p, const std::string& name, double weight);
+  void adopt_kind(const State& other);
+  void absorb(const State& other);
   Profile result() const;
 };
 
@@ -149,20 +305,21 @@ std::string describe_types(const std::vector<std::string>& strings,
 // input string and each input entity is translated once.
 class InputFolder {
  public:
-  InputFolder(ProfileMerger::State& st, const Profile& p)
+  InputFolder(ProfileMerger::State& st, const WireProfile& p, const std::string& name)
       : st_(st),
         p_(p),
-        string_map_(static_cast<std::size_t>(p.string_table_size()), kNone),
-        function_ids_(p.function()),
-        mapping_ids_(p.mapping()),
-        location_ids_(p.location()),
-        function_cache_(static_cast<std::size_t>(p.function_size()), kNone),
-        mapping_cache_(static_cast<std::size_t>(p.mapping_size()), kNone),
-        location_cache_(static_cast<std::size_t>(p.location_size()), kNone) {}
+        name_(name),
+        string_map_(p.strings.size(), kNone),
+        function_ids_(p.functions),
+        mapping_ids_(p.mappings),
+        location_ids_(p.locations),
+        function_cache_(p.functions.size(), kNone),
+        mapping_cache_(p.mappings.size(), kNone),
+        location_cache_(p.locations.size(), kNone) {}
 
   std::uint32_t str(std::int64_t index) {
     auto& slot = string_map_[static_cast<std::size_t>(index)];
-    if (slot == kNone) slot = st_.intern(p_.string_table(static_cast<int>(index)));
+    if (slot == kNone) slot = st_.intern(p_.strings[static_cast<std::size_t>(index)]);
     return slot;
   }
 
@@ -171,50 +328,23 @@ class InputFolder {
       if (main) st_.mappings[mapping_cache_[mi]].main = true;
       return mapping_cache_[mi];
     }
-    const auto& m = p_.mapping(static_cast<int>(mi));
-    constexpr std::uint64_t kRounding = 0x1000;
-    const std::uint64_t size = m.memory_limit() - m.memory_start();
-    std::uint64_t key_size = size + kRounding - 1;
-    key_size -= key_size % kRounding;
-    const std::uint32_t build_id = str(m.build_id());
-    const std::uint32_t filename = str(m.filename());
+    const WireMapping& m = p_.mappings[mi];
+    const std::uint64_t size = m.memory_limit - m.memory_start;
+    const std::uint32_t build_id = str(m.build_id);
+    const std::uint32_t filename = str(m.filename);
     const std::uint32_t key_str = build_id != 0 ? build_id : filename;
-    std::uint64_t h = hash_mix(hash_mix(hash_mix(0, key_size), m.file_offset()), key_str);
-    const auto next = static_cast<std::uint32_t>(st_.mappings.size());
-    auto [index, inserted] = st_.mapping_table.find_or_insert(h, next, [&](std::uint32_t i) {
-      const MappingRec& r = st_.mappings[i];
-      return r.key_size == key_size && r.offset == m.file_offset() && r.key_str == key_str;
-    });
-    if (inserted) {
-      st_.mappings.push_back(MappingRec{m.memory_start(), size, m.file_offset(), key_size, key_str,
-                                        filename, build_id, m.has_functions(), m.has_filenames(),
-                                        m.has_line_numbers(), m.has_inline_frames(), main});
-    } else {
-      MappingRec& r = st_.mappings[index];
-      r.start = std::min(r.start, m.memory_start());
-      r.size = std::max(r.size, size);
-      r.filename = st_.smallest_non_empty(r.filename, filename);
-      r.build_id = st_.smallest_non_empty(r.build_id, build_id);
-      r.has_functions |= m.has_functions();
-      r.has_filenames |= m.has_filenames();
-      r.has_line_numbers |= m.has_line_numbers();
-      r.has_inline_frames |= m.has_inline_frames();
-      r.main |= main;
-    }
+    const std::uint32_t index = st_.add_mapping(MappingRec{
+        m.memory_start, size, m.file_offset, mapping_key_size(size), key_str, filename, build_id,
+        m.has_functions, m.has_filenames, m.has_line_numbers, m.has_inline_frames, main});
     mapping_cache_[mi] = index;
     return index;
   }
 
   std::uint32_t function(std::uint32_t fi) {
     if (function_cache_[fi] != kNone) return function_cache_[fi];
-    const auto& f = p_.function(static_cast<int>(fi));
-    const FunctionRec rec{str(f.name()), str(f.system_name()), str(f.filename()), f.start_line()};
-    const std::uint64_t h = hash_mix(
-        hash_mix(hash_mix(hash_mix(1, rec.name), rec.system_name), rec.filename), rec.start_line);
-    const auto next = static_cast<std::uint32_t>(st_.functions.size());
-    auto [index, inserted] = st_.function_table.find_or_insert(
-        h, next, [&](std::uint32_t i) { return st_.functions[i] == rec; });
-    if (inserted) st_.functions.push_back(rec);
+    const WireFunction& f = p_.functions[fi];
+    const std::uint32_t index = st_.add_function(
+        FunctionRec{str(f.name), str(f.system_name), str(f.filename), f.start_line});
     function_cache_[fi] = index;
     return index;
   }
@@ -223,171 +353,128 @@ class InputFolder {
   // of many lookups overlap (pass 1: keys and hashes; pass 2: prefetch ahead, probe).
   // Locations no live sample uses are merged too but never emitted.
   void map_locations() {
-    const int n = p_.location_size();
     struct Key {
       std::uint64_t hash, address;
       std::uint32_t mapping, line_begin, line_count;
       bool is_folded;
     };
-    std::vector<Key> keys(static_cast<std::size_t>(n));
+    std::vector<Key> keys(p_.locations.size());
     std::vector<LineRec> key_lines;
-    for (int li = 0; li < n; ++li) {
-      const auto& l = p_.location(li);
-      Key& k = keys[static_cast<std::size_t>(li)];
+    key_lines.reserve(p_.lines.size());
+    for (std::size_t li = 0; li < p_.locations.size(); ++li) {
+      const WireLocation& l = p_.locations[li];
+      Key& k = keys[li];
       k.mapping = kNone;
-      k.address = l.address();
-      if (l.mapping_id() != 0) {
-        const std::uint32_t mi = mapping_ids_.find(l.mapping_id());
+      k.address = l.address;
+      if (l.mapping_id != 0) {
+        const std::uint32_t mi = mapping_ids_.find(l.mapping_id);
         k.mapping = mapping(mi, false);
-        k.address -= p_.mapping(static_cast<int>(mi)).memory_start();
+        k.address -= p_.mappings[mi].memory_start;
       }
-      k.is_folded = l.is_folded();
+      k.is_folded = l.is_folded;
       k.line_begin = static_cast<std::uint32_t>(key_lines.size());
-      k.line_count = static_cast<std::uint32_t>(l.line_size());
-      std::uint64_t h = hash_mix(hash_mix(hash_mix(2, k.address), k.mapping), k.is_folded);
-      for (const auto& line : l.line()) {
+      k.line_count = l.line_count;
+      for (std::uint32_t i = 0; i < l.line_count; ++i) {
+        const WireLine& line = p_.lines[l.line_begin + i];
         const std::uint32_t fn =
-            line.function_id() == 0 ? kNone : function(function_ids_.find(line.function_id()));
-        key_lines.push_back(LineRec{fn, line.line(), line.column()});
-        h = hash_mix(hash_mix(hash_mix(h, fn), line.line()), line.column());
+            line.function_id == 0 ? kNone : function(function_ids_.find(line.function_id));
+        key_lines.push_back(LineRec{fn, line.line, line.column});
       }
-      k.hash = h;
+      k.hash = location_hash(k.address, k.mapping, k.is_folded, key_lines.data() + k.line_begin,
+                             k.line_count);
     }
     constexpr std::size_t kAhead = 8;
     for (std::size_t li = 0; li < keys.size(); ++li) {
       if (li + kAhead < keys.size()) st_.location_table.prefetch(keys[li + kAhead].hash);
       const Key& k = keys[li];
-      const auto next = static_cast<std::uint32_t>(st_.locations.size());
-      const LineRec* lines = key_lines.data() + k.line_begin;
-      auto [index, inserted] =
-          st_.location_table.find_or_insert(k.hash, next, [&](std::uint32_t i) {
-            const LocationRec& r = st_.locations[i];
-            return r.address == k.address && r.mapping == k.mapping && r.is_folded == k.is_folded &&
-                   r.line_count == k.line_count &&
-                   std::equal(lines, lines + k.line_count, st_.lines.begin() + r.line_begin);
-          });
-      if (inserted) {
-        st_.locations.push_back(LocationRec{k.address, k.mapping,
-                                            static_cast<std::uint32_t>(st_.lines.size()),
-                                            k.line_count, k.is_folded});
-        st_.lines.insert(st_.lines.end(), lines, lines + k.line_count);
-      }
-      location_cache_[li] = index;
+      location_cache_[li] = st_.add_location(k.hash, k.address, k.mapping, k.is_folded,
+                                             key_lines.data() + k.line_begin, k.line_count);
     }
   }
 
   std::uint32_t location(std::uint64_t id) const { return location_cache_[location_ids_.find(id)]; }
 
-  void fold(const std::string& name, double weight) {
+  void fold(double weight) {
     // pprof keeps the first input's first mapping even when no sample uses it; doing it
     // for every input keeps the rule independent of input order.
-    if (p_.mapping_size() > 0) mapping(0, true);
+    if (!p_.mappings.empty()) mapping(0, true);
     map_locations();
 
-    // Pass 1: every live sample's translated key and hash, in flat buffers.
+    // Samples are decoded from the input's bytes and folded a chunk at a time: pass 1
+    // translates a chunk's keys and hashes them into flat buffers, pass 2 probes
+    // (prefetching ahead) and adds up. Memory stays bounded whatever the sample count.
     const std::size_t types = st_.sample_types.size();
+    constexpr std::size_t kChunk = 4096;
     struct Key {
       std::uint64_t hash;
       std::uint32_t loc_begin, loc_count, label_begin, label_count, value_begin;
     };
     std::vector<Key> keys;
-    keys.reserve(static_cast<std::size_t>(p_.sample_size()));
+    keys.reserve(kChunk);
     std::vector<std::uint32_t> key_locs;
     std::vector<LabelRec> key_labels;
     std::vector<std::int64_t> key_values;
-    for (const auto& s : p_.sample()) {
-      const auto value_begin = static_cast<std::uint32_t>(key_values.size());
-      bool all_zero = true;
-      for (std::size_t i = 0; i < types; ++i) {
-        const auto scaled = scale_value(s.value(static_cast<int>(i)), weight);
-        if (!scaled) {
-          throw Error("merge", name, "sample value overflows 64 bits after scaling",
-                      "use a smaller --weight");
-        }
-        key_values.push_back(*scaled);
-        all_zero = all_zero && *scaled == 0;
-      }
-      if (all_zero) {
-        key_values.resize(value_begin);
-        continue;
-      }
-      Key k{0,
-            static_cast<std::uint32_t>(key_locs.size()),
-            static_cast<std::uint32_t>(s.location_id_size()),
-            static_cast<std::uint32_t>(key_labels.size()),
-            0,
-            value_begin};
-      std::uint64_t h = hash_mix(3, static_cast<std::uint64_t>(s.location_id_size()));
-      for (std::uint64_t id : s.location_id()) {
-        const std::uint32_t loc = location(id);
-        key_locs.push_back(loc);
-        h = hash_mix(h, loc);
-      }
-      for (const auto& label : s.label()) {
-        // pprof's model: a string label when str is set, a numeric one when num or unit
-        // is, and nothing at all otherwise.
-        if (label.str() != 0) {
-          key_labels.push_back(LabelRec{str(label.key()), str(label.str()), 0, 0, false});
-        } else if (label.num() != 0 || label.num_unit() != 0) {
-          key_labels.push_back(
-              LabelRec{str(label.key()), 0, str(label.num_unit()), label.num(), true});
-        }
-      }
-      k.label_count = static_cast<std::uint32_t>(key_labels.size()) - k.label_begin;
-      // pprof compares labels key by key (keys sorted, each key's values in their
-      // original order): a stable sort by (kind, key) gives the same identity.
-      if (k.label_count > 1) {
-        std::stable_sort(key_labels.begin() + k.label_begin, key_labels.end(),
-                         [](const LabelRec& a, const LabelRec& b) {
-                           return std::tie(a.is_num, a.key) < std::tie(b.is_num, b.key);
-                         });
-      }
-      for (std::uint32_t i = 0; i < k.label_count; ++i) {
-        const LabelRec& l = key_labels[k.label_begin + i];
-        h = hash_mix(hash_mix(hash_mix(hash_mix(h, l.key), l.str), l.unit),
-                     static_cast<std::uint64_t>(l.num) * 2 + l.is_num);
-      }
-      k.hash = h;
-      keys.push_back(k);
-    }
-
-    // Pass 2: probe (prefetching ahead) and add up.
-    constexpr std::size_t kAhead = 8;
-    for (std::size_t n = 0; n < keys.size(); ++n) {
-      if (n + kAhead < keys.size()) st_.sample_table.prefetch(keys[n + kAhead].hash);
-      const Key& k = keys[n];
-      const std::uint32_t* locs = key_locs.data() + k.loc_begin;
-      const LabelRec* labels = key_labels.data() + k.label_begin;
-      const std::int64_t* values = key_values.data() + k.value_begin;
-      const auto next = static_cast<std::uint32_t>(st_.samples.size());
-      auto [index, inserted] = st_.sample_table.find_or_insert(k.hash, next, [&](std::uint32_t i) {
-        const SampleRec& r = st_.samples[i];
-        return r.loc_count == k.loc_count && r.label_count == k.label_count &&
-               std::equal(locs, locs + k.loc_count, st_.sample_locations.begin() + r.loc_begin) &&
-               std::equal(labels, labels + k.label_count, st_.labels.begin() + r.label_begin);
-      });
-      if (inserted) {
-        st_.samples.push_back(SampleRec{static_cast<std::uint32_t>(st_.sample_locations.size()),
-                                        k.loc_count, static_cast<std::uint32_t>(st_.labels.size()),
-                                        k.label_count});
-        st_.sample_locations.insert(st_.sample_locations.end(), locs, locs + k.loc_count);
-        st_.labels.insert(st_.labels.end(), labels, labels + k.label_count);
-        st_.values.insert(st_.values.end(), values, values + types);
-      } else {
-        std::int64_t* acc = st_.values.data() + static_cast<std::size_t>(index) * types;
+    SampleView s;
+    SampleCursor cursor(p_, name_);
+    bool more = true;
+    while (more) {
+      keys.clear();
+      key_locs.clear();
+      key_labels.clear();
+      key_values.clear();
+      while (keys.size() < kChunk && (more = cursor.next(s))) {
+        const auto value_begin = static_cast<std::uint32_t>(key_values.size());
+        bool all_zero = true;
         for (std::size_t i = 0; i < types; ++i) {
-          if (__builtin_add_overflow(acc[i], values[i], &acc[i])) {
-            throw Error("merge", name, "merged sample value overflows 64 bits",
-                        "merge fewer or down-weighted inputs");
+          const auto scaled = scale_value(s.values[i], weight);
+          if (!scaled) {
+            throw Error("merge", name_, "sample value overflows 64 bits after scaling",
+                        "use a smaller --weight");
+          }
+          key_values.push_back(*scaled);
+          all_zero = all_zero && *scaled == 0;
+        }
+        if (all_zero) {
+          key_values.resize(value_begin);
+          continue;
+        }
+        Key k{0,
+              static_cast<std::uint32_t>(key_locs.size()),
+              static_cast<std::uint32_t>(s.location_ids.size()),
+              static_cast<std::uint32_t>(key_labels.size()),
+              0,
+              value_begin};
+        for (std::uint64_t id : s.location_ids) key_locs.push_back(location(id));
+        for (const WireLabel& label : s.labels) {
+          // pprof's model: a string label when str is set, a numeric one when num or unit
+          // is, and nothing at all otherwise.
+          if (label.str != 0) {
+            key_labels.push_back(LabelRec{str(label.key), str(label.str), 0, 0, false});
+          } else if (label.num != 0 || label.num_unit != 0) {
+            key_labels.push_back(LabelRec{str(label.key), 0, str(label.num_unit), label.num, true});
           }
         }
+        k.label_count = static_cast<std::uint32_t>(key_labels.size()) - k.label_begin;
+        sort_labels(key_labels.data() + k.label_begin, key_labels.data() + key_labels.size());
+        k.hash = sample_hash(key_locs.data() + k.loc_begin, k.loc_count,
+                             key_labels.data() + k.label_begin, k.label_count);
+        keys.push_back(k);
+      }
+      constexpr std::size_t kAhead = 8;
+      for (std::size_t n = 0; n < keys.size(); ++n) {
+        if (n + kAhead < keys.size()) st_.sample_table.prefetch(keys[n + kAhead].hash);
+        const Key& k = keys[n];
+        st_.add_sample(k.hash, key_locs.data() + k.loc_begin, k.loc_count,
+                       key_labels.data() + k.label_begin, k.label_count,
+                       key_values.data() + k.value_begin, name_);
       }
     }
   }
 
  private:
   ProfileMerger::State& st_;
-  const Profile& p_;
+  const WireProfile& p_;
+  const std::string& name_;
   std::vector<std::uint32_t> string_map_;
   IdIndex function_ids_, mapping_ids_, location_ids_;
   std::vector<std::uint32_t> function_cache_, mapping_cache_, location_cache_;
@@ -395,21 +482,22 @@ class InputFolder {
 
 }  // namespace
 
-void ProfileMerger::State::add(const Profile& p, const std::string& name, double weight) {
-  // Compatibility first, so that an incompatible input leaves the merged state unchanged
-  // (interning its type names is harmless: unused strings are never emitted).
+void ProfileMerger::State::check_kind(const WireProfile& p, const std::string& name) {
+  // Interning the type names of an incompatible input is harmless: unused strings are
+  // never emitted.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> types;
-  for (const auto& st : p.sample_type()) {
-    types.emplace_back(intern(p.string_table(static_cast<int>(st.type()))),
-                       intern(p.string_table(static_cast<int>(st.unit()))));
+  for (const auto& st : p.sample_types) {
+    types.emplace_back(intern(p.strings[static_cast<std::size_t>(st.type)]),
+                       intern(p.strings[static_cast<std::size_t>(st.unit)]));
   }
   const std::pair<std::uint32_t, std::uint32_t> ptype{
-      intern(p.string_table(static_cast<int>(p.period_type().type()))),
-      intern(p.string_table(static_cast<int>(p.period_type().unit())))};
-  if (inputs == 0) {
+      intern(p.strings[static_cast<std::size_t>(p.period_type.type)]),
+      intern(p.strings[static_cast<std::size_t>(p.period_type.unit)])};
+  if (!kind_set) {
     sample_types = types;
     period_type = ptype;
     first_name = name;
+    kind_set = true;
   } else if (ptype != period_type) {
     throw Error("merge", name,
                 "incompatible period types: " + strings[ptype.first] + "/" + strings[ptype.second] +
@@ -422,25 +510,105 @@ void ProfileMerger::State::add(const Profile& p, const std::string& name, double
                     describe_types(strings, sample_types) + " in " + first_name,
                 "merge only profiles of the same kind");
   }
+}
 
-  InputFolder folder(*this, p);
-  folder.fold(name, weight);
+void ProfileMerger::State::add(const WireProfile& p, const std::string& name, double weight) {
+  // Compatibility first, so that an incompatible input leaves the merged state unchanged.
+  check_kind(p, name);
+  InputFolder folder(*this, p, name);
+  folder.fold(weight);
 
   ++inputs;
-  duration_nanos += p.duration_nanos();
-  period = std::max(period, p.period());
-  if (p.time_nanos() != 0 && (time_nanos == 0 || p.time_nanos() < time_nanos)) {
-    time_nanos = p.time_nanos();
+  fold_header(p.duration_nanos, p.period, p.time_nanos);
+  for (std::int64_t c : p.comments) fold_strings(folder.str(c), 0, 0, 0, 0);
+  fold_strings(0, folder.str(p.default_sample_type), folder.str(p.doc_url),
+               folder.str(p.drop_frames), folder.str(p.keep_frames));
+}
+
+void ProfileMerger::State::adopt_kind(const State& o) {
+  if (!o.kind_set) return;
+  auto translated = o.sample_types;
+  for (auto& [type, unit] : translated) {
+    type = intern(o.strings[type]);
+    unit = intern(o.strings[unit]);
   }
-  for (std::int64_t c : p.comment()) {
-    const std::uint32_t id = folder.str(c);
-    if (std::find(comments.begin(), comments.end(), id) == comments.end()) comments.push_back(id);
+  const std::pair<std::uint32_t, std::uint32_t> ptype{intern(o.strings[o.period_type.first]),
+                                                      intern(o.strings[o.period_type.second])};
+  if (!kind_set) {
+    sample_types = translated;
+    period_type = ptype;
+    first_name = o.first_name;
+    kind_set = true;
+  } else if (translated != sample_types || ptype != period_type) {
+    throw Error("merge", o.first_name,
+                "incompatible sample types: " + describe_types(strings, translated) + " here, " +
+                    describe_types(strings, sample_types) + " in " + first_name,
+                "merge only profiles of the same kind");
   }
-  default_sample_type =
-      smallest_non_empty(default_sample_type, folder.str(p.default_sample_type()));
-  doc_url = smallest_non_empty(doc_url, folder.str(p.doc_url()));
-  drop_frames = smallest_non_empty(drop_frames, folder.str(p.drop_frames()));
-  keep_frames = smallest_non_empty(keep_frames, folder.str(p.keep_frames()));
+}
+
+void ProfileMerger::State::absorb(const State& o) {
+  std::vector<std::uint32_t> smap(o.strings.size());
+  for (std::size_t i = 0; i < o.strings.size(); ++i) smap[i] = intern(o.strings[i]);
+  adopt_kind(o);
+  std::vector<std::uint32_t> mmap(o.mappings.size());
+  for (std::size_t i = 0; i < o.mappings.size(); ++i) {
+    MappingRec m = o.mappings[i];
+    m.key_str = smap[m.key_str];
+    m.filename = smap[m.filename];
+    m.build_id = smap[m.build_id];
+    mmap[i] = add_mapping(m);
+  }
+  std::vector<std::uint32_t> fmap(o.functions.size());
+  for (std::size_t i = 0; i < o.functions.size(); ++i) {
+    const FunctionRec& f = o.functions[i];
+    fmap[i] = add_function(
+        FunctionRec{smap[f.name], smap[f.system_name], smap[f.filename], f.start_line});
+  }
+  std::vector<std::uint32_t> lmap(o.locations.size());
+  std::vector<LineRec> key_lines;
+  for (std::size_t i = 0; i < o.locations.size(); ++i) {
+    const LocationRec& l = o.locations[i];
+    key_lines.clear();
+    for (std::uint32_t k = 0; k < l.line_count; ++k) {
+      LineRec line = o.lines[l.line_begin + k];
+      if (line.function != kNone) line.function = fmap[line.function];
+      key_lines.push_back(line);
+    }
+    const std::uint32_t mapping = l.mapping == kNone ? kNone : mmap[l.mapping];
+    lmap[i] =
+        add_location(location_hash(l.address, mapping, l.is_folded, key_lines.data(), l.line_count),
+                     l.address, mapping, l.is_folded, key_lines.data(), l.line_count);
+  }
+  const std::size_t types = sample_types.size();
+  std::vector<std::uint32_t> key_locs;
+  std::vector<LabelRec> key_labels;
+  for (std::size_t i = 0; i < o.samples.size(); ++i) {
+    const SampleRec& r = o.samples[i];
+    key_locs.clear();
+    key_labels.clear();
+    for (std::uint32_t k = 0; k < r.loc_count; ++k) {
+      key_locs.push_back(lmap[o.sample_locations[r.loc_begin + k]]);
+    }
+    for (std::uint32_t k = 0; k < r.label_count; ++k) {
+      LabelRec l = o.labels[r.label_begin + k];
+      l.key = smap[l.key];
+      l.str = smap[l.str];
+      l.unit = smap[l.unit];
+      key_labels.push_back(l);
+    }
+    // The other state sorted by its own string indices; re-sort by ours.
+    sort_labels(key_labels.data(), key_labels.data() + key_labels.size());
+    add_sample(sample_hash(key_locs.data(), r.loc_count, key_labels.data(), r.label_count),
+               key_locs.data(), r.loc_count, key_labels.data(), r.label_count,
+               o.values.data() + i * types, first_name);
+  }
+
+  inputs += o.inputs;
+  fold_header(o.duration_nanos, o.period, o.time_nanos);
+  for (std::uint32_t c : o.comments) fold_strings(smap[c], 0, 0, 0, 0);
+  fold_strings(0, smap[o.default_sample_type], smap[o.doc_url], smap[o.drop_frames],
+               smap[o.keep_frames]);
 }
 
 Profile ProfileMerger::State::result() const {
@@ -683,9 +851,24 @@ Profile ProfileMerger::State::result() const {
 
 ProfileMerger::ProfileMerger() : state_(std::make_unique<State>()) {}
 ProfileMerger::~ProfileMerger() = default;
+ProfileMerger::ProfileMerger(ProfileMerger&&) noexcept = default;
+ProfileMerger& ProfileMerger::operator=(ProfileMerger&&) noexcept = default;
+
+void ProfileMerger::add(const WireProfile& profile, const std::string& name, double weight) {
+  state_->add(profile, name, weight);
+}
 
 void ProfileMerger::add(const Profile& profile, const std::string& name, double weight) {
-  state_->add(profile, name, weight);
+  const std::string raw = profile.SerializeAsString();
+  const WireProfile wire =
+      decode_wire_profile(std::vector<std::uint8_t>(raw.begin(), raw.end()), name);
+  state_->add(wire, name, weight);
+}
+
+void ProfileMerger::absorb(const ProfileMerger& other) { state_->absorb(*other.state_); }
+
+void ProfileMerger::expect_kind_of(const ProfileMerger& reference) {
+  state_->adopt_kind(*reference.state_);
 }
 
 std::size_t ProfileMerger::input_count() const { return state_->inputs; }

@@ -7,6 +7,7 @@
 //
 //   pgo::merge::ProfileMerger merger;
 //   for (const auto& path : paths) merger.add(read_profile_file(path), path);
+//   other.absorb(merger);  // merging mergers: the same result as adding every input once
 //   perftools::profiles::Profile merged = merger.result();
 //
 // Semantics follow pprof's Merge (see /work/shared/FACTS.md §2):
@@ -36,6 +37,7 @@
 #include <memory>
 #include <string>
 
+#include "merge/wire_profile.h"
 #include "proto/profile.pb.h"
 
 namespace pgo::merge {
@@ -46,6 +48,8 @@ class ProfileMerger {
   ~ProfileMerger();
   ProfileMerger(const ProfileMerger&) = delete;
   ProfileMerger& operator=(const ProfileMerger&) = delete;
+  ProfileMerger(ProfileMerger&&) noexcept;
+  ProfileMerger& operator=(ProfileMerger&&) noexcept;
 
   // Folds profile into the merged state, multiplying its values by weight first (rounded
   // to nearest; samples that become all zero are dropped). `name` names the input in
@@ -53,8 +57,23 @@ class ProfileMerger {
   // from the first input's (the merged state is then unchanged, so a caller may skip the
   // input and go on), or when a value overflows 64 bits (the merger is then unusable).
   // REQUIRES: profile passed validate_profile; weight is finite and >= 0.
+  void add(const WireProfile& profile, const std::string& name, double weight = 1.0);
+
+  // The same for the generated message (encoded and decoded again: for callers that
+  // already hold one; the merge itself reads WireProfiles).
   void add(const perftools::profiles::Profile& profile, const std::string& name,
            double weight = 1.0);
+
+  // Folds everything another merger has folded into this one, as if its inputs had been
+  // added here: result() is then the same whatever way the inputs were split among
+  // mergers (the parallel fold of merge_job.h relies on it). Throws pgo::Error (stage
+  // "merge") when the two hold different kinds of profile, or on overflow.
+  void absorb(const ProfileMerger& other);
+
+  // Makes the kind of profile (period type, sample types) of `reference`'s first input the
+  // one this merger accepts, as if that input had been added first: add() then refuses an
+  // incompatible input exactly as `reference` would. No-op if reference is empty.
+  void expect_kind_of(const ProfileMerger& reference);
 
   // Number of profiles folded so far.
   std::size_t input_count() const;

@@ -1,7 +1,5 @@
 #include "merge/profile_reader.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/wire_format_lite.h>
 #include <libdeflate.h>
 #include <zlib.h>
 
@@ -11,7 +9,6 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <unordered_set>
 
 #include "merge/error.h"
 
@@ -63,63 +60,6 @@ bool looks_like_legacy_text_profile(std::span<const std::uint8_t> bytes) {
   return false;
 }
 
-// Walks the top-level fields without decoding them. A second time_nanos (field 9) means
-// two serialized profiles were concatenated; protobuf parsing would silently merge them,
-// so this is the only place the mistake can be seen (pprof rejects it the same way).
-void scan_top_level_fields(std::span<const std::uint8_t> data, const std::string& name) {
-  using google::protobuf::internal::WireFormatLite;
-  google::protobuf::io::CodedInputStream in(data.data(), static_cast<int>(data.size()));
-  in.SetTotalBytesLimit(std::numeric_limits<int>::max());
-  int time_nanos_fields = 0;
-  while (true) {
-    const std::uint32_t tag = in.ReadTag();
-    if (tag == 0) {
-      if (in.CurrentPosition() != static_cast<int>(data.size())) {
-        throw Error("decode", name, "corrupt protobuf: invalid field tag",
-                    "the file is damaged or not a pprof profile");
-      }
-      break;
-    }
-    if (WireFormatLite::GetTagFieldNumber(tag) == 9) ++time_nanos_fields;
-    if (!WireFormatLite::SkipField(&in, tag)) {
-      throw Error("decode", name, "corrupt protobuf: truncated or malformed field",
-                  "the file is damaged or not a pprof profile");
-    }
-  }
-  if (time_nanos_fields > 1) {
-    throw Error("decode", name,
-                "concatenated profiles: " + std::to_string(time_nanos_fields) +
-                    " time_nanos fields in one message",
-                "pass each profile as a separate input instead of concatenating files");
-  }
-}
-
-// Throws a validation error in one place so every message has the same shape.
-[[noreturn]] void invalid(const std::string& name, const std::string& problem) {
-  throw Error("validate", name, problem, "the profile is malformed; regenerate it");
-}
-
-// Set of IDs seen so far: a bitmap for the usual dense numbering 1..n, a hash set beyond.
-class IdSet {
- public:
-  explicit IdSet(std::size_t expected) : dense_(expected + 1, false) {}
-  bool insert(std::uint64_t id) {
-    if (id < dense_.size()) {
-      if (dense_[id]) return false;
-      dense_[id] = true;
-      return true;
-    }
-    return sparse_.insert(id).second;
-  }
-  bool contains(std::uint64_t id) const {
-    return id < dense_.size() ? static_cast<bool>(dense_[id]) : sparse_.contains(id);
-  }
-
- private:
-  std::vector<bool> dense_;
-  std::unordered_set<std::uint64_t> sparse_;
-};
-
 }  // namespace
 
 std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
@@ -155,10 +95,17 @@ std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
 
 namespace {
 
+[[noreturn]] void too_large(const std::string& name, std::uint64_t max_bytes) {
+  throw Error("gunzip", name,
+              "profile inflates to more than " + std::to_string(max_bytes) +
+                  " bytes (the per-input limit; a gzip bomb or an unusually large profile)",
+              "if the profile is genuine, raise the limit with --max-input-size");
+}
+
 // zlib's streaming inflate: slower than libdeflate but tells a truncated stream from a
 // corrupt one, so it produces the error message whenever the fast path fails.
 std::vector<std::uint8_t> gunzip_with_zlib(std::span<const std::uint8_t> bytes,
-                                           const std::string& name) {
+                                           const std::string& name, std::uint64_t max_bytes) {
   std::vector<std::uint8_t> out;
   // The gzip trailer holds the uncompressed size mod 2^32: a good first guess.
   std::size_t guess = bytes.size() * 4;
@@ -166,7 +113,7 @@ std::vector<std::uint8_t> gunzip_with_zlib(std::span<const std::uint8_t> bytes,
     const std::size_t isize = load_word(bytes, bytes.size() - 4, 4, true);
     if (isize > 0 && isize / 1100 < bytes.size()) guess = isize;
   }
-  out.resize(std::max<std::size_t>(guess, 1024));
+  out.resize(std::min<std::uint64_t>(std::max<std::size_t>(guess, 1024), max_bytes + 1));
 
   z_stream zs{};
   if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
@@ -180,7 +127,10 @@ std::vector<std::uint8_t> gunzip_with_zlib(std::span<const std::uint8_t> bytes,
   std::size_t in_pos = 0;
   std::size_t out_pos = 0;
   while (true) {
-    if (out_pos == out.size()) out.resize(out.size() * 2);
+    if (out_pos == out.size()) {
+      if (out_pos > max_bytes) too_large(name, max_bytes);
+      out.resize(std::min<std::uint64_t>(out.size() * 2, max_bytes + 1));
+    }
     const std::size_t in_chunk = std::min<std::size_t>(bytes.size() - in_pos, 1u << 30);
     const std::size_t out_chunk = std::min<std::size_t>(out.size() - out_pos, 1u << 30);
     zs.next_in = const_cast<Bytef*>(bytes.data() + in_pos);
@@ -211,13 +161,48 @@ std::vector<std::uint8_t> gunzip_with_zlib(std::span<const std::uint8_t> bytes,
                 std::string("corrupt gzip data: ") + (zs.msg ? zs.msg : "inflate failed"),
                 "the file is damaged; re-fetch the profile");
   }
+  if (out_pos > max_bytes) too_large(name, max_bytes);
   out.resize(out_pos);
   return out;
 }
 
+// Whether the gzip data inflates to more than max_bytes, found by inflating into a small
+// scratch buffer: a bomb is refused without its output ever being held. False also when
+// the data is corrupt before the limit is reached (the caller's inflate reports that).
+bool inflates_beyond(std::span<const std::uint8_t> bytes, std::uint64_t max_bytes) {
+  z_stream zs{};
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return false;
+  struct Closer {
+    z_stream* zs;
+    ~Closer() { inflateEnd(zs); }
+  } closer{&zs};
+  std::vector<std::uint8_t> scratch(1 << 16);
+  std::uint64_t total = 0;
+  std::size_t in_pos = 0;
+  while (in_pos < bytes.size()) {
+    const std::size_t in_chunk = std::min<std::size_t>(bytes.size() - in_pos, 1u << 30);
+    zs.next_in = const_cast<Bytef*>(bytes.data() + in_pos);
+    zs.avail_in = static_cast<uInt>(in_chunk);
+    zs.next_out = scratch.data();
+    zs.avail_out = static_cast<uInt>(scratch.size());
+    const int rc = inflate(&zs, Z_NO_FLUSH);
+    in_pos += in_chunk - zs.avail_in;
+    total += scratch.size() - zs.avail_out;
+    if (total > max_bytes) return true;
+    if (rc == Z_STREAM_END) {
+      if (in_pos == bytes.size() || !is_gzip(bytes.subspan(in_pos))) return false;
+      inflateReset(&zs);
+    } else if (rc != Z_OK && !(rc == Z_BUF_ERROR && zs.avail_out == 0)) {
+      return false;
+    }
+  }
+  return false;
+}
+
 // libdeflate inflates whole buffers about twice as fast as zlib; gunzip is a large share
 // of a merge's time (FACTS: 0.37 s of pprof's 3 s on 100 x default.pgo).
-bool gunzip_with_libdeflate(std::span<const std::uint8_t> bytes, std::vector<std::uint8_t>& out) {
+bool gunzip_with_libdeflate(std::span<const std::uint8_t> bytes, const std::string& name,
+                            std::uint64_t max_bytes, std::vector<std::uint8_t>& out) {
   struct Decompressor {
     libdeflate_decompressor* d = libdeflate_alloc_decompressor();
     ~Decompressor() { libdeflate_free_decompressor(d); }
@@ -229,7 +214,7 @@ bool gunzip_with_libdeflate(std::span<const std::uint8_t> bytes, std::vector<std
   std::size_t guess = bytes.size() * 4;
   const std::size_t isize = load_word(bytes, bytes.size() - 4, 4, true);
   if (isize > 0 && isize / 1100 < bytes.size()) guess = isize;
-  out.resize(std::max<std::size_t>(guess, 1024));
+  out.resize(std::min<std::uint64_t>(std::max<std::size_t>(guess, 1024), max_bytes + 1));
   std::size_t in_pos = 0, out_pos = 0;
   while (in_pos < bytes.size()) {
     if (!is_gzip(bytes.subspan(in_pos))) return false;  // trailing garbage: zlib reports it
@@ -238,40 +223,47 @@ bool gunzip_with_libdeflate(std::span<const std::uint8_t> bytes, std::vector<std
                                                   bytes.size() - in_pos, out.data() + out_pos,
                                                   out.size() - out_pos, &used_in, &used_out);
     if (rc == LIBDEFLATE_INSUFFICIENT_SPACE) {
-      out.resize(out.size() * 2);
+      // Output may stop one byte past the limit: that byte proves the input is too large.
+      if (out.size() > max_bytes) too_large(name, max_bytes);
+      out.resize(std::min<std::uint64_t>(out.size() * 2, max_bytes + 1));
       continue;
     }
     if (rc != LIBDEFLATE_SUCCESS) return false;
     in_pos += used_in;
     out_pos += used_out;
   }
+  if (out_pos > max_bytes) too_large(name, max_bytes);
   out.resize(out_pos);
   return true;
 }
 
 }  // namespace
 
-std::vector<std::uint8_t> maybe_gunzip(std::span<const std::uint8_t> bytes,
-                                       const std::string& name) {
-  if (!is_gzip(bytes)) return {bytes.begin(), bytes.end()};
+std::vector<std::uint8_t> maybe_gunzip(std::span<const std::uint8_t> bytes, const std::string& name,
+                                       std::uint64_t max_bytes) {
+  if (!is_gzip(bytes)) {
+    if (bytes.size() > max_bytes) too_large(name, max_bytes);
+    return {bytes.begin(), bytes.end()};
+  }
+  // The last member alone inflates to ISIZE bytes (mod 2^32): when that is over the limit,
+  // check without holding the output, so that a bomb costs no memory.
+  if (bytes.size() >= 18 && load_word(bytes, bytes.size() - 4, 4, true) > max_bytes &&
+      inflates_beyond(bytes, max_bytes)) {
+    too_large(name, max_bytes);
+  }
   std::vector<std::uint8_t> out;
-  if (bytes.size() >= 18 && gunzip_with_libdeflate(bytes, out)) return out;
-  return gunzip_with_zlib(bytes, name);
+  if (bytes.size() >= 18 && gunzip_with_libdeflate(bytes, name, max_bytes, out)) return out;
+  return gunzip_with_zlib(bytes, name, max_bytes);
 }
 
-void decode_profile_into(std::span<const std::uint8_t> bytes, const std::string& name,
-                         Profile& out) {
+WireProfile decode_wire_input(std::span<const std::uint8_t> bytes, const std::string& name,
+                              std::uint64_t max_bytes) {
   if (bytes.empty()) {
     throw Error("decode", name, "empty input", "the profile was not written; capture it again");
   }
-  std::vector<std::uint8_t> inflated;
-  std::span<const std::uint8_t> data = bytes;
-  if (is_gzip(bytes)) {
-    inflated = maybe_gunzip(bytes, name);
-    data = inflated;
-    if (data.empty()) {
-      throw Error("decode", name, "empty profile inside gzip", "capture the profile again");
-    }
+  std::vector<std::uint8_t> data = maybe_gunzip(bytes, name, max_bytes);
+  if (data.empty()) {
+    throw Error("decode", name, "empty profile inside gzip", "capture the profile again");
   }
   if (looks_like_legacy_cpu_profile(data)) {
     throw Error("decode", name, "legacy gperftools CPU profile, not pprof protobuf", kConvertHint);
@@ -279,15 +271,14 @@ void decode_profile_into(std::span<const std::uint8_t> bytes, const std::string&
   if (looks_like_legacy_text_profile(data)) {
     throw Error("decode", name, "legacy text profile, not pprof protobuf", kConvertHint);
   }
-  if (data.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
-    throw Error("decode", name, "profile larger than 2 GiB", "split the capture");
-  }
-  scan_top_level_fields(data, name);
-  if (!out.ParseFromArray(data.data(), static_cast<int>(data.size()))) {
-    throw Error("decode", name, "corrupt protobuf: not a valid pprof Profile message",
-                "the file is damaged or not a pprof profile");
-  }
-  validate_profile(out, name);
+  WireProfile profile = decode_wire_profile(std::move(data), name);
+  validate_wire_profile(profile, name);
+  return profile;
+}
+
+void decode_profile_into(std::span<const std::uint8_t> bytes, const std::string& name,
+                         Profile& out) {
+  out = to_profile(decode_wire_input(bytes, name));
 }
 
 Profile decode_profile(std::span<const std::uint8_t> bytes, const std::string& name) {
@@ -302,83 +293,10 @@ Profile read_profile_file(const std::string& path) {
 }
 
 void validate_profile(const Profile& p, const std::string& name) {
-  const auto strings = static_cast<std::int64_t>(p.string_table_size());
-  if (strings == 0) invalid(name, "empty string table (string_table[0] must be \"\")");
-  if (!p.string_table(0).empty()) invalid(name, "string_table[0] is not the empty string");
-
-  auto check_string = [&](std::int64_t index, const char* what) {
-    if (index < 0 || index >= strings) {
-      invalid(name, std::string(what) + " refers to string " + std::to_string(index) +
-                        ", outside the string table (size " + std::to_string(strings) + ")");
-    }
-  };
-
-  for (const auto& st : p.sample_type()) {
-    check_string(st.type(), "sample_type.type");
-    check_string(st.unit(), "sample_type.unit");
-  }
-  check_string(p.period_type().type(), "period_type.type");
-  check_string(p.period_type().unit(), "period_type.unit");
-  check_string(p.drop_frames(), "drop_frames");
-  check_string(p.keep_frames(), "keep_frames");
-  check_string(p.default_sample_type(), "default_sample_type");
-  check_string(p.doc_url(), "doc_url");
-  for (std::int64_t c : p.comment()) check_string(c, "comment");
-
-  IdSet mappings(static_cast<std::size_t>(p.mapping_size()));
-  for (const auto& m : p.mapping()) {
-    if (m.id() == 0) invalid(name, "mapping with id 0 (IDs must be non-zero)");
-    if (!mappings.insert(m.id())) invalid(name, "duplicate mapping id " + std::to_string(m.id()));
-    check_string(m.filename(), "mapping.filename");
-    check_string(m.build_id(), "mapping.build_id");
-  }
-  IdSet functions(static_cast<std::size_t>(p.function_size()));
-  for (const auto& f : p.function()) {
-    if (f.id() == 0) invalid(name, "function with id 0 (IDs must be non-zero)");
-    if (!functions.insert(f.id())) {
-      invalid(name, "duplicate function id " + std::to_string(f.id()));
-    }
-    check_string(f.name(), "function.name");
-    check_string(f.system_name(), "function.system_name");
-    check_string(f.filename(), "function.filename");
-  }
-  IdSet locations(static_cast<std::size_t>(p.location_size()));
-  for (const auto& l : p.location()) {
-    if (l.id() == 0) invalid(name, "location with id 0 (IDs must be non-zero)");
-    if (!locations.insert(l.id())) {
-      invalid(name, "duplicate location id " + std::to_string(l.id()));
-    }
-    if (l.mapping_id() != 0 && !mappings.contains(l.mapping_id())) {
-      invalid(name, "location " + std::to_string(l.id()) + " refers to undefined mapping " +
-                        std::to_string(l.mapping_id()));
-    }
-    for (const auto& line : l.line()) {
-      // function_id 0 means "no function" in pprof; any other ID must exist.
-      if (line.function_id() != 0 && !functions.contains(line.function_id())) {
-        invalid(name, "location " + std::to_string(l.id()) + " refers to undefined function " +
-                          std::to_string(line.function_id()));
-      }
-    }
-  }
-  const int types = p.sample_type_size();
-  for (int i = 0; i < p.sample_size(); ++i) {
-    const auto& s = p.sample(i);
-    if (s.value_size() != types) {
-      invalid(name, "sample " + std::to_string(i) + " has " + std::to_string(s.value_size()) +
-                        " values but the profile has " + std::to_string(types) + " sample types");
-    }
-    for (std::uint64_t id : s.location_id()) {
-      if (id == 0 || !locations.contains(id)) {
-        invalid(name, "sample " + std::to_string(i) + " refers to undefined location " +
-                          std::to_string(id));
-      }
-    }
-    for (const auto& label : s.label()) {
-      check_string(label.key(), "label.key");
-      check_string(label.str(), "label.str");
-      check_string(label.num_unit(), "label.num_unit");
-    }
-  }
+  // One set of checks for both models: the wire decoder's, on the message's bytes.
+  const std::string raw = p.SerializeAsString();
+  validate_wire_profile(
+      decode_wire_profile(std::vector<std::uint8_t>(raw.begin(), raw.end()), name), name);
 }
 
 std::vector<std::string> expand_inputs(const std::vector<std::string>& paths) {

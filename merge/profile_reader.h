@@ -13,18 +13,32 @@
 #include <string_view>
 #include <vector>
 
+#include "merge/wire_profile.h"
 #include "proto/profile.pb.h"
 
 namespace pgo::merge {
+
+// The most bytes one input may inflate to (also the most a raw input may have): a gzip
+// bomb of a few megabytes is refused at this size instead of exhausting memory. Real
+// profiles stay far below it (GOROOT's default.pgo: about 1 MB inflated).
+inline constexpr std::uint64_t kDefaultMaxInputBytes = std::uint64_t{512} << 20;
 
 // Reads the whole file. Throws pgo::Error (stage "read") when it is missing, unreadable
 // or empty.
 std::vector<std::uint8_t> read_file_bytes(const std::string& path);
 
 // Inflates gzip data (detected by the magic bytes 1f 8b) or returns raw bytes unchanged.
-// Throws pgo::Error (stage "gunzip") on truncated or corrupt gzip; `name` names the input.
-std::vector<std::uint8_t> maybe_gunzip(std::span<const std::uint8_t> bytes,
-                                       const std::string& name);
+// Throws pgo::Error (stage "gunzip") on truncated or corrupt gzip, or when the result
+// would exceed max_bytes (checked while inflating: memory never exceeds the limit);
+// `name` names the input.
+std::vector<std::uint8_t> maybe_gunzip(std::span<const std::uint8_t> bytes, const std::string& name,
+                                       std::uint64_t max_bytes = kDefaultMaxInputBytes);
+
+// Inflates (maybe_gunzip), decodes and validates one input from file bytes into the flat
+// model of wire_profile.h: what the merge reads. Throws pgo::Error (stage "gunzip",
+// "decode" or "validate") naming `name`.
+WireProfile decode_wire_input(std::span<const std::uint8_t> bytes, const std::string& name,
+                              std::uint64_t max_bytes = kDefaultMaxInputBytes);
 
 // Decodes and validates one profile from file bytes (gzip or raw). Throws pgo::Error
 // (stage "decode" or "validate") naming `name`.

@@ -1,16 +1,18 @@
-// Risk guarded against: the pipeline (parallel decoding ahead of a sequential fold)
-// losing, reordering or double-counting inputs, hanging or leaking when it stops early,
-// mishandling the skip-bad policy, or normalizing against the wrong total.
+// Risk guarded against: the pipeline (parallel decode and fold on N threads) losing or
+// double-counting inputs, output bytes depending on the job count or input order, errors
+// depending on thread timing, mishandling the skip-bad policy, the inflate limit or the
+// per-input statistics, or normalizing against the wrong total.
 #include "merge/merge_job.h"
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "merge/error.h"
-#include "merge/parallel_decoder.h"
 #include "merge/profile_scaling.h"
 #include "merge/profile_writer.h"
 #include "tests/merge/profile_builder.h"
@@ -47,36 +49,116 @@ std::vector<std::uint8_t> profile_bytes(const std::string& name, std::int64_t co
 
 std::int64_t total(const perftools::profiles::Profile& p) { return pgo::merge::sample_total(p, 0); }
 
+// Varied inputs for the parallel fold: labels whose keys come in different orders (so
+// shards intern them in different orders), several mappings, shared and distinct stacks.
+std::vector<std::uint8_t> labelled_profile_bytes(int variant) {
+  ProfileBuilder b;
+  const auto lib =
+      b.mapping(0x7f0000 + 0x1000 * variant, 0x7f8000 + 0x1000 * variant, "/lib/libc.so", "");
+  auto f = b.function("main.f", "f.go", 1);
+  auto g = b.function("lib.g" + std::to_string(variant % 3), "g.c", 5);
+  auto lf = b.location(0x401000, {{f, 2}});
+  auto lg = b.location(0x7f0100 + 0x1000 * variant, {{g, 7}, {f, 3}}, lib);
+  const std::string k1 = variant % 2 ? "zone" : "alpha";
+  const std::string k2 = variant % 2 ? "alpha" : "zone";
+  b.sample({lf}, {variant + 1, 10}, {{k1, "x"}, {k2, "y"}, {"bytes", "", variant, "B"}});
+  b.sample({lg, lf}, {2, 20}, {{k2, "y"}, {k1, "x"}});
+  b.sample({lg}, {variant, 30});
+  return pgo::merge::encode_profile(b.build());
+}
+
+std::vector<std::uint8_t> merged_bytes(const std::vector<pgo::merge::MergeInput>& inputs,
+                                       unsigned jobs) {
+  pgo::merge::MergeJobOptions options;
+  options.jobs = jobs;
+  return pgo::merge::encode_profile(pgo::merge::run_merge_job(inputs, options).profile);
+}
+
 }  // namespace
 
-TEST_CASE("the parallel decoder yields every input once, in order, errors in place", "[job]") {
+TEST_CASE("the parallel fold gives the same bytes for any job count and input order", "[job]") {
   TempDir dir;
-  std::vector<std::string> paths;
-  for (int i = 0; i < 23; ++i) {
-    paths.push_back(
-        i == 7 ? dir.write("bad", {1, 2, 3})
-               : dir.write(std::string("p").append(std::to_string(i)), profile_bytes("f", i + 1)));
+  std::vector<pgo::merge::MergeInput> inputs;
+  for (int i = 0; i < 9; ++i) {
+    inputs.push_back({dir.write("v" + std::to_string(i), labelled_profile_bytes(i)), 1.0});
   }
-  for (unsigned threads : {1u, 2u, 4u}) {
-    pgo::merge::ParallelDecoder decoder(paths, threads, threads + 1);
-    std::size_t expected = 0;
-    while (auto item = decoder.next()) {
-      REQUIRE(item->index == expected);
-      CHECK(item->path == paths[expected]);
-      if (expected == 7) {
-        CHECK(item->error);
-        CHECK(item->profile == nullptr);
-      } else {
-        REQUIRE(item->profile != nullptr);
-        CHECK(item->profile->sample(0).value(0) == static_cast<std::int64_t>(expected + 1));
-      }
-      ++expected;
+  // Real profiles too: a large CPU profile, itself and a weighted copy of it.
+  const std::string large = std::string(PGO_SHARED_TESTDATA) + "/pprof/large.cpu.pb.gz";
+  inputs.push_back({large, 1.0});
+  inputs.push_back({large, 0.5});
+  const auto reference = merged_bytes(inputs, 1);
+  for (unsigned jobs : {2u, 3u, 8u}) {
+    CHECK((merged_bytes(inputs, jobs) == reference));  // (no expansion of megabytes)
+  }
+  std::mt19937 shuffle(7);
+  for (int round = 0; round < 3; ++round) {
+    std::shuffle(inputs.begin(), inputs.end(), shuffle);
+    for (unsigned jobs : {1u, 2u, 3u}) {
+      CHECK((merged_bytes(inputs, jobs) == reference));  // (no expansion of megabytes)
     }
-    CHECK(expected == paths.size());
   }
-  // Stopping early joins the workers without hanging.
-  pgo::merge::ParallelDecoder early(paths, 2, 2);
-  CHECK(early.next().has_value());
+}
+
+TEST_CASE("every input is folded once and the first bad input in list order is reported", "[job]") {
+  TempDir dir;
+  std::vector<pgo::merge::MergeInput> inputs;
+  for (int i = 0; i < 23; ++i) {
+    const bool bad = i == 7 || i == 15;
+    inputs.push_back({bad ? dir.write("bad" + std::to_string(i), {1, 2, 3})
+                          : dir.write("p" + std::to_string(i), profile_bytes("f", i + 1)),
+                      1.0});
+  }
+  for (unsigned jobs : {1u, 2u, 4u}) {
+    pgo::merge::MergeJobOptions strict;
+    strict.jobs = jobs;
+    CHECK_THROWS_WITH(pgo::merge::run_merge_job(inputs, strict), Catch::Contains("bad7"));
+    pgo::merge::MergeJobOptions lenient = strict;
+    lenient.skip_bad = true;
+    const auto out = pgo::merge::run_merge_job(inputs, lenient);
+    CHECK(out.merged_inputs == 21);
+    REQUIRE(out.skipped.size() == 2);
+    CHECK(out.skipped[0].path == inputs[7].path);
+    CHECK(out.skipped[1].path == inputs[15].path);
+    CHECK(total(out.profile) == 23 * 24 / 2 - 8 - 16);
+  }
+}
+
+TEST_CASE("the merge job computes per-input statistics while it decodes", "[job]") {
+  TempDir dir;
+  const auto a = dir.write("a", profile_bytes("f", 10));
+  const auto bad = dir.write("bad", {1, 2, 3});
+  const auto b = dir.write("b", profile_bytes("g", 5));
+  pgo::merge::MergeJobOptions options;
+  options.skip_bad = true;
+  options.input_stats_top_n = 3;
+  for (unsigned jobs : {1u, 2u}) {
+    options.jobs = jobs;
+    const auto out = pgo::merge::run_merge_job({{a}, {bad}, {b}}, options);
+    REQUIRE(out.input_stats.size() == 2);  // merged inputs only, in list order
+    CHECK(out.input_stats[0].name == a);
+    CHECK(out.input_stats[0].total_pgo_weight == 10);
+    CHECK(out.input_stats[1].name == b);
+    CHECK(out.input_stats[1].total_pgo_weight == 5);
+    CHECK(out.input_stats[1].encoded_bytes == fs::file_size(b));
+  }
+}
+
+TEST_CASE("an input larger than the inflate limit is refused, or skipped", "[job]") {
+  TempDir dir;
+  const auto small = dir.write("small", profile_bytes("f", 1));
+  ProfileBuilder big;
+  auto f = big.function(std::string(4096, 'x'), "f.go", 1);
+  big.sample({big.location(0x401000, {{f, 2}})}, {1, 10});
+  const auto large = dir.write("large", pgo::merge::encode_profile(big.build()));
+  pgo::merge::MergeJobOptions options;
+  options.max_input_bytes = 1024;
+  CHECK_THROWS_WITH(pgo::merge::run_merge_job({{small}, {large}}, options),
+                    Catch::Contains("inflates to more than 1024 bytes"));
+  options.skip_bad = true;
+  CHECK(pgo::merge::run_merge_job({{small}, {large}}, options).merged_inputs == 1);
+  options.max_input_bytes = 1 << 20;
+  options.skip_bad = false;
+  CHECK(pgo::merge::run_merge_job({{small}, {large}}, options).merged_inputs == 2);
 }
 
 TEST_CASE("a merge job folds all inputs with their weights", "[job]") {

@@ -182,6 +182,40 @@ def case_determinism():
     print("byte-identical across %d orderings" % len(outputs))
 
 
+def case_jobs():
+    # --jobs changes nothing in the output, whatever the input order; the default (every
+    # core) neither.
+    shutil.copy(LARGE, path("a.pb.gz"))
+    expect(merge("-q", "-o", path("b.pb.gz"), "--weight", LARGE + "=3", LARGE), 0)
+    expect(merge("-q", "-o", path("c.pb.gz"), "--weight", LARGE + "=0.5", LARGE), 0)
+    files = [path(n) for n in ("a.pb.gz", "b.pb.gz", "c.pb.gz")] + [LARGE, LARGE]
+    reference = None
+    for i, (jobs, order) in enumerate([(None, files), ("1", files), ("2", files[::-1]),
+                                       ("3", files[2:] + files[:2]), ("8", files[1:] + files[:1])]):
+        out = path("out%d.pgo" % i)
+        expect(merge("-q", "-o", out, *([] if jobs is None else ["-j", jobs]), *order), 0)
+        data = open(out, "rb").read()
+        reference = reference or data
+        assert data == reference, "output differs with --jobs %s" % jobs
+    for bad in ["0", "x", "-1"]:
+        expect(merge("-o", path("bad.pgo"), "--jobs", bad, LARGE), 2, "--jobs")
+    print("byte-identical for --jobs default, 1, 2, 3, 8")
+
+
+def case_max_input_size():
+    # The inflate limit refuses a large input with exit 1 and a hint, skips it under
+    # --skip-bad, and accepts it once raised (suffixes are powers of 1024).
+    out = path("out.pgo")
+    err = expect(merge("-o", out, "--max-input-size", "64K", LARGE), 1, "inflates to more than")
+    assert "--max-input-size" in err and LARGE in err, err
+    assert not os.path.exists(out)
+    expect(merge("-o", out, "--skip-bad", "--max-input-size", "64K", LARGE, LARGE), 1,
+           "skipped")
+    expect(merge("-q", "-o", out, "--max-input-size", "64M", LARGE), 0)
+    expect(merge("-o", out, "--max-input-size", "lots", LARGE), 2, "--max-input-size")
+    print("--max-input-size ok")
+
+
 def case_weights():
     out = path("out.pgo")
     for bad in ["x", "=2", LARGE + "=-1", LARGE + "=abc", LARGE + "=1e3", LARGE + "=inf"]:
@@ -212,8 +246,8 @@ def case_weights():
 def case_help():
     r = merge("--help")
     out = expect(r, 0).strip() + r.stdout.decode()
-    for part in ["--output", "--weight", "--normalize", "--skip-bad", "--quiet", "Examples:",
-                 "Exit codes"]:
+    for part in ["--output", "--weight", "--normalize", "--skip-bad", "--quiet", "--jobs",
+                 "--max-input-size", "Examples:", "Exit codes", "Memory:"]:
         assert part in out, part
     print("help ok")
 

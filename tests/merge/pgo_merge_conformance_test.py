@@ -11,6 +11,7 @@ inputs and compares `go tool pprof -symbolize=none -raw` of both (pprof_raw.py).
 
 import gzip
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -136,6 +137,24 @@ def case_normalize():
     plain = raw(ours([DEFAULT_PGO, LARGE]))
     print("--normalize: totals %s (plain merge %s, target per input %d)" % (
         merged["totals"], plain["totals"], target))
+
+
+def case_jobs_default_pgo():
+    # The parallel fold on real profiles: GOROOT's default.pgo (plain, weighted) and
+    # large.cpu.pb.gz give the same bytes for --jobs 1, 2, 3, 8 and shuffled input orders,
+    # and that output is what pprof merges.
+    weighted = ours([DEFAULT_PGO], "--weight", DEFAULT_PGO + "=3")
+    inputs = [DEFAULT_PGO, weighted, LARGE, DEFAULT_PGO]
+    reference = open(ours(inputs, "-j", "1"), "rb").read()
+    rng = random.Random(13)
+    for jobs in ("2", "3", "8"):
+        for _ in range(2):
+            order = inputs[:]
+            rng.shuffle(order)
+            if open(ours(order, "-j", jobs), "rb").read() != reference:
+                raise SystemExit("--jobs %s on %s changed the output" % (jobs, order))
+    check_same(inputs)
+    print("byte-identical for --jobs 1, 2, 3, 8 and shuffled orders")
 
 
 def case_gzip_and_raw_inputs():

@@ -382,3 +382,35 @@ TEST_CASE("a real profile merges identically in any order with its scaled copy",
   for (const auto& s : large.sample()) original += s.value(0);
   CHECK(total == 4 * original);
 }
+
+TEST_CASE("absorbing another merger equals adding its inputs here", "[merger][determinism]") {
+  const auto large =
+      pgo::merge::read_profile_file(std::string(PGO_SHARED_TESTDATA) + "/pprof/large.cpu.pb.gz");
+  ProfileBuilder small;
+  auto f = small.function("main.f", "f.go", 1);
+  small.sample({small.location(0x401000, {{f, 2}})}, {5, 50}, {{"k", "v"}, {"a", "b"}});
+  const auto other = small.build();
+  ProfileMerger all, left, right, empty;
+  all.add(large, "a");
+  all.add(other, "b");
+  all.add(large, "c", 2.0);
+  left.add(other, "b");
+  right.add(large, "a");
+  right.add(large, "c", 2.0);
+  left.absorb(right);
+  left.absorb(empty);  // an empty merger adds nothing
+  CHECK(left.input_count() == 3);
+  CHECK(pgo::merge::encode_profile(left.result()) == pgo::merge::encode_profile(all.result()));
+  // Mergers of different kinds of profile cannot be combined.
+  ProfileBuilder heap(std::vector<std::pair<std::string, std::string>>{{"alloc_space", "bytes"}});
+  auto h = heap.function("f", "f.go", 1);
+  heap.sample({heap.location(0x401000, {{h, 2}})}, {100});
+  ProfileMerger heaps;
+  heaps.add(heap.build(), "heap");
+  CHECK_THROWS_WITH(left.absorb(heaps), Catch::Contains("incompatible"));
+  // expect_kind_of: a fresh merger refuses what the reference would.
+  ProfileMerger shard;
+  shard.expect_kind_of(all);
+  CHECK_THROWS_WITH(shard.add(heap.build(), "heap"), Catch::Contains("incompatible"));
+  CHECK(shard.input_count() == 0);
+}

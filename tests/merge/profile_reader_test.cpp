@@ -5,6 +5,7 @@
 #include "merge/profile_reader.h"
 
 #include <unistd.h>
+#include <zlib.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -251,4 +252,96 @@ TEST_CASE("expand_inputs lists a directory's regular files sorted, skipping hidd
   CHECK_THROWS_AS(pgo::merge::expand_inputs({(dir.path / "missing").string()}), pgo::Error);
   CHECK_THROWS_WITH(pgo::merge::expand_inputs({(dir.path / "sub").string()}),
                     Catch::Contains("no profiles"));
+}
+
+namespace {
+
+// Raw protobuf pieces for hand-made malformed messages.
+std::vector<std::uint8_t> wire_varint(std::uint64_t v) {
+  std::vector<std::uint8_t> out;
+  do {
+    out.push_back(static_cast<std::uint8_t>((v & 0x7f) | (v >= 0x80 ? 0x80 : 0)));
+    v >>= 7;
+  } while (v != 0);
+  return out;
+}
+
+std::vector<std::uint8_t> concat(std::vector<std::vector<std::uint8_t>> parts) {
+  std::vector<std::uint8_t> out;
+  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+
+// gzip of `raw` with zlib's defaults (for inputs encode_profile cannot make).
+std::vector<std::uint8_t> gzip_of(const std::vector<std::uint8_t>& raw) {
+  z_stream zs{};
+  REQUIRE(deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::vector<std::uint8_t> out(deflateBound(&zs, raw.size()));
+  zs.next_in = const_cast<Bytef*>(raw.data());
+  zs.avail_in = static_cast<uInt>(raw.size());
+  zs.next_out = out.data();
+  zs.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("varints beyond 64 bits and group fields are rejected as pprof does", "[reader]") {
+  const auto valid = raw_bytes(small_profile().build());
+  // period (field 12) as a ten-byte varint whose last byte carries bits 64 and up.
+  const std::vector<std::uint8_t> overflow = {0x60, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                              0xff, 0xff, 0xff, 0xff, 0x7f};
+  expect_rejected(concat({valid, overflow}), "decode", "varint overflows 64 bits");
+  // Eleven bytes: longer than any 64-bit varint.
+  const std::vector<std::uint8_t> too_long = {0x60, 0x80, 0x80, 0x80, 0x80, 0x80,
+                                              0x80, 0x80, 0x80, 0x80, 0x80, 0x00};
+  expect_rejected(concat({valid, too_long}), "decode", "varint overflows 64 bits");
+  // The largest valid varint (2^64 - 1, last byte 0x01) is accepted.
+  const std::vector<std::uint8_t> max = {0x60, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                         0xff, 0xff, 0xff, 0xff, 0x01};
+  CHECK(decode_profile(concat({valid, max}), "max").period() == -1);
+
+  // Deeply nested groups in an unknown field of a sample: protobuf would accept them.
+  std::vector<std::uint8_t> groups = {0x10, 0x01, 0x10, 0x01};  // two values: otherwise valid
+  for (int i = 0; i < 90; ++i) groups.push_back(0x7b);          // start group, field 15
+  for (int i = 0; i < 90; ++i) groups.push_back(0x7c);          // end group, field 15
+  const auto sample = concat({{0x12}, wire_varint(groups.size()), groups});
+  expect_rejected(concat({valid, sample}), "decode", "group");
+  // A top-level group too, and a known field with the wrong wire type.
+  expect_rejected(concat({valid, {0xa3, 0x01, 0xa4, 0x01}}), "decode", "group");
+  expect_rejected(concat({valid, {0x62, 0x01, 0x00}}), "decode", "wire type 2, expected 0");
+}
+
+TEST_CASE("an input that inflates beyond the limit is refused without holding it", "[reader]") {
+  // A small profile followed by 4 MiB of an unknown field: highly compressible padding.
+  auto raw = raw_bytes(small_profile().build());
+  const std::vector<std::uint8_t> padding(4u << 20, 0);
+  const auto padded = concat({raw, {0xfa, 0x07}, wire_varint(padding.size()), padding});
+  const auto gz = gzip_of(padded);
+  REQUIRE(gz.size() < 64 * 1024);
+  // Within the limit: accepted; beyond it: refused at the gunzip stage, whatever route the
+  // inflate takes (honest size trailer, or a second member hiding the size).
+  CHECK_NOTHROW(pgo::merge::decode_wire_input(gz, "bomb", 8u << 20));
+  try {
+    pgo::merge::decode_wire_input(gz, "bomb", 1u << 20);
+    FAIL("a gzip bomb was accepted");
+  } catch (const pgo::Error& e) {
+    CHECK(e.stage() == "gunzip");
+    CHECK_THAT(e.problem(), Catch::Contains("inflates to more than 1048576 bytes"));
+    CHECK_THAT(e.hint(), Catch::Contains("--max-input-size"));
+  }
+  const auto two_members = concat({gz, gzip_of({})});  // last member's size: 0
+  CHECK_THROWS_WITH(pgo::merge::decode_wire_input(two_members, "bomb2", 1u << 20),
+                    Catch::Contains("inflates to more than"));
+  // Raw input: the limit applies to its size.
+  CHECK_THROWS_WITH(pgo::merge::decode_wire_input(padded, "raw", 1u << 20),
+                    Catch::Contains("inflates to more than"));
+  // A truncated stream with a garbage size trailer is still reported as truncated.
+  auto truncated = gz;
+  truncated.resize(gz.size() / 2);
+  CHECK_THROWS_WITH(pgo::merge::decode_wire_input(truncated, "cut", 8u << 20),
+                    Catch::Contains("truncated"));
 }

@@ -1,0 +1,118 @@
+// WireProfile: a pprof profile decoded straight from its protobuf wire format into flat
+// arrays, for the merge's hot path.
+//
+// The generated message (proto/profile.pb.h) allocates one object per sample, location
+// and line: for a profile of millions of samples that costs gigabytes and most of a
+// merge's CPU time. A WireProfile keeps the decompressed bytes and decodes the tables
+// (strings, mappings, locations, lines, functions, header) into flat vectors; samples are
+// never stored: for_each_sample decodes them one at a time from the bytes, so memory is
+// the input's size plus its tables whatever the number of samples.
+//
+// The decoder is as strict as pprof's own (github.com/google/pprof/profile): a field with
+// the wrong wire type, a group (wire types 3 and 4), a varint longer than 10 bytes or
+// overflowing 64 bits, or a length past the end is an error. It never recurses beyond the
+// schema's three levels, so nesting cannot exhaust the stack.
+//
+//   WireProfile p = decode_wire_profile(std::move(inflated), "a.pprof");
+//   validate_wire_profile(p, "a.pprof");   // the invariants of validate_profile
+//   SampleView s;
+//   for (SampleCursor c(p, "a.pprof"); c.next(s);) use(s.location_ids, s.values, s.labels);
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "proto/profile.pb.h"
+
+namespace pgo::merge {
+
+struct WireValueType {
+  std::int64_t type = 0, unit = 0;
+};
+
+struct WireMapping {
+  std::uint64_t id = 0, memory_start = 0, memory_limit = 0, file_offset = 0;
+  std::int64_t filename = 0, build_id = 0;
+  bool has_functions = false, has_filenames = false, has_line_numbers = false,
+       has_inline_frames = false;
+};
+
+struct WireLine {
+  std::uint64_t function_id = 0;
+  std::int64_t line = 0, column = 0;
+};
+
+struct WireLocation {
+  std::uint64_t id = 0, mapping_id = 0, address = 0;
+  std::uint32_t line_begin = 0, line_count = 0;  // into WireProfile::lines
+  bool is_folded = false;
+};
+
+struct WireFunction {
+  std::uint64_t id = 0;
+  std::int64_t name = 0, system_name = 0, filename = 0, start_line = 0;
+};
+
+struct WireLabel {
+  std::int64_t key = 0, str = 0, num = 0, num_unit = 0;
+};
+
+struct WireProfile {
+  std::vector<std::uint8_t> bytes;        // the serialized message; strings point into it
+  std::vector<std::string_view> strings;  // string_table
+  std::vector<WireValueType> sample_types;
+  std::vector<WireMapping> mappings;
+  std::vector<WireLocation> locations;
+  std::vector<WireLine> lines;
+  std::vector<WireFunction> functions;
+  WireValueType period_type;
+  bool has_period_type = false;
+  std::int64_t drop_frames = 0, keep_frames = 0, time_nanos = 0, duration_nanos = 0, period = 0;
+  std::vector<std::int64_t> comments;
+  std::int64_t default_sample_type = 0, doc_url = 0;
+  std::size_t sample_count = 0;  // set by decode_wire_profile
+};
+
+// One decoded sample; the vectors are reused from sample to sample.
+struct SampleView {
+  std::vector<std::uint64_t> location_ids;
+  std::vector<std::int64_t> values;
+  std::vector<WireLabel> labels;
+};
+
+// Decodes the samples of a profile one at a time, in file order.
+class SampleCursor {
+ public:
+  // REQUIRES: profile came from decode_wire_profile; it and name outlive the cursor.
+  SampleCursor(const WireProfile& profile, const std::string& name);
+  // Fills `out` with the next sample; false after the last. Throws pgo::Error (stage
+  // "decode") naming the input when the sample is malformed (validate_wire_profile has
+  // checked every sample, so a validated profile never throws here).
+  bool next(SampleView& out);
+
+ private:
+  const WireProfile& profile_;
+  const std::string& name_;
+  std::size_t pos_ = 0;
+};
+
+// Decodes the serialized message `bytes` (not gzip). Throws pgo::Error (stage "decode")
+// naming `name` on malformed wire data or two time_nanos fields (concatenated profiles).
+// Samples are only framed here; validate_wire_profile decodes and checks each one.
+WireProfile decode_wire_profile(std::vector<std::uint8_t> bytes, const std::string& name);
+
+// The checks of validate_profile (profile_reader.h), with the same messages. Throws
+// pgo::Error (stage "validate", or "decode" for a malformed sample) naming `name`.
+void validate_wire_profile(const WireProfile& profile, const std::string& name);
+
+// The index of the first samples/count or cpu/nanoseconds sample type, or -1.
+// REQUIRES: validated.
+int wire_pgo_sample_index(const WireProfile& profile);
+
+// The generated message with the same content. REQUIRES: validated.
+perftools::profiles::Profile to_profile(const WireProfile& profile);
+
+}  // namespace pgo::merge
