@@ -540,7 +540,7 @@ void PgoLoop::prepare() {
   GoBuilder& go = builder();
   auto start = Clock::now();
   go.download_modules(scenario_.module_path(), scenario_.target.env,
-                      dir_.build_log("go-mod-download"));
+                      dir_.build_log("go-mod-download"), scenario_.target.build_flags);
   child_seconds_ += seconds_since(start);
   // Tools are never timed: a shared cache is right for them whatever the run's policy.
   std::unique_ptr<GoBuilder> shared;
