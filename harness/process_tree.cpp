@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <string_view>
@@ -190,7 +191,12 @@ Owner owner_of(pid_t pid, const std::string& token) {
     if (end == std::string::npos) end = env.size();
     std::string_view entry(env.data() + at, end - at);
     if (entry.substr(0, prefix.size()) == prefix) {
-      return entry.substr(prefix.size()) == token ? Owner::kThisRun : Owner::kOtherRun;
+      // The run's own token, or one a nested harness extended from it.
+      std::string_view value = entry.substr(prefix.size());
+      bool ours =
+          value == token || (value.size() > token.size() &&
+                             value.substr(0, token.size()) == token && value[token.size()] == '/');
+      return ours ? Owner::kThisRun : Owner::kOtherRun;
     }
     at = end + 1;
   }
@@ -206,7 +212,14 @@ void become_subreaper() {
 
 std::string new_tree_token() {
   static std::atomic<unsigned long> serial{0};
-  return std::to_string(::getpid()) + "-" + std::to_string(++serial);
+  // Under another harness (a harness run by a harness), extend its token: what this
+  // harness leaves behind when killed is then still known as the outer run's.
+  static const std::string outer = [] {
+    const char* inherited = std::getenv(kTreeVariable);
+    return inherited != nullptr && *inherited != '\0' ? std::string(inherited) + "/"
+                                                      : std::string();
+  }();
+  return outer + std::to_string(::getpid()) + "-" + std::to_string(++serial);
 }
 
 std::shared_mutex& spawn_lock() {
@@ -266,6 +279,7 @@ int end_tree(pid_t leader, const std::string& token, std::chrono::nanoseconds gr
   long pause_ns = 200'000;
   for (;;) {
     std::vector<Member> alive;
+    bool exiting = false;  // a zombie whose other threads are still exiting
     {
       std::unique_lock lock(spawn_lock());
       const bool others_running = any_other_tracked_run(leader);
@@ -275,9 +289,11 @@ int end_tree(pid_t leader, const std::string& token, std::chrono::nanoseconds gr
         if (!st.exists) continue;
         if (st.dead()) {
           // An orphan that has exited (of any run: it is not a tracked run's child, so
-          // nobody waits for its rusage). Reaped by pid, never with waitpid(-1).
+          // nobody waits for its rusage). Reaped by pid, never with waitpid(-1). A
+          // multi-threaded process shows 'Z' as soon as its main thread has exited, but
+          // can be reaped (and its executable is released) only when all threads have.
           int status = 0;
-          ::waitpid(pid, &status, WNOHANG);
+          if (::waitpid(pid, &status, WNOHANG) == 0) exiting = true;
           continue;
         }
         Owner owner = owner_of(pid, token);
@@ -287,7 +303,7 @@ int end_tree(pid_t leader, const std::string& token, std::chrono::nanoseconds gr
       }
     }
     if (alive_at_start < 0) alive_at_start = static_cast<int>(alive.size());
-    if (alive.empty()) break;
+    if (alive.empty() && !exiting) break;
     const auto now = Clock::now();
     if (now >= give_up_at) break;
     if (now < escalate_at) {

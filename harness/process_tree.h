@@ -10,7 +10,7 @@
 //   has an ancestor, or is itself, a child of the harness.
 // - Every spawned child gets the environment variable kTreeVariable, a token unique to its
 //   run, which its descendants inherit: a re-parented orphan is attributed to its run by
-//   reading /proc/PID/environ.
+//   reading /proc/PID/environ (a nested harness extends the token: "OUTER/PID-N").
 // - When a run's child has exited (seen with waitid(WNOWAIT), so it stays a zombie and its
 //   pid and process group id cannot be reused), end_tree() sends SIGTERM to the run's
 //   process group and to each of the run's orphans and their groups, waits a grace period,
@@ -38,7 +38,8 @@ inline constexpr const char* kTreeVariable = "PGO_HARNESS_PROCESS_TREE";
 // Makes the harness a child subreaper, once per process (later calls do nothing).
 void become_subreaper();
 
-// A token no other run of this harness process has: "PID-SERIAL".
+// A token no other run of this harness process has: "PID-SERIAL", after the inherited
+// token and a '/' when the harness itself runs under a harness.
 std::string new_tree_token();
 
 // Held shared by a spawn from before the fork until the child is tracked; held exclusively

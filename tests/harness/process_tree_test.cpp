@@ -164,6 +164,20 @@ TEST_CASE("every spawned process carries its run's tree token", "[process]") {
   ProcessResult a = run_process(shell("printf %s \"$PGO_HARNESS_PROCESS_TREE\""));
   ProcessResult b = run_process(shell("printf %s \"$PGO_HARNESS_PROCESS_TREE\""));
   CHECK_FALSE(a.captured_stdout.empty());
-  CHECK(a.captured_stdout.rfind(std::to_string(::getpid()) + "-", 0) == 0);
+  CHECK(a.captured_stdout.find(std::to_string(::getpid()) + "-") != std::string::npos);
   CHECK(a.captured_stdout != b.captured_stdout);
+}
+
+TEST_CASE("the children of a run killed with SIGKILL are ended with it", "[process]") {
+  // A nested harness killed with kill -9 cannot end its own children: they are adopted by
+  // this process and ended as the killed run's leftovers.
+  Scratch s;
+  const std::string file = s.path("pids");
+  BackgroundProcess run(shell("sleep 156 & echo $! >> " + file + "\nwait"));
+  for (int i = 0; i < 500 && pids_in(file).empty(); ++i) std::this_thread::sleep_for(10ms);
+  REQUIRE(pids_in(file).size() == 1);
+  REQUIRE(::kill(run.pid(), SIGKILL) == 0);
+  REQUIRE(run.wait_for(5s));
+  CHECK_FALSE(exists(pids_in(file)[0]));
+  kill_leftovers(pids_in(file));
 }
