@@ -445,9 +445,11 @@ void configure_bench_command(CLI::App& app, CommandRunner& runner) {
                             "per command)"));
   repeatable(app.add_option("-p,--prepare", a->prepare,
                             "Run before every run (once, or once per command)"));
-  repeatable(app.add_option("-c,--conclude", a->conclude,
+  // hyperfine's letters: -C is --conclude (after every run), -c is --cleanup (after the
+  // last run), so that a script's `-c 'rm -rf out'` does not run after every run.
+  repeatable(app.add_option("-C,--conclude", a->conclude,
                             "Run after every run (once, or once per command)"));
-  repeatable(app.add_option("-C,--cleanup", a->cleanup,
+  repeatable(app.add_option("-c,--cleanup", a->cleanup,
                             "Run once per command after its last run (once, or once per command)"));
   app.add_option("-P,--parameter-scan", a->parameter_scan,
                  "VAR MIN MAX: benchmark each command for VAR = MIN..MAX, used as {VAR}")

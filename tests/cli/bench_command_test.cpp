@@ -343,7 +343,7 @@ TEST_CASE("bench: repeatable options take one value each, in every form hyperfin
     CHECK(j["results"][1]["command_line"] == b);
   }
 
-  SECTION("hooks given once per command, short and long, each run with its own command") {
+  SECTION("hooks given once per command, short (hyperfine's letters) and long") {
     auto hook = [&](const std::string& what) { return helper("append " + log + " " + what); };
     ProcessResult r = bench({"--runs",
                              "1",
@@ -356,10 +356,10 @@ TEST_CASE("bench: repeatable options take one value each, in every form hyperfin
                              hook("prepare-1"),
                              "--prepare",
                              hook("prepare-2"),
-                             "-c" + hook("conclude-1"),
+                             "-C" + hook("conclude-1"),
                              "--conclude",
                              hook("conclude-2"),
-                             "-C",
+                             "-c",
                              hook("cleanup-1"),
                              "--cleanup",
                              hook("cleanup-2"),
