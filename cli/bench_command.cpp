@@ -245,6 +245,11 @@ int run_bench(const BenchArgs& a) {
   for (std::size_t i = 0; i + 1 < a.parameter_list_words.size(); i += 2) {
     axes.push_back(parameter_list(a.parameter_list_words[i], a.parameter_list_words[i + 1]));
   }
+  if (a.names.size() > a.commands.size()) {
+    throw UsageError("more --command-name options (" + std::to_string(a.names.size()) +
+                     ") than commands (" + std::to_string(a.commands.size()) +
+                     "): give at most one -n per command, in the commands' order");
+  }
   std::vector<ExpandedCommand> expanded = expand_commands(a.commands, a.names, axes);
   const std::size_t per_template = expanded.size() / a.commands.size();
 
