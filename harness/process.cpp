@@ -47,7 +47,7 @@
 //   descendants it waited for), not RUSAGE_CHILDREN's mix of every child ever reaped.
 // - Timeouts and output capture wait on a pidfd (pidfd_open, Linux 5.3+) together with the
 //   capture pipes in one poll(2) loop: no watchdog thread, no SIGCHLD handler, and the
-//   timeout is exact. Where pidfd_open is missing the loop polls wait4(WNOHANG) instead.
+//   timeout is exact. Where pidfd_open is missing the loop polls waitid(WNOHANG) instead.
 // - Each child leads its own process group, so a timeout or the harness's exit kills
 //   everything it started. The live groups sit in a fixed lock-free table
 //   (harness/process_tree.cpp) so kill_all_children is async-signal-safe.
