@@ -74,6 +74,66 @@ long read_small(const char* path, char* buf, std::size_t cap) {
   return static_cast<long>(len);
 }
 
+struct ProcStat {
+  bool exists = false;
+  char state = '?';  // R, S, D, Z, ...
+  pid_t ppid = 0;
+  pid_t pgrp = 0;
+  bool dead() const { return state == 'Z' || state == 'X' || state == 'x'; }
+};
+
+// From /proc/PID/stat: "PID (COMM) STATE PPID PGRP ..."; COMM may itself hold ')'.
+ProcStat read_stat(pid_t pid) {
+  ProcStat s;
+  ProcPath path;
+  path.add("/proc/").add(static_cast<long>(pid)).add("/stat");
+  char buf[512];
+  long len = read_small(path.c_str(), buf, sizeof buf);
+  if (len <= 0) return s;
+  const char* close = nullptr;
+  for (long i = len - 1; i >= 0; --i) {
+    if (buf[i] == ')') {
+      close = buf + i;
+      break;
+    }
+  }
+  if (close == nullptr || close[1] != ' ' || close[2] == '\0') return s;
+  s.exists = true;
+  s.state = close[2];
+  const char* p = close + 3;
+  for (int field = 0; field < 2 && *p != '\0'; ++field) {  // " PPID PGRP"
+    while (*p == ' ') ++p;
+    long value = 0;
+    while (*p >= '0' && *p <= '9') value = value * 10 + (*p++ - '0');
+    (field == 0 ? s.ppid : s.pgrp) = static_cast<pid_t>(value);
+  }
+  return s;
+}
+
+// Calls f(pid) for every process whose parent is the harness, found by reading every
+// /proc/PID/stat: the slow way, for kernels without /proc/self/task/TID/children.
+template <class F>
+void for_each_child_by_scan(F&& f) {
+  int dir = ::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return;
+  const pid_t self = ::getpid();
+  alignas(8) char entries[4096];
+  for (;;) {
+    ssize_t n = ::getdents64(dir, entries, sizeof entries);
+    if (n <= 0) break;
+    for (ssize_t off = 0; off < n;) {
+      const auto* e = reinterpret_cast<const struct dirent64*>(entries + off);
+      off += e->d_reclen;
+      long pid = 0;
+      const char* c = e->d_name;
+      while (*c >= '0' && *c <= '9') pid = pid * 10 + (*c++ - '0');
+      if (*c != '\0' || pid <= 0) continue;
+      if (read_stat(static_cast<pid_t>(pid)).ppid == self) f(static_cast<pid_t>(pid));
+    }
+  }
+  ::close(dir);
+}
+
 // Calls f(pid) for every child of every thread of the harness, from
 // /proc/self/task/TID/children (a subreaper's adopted orphans are children of one of its
 // threads).
@@ -81,6 +141,7 @@ template <class F>
 void for_each_child(F&& f) {
   int dir = ::open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0) return;
+  bool no_children_files = false;
   alignas(8) char entries[2048];
   for (;;) {
     ssize_t n = ::getdents64(dir, entries, sizeof entries);
@@ -92,7 +153,10 @@ void for_each_child(F&& f) {
       ProcPath path;
       path.add("/proc/self/task/").add(e->d_name).add("/children");
       int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd < 0) continue;
+      if (fd < 0) {
+        if (errno == ENOENT) no_children_files = true;  // a kernel without CONFIG_PROC_CHILDREN
+        continue;
+      }
       char chunk[1024];
       long pid = 0;
       bool in_number = false;
@@ -117,41 +181,7 @@ void for_each_child(F&& f) {
     }
   }
   ::close(dir);
-}
-
-struct ProcStat {
-  bool exists = false;
-  char state = '?';  // R, S, D, Z, ...
-  pid_t pgrp = 0;
-  bool dead() const { return state == 'Z' || state == 'X' || state == 'x'; }
-};
-
-// From /proc/PID/stat: "PID (COMM) STATE PPID PGRP ..."; COMM may itself hold ')'.
-ProcStat read_stat(pid_t pid) {
-  ProcStat s;
-  ProcPath path;
-  path.add("/proc/").add(static_cast<long>(pid)).add("/stat");
-  char buf[512];
-  long len = read_small(path.c_str(), buf, sizeof buf);
-  if (len <= 0) return s;
-  const char* close = nullptr;
-  for (long i = len - 1; i >= 0; --i) {
-    if (buf[i] == ')') {
-      close = buf + i;
-      break;
-    }
-  }
-  if (close == nullptr || close[1] != ' ' || close[2] == '\0') return s;
-  s.exists = true;
-  s.state = close[2];
-  const char* p = close + 3;
-  for (int field = 0; field < 2 && *p != '\0'; ++field) {  // skip " PPID", then read PGRP
-    while (*p == ' ') ++p;
-    long value = 0;
-    while (*p >= '0' && *p <= '9') value = value * 10 + (*p++ - '0');
-    if (field == 1) s.pgrp = static_cast<pid_t>(value);
-  }
-  return s;
+  if (no_children_files) for_each_child_by_scan(f);
 }
 
 // A process group the harness may signal: not its own (it may share one with a shell) and
@@ -260,6 +290,12 @@ bool any_other_tracked_run(pid_t leader) {
 std::vector<pid_t> list_children() {
   std::vector<pid_t> out;
   for_each_child([&](pid_t pid) { out.push_back(pid); });
+  return out;
+}
+
+std::vector<pid_t> list_children_by_scan() {
+  std::vector<pid_t> out;
+  for_each_child_by_scan([&](pid_t pid) { out.push_back(pid); });
   return out;
 }
 

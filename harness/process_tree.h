@@ -52,8 +52,11 @@ void untrack_run(pid_t leader);
 bool is_tracked_run(pid_t pid);
 bool any_other_tracked_run(pid_t leader);
 
-// The harness's current children (every thread's), zombies included.
+// The harness's current children (every thread's), zombies included, from
+// /proc/self/task/TID/children; where the kernel lacks those files, by the scan below.
 std::vector<pid_t> list_children();
+// The same by reading the parent of every process in /proc/PID/stat (slower).
+std::vector<pid_t> list_children_by_scan();
 
 // Ends what is left of a run's tree. REQUIRES: `leader` (the run's child, the leader of
 // its process group) has exited or been killed and is not reaped yet. Orphans carrying

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
@@ -180,4 +181,16 @@ TEST_CASE("the children of a run killed with SIGKILL are ended with it", "[proce
   REQUIRE(run.wait_for(5s));
   CHECK_FALSE(exists(pids_in(file)[0]));
   kill_leftovers(pids_in(file));
+}
+
+TEST_CASE("the harness's children are listed the fast way and by scanning /proc alike",
+          "[process]") {
+  BackgroundProcess a(shell("exec sleep 30")), b(shell("exec sleep 30"));
+  std::vector<pid_t> fast = pgo::harness::process_tree::list_children();
+  std::vector<pid_t> scanned = pgo::harness::process_tree::list_children_by_scan();
+  std::sort(fast.begin(), fast.end());
+  std::sort(scanned.begin(), scanned.end());
+  CHECK(fast == scanned);
+  CHECK(std::count(fast.begin(), fast.end(), a.pid()) == 1);
+  CHECK(std::count(fast.begin(), fast.end(), b.pid()) == 1);
 }
