@@ -15,6 +15,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -157,5 +158,57 @@ TEST_CASE("reliability: a complete run leaves no orphaned process behind", "[run
   REQUIRE(code == 0);
   // One profiled run and 2 timed runs of each of the two builds: 5 runs, 3 leftovers each.
   CHECK(pids_in(pids).size() >= 15);
+  CHECK(survivors(pids).empty());
+}
+
+TEST_CASE("reliability: a run with HTTP servers and load generators leaves no process behind",
+          "[run][integration]") {
+  // tests/harness/testdata/gotool: a net/http server and its load generator, both started
+  // through the leftover script, in the timed runs of v0 and of v1, built with a fixed
+  // profile from GOROOT (--profile), so that its PGO build of net/http comes from the Go
+  // build cache after the first time (tests/harness/go_toolchain_integration_test.cpp uses
+  // the same profile). The command-workload case above covers profiled runs.
+  Scratch s;
+  fs::copy(fs::path(PGO_TESTS_DIR) / "harness" / "testdata" / "gotool", s.dir / "gotool",
+           fs::copy_options::recursive);
+  const std::string pids = s.path("pids");
+  const std::string script = write_leftover_script(s, pids);
+  json scenario = {
+      {"name", "no-orphans-http"},
+      {"workloads",
+       {{{"name", "api"},
+         {"kind", "http"},
+         {"http",
+          {{"server_command", {"sh", script, "{binary}", "serve", "-addr", "127.0.0.1:{port}"}},
+           {"ready_path", "/debug/pprof/cmdline"},
+           {"load_command", {"sh", script, "{binary}", "load", "-d", "300ms", "{urls}"}},
+           {"profile_seconds", 1}}}}}},
+      {"profiling", {{"instances", 1}}},
+      {"iterations", 1},
+      {"trials", {{"runs", 2}, {"warmup", 0}, {"seed", 1}}}};
+  std::ofstream(s.dir / "gotool" / "scenario.json") << scenario.dump(2);
+  const std::string goroot = [] {
+    std::string out;
+    if (FILE* p = ::popen("go env GOROOT", "r")) {
+      char buf[4096];
+      while (std::fgets(buf, sizeof buf, p)) out += buf;
+      ::pclose(p);
+    }
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    return out;
+  }();
+  const fs::path profile = s.dir / "inline_hot.pprof";
+  fs::copy_file(
+      fs::path(goroot) / "src/cmd/compile/internal/test/testdata/pgo/inline/inline_hot.pprof",
+      profile);
+  int code =
+      run_harness({"run", (s.dir / "gotool" / "scenario.json").string(), "--out", s.path("run"),
+                   "--profile", profile.string(), "--build-cache", "go", "-q"},
+                  s.path("out"));
+  INFO(slurp(s.path("out")));
+  REQUIRE(code == 0);
+  // At least one server and two timed load runs for each of the two builds, three
+  // leftovers each.
+  CHECK(pids_in(pids).size() >= 18);
   CHECK(survivors(pids).empty());
 }
