@@ -246,6 +246,11 @@ int run_bench(const BenchArgs& a) {
   for (std::size_t i = 0; i + 1 < a.parameter_list_words.size(); i += 2) {
     axes.push_back(parameter_list(a.parameter_list_words[i], a.parameter_list_words[i + 1]));
   }
+  if (a.names.size() > a.commands.size()) {
+    throw UsageError("more --command-name options (" + std::to_string(a.names.size()) +
+                     ") than commands (" + std::to_string(a.commands.size()) +
+                     "): give at most one -n per command, in the commands' order");
+  }
   std::vector<ExpandedCommand> expanded = expand_commands(a.commands, a.names, axes);
   const std::size_t per_template = expanded.size() / a.commands.size();
 
@@ -425,6 +430,12 @@ int run_bench(const BenchArgs& a) {
 
 void configure_bench_command(CLI::App& app, CommandRunner& runner) {
   auto a = std::make_shared<BenchArgs>();
+  // A repeatable option takes exactly one value per occurrence, as hyperfine's do:
+  // `-n A -n B 'cmd1' 'cmd2'` names two commands instead of taking the commands as names.
+  auto repeatable = [](CLI::Option* option) {
+    option->expected(1)->allow_extra_args(false)->multi_option_policy(
+        CLI::MultiOptionPolicy::TakeAll);
+  };
   app.add_option("command", a->commands,
                  "Commands to benchmark, each one string; split like a shell would, run "
                  "without a shell unless --shell")
@@ -437,13 +448,17 @@ void configure_bench_command(CLI::App& app, CommandRunner& runner) {
                  "Run each command for at least this many seconds (default 3)");
   app.add_option("--max-time", a->max_time,
                  "Stop a command after this many seconds of runs, even below --min-runs");
-  app.add_option("-s,--setup", a->setup,
-                 "Run once per command before its runs (once, or once "
-                 "per command)");
-  app.add_option("-p,--prepare", a->prepare, "Run before every run (once, or once per command)");
-  app.add_option("-c,--conclude", a->conclude, "Run after every run (once, or once per command)");
-  app.add_option("-C,--cleanup", a->cleanup,
-                 "Run once per command after its last run (once, or once per command)");
+  repeatable(app.add_option("-s,--setup", a->setup,
+                            "Run once per command before its runs (once, or once "
+                            "per command)"));
+  repeatable(app.add_option("-p,--prepare", a->prepare,
+                            "Run before every run (once, or once per command)"));
+  // hyperfine's letters: -C is --conclude (after every run), -c is --cleanup (after the
+  // last run), so that a script's `-c 'rm -rf out'` does not run after every run.
+  repeatable(app.add_option("-C,--conclude", a->conclude,
+                            "Run after every run (once, or once per command)"));
+  repeatable(app.add_option("-c,--cleanup", a->cleanup,
+                            "Run once per command after its last run (once, or once per command)"));
   app.add_option("-P,--parameter-scan", a->parameter_scan,
                  "VAR MIN MAX: benchmark each command for VAR = MIN..MAX, used as {VAR}")
       ->expected(3)
@@ -467,14 +482,15 @@ void configure_bench_command(CLI::App& app, CommandRunner& runner) {
   app.add_flag("-N", a->no_shell, "No shell (the default; accepted for hyperfine users)");
   app.add_flag("-i,--ignore-failure", a->ignore_failure,
                "Keep measuring commands that exit non-zero, are killed or time out");
-  app.add_option("-n,--command-name", a->names, "Name of each command in the output ({VAR} ok)");
+  repeatable(app.add_option("-n,--command-name", a->names,
+                            "Name of each command in the output ({VAR} ok)"));
   app.add_option("--output", a->output,
                  "Where the commands' stdout/stderr go: null (default), pipe, inherit or FILE");
   app.add_option("--input", a->input, "Read the commands' stdin from FILE (default /dev/null)");
   app.add_option("-u,--time-unit", a->time_unit, "ns, us, ms or s (default: automatic)");
-  app.add_option("--env", a->env,
-                 "K=V in every command's environment; N:K=V for command N only (1-based)");
-  app.add_option("--cwd", a->cwd, "Working directory (once, or once per command)");
+  repeatable(app.add_option(
+      "--env", a->env, "K=V in every command's environment; N:K=V for command N only (1-based)"));
+  repeatable(app.add_option("--cwd", a->cwd, "Working directory (once, or once per command)"));
   app.add_option("--timeout", a->timeout,
                  "Kill a run (and its process group) after this many seconds: a failed run");
   app.add_option("--order", a->order,

@@ -16,8 +16,10 @@ namespace pgo::cli {
 namespace {
 
 constexpr const char* kHistoryFooter =
-    R"(Each REPORT is a run directory or report.json, oldest first (e.g. nightly runs of one
-scenario: runs/nightly-*). One point per report from its last PGO iteration: geomean and
+    R"(Each REPORT is a run directory or report.json of one scenario (e.g. nightly runs:
+runs/nightly-*), in any order: they are sorted by the time each run started, oldest
+first. Reports of another scenario are refused unless --allow-different-scenarios.
+One point per report from its last PGO iteration: geomean and
 per-workload speedup over pgo=off with their bootstrap intervals, and per-workload median
 times of v0 and the last build. A point is flagged when its 95% interval lies entirely
 outside [median lower bound, median upper bound] of up to --window earlier reports.
@@ -39,6 +41,7 @@ struct HistoryCommandOptions {
   std::size_t window = 10;
   std::size_t min_history = 3;
   bool fail_on_regression = false;
+  bool allow_different_scenarios = false;
 };
 
 int run_history(const HistoryCommandOptions& o) {
@@ -48,7 +51,8 @@ int run_history(const HistoryCommandOptions& o) {
     for (const auto& path : o.reports) {
       inputs.push_back({reports::resolve_report_path(path), reports::read_run_report(path)});
     }
-    history = reports::build_history(inputs, {o.window, o.min_history});
+    history =
+        reports::build_history(inputs, {o.window, o.min_history, o.allow_different_scenarios});
     if (!o.markdown_file.empty()) {
       merge::write_file_atomically(o.markdown_file, reports::render_history_markdown(history));
     }
@@ -76,7 +80,8 @@ int run_history(const HistoryCommandOptions& o) {
 void configure_history_command(CLI::App& app, CommandRunner& runner) {
   auto o = std::make_shared<HistoryCommandOptions>();
   app.footer(kHistoryFooter);
-  app.add_option("REPORT", o->reports, "Run directories or report.json files, oldest first")
+  app.add_option("REPORT", o->reports,
+                 "Run directories or report.json files of one scenario (sorted by start time)")
       ->required();
   app.add_option("--markdown", o->markdown_file, "Also write the Markdown table to FILE");
   app.add_option("--html", o->html_file, "Also write an HTML page with the charts to FILE");
@@ -93,6 +98,8 @@ void configure_history_command(CLI::App& app, CommandRunner& runner) {
       ->capture_default_str();
   app.add_flag("--fail-on-regression", o->fail_on_regression,
                "Exit 1 when the newest report is flagged as a regression");
+  app.add_flag("--allow-different-scenarios", o->allow_different_scenarios,
+               "Accept reports of different scenarios (with a warning)");
   app.callback([o, &runner] { runner = [o] { return run_history(*o); }; });
 }
 

@@ -112,6 +112,10 @@ class ConsoleObserver : public LoopObserver {
   void phase_skipped(const std::string& name) override {
     if (!quiet_) std::fprintf(stderr, "  %s: done before, kept\n", name.c_str());
   }
+  void notice(const std::string& text) override {  // printed even with -q: it is a warning
+    clear_bar();
+    std::fprintf(stderr, "pgo-harness: warning: %s\n", text.c_str());
+  }
   void phase_finished(const PhaseRecord& p) override {
     if (quiet_) return;
     clear_bar();

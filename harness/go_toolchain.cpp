@@ -321,9 +321,117 @@ GoBuildResult GoBuilder::build(const GoBuildRequest& request) const {
   return result;
 }
 
-void GoBuilder::download_modules(const std::string& module_dir,
+namespace {
+
+// The value of the last -mod flag in `args` ("-mod=X", "--mod=X", or "-mod X"); "" if none.
+std::string last_mod_flag(const std::vector<std::string>& args) {
+  std::string mode;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string a = args[i];
+    if (a.rfind("--", 0) == 0) a.erase(0, 1);
+    if (a.rfind("-mod=", 0) == 0) {
+      mode = a.substr(5);
+    } else if (a == "-mod" && i + 1 < args.size()) {
+      mode = args[++i];
+    }
+  }
+  return mode;
+}
+
+std::vector<std::string> split_words(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  return words;
+}
+
+// go.mod's `go` directive as {major, minor}; {0, 0} when absent (the go command then
+// assumes an old version, without vendor by default).
+std::pair<int, int> go_directive(const fs::path& go_mod) {
+  std::ifstream in(go_mod);
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream words(line);
+    std::string keyword, version;
+    if (words >> keyword && keyword == "go" && words >> version) {
+      int major = 0, minor = 0;
+      char dot = 0;
+      std::istringstream v(version);
+      if (v >> major >> dot >> minor && dot == '.') return {major, minor};
+      return {major, 0};
+    }
+  }
+  return {0, 0};
+}
+
+}  // namespace
+
+GoModuleMode go_module_mode(const std::string& module_dir,
+                            const std::vector<std::string>& build_flags, const std::string& goflags,
+                            const std::string& gowork) {
+  GoModuleMode m;
+  if (std::string flag = last_mod_flag(build_flags); !flag.empty()) {
+    m.vendor = flag == "vendor";
+    m.reason = "-mod=" + flag + " in the build flags";
+    return m;
+  }
+  if (std::string flag = last_mod_flag(split_words(goflags)); !flag.empty()) {
+    m.vendor = flag == "vendor";
+    m.reason = "-mod=" + flag + " in GOFLAGS";
+    return m;
+  }
+  std::error_code ec;
+  fs::path work;
+  if (gowork == "off") {
+    // Workspace mode disabled: the module's own rule below.
+  } else if (!gowork.empty()) {
+    work = gowork;
+  } else {
+    for (fs::path dir = fs::absolute(module_dir, ec); !dir.empty(); dir = dir.parent_path()) {
+      if (fs::is_regular_file(dir / "go.work", ec)) {
+        work = dir / "go.work";
+        break;
+      }
+      if (dir == dir.parent_path()) break;
+    }
+  }
+  if (!work.empty()) {
+    m.vendor = fs::is_regular_file(work.parent_path() / "vendor" / "modules.txt", ec);
+    m.reason = "workspace " + work.string() +
+               (m.vendor ? " with vendor/modules.txt" : " without a vendor directory");
+    return m;
+  }
+  auto [major, minor] = go_directive(fs::path(module_dir) / "go.mod");
+  bool has_vendor = fs::is_regular_file(fs::path(module_dir) / "vendor" / "modules.txt", ec);
+  bool new_enough = major > 1 || (major == 1 && minor >= 14);
+  m.vendor = has_vendor && new_enough;
+  if (!has_vendor) {
+    m.reason = "no vendor/modules.txt";
+  } else {
+    m.reason = "vendor/modules.txt and go " + std::to_string(major) + "." + std::to_string(minor) +
+               " in go.mod" + (new_enough ? "" : " (vendor is the default from go 1.14)");
+  }
+  return m;
+}
+
+bool GoBuilder::download_modules(const std::string& module_dir,
                                  const std::map<std::string, std::string>& env_in,
-                                 const std::string& log_path) const {
+                                 const std::string& log_path,
+                                 const std::vector<std::string>& build_flags) const {
+  auto from_env = [&](const char* key) {
+    auto it = env_in.find(key);
+    if (it != env_in.end()) return it->second;
+    if (const char* v = std::getenv(key)) return std::string(v);
+    return toolchain_.env(key);
+  };
+  GoModuleMode mode =
+      go_module_mode(module_dir, build_flags, from_env("GOFLAGS"), from_env("GOWORK"));
+  if (mode.vendor) {
+    std::error_code ec;
+    fs::create_directories(fs::path(log_path).parent_path(), ec);
+    std::ofstream(log_path) << "go mod download skipped in " << module_dir
+                            << ": the builds use the vendor directory (" << mode.reason << ")\n";
+    return false;
+  }
   std::map<std::string, std::string> env = env_in;
   env.emplace("GOTOOLCHAIN", "local");
   ProcessSpec spec =
@@ -334,8 +442,10 @@ void GoBuilder::download_modules(const std::string& module_dir,
     throw Error("build", log_path,
                 "go mod download in " + module_dir + " failed (" + r.describe_status() +
                     "): " + go_error_summary(read_text(log_path)),
-                "check the network and GOPROXY (" + toolchain_.env("GOPROXY") + ")");
+                "check the network and GOPROXY (" + toolchain_.env("GOPROXY") +
+                    "), or vendor the dependencies (go mod vendor)");
   }
+  return true;
 }
 
 std::string go_error_summary(const std::string& output, int max_lines) {

@@ -55,6 +55,20 @@ struct GoBuildInfo {
 // `binary` when the text has no "path" line (not a Go binary, or built without module info).
 GoBuildInfo parse_go_build_info(const std::string& text, const std::string& binary);
 
+// Whether the go command builds in module_dir from the vendor directory, by its own rule
+// (cmd/go/internal/modload/init.go, setDefaultBuildMod): a -mod flag decides (the build
+// flags override GOFLAGS); without one, in workspace mode (a go.work found from
+// module_dir upwards, or GOWORK, unless GOWORK=off) vendor/modules.txt beside go.work
+// decides; otherwise vendor mode is the default when go.mod says `go 1.14` or later and
+// vendor/modules.txt exists.
+struct GoModuleMode {
+  bool vendor = false;
+  std::string reason;  // "-mod=vendor in the build flags", "vendor/modules.txt and go 1.26", ...
+};
+GoModuleMode go_module_mode(const std::string& module_dir,
+                            const std::vector<std::string>& build_flags, const std::string& goflags,
+                            const std::string& gowork);
+
 class GoToolchain {
  public:
   // Finds `go`: `go_command` empty means "go" from PATH; a name without '/' is looked up
@@ -133,11 +147,14 @@ class GoBuilder {
   // when the profile does not exist, or when the recorded -pgo differs from the request.
   GoBuildResult build(const GoBuildRequest& request) const;
 
-  // `go mod download` in module_dir, so that later builds do not time network fetches.
-  // Throws pgo::Error (stage "build") with go's message on failure.
-  void download_modules(const std::string& module_dir,
-                        const std::map<std::string, std::string>& env,
-                        const std::string& log_path) const;
+  // `go mod download` in module_dir, so that later builds do not time network fetches;
+  // skipped (returns false, and says why in the log) when builds with these flags and
+  // environment use the module's vendor directory (go_module_mode): they need no network,
+  // and a vendored module may not even be on the proxy. Throws pgo::Error (stage "build")
+  // with go's message on failure.
+  bool download_modules(const std::string& module_dir,
+                        const std::map<std::string, std::string>& env, const std::string& log_path,
+                        const std::vector<std::string>& build_flags = {}) const;
 
   const GoToolchain& toolchain() const { return toolchain_; }
   GoCacheMode cache_mode() const { return mode_; }

@@ -292,11 +292,35 @@ RunReport PgoLoop::resume(RunReport previous) {
                            "start a new run, or restore the scenario"));
   }
   std::vector<std::string> phases = planned_phases();
+  auto was_done = [&](const std::string& name) {
+    return std::any_of(previous.phases.begin(), previous.phases.end(),
+                       [&](const PhaseRecord& p) { return p.name == name && p.status == "done"; });
+  };
   std::size_t first = 0;
-  while (first < phases.size() && verified(phases[first], previous)) ++first;
+  std::string why;
+  while (first < phases.size() && (why = unverified(phases[first], previous)).empty()) ++first;
+  // A harness that exits in any way it controls (complete, failed, interrupted) says so
+  // in the report; "running" means it was killed (SIGKILL, out of memory, power loss).
+  std::string killed;
+  if (previous.status == RunStatus::kRunning) {
+    auto during = std::find_if(phases.begin(), phases.end(),
+                               [&](const std::string& name) { return !was_done(name); });
+    killed = "the previous harness was killed";
+    if (during != phases.end()) killed += " during " + *during;
+    killed += " (report.json was left at status running, started " + previous.started_at + ")";
+  }
+  std::string redo;
+  if (first < phases.size() && was_done(phases[first])) {
+    redo = "redoing " + phases[first] + " and what follows: " + why;
+  }
   report_ = std::move(previous);
   trials_.seed = report_.trial_seed;
   truncate_from(first);
+  for (const std::string& text : {killed, redo}) {
+    if (text.empty()) continue;
+    observer_.notice(text);
+    add_warning("resumed at " + now_utc() + ": " + text);
+  }
   for (std::size_t i = 0; i < first; ++i) observer_.phase_skipped(phases[i]);
   report_.status = RunStatus::kRunning;
   report_.error.clear();
@@ -305,12 +329,34 @@ RunReport PgoLoop::resume(RunReport previous) {
   return execute(first);
 }
 
-bool PgoLoop::verified(const std::string& name, const RunReport& previous) const {
+namespace {
+
+// Empty when `path` (absolute, or relative to `dir`) is a regular file whose sha256 is
+// `sha256`; otherwise what is wrong with it, naming the file.
+std::string artifact_problem(const RunDirectory& dir, const std::string& path,
+                             const std::string& sha256) {
+  const std::string abs = dir.absolute(path);
+  std::error_code ec;
+  if (abs.empty() || !fs::is_regular_file(abs, ec)) return abs + " is missing";
+  std::string found;
+  try {
+    found = sha256_file_hex(abs);
+  } catch (const Error& e) {
+    return abs + " cannot be read: " + e.problem();
+  }
+  if (found == sha256) return {};
+  return abs + " failed its sha256 check (the report has " + sha256.substr(0, 12) +
+         "..., the file " + found.substr(0, 12) + "...)";
+}
+
+}  // namespace
+
+std::string PgoLoop::unverified(const std::string& name, const RunReport& previous) const {
   bool done = false;
   for (const PhaseRecord& p : previous.phases) {
     if (p.name == name) done = p.status == "done";
   }
-  if (!done) return false;
+  if (!done) return "not done";
   auto build_of = [&](int i) -> const BuildRecord* {
     for (const BuildRecord& b : previous.builds) {
       if (b.iteration == i) return &b;
@@ -326,31 +372,38 @@ bool PgoLoop::verified(const std::string& name, const RunReport& previous) const
   if (name == "prepare") {
     for (const auto& [tool, path] : tool_binaries()) {
       std::error_code ec;
-      if (!fs::is_regular_file(path, ec)) return false;
+      if (!fs::is_regular_file(path, ec)) return "helper tool " + path + " is missing";
     }
-    return true;
+    return {};
   }
   if (name.rfind("build v", 0) == 0) {
     const BuildRecord* b = build_of(std::stoi(name.substr(7)));
-    return b && artifact_matches(dir_, b->binary, b->binary_sha256);
+    if (!b) return "the report has no record of " + name;
+    return artifact_problem(dir_, b->binary, b->binary_sha256);
   }
   if (name.rfind("profile v", 0) == 0) {
     const IterationProfile* p = profile_of(std::stoi(name.substr(9)));
-    if (!p || p->inputs.empty()) return false;
+    if (!p || p->inputs.empty()) return "the report lists no profiles of " + name;
     for (const ProfileInput& in : p->inputs) {
       std::error_code ec;
-      if (!fs::is_regular_file(dir_.absolute(in.path), ec)) return false;
+      if (!fs::is_regular_file(dir_.absolute(in.path), ec)) {
+        return "collected profile " + dir_.absolute(in.path) + " is missing";
+      }
     }
-    return true;
+    return {};
   }
   if (name.rfind("merge v", 0) == 0 || name.rfind("import v", 0) == 0) {
     const IterationProfile* p = profile_of(std::stoi(name.substr(name.find('v') + 1)));
-    return p && artifact_matches(dir_, p->merged_path, p->merged_sha256);
+    if (!p) return "the report has no record of " + name;
+    return artifact_problem(dir_, p->merged_path, p->merged_sha256);
   }
   if (name == "trials") {
-    return previous.trials.size() == scenario_.workloads.size() * previous.builds.size();
+    const std::size_t expected = scenario_.workloads.size() * previous.builds.size();
+    if (previous.trials.size() == expected) return {};
+    return "the report holds " + std::to_string(previous.trials.size()) + " of " +
+           std::to_string(expected) + " trial series";
   }
-  return name == "analysis";
+  return name == "analysis" ? std::string() : "unknown phase";
 }
 
 void PgoLoop::truncate_from(std::size_t first) {
@@ -540,7 +593,7 @@ void PgoLoop::prepare() {
   GoBuilder& go = builder();
   auto start = Clock::now();
   go.download_modules(scenario_.module_path(), scenario_.target.env,
-                      dir_.build_log("go-mod-download"));
+                      dir_.build_log("go-mod-download"), scenario_.target.build_flags);
   child_seconds_ += seconds_since(start);
   // Tools are never timed: a shared cache is right for them whatever the run's policy.
   std::unique_ptr<GoBuilder> shared;

@@ -102,6 +102,9 @@ class LoopObserver {
   virtual void phase_started(const std::string& /*name*/, std::size_t /*index*/,
                              std::size_t /*count*/) {}
   virtual void phase_skipped(const std::string& /*name*/) {}  // done before (resume)
+  // Something the user must hear now, e.g. on resume: the previous harness was killed, or
+  // a kept artifact failed its sha256 check. It is also among the report's warnings.
+  virtual void notice(const std::string& /*text*/) {}
   virtual void phase_finished(const PhaseRecord& /*phase*/) {}
   virtual void trial_progress(const SchedulerProgress& /*progress*/,
                               const std::string& /*command*/) {}
@@ -151,7 +154,9 @@ class PgoLoop {
   RunReport execute(std::size_t first_phase);
   void run_phase(const std::string& name, std::size_t index, std::size_t count);
   void dispatch(const std::string& name);
-  bool verified(const std::string& name, const RunReport& previous) const;
+  // Empty when phase `name` of `previous` is done and its artifacts are intact; otherwise
+  // why it must be run (again).
+  std::string unverified(const std::string& name, const RunReport& previous) const;
   void truncate_from(std::size_t first_phase);
 
   void prepare();

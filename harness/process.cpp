@@ -32,6 +32,7 @@
 #include <thread>
 #include <utility>
 
+#include "harness/process_tree.h"
 #include "merge/error.h"
 
 // Choices, and why:
@@ -46,36 +47,22 @@
 //   descendants it waited for), not RUSAGE_CHILDREN's mix of every child ever reaped.
 // - Timeouts and output capture wait on a pidfd (pidfd_open, Linux 5.3+) together with the
 //   capture pipes in one poll(2) loop: no watchdog thread, no SIGCHLD handler, and the
-//   timeout is exact. Where pidfd_open is missing the loop polls wait4(WNOHANG) instead.
-// - Each child leads its own process group (setpgid in the child and in the parent, to
-//   close the race), so a timeout or the harness's exit kills everything it started.
-//   The live groups sit in a fixed lock-free table so kill_all_children is
-//   async-signal-safe.
+//   timeout is exact. Where pidfd_open is missing the loop polls waitid(WNOHANG) instead.
+// - Each child leads its own process group, so a timeout or the harness's exit kills
+//   everything it started. The live groups sit in a fixed lock-free table
+//   (harness/process_tree.cpp) so kill_all_children is async-signal-safe.
+// - A run ends with its whole process tree: its exit is seen with waitid(WNOWAIT), so the
+//   child stays a zombie (its pid and group id cannot be reused) while
+//   process_tree::end_tree ends its group and the orphans it left (the harness is a child
+//   subreaper, so they are re-parented to us); only then is the child reaped with wait4.
 
 namespace pgo::harness {
 namespace {
 
 namespace bp = boost::process;
 
-// ---- the table of live process groups -------------------------------------------------
-
-constexpr std::size_t kMaxTrackedGroups = 256;
-std::array<std::atomic<pid_t>, kMaxTrackedGroups> g_live_groups{};
-
-void track_group(pid_t pgid) {
-  for (auto& slot : g_live_groups) {
-    pid_t empty = 0;
-    if (slot.compare_exchange_strong(empty, pgid)) return;
-  }
-  // Table full: the group is still waited for, only not killed at exit.
-}
-
-void untrack_group(pid_t pgid) {
-  for (auto& slot : g_live_groups) {
-    pid_t expected = pgid;
-    if (slot.compare_exchange_strong(expected, 0)) return;
-  }
-}
+// How long what a finished run left behind gets between SIGTERM and SIGKILL.
+constexpr std::chrono::milliseconds kLeftoverGrace{500};
 
 // ---- file descriptors -----------------------------------------------------------------
 
@@ -269,8 +256,9 @@ struct PreparedSpawn {
   ProcessSpec spec;
   std::string program;                // argv[0], looked up in PATH if it has no slash
   std::vector<std::string> args;      // argv[1..]
-  std::vector<std::string> env_text;  // "K=V" for a custom environment
-  std::vector<char*> envp;            // into env_text, null-terminated; empty: inherit
+  std::vector<std::string> env_text;  // "K=V": the harness's, the spec's, the tree token
+  std::vector<char*> envp;            // into env_text, null-terminated
+  std::string tree_token;             // process_tree::kTreeVariable of every run of it
   cpu_set_t cpus;
 };
 }  // namespace detail
@@ -300,27 +288,31 @@ std::shared_ptr<const detail::PreparedSpawn> prepare(ProcessSpec spec) {
     }
     CPU_SET(cpu, &p->cpus);
   }
-  if (!spec.env_overrides.empty() || !spec.env_removals.empty()) {
-    std::map<std::string, std::string> env;
-    for (char** e = ::environ; *e != nullptr; ++e) {
-      std::string_view kv(*e);
-      std::size_t eq = kv.find('=');
-      if (eq == std::string_view::npos) continue;
-      env.emplace(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
-    }
-    for (const auto& name : spec.env_removals) env.erase(name);
-    for (const auto& [name, value] : spec.env_overrides) env[name] = value;
-    p->env_text.reserve(env.size());
-    for (const auto& [name, value] : env) p->env_text.push_back(name + "=" + value);
-    for (std::string& kv : p->env_text) p->envp.push_back(kv.data());
-    p->envp.push_back(nullptr);
+  // Every run's processes carry its tree token, so that the orphans it leaves are known
+  // as its own (harness/process_tree.h).
+  process_tree::become_subreaper();
+  p->tree_token = process_tree::new_tree_token();
+  std::map<std::string, std::string> env;
+  for (char** e = ::environ; *e != nullptr; ++e) {
+    std::string_view kv(*e);
+    std::size_t eq = kv.find('=');
+    if (eq == std::string_view::npos) continue;
+    env.emplace(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
   }
+  for (const auto& name : spec.env_removals) env.erase(name);
+  for (const auto& [name, value] : spec.env_overrides) env[name] = value;
+  env[process_tree::kTreeVariable] = p->tree_token;
+  p->env_text.reserve(env.size());
+  for (const auto& [name, value] : env) p->env_text.push_back(name + "=" + value);
+  for (std::string& kv : p->env_text) p->envp.push_back(kv.data());
+  p->envp.push_back(nullptr);
   p->spec = std::move(spec);
   return p;
 }
 
 struct Spawned {
   pid_t pid = -1;
+  std::string tree_token;
   ChildStreams streams;
   std::chrono::steady_clock::time_point start;
 };
@@ -341,6 +333,10 @@ Spawned spawn(const detail::PreparedSpawn& prepared) {
   ChildFailure failure;
   setup.failure = &failure;
 
+  out.tree_token = prepared.tree_token;
+  // Until the child is tracked, no sweep may look at the harness's children: it could
+  // take this child for an orphan and reap it.
+  std::shared_lock spawning(process_tree::spawn_lock());
   bp::child child;
   try {
     out.start = std::chrono::steady_clock::now();
@@ -366,7 +362,8 @@ Spawned spawn(const detail::PreparedSpawn& prepared) {
   }
   // No setpgid(pid, pid) here to close the race with the child's own: under vfork the
   // parent resumes only after the child's setpgid(0, 0) and exec.
-  track_group(out.pid);
+  process_tree::track_run(out.pid);
+  spawning.unlock();
   // The child holds its own copies now; keep only the capture read ends.
   out.streams.child_in.reset();
   out.streams.child_out.reset();
@@ -418,22 +415,39 @@ pid_t wait4_retry(pid_t pid, int* status, int options, struct rusage* ru) {
   }
 }
 
-// Waits for `child`, reading capture pipes and enforcing the deadline. `stop_fd`, when
-// valid, ends the wait early (used by BackgroundProcess::wait_for: returns false then).
+// Whether `pid` has exited, without reaping it: it stays a zombie, so its pid and process
+// group id stay reserved while what it left behind is ended.
+bool has_exited(pid_t pid, bool block) {
+  for (;;) {
+    siginfo_t info{};
+    int rc =
+        ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT | (block ? 0 : WNOHANG));
+    if (rc < 0 && errno == EINTR) continue;
+    if (rc < 0) return true;  // ECHILD: nothing left to wait for
+    return info.si_pid == pid;
+  }
+}
+
+// Waits for `child` to exit (not reaping it), reading capture pipes and enforcing the
+// deadline; `exited` is false when the deadline came first.
 struct WaitOutcome {
-  bool reaped = false;
+  bool exited = false;
+  std::chrono::steady_clock::time_point end;
+};
+
+// How a run ended, from wait4 on its child.
+struct Reaped {
   int status = 0;
   struct rusage ru {};
-  std::chrono::steady_clock::time_point end;
 };
 
 WaitOutcome wait_child(pid_t pid, Fd& capture_out, Fd& capture_err, std::string& out_text,
                        std::string& err_text,
                        std::optional<std::chrono::steady_clock::time_point> deadline) {
   WaitOutcome w;
-  // Fast path: nothing to read, no deadline: a plain blocking wait4.
+  // Fast path: nothing to read, no deadline: a plain blocking wait.
   if (!capture_out.valid() && !capture_err.valid() && !deadline) {
-    if (wait4_retry(pid, &w.status, 0, &w.ru) == pid) w.reaped = true;
+    w.exited = has_exited(pid, /*block=*/true);
     w.end = std::chrono::steady_clock::now();
     return w;
   }
@@ -471,9 +485,9 @@ WaitOutcome wait_child(pid_t pid, Fd& capture_out, Fd& capture_err, std::string&
       if (!read_some(capture_err.get(), err_text)) capture_err.reset();
     }
     bool maybe_exited = pid_index < 0 || (fds[pid_index].revents & POLLIN);
-    if (maybe_exited && wait4_retry(pid, &w.status, WNOHANG, &w.ru) == pid) {
+    if (maybe_exited && has_exited(pid, /*block=*/false)) {
       w.end = std::chrono::steady_clock::now();
-      w.reaped = true;
+      w.exited = true;
       return w;
     }
     if (deadline && std::chrono::steady_clock::now() >= *deadline) {
@@ -504,6 +518,16 @@ void drain(Fd& capture, std::string& text) {
 
 void kill_group(pid_t pgid, int sig) {
   if (::kill(-pgid, sig) != 0 && errno == ESRCH) ::kill(pgid, sig);
+}
+
+// REQUIRES: the child has exited (has_exited) and is not reaped. Ends what its run left
+// (SIGTERM, SIGKILL after `grace`), then reaps the child itself for its own rusage.
+Reaped end_run(const Spawned& child, std::chrono::nanoseconds grace) {
+  process_tree::end_tree(child.pid, child.tree_token, grace);
+  Reaped r;
+  wait4_retry(child.pid, &r.status, 0, &r.ru);
+  process_tree::untrack_run(child.pid);
+  return r;
 }
 
 }  // namespace
@@ -539,18 +563,18 @@ ProcessResult PreparedProcess::run() const {
   if (spec.timeout) deadline = child.start + *spec.timeout;
   WaitOutcome w = wait_child(child.pid, child.streams.capture_out, child.streams.capture_err,
                              result.captured_stdout, result.captured_stderr, deadline);
-  if (!w.reaped) {
+  if (!w.exited) {
     kill_group(child.pid, SIGKILL);
     result.timed_out = true;
-    wait4_retry(child.pid, &w.status, 0, &w.ru);
+    has_exited(child.pid, /*block=*/true);
     w.end = std::chrono::steady_clock::now();
   }
   result.wall_time = w.end - child.start;
-  fill_from_wait(result, w.status, w.ru);
+  Reaped r = end_run(child, result.timed_out ? std::chrono::nanoseconds(0) : kLeftoverGrace);
+  fill_from_wait(result, r.status, r.ru);
   if (result.timed_out) result.term_signal = SIGKILL;
   drain(child.streams.capture_out, result.captured_stdout);
   drain(child.streams.capture_err, result.captured_stderr);
-  untrack_group(child.pid);
   return result;
 }
 
@@ -611,18 +635,18 @@ struct BackgroundProcess::State {
     reader.join();
   }
 
-  ProcessResult finish(WaitOutcome& w, bool timed_out) {
+  // REQUIRES: the child has exited and is not reaped.
+  ProcessResult finish(std::chrono::steady_clock::time_point end, std::chrono::nanoseconds grace) {
+    Reaped reaped = end_run(child, grace);
     ProcessResult r;
-    r.wall_time = w.end - child.start;
-    fill_from_wait(r, w.status, w.ru);
-    r.timed_out = timed_out;
+    r.wall_time = end - child.start;
+    fill_from_wait(r, reaped.status, reaped.ru);
     finish_reader();
     {
       std::lock_guard<std::mutex> lock(mu);
       r.captured_stdout = out_text;
       r.captured_stderr = err_text;
     }
-    untrack_group(child.pid);
     final_result = r;
     return r;
   }
@@ -654,10 +678,8 @@ pid_t BackgroundProcess::pid() const { return state_->child.pid; }
 
 bool BackgroundProcess::running() {
   if (state_->final_result) return false;
-  WaitOutcome w;
-  if (wait4_retry(state_->child.pid, &w.status, WNOHANG, &w.ru) == state_->child.pid) {
-    w.end = std::chrono::steady_clock::now();
-    state_->finish(w, false);
+  if (has_exited(state_->child.pid, /*block=*/false)) {
+    state_->finish(std::chrono::steady_clock::now(), kLeftoverGrace);
     return false;
   }
   return true;
@@ -669,29 +691,21 @@ std::optional<ProcessResult> BackgroundProcess::wait_for(std::chrono::nanosecond
   std::string ignored_out, ignored_err;
   WaitOutcome w = wait_child(state_->child.pid, no_out, no_err, ignored_out, ignored_err,
                              std::chrono::steady_clock::now() + timeout);
-  if (!w.reaped) return std::nullopt;
-  return state_->finish(w, false);
+  if (!w.exited) return std::nullopt;
+  return state_->finish(w.end, kLeftoverGrace);
 }
 
 ProcessResult BackgroundProcess::stop(std::chrono::nanoseconds grace) {
   if (state_->final_result) return *state_->final_result;
   kill_group(state_->child.pid, SIGTERM);
-  if (auto done = wait_for(grace)) {
-    kill_group(state_->child.pid, SIGKILL);  // descendants that ignored SIGTERM
-    return *done;
-  }
+  // On exit within the grace period, wait_for ends what is left of the tree: descendants
+  // that ignored SIGTERM get their own grace period, then SIGKILL.
+  if (auto done = wait_for(grace)) return *done;
   kill_group(state_->child.pid, SIGKILL);
-  WaitOutcome w;
-  wait4_retry(state_->child.pid, &w.status, 0, &w.ru);
-  w.end = std::chrono::steady_clock::now();
-  return state_->finish(w, false);
+  has_exited(state_->child.pid, /*block=*/true);
+  return state_->finish(std::chrono::steady_clock::now(), std::chrono::nanoseconds(0));
 }
 
-void kill_all_children() {
-  for (auto& slot : g_live_groups) {
-    pid_t pgid = slot.load();
-    if (pgid > 0) ::kill(-pgid, SIGKILL);
-  }
-}
+void kill_all_children() { process_tree::kill_all_runs(); }
 
 }  // namespace pgo::harness

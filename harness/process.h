@@ -4,7 +4,9 @@
 // CPU time, peak RSS) comes from wait4(2) on its pid, because Boost.Process only exposes
 // the exit code and RUSAGE_CHILDREN would mix every child's high-water mark.
 // Every child is put in its own process group so that a timeout, Ctrl-C or the harness's
-// exit can end the child and everything it started. Waiting with a timeout or with
+// exit can end the child and everything it started, and every run ends with its whole
+// process tree: what the child left behind (background jobs, daemons, grandchildren that
+// ignore SIGTERM) is ended before run_process returns (see harness/process_tree.h). Waiting with a timeout or with
 // captured output uses a pidfd in a poll(2) loop (no watchdog thread, no SIGCHLD handler);
 // see process.cpp for the reasons behind each choice.
 //
@@ -119,7 +121,8 @@ class BackgroundProcess {
   State* state_;
 };
 
-// Sends SIGKILL to every process group the harness started that is still alive.
+// Sends SIGKILL to every process group the harness started that is still alive, and to
+// every live child of the harness (orphans it adopted as a subreaper) and its group.
 // Async-signal-safe (a fixed lock-free table): call it from a SIGINT/SIGTERM handler or
 // at exit.
 void kill_all_children();

@@ -112,19 +112,36 @@ void flag_outliers(HistorySeries& series, const HistoryOptions& options) {
   }
 }
 
-History build_history(const std::vector<HistoryInput>& inputs, const HistoryOptions& options) {
-  if (inputs.empty()) {
+History build_history(const std::vector<HistoryInput>& given, const HistoryOptions& options) {
+  if (given.empty()) {
     throw Error("history", "", "no reports given", "pass report.json files, oldest first");
   }
+  // Oldest first by the time each run started (ISO 8601 UTC sorts as text), whatever the
+  // order on the command line (a shell glob sorts names, not times); ties keep it.
+  std::vector<HistoryInput> inputs = given;
+  std::stable_sort(inputs.begin(), inputs.end(), [](const HistoryInput& a, const HistoryInput& b) {
+    return a.report.started_at < b.report.started_at;
+  });
   History h;
   h.options = options;
   h.scenario_name = inputs.back().report.scenario_name;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (inputs[i].file != given[i].file) {
+      h.warnings.push_back("reports given out of order: sorted by start time, oldest first");
+      break;
+    }
+  }
   for (const auto& in : inputs) {
     h.labels.push_back(short_label(in));
     h.files.push_back(in.file);
     if (in.report.scenario_name != h.scenario_name) {
-      h.warnings.push_back(in.file + " is from scenario \"" + in.report.scenario_name +
-                           "\", not \"" + h.scenario_name + "\"");
+      std::string problem = "is from scenario \"" + in.report.scenario_name + "\", not \"" +
+                            h.scenario_name + "\" (the newest report's)";
+      if (!options.allow_different_scenarios) {
+        throw Error("history", in.file, problem,
+                    "give the reports of one scenario, or --allow-different-scenarios");
+      }
+      h.warnings.push_back(in.file + " " + problem);
     }
   }
 

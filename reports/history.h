@@ -38,6 +38,9 @@ struct HistoryInput {
 struct HistoryOptions {
   std::size_t window = 10;      // earlier points the band is built from
   std::size_t min_history = 3;  // no flag before this many earlier points
+  // Reports of different scenarios (another scenario_name) are refused unless this is set;
+  // then they are kept, with a warning.
+  bool allow_different_scenarios = false;
 };
 
 struct HistoryPoint {

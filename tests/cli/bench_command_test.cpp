@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -311,4 +312,96 @@ TEST_CASE("bench: -S takes the next word as the shell, --shell does not", "[benc
   j = read_json(json);
   CHECK(j["options"]["shell"] == nullptr);
   CHECK(j["results"][0]["argv"][0] == kHelper);
+}
+
+TEST_CASE("bench: repeatable options take one value each, in every form hyperfine accepts",
+          "[bench][integration]") {
+  // Scripts written for hyperfine give -n (and the per-command hooks, --env, --cwd) once
+  // per command, before or between the commands, as `-n A`, `--command-name A`,
+  // `--command-name=A` or `-nA`; none may swallow the commands that follow.
+  Scratch s;
+  const std::string json = s.path("r.json"), log = s.path("log");
+  const std::string a = helper("exit 0"), b = helper("sleep 1");
+  const std::vector<std::vector<std::string>> naming = {
+      {"-n", "A", "-n", "B", a, b},
+      {"--command-name", "A", "--command-name", "B", a, b},
+      {"--command-name=A", "--command-name=B", a, b},
+      {"-nA", "-nB", a, b},
+      {"-n", "A", a, "-n", "B", b},
+  };
+  for (const auto& form : naming) {
+    std::vector<std::string> args = {"--runs", "2", "--export-json", json};
+    args.insert(args.end(), form.begin(), form.end());
+    ProcessResult r = bench(args);
+    INFO(form[0] << " " << form[1] << ": " << r.captured_stderr);
+    REQUIRE(r.exit_code == 0);
+    auto j = read_json(json);
+    REQUIRE(j["results"].size() == 2);
+    CHECK(j["results"][0]["command"] == "A");
+    CHECK(j["results"][1]["command"] == "B");
+    CHECK(j["results"][0]["command_line"] == a);
+    CHECK(j["results"][1]["command_line"] == b);
+  }
+
+  SECTION("hooks given once per command, short (hyperfine's letters) and long") {
+    auto hook = [&](const std::string& what) { return helper("append " + log + " " + what); };
+    ProcessResult r = bench({"--runs",
+                             "1",
+                             "--order",
+                             "sequential",
+                             "-s",
+                             hook("setup-1"),
+                             "--setup=" + hook("setup-2"),
+                             "-p",
+                             hook("prepare-1"),
+                             "--prepare",
+                             hook("prepare-2"),
+                             "-C" + hook("conclude-1"),
+                             "--conclude",
+                             hook("conclude-2"),
+                             "-c",
+                             hook("cleanup-1"),
+                             "--cleanup",
+                             hook("cleanup-2"),
+                             hook("run-1"),
+                             hook("run-2")});
+    INFO(r.captured_stderr);
+    REQUIRE(r.exit_code == 0);
+    CHECK(lines(log) == std::vector<std::string>{"setup-1", "prepare-1", "run-1", "conclude-1",
+                                                 "cleanup-1", "setup-2", "prepare-2", "run-2",
+                                                 "conclude-2", "cleanup-2"});
+  }
+
+  SECTION("--env and --cwd repeated, with and without '='") {
+    fs::create_directories(s.dir / "one");
+    fs::create_directories(s.dir / "two");
+    ProcessResult r =
+        bench({"--runs", "1", "--order", "sequential", "--env", "1:PGO_X=first",
+               "--env=2:PGO_X=second", "--cwd", s.path("one"), "--cwd=" + s.path("two"),
+               helper("env PGO_X " + log), helper("env PGO_X " + log), "--export-json", json});
+    INFO(r.captured_stderr);
+    REQUIRE(r.exit_code == 0);
+    CHECK(lines(log) == std::vector<std::string>{"first", "second"});
+    auto j = read_json(json);
+    CHECK(j["results"][0]["working_directory"] == s.path("one"));
+    CHECK(j["results"][1]["working_directory"] == s.path("two"));
+  }
+
+  SECTION("-L repeated: every combination") {
+    ProcessResult r = bench({"--runs", "1", "--export-json", json, "-L", "x", "1,2",
+                             "--parameter-list", "y", "a,b", "-n", "{x}{y}", helper("exit 0")});
+    INFO(r.captured_stderr);
+    REQUIRE(r.exit_code == 0);
+    std::vector<std::string> names;
+    const auto j = read_json(json);
+    for (const auto& res : j["results"]) names.push_back(res["command"]);
+    std::sort(names.begin(), names.end());
+    CHECK(names == std::vector<std::string>{"1a", "1b", "2a", "2b"});
+  }
+
+  SECTION("more names than commands is a command-line error") {
+    ProcessResult r = bench({"--runs", "1", "-n", "A", "-n", "B", a});
+    CHECK(r.exit_code == 2);
+    CHECK(r.captured_stderr.find("--command-name") != std::string::npos);
+  }
 }

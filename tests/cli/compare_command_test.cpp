@@ -120,7 +120,7 @@ TEST_CASE("report writes report.md and report.html beside report.json", "[report
 TEST_CASE("history flags the slowed night and fails with --fail-on-regression",
           "[history_command]") {
   Fixture f;
-  std::string args;
+  std::string args, reversed;
   for (int night = 0; night < 4; ++night) {
     SampleOptions o;
     o.noise_rotation = night;
@@ -129,6 +129,7 @@ TEST_CASE("history flags the slowed night and fails with --fail-on-regression",
     const std::string path = f / ("night" + std::to_string(night) + ".json");
     pgo::reports::write_run_report(make_sample_report(o), path);
     args += " " + path;
+    reversed = " " + path + reversed;
   }
   const Result plain = harness(f.dir, "history --html " + (f / "h.html") + args);
   CHECK(plain.exit_code == 0);
@@ -136,4 +137,14 @@ TEST_CASE("history flags the slowed night and fails with --fail-on-regression",
   CHECK(fs::exists(f.dir / "h.html"));
   CHECK(harness(f.dir, "history --fail-on-regression" + args).exit_code == 1);
   CHECK(harness(f.dir, "history " + (f / "missing.json")).exit_code == 2);
+  // Given newest first (or in any order), the reports are sorted by start time.
+  const Result sorted = harness(f.dir, "history" + reversed);
+  CHECK(sorted.exit_code == 0);
+  CHECK_THAT(sorted.out, Catch::Contains("flagged: time parse v0 at 2026-11-13T05:00: regression"));
+  // Another scenario's report is refused unless allowed.
+  const Result mixed = harness(f.dir, "history" + args + " " + (f / "other.json"));
+  CHECK(mixed.exit_code == 2);
+  CHECK_THAT(mixed.err, Catch::Contains("--allow-different-scenarios"));
+  CHECK(harness(f.dir, "history --allow-different-scenarios" + args + " " + (f / "other.json"))
+            .exit_code == 0);
 }

@@ -184,3 +184,58 @@ TEST_CASE("go builder: fresh caches are new and empty and removed while shared i
   CHECK(dir_c == (m.dir / "shared").string());
   CHECK(fs::is_directory(dir_c));
 }
+
+TEST_CASE("go builder: a vendored module builds offline, without go mod download",
+          "[go_toolchain][integration]") {
+  // A module whose dependency exists only in vendor/: with the proxy off and an empty
+  // module cache, `go mod download` cannot succeed, `go build` (vendor mode) can.
+  GoTestModule m;
+  const fs::path app = m.dir / "vendored";
+  fs::create_directories(app / "vendor" / "example.com" / "dep");
+  std::ofstream(app / "go.mod") << "module example.com/app\n\ngo 1.21\n\nrequire example.com/dep "
+                                   "v1.0.0\n";
+  std::ofstream(app / "main.go") << "package main\n\nimport \"example.com/dep\"\n\n"
+                                    "func main() { println(dep.Answer()) }\n";
+  std::ofstream(app / "vendor" / "modules.txt") << "# example.com/dep v1.0.0\n## explicit; go "
+                                                   "1.21\nexample.com/dep\n";
+  std::ofstream(app / "vendor" / "example.com" / "dep" / "dep.go")
+      << "package dep\n\nfunc Answer() int { return 42 }\n";
+  const std::map<std::string, std::string> offline = {
+      {"GOPROXY", "off"},
+      {"GOFLAGS", ""},
+      {"GOMODCACHE", (m.dir / "empty-modcache").string()},
+      {"GOWORK", "off"}};
+  const std::string log = (m.dir / "download.log").string();
+
+  CHECK_FALSE(m.builder.download_modules(app.string(), offline, log));
+  std::ifstream in(log);
+  std::string line;
+  std::getline(in, line);
+  CHECK(line.find("skipped") != std::string::npos);
+  CHECK(line.find("vendor/modules.txt") != std::string::npos);
+
+  GoBuildRequest r = m.request("vendored");
+  r.module_dir = app.string();
+  r.package = ".";
+  r.env = offline;
+  GoBuildResult built = m.builder.build(r);
+  CHECK(built.pgo_recorded == "off");
+
+  // Asking for module mode means downloading, which the proxy refuses: the rule is read
+  // from the build flags, and the failure names the command.
+  try {
+    m.builder.download_modules(app.string(), offline, log, {"-mod=mod"});
+    FAIL("go mod download succeeded with GOPROXY=off");
+  } catch (const pgo::Error& e) {
+    CHECK(std::string(e.what()).find("go mod download") != std::string::npos);
+  }
+}
+
+TEST_CASE("go module mode: GOROOT's src/cmd builds from its vendor directory",
+          "[go_toolchain][integration]") {
+  GoToolchain go = GoToolchain::locate();
+  const std::string cmd = (fs::path(go.env("GOROOT")) / "src" / "cmd").string();
+  GoModuleMode mode = go_module_mode(cmd, {}, "", "off");
+  CHECK(mode.vendor);
+  CHECK(mode.reason.find("vendor/modules.txt") != std::string::npos);
+}

@@ -3,7 +3,11 @@
 // sends the user digging through logs.
 #include "harness/go_toolchain.h"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 
 #include "merge/error.h"
 
@@ -58,4 +62,52 @@ TEST_CASE("go error summary picks the compiler's error lines", "[go_toolchain]")
   CHECK(go_error_summary("see x.go:12: here\n./a.go:x: y\n./a.go:3:4:5\n", 1) == "./a.go:3:4:5");
   CHECK(go_error_summary("./a.go:7: bad\n") == "./a.go:7: bad");
   CHECK(go_error_summary("") == "no output");
+}
+
+namespace {
+
+// A module directory with a go.mod saying `go VERSION`, and vendor/modules.txt if asked.
+struct ModuleDir {
+  std::filesystem::path dir;
+  ModuleDir(const std::string& version, bool vendored) {
+    static int counter = 0;
+    dir = std::filesystem::temp_directory_path() /
+          ("pgo_mod_mode_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir / "m");
+    std::ofstream(dir / "m" / "go.mod") << "module example.com/m\n\ngo " << version << "\n";
+    if (vendored) {
+      std::filesystem::create_directories(dir / "m" / "vendor");
+      std::ofstream(dir / "m" / "vendor" / "modules.txt") << "# example.com/dep v1.0.0\n";
+    }
+  }
+  ~ModuleDir() { std::filesystem::remove_all(dir); }
+  std::string path() const { return (dir / "m").string(); }
+};
+
+}  // namespace
+
+TEST_CASE("go module mode: vendor by the go command's own rule", "[go_toolchain]") {
+  // The default: vendor/modules.txt and go >= 1.14.
+  CHECK(go_module_mode(ModuleDir("1.21.0", true).path(), {}, "", "").vendor);
+  CHECK(go_module_mode(ModuleDir("1.14", true).path(), {}, "", "").vendor);
+  CHECK_FALSE(go_module_mode(ModuleDir("1.13", true).path(), {}, "", "").vendor);
+  CHECK_FALSE(go_module_mode(ModuleDir("1.26", false).path(), {}, "", "").vendor);
+  // An explicit -mod decides, the build flags over GOFLAGS, the last one winning.
+  ModuleDir vendored("1.22", true), plain("1.22", false);
+  CHECK_FALSE(go_module_mode(vendored.path(), {}, "-trimpath -mod=mod", "").vendor);
+  CHECK_FALSE(go_module_mode(vendored.path(), {"-mod=readonly"}, "", "").vendor);
+  CHECK_FALSE(go_module_mode(vendored.path(), {"-mod", "mod"}, "-mod=vendor", "").vendor);
+  CHECK(go_module_mode(plain.path(), {"--mod=vendor"}, "", "").vendor);
+  CHECK(go_module_mode(plain.path(), {"-mod=mod", "-mod=vendor"}, "", "").vendor);
+  CHECK(go_module_mode(plain.path(), {}, "-mod=vendor", "").vendor);
+  CHECK(go_module_mode(vendored.path(), {}, "", "").reason.find("vendor/modules.txt") !=
+        std::string::npos);
+  // Workspace mode: the workspace's vendor directory decides, not the module's.
+  std::ofstream(vendored.dir / "go.work") << "go 1.22\n\nuse ./m\n";
+  CHECK_FALSE(go_module_mode(vendored.path(), {}, "", "").vendor);
+  CHECK(go_module_mode(vendored.path(), {}, "", "off").vendor);
+  std::filesystem::create_directories(vendored.dir / "vendor");
+  std::ofstream(vendored.dir / "vendor" / "modules.txt") << "# example.com/dep v1.0.0\n";
+  CHECK(go_module_mode(vendored.path(), {}, "", "").vendor);
 }

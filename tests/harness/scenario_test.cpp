@@ -5,6 +5,8 @@
 // schema and README drift away from the model. Also keeps the bundled scenarios valid.
 #include "harness/scenario.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -486,8 +488,8 @@ TEST_CASE("target: packages must exist, patterns are refused, GOFLAGS has no -pg
       "target.module_dir: directory"));
   CHECK(has_problem(
       problems(
-          R"({"name": "t", "target": {"module_dir": "/tmp"}, "workloads": [{"name": "w", "command": ["{binary}"]}]})"),
-      "target.module_dir: must be relative to the scenario's directory"));
+          R"({"name": "t", "target": {"module_dir": "/proc"}, "workloads": [{"name": "w", "command": ["{binary}"]}]})"),
+      "target.module_dir: no go.mod in /proc"));
   CHECK(has_problem(
       problems(
           R"({"name": "t", "target": {"env": {"GOFLAGS": "-pgo=off"}}, "workloads": [{"name": "w", "command": ["{binary}"]}]})"),
@@ -780,4 +782,43 @@ TEST_CASE("the JSON Schema is valid JSON and in step with the model", "[scenario
   values.walk(schema, h::to_json(defaults), &source, "");
   INFO(joined(values.default_mismatches));
   CHECK(values.default_mismatches.empty());
+}
+
+TEST_CASE("paths: module_dir and inputs may be absolute or outside the scenario's folder",
+          "[scenario]") {
+  // A scenario kept in a benchmarks repository points at the service's checkout: with a
+  // relative path that leaves its folder, or with an absolute path. Both resolve the same
+  // way for module_dir and for inputs; what does not exist is still refused.
+  const fs::path root =
+      fs::temp_directory_path() / ("pgo_scenario_paths_" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  fs::create_directories(root / "service" / "cmd" / "app");
+  fs::create_directories(root / "benchmarks" / "app");
+  std::ofstream(root / "service" / "go.mod") << "module example.com/service\n\ngo 1.21\n";
+  std::ofstream(root / "service" / "cmd" / "app" / "main.go") << "package main\nfunc main() {}\n";
+  std::ofstream(root / "service" / "in.txt") << "input\n";
+  const std::string scenario = (root / "benchmarks" / "app" / "scenario.json").string();
+  const std::string service = fs::canonical(root / "service").string();
+  auto load = [&](const std::string& module_dir, const std::string& input) {
+    nlohmann::json j = {
+        {"name", "t"},
+        {"target", {{"module_dir", module_dir}, {"package", "./cmd/app"}}},
+        {"workloads",
+         {{{"name", "w"}, {"command", {"{binary}", "{input}"}}, {"inputs", {{"data", input}}}}}}};
+    std::ofstream(scenario) << j.dump();
+    return h::load_scenario(scenario);
+  };
+  for (const auto& [module_dir, input] : std::vector<std::pair<std::string, std::string>>{
+           {"../../service", "../../service/in.txt"}, {service, service + "/in.txt"}}) {
+    INFO(module_dir);
+    const h::Scenario s = load(module_dir, input);
+    CHECK(s.module_path() == service);
+    CHECK(s.package_path() == service + "/cmd/app");
+    CHECK(s.input_path(s.workloads[0], "data") == service + "/in.txt");
+  }
+  std::vector<std::string> got =
+      problems_in([&] { load(service + "/nowhere", service + "/missing.txt"); }, scenario);
+  CHECK(has_problem(got, "target.module_dir: directory " + service + "/nowhere does not exist"));
+  CHECK(has_problem(got, "input file " + service + "/missing.txt does not exist"));
+  fs::remove_all(root);
 }

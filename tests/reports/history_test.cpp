@@ -2,6 +2,7 @@
 // where ordinary night-to-night noise raises flags.
 #include "reports/history.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "html_check.h"
@@ -112,4 +113,38 @@ TEST_CASE("history JSON matches its schema and carries every point", "[history][
   nlohmann::json bad = j;
   bad["series"][0]["points"][0]["flag"] = "worse";
   CHECK_FALSE(schema.validate(bad).empty());
+}
+
+TEST_CASE("history sorts reports by start time, oldest first, whatever the given order",
+          "[history]") {
+  auto in = nightly({1.0, 1.0, 1.0, 1.0, 1.04});  // the last night regressed
+  std::vector<HistoryInput> shuffled = {in[3], in[4], in[0], in[2], in[1]};
+  const auto h = build_history(shuffled, {});
+  CHECK(h.labels == std::vector<std::string>{"2026-11-10T05:00", "2026-11-11T05:00",
+                                             "2026-11-12T05:00", "2026-11-13T05:00",
+                                             "2026-11-14T05:00"});
+  CHECK(h.files.front() == "night-0/report.json");
+  CHECK(h.latest_regressed());  // the newest report is the regressed one, not the last given
+  CHECK(std::find(h.warnings.begin(), h.warnings.end(),
+                  "reports given out of order: sorted by start time, oldest first") !=
+        h.warnings.end());
+  CHECK(build_history(in, {}).warnings.empty());
+}
+
+TEST_CASE("history refuses reports of different scenarios unless allowed", "[history]") {
+  auto in = nightly({1.0, 1.0, 1.0});
+  in[1].report.scenario_name = "other";
+  try {
+    build_history(in, {});
+    FAIL("mixed scenarios accepted");
+  } catch (const pgo::Error& e) {
+    CHECK(e.file() == "night-1/report.json");
+    CHECK_THAT(e.what(), Catch::Contains("is from scenario \"other\""));
+    CHECK_THAT(e.what(), Catch::Contains("--allow-different-scenarios"));
+  }
+  HistoryOptions allow;
+  allow.allow_different_scenarios = true;
+  const auto h = build_history(in, allow);
+  REQUIRE(h.warnings.size() == 1);
+  CHECK_THAT(h.warnings[0], Catch::Contains("night-1/report.json is from scenario \"other\""));
 }
