@@ -141,7 +141,7 @@ TEST_CASE("benchfmt compare: a key that varies within a file is part of the name
   CHECK(row(c, "S [pgo=off]", "sec/op").verdict == r::ChangeVerdict::kInsufficientData);
 }
 
-TEST_CASE("benchfmt compare: benchmarks in one file only are warnings; none shared is an error",
+TEST_CASE("benchfmt compare: benchmarks in one file only are warnings, none shared is an error",
           "[benchfmt]") {
   const auto c = compare(std::string(kOld) + "BenchmarkOnlyOld 1 5 ns/op\n", kNew);
   REQUIRE(c.warnings.size() == 1);
