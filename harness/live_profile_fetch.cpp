@@ -26,7 +26,7 @@ std::string sample_types(const perftools::profiles::Profile& p) {
 }
 
 // Fills samples / duration / sha256, or marks the download as not a CPU profile.
-void check_download(FetchedProfile& f) {
+void check_download(FetchedProfile& f, bool require_cpu_profile) {
   try {
     const auto bytes = merge::read_file_bytes(f.path);
     std::size_t i = 0;
@@ -37,7 +37,7 @@ void check_download(FetchedProfile& f) {
       return;
     }
     const auto profile = merge::decode_profile(bytes, f.path);
-    if (!merge::pgo_sample_index(profile)) {
+    if (require_cpu_profile && !merge::pgo_sample_index(profile)) {
       f.failure = FetchFailure::kNotCpuProfile;
       f.reason = "a profile of sample types " + sample_types(profile) +
                  ", not a CPU profile (no samples/count or cpu/nanoseconds)";
@@ -95,7 +95,7 @@ HttpOptions profile_fetch_http_options(int seconds) {
 
 std::vector<FetchedProfile> fetch_live_profiles(const std::vector<ProfileTarget>& targets,
                                                 const std::string& dir, const std::string& prefix,
-                                                const HttpOptions& http) {
+                                                const HttpOptions& http, bool require_cpu_profile) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw Error("collect", dir, "cannot create the directory: " + ec.message());
@@ -131,7 +131,7 @@ std::vector<FetchedProfile> fetch_live_profiles(const std::vector<ProfileTarget>
     if (!f.ok()) {
       f.reason = r.describe();
     } else {
-      check_download(f);
+      check_download(f, require_cpu_profile);
     }
     if (!f.ok()) std::filesystem::remove(f.path, ec);
   }

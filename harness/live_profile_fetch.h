@@ -53,13 +53,15 @@ struct FetchedProfile {
 HttpOptions profile_fetch_http_options(int seconds);
 
 // Downloads every target concurrently into "<dir>/<prefix>-<index>.pprof" (index from 1 in
-// target order), then checks each file: it decodes as a pprof profile and has a
-// samples/count or cpu/nanoseconds sample type. A file that fails the check is removed.
+// target order), then checks each file: it decodes as a pprof profile and (unless
+// require_cpu_profile is false) has a samples/count or cpu/nanoseconds sample type. A file
+// that fails the check is removed.
 // Results are in target order. Never throws for a network or content failure (those are
 // data); throws pgo::Error only when `dir` cannot be created.
 std::vector<FetchedProfile> fetch_live_profiles(const std::vector<ProfileTarget>& targets,
                                                 const std::string& dir, const std::string& prefix,
-                                                const HttpOptions& http);
+                                                const HttpOptions& http,
+                                                bool require_cpu_profile = true);
 
 // "2026-11-27T10:41:35Z" for the current time.
 std::string utc_timestamp_now();

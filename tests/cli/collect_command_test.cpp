@@ -308,3 +308,55 @@ TEST_CASE("interrupting collect leaves the output untouched and exits at once") 
   INFO(again.captured_stderr);
   CHECK(again.exit_code == 0);
 }
+
+TEST_CASE("pgo-merge and pgo-harness merge take http URL inputs like go tool pprof") {
+  TempDir t;
+  PprofServer a(t.path, {"-variant", "a"}), b(t.path, {"-variant", "b"});
+  const fs::path tmp = t.path / "tmp", out = t.path / "m.pgo";
+  fs::create_directories(tmp);
+  const std::map<std::string, std::string> env = {{"TMPDIR", tmp.string()}};
+  ProcessSpec spec;
+  spec.argv = {std::string(PGO_BIN_DIR) + "/pgo-merge",
+               "--seconds",
+               "1",
+               "--normalize",
+               "--weight",
+               b.base_url() + "=2",
+               "-o",
+               out.string(),
+               a.base_url(),
+               b.base_url()};
+  spec.env_overrides = env;
+  spec.stderr_mode = StreamMode::kCapture;
+  auto r = run_process(spec);
+  INFO(r.captured_stderr);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.captured_stderr, Catch::Contains("merged 2 of 2 input(s)"));
+  CHECK(pgo::merge::read_profile_file(out.string()).sample_size() > 0);
+  CHECK(fs::is_empty(tmp));  // the fetched files are gone
+
+  // A local file and a URL together, through pgo-harness merge.
+  auto mixed = harness({"merge", "--seconds", "1", "-o", (t.path / "mixed.pgo").string(),
+                        out.string(), a.base_url() + "/debug/pprof/profile"},
+                       env);
+  INFO(mixed.captured_stderr);
+  CHECK(mixed.exit_code == 0);
+  CHECK_THAT(mixed.captured_stderr, Catch::Contains("merged 2 of 2 input(s)"));
+
+  // A failing URL: one line naming it, or skipped under --skip-bad.
+  const std::string down = "http://127.0.0.1:" + std::to_string(free_port());
+  auto failed = harness({"merge", "--seconds", "1", "--attempts", "1", "-o",
+                         (t.path / "f.pgo").string(), out.string(), down},
+                        env);
+  CHECK(failed.exit_code == 1);
+  CHECK(lines(failed.captured_stderr) == 1);
+  CHECK_THAT(failed.captured_stderr, Catch::Contains(down + ": fetch: down: "));
+  CHECK_FALSE(fs::exists(t.path / "f.pgo"));
+  auto skipped = harness({"merge", "--seconds", "1", "--attempts", "1", "--skip-bad", "--weight",
+                          down + "=3", "-o", (t.path / "s.pgo").string(), out.string(), down},
+                         env);
+  INFO(skipped.captured_stderr);
+  CHECK(skipped.exit_code == 0);
+  CHECK_THAT(skipped.captured_stderr, Catch::Contains("skipped " + down + ": down: "));
+  CHECK(fs::is_empty(tmp));
+}
