@@ -7,6 +7,7 @@
 
 #include "harness/bench_analysis.h"
 #include "harness/environment_info.h"
+#include "harness/go_binary_functions.h"
 #include "harness/profile_collector.h"
 #include "harness/random.h"
 #include "harness/run_analysis.h"
@@ -17,6 +18,7 @@
 #include "merge/profile_merger.h"
 #include "merge/profile_reader.h"
 #include "merge/profile_scaling.h"
+#include "merge/profile_staleness.h"
 #include "merge/profile_writer.h"
 
 namespace pgo::harness {
@@ -563,6 +565,40 @@ void PgoLoop::prepare() {
   }
 }
 
+std::optional<StalenessRecord> PgoLoop::staleness_of(const std::string& profile,
+                                                     const std::string& binary,
+                                                     const std::string& label) {
+  try {
+    const GoBinaryFunctions functions = read_go_binary_functions(binary);
+    const merge::PgoView view =
+        merge::PgoView::from_profile(merge::read_profile_file(profile), profile);
+    const merge::ProfileStaleness s = merge::profile_staleness(view, functions.names, 5);
+    StalenessRecord rec;
+    rec.function_names_from = functions.source;
+    rec.total_share = s.total_share;
+    rec.hot_share = s.hot_share;
+    rec.missing_functions = static_cast<std::int64_t>(s.missing_functions);
+    for (const merge::MissingFunction& m : s.hottest_missing) {
+      rec.hottest_missing.push_back({m.name, m.weight});
+    }
+    if (s.hot_share > merge::kStaleHotShareWarning) {
+      std::string names;
+      for (const merge::MissingFunction& m : s.hottest_missing) {
+        names += (names.empty() ? "" : ", ") + m.name;
+      }
+      char share[32];
+      std::snprintf(share, sizeof share, "%.1f%%", s.hot_share * 100);
+      add_warning("stale profile for build " + label + ": " + share +
+                  " of its hot edge weight is on functions the binary no longer has (" + names +
+                  ")");
+    }
+    return rec;
+  } catch (const Error& e) {
+    add_warning("build " + label + ": profile staleness not computed: " + e.what());
+    return std::nullopt;
+  }
+}
+
 void PgoLoop::build(int iteration) {
   GoBuilder& go = builder();
   const std::string label = label_of(iteration);
@@ -589,6 +625,7 @@ void PgoLoop::build(int iteration) {
   b.binary_sha256 = result.sha256;
   b.build_seconds = std::chrono::duration<double>(result.wall_time).count();
   b.log = dir_.relative(result.log_path);
+  if (iteration > 0) b.staleness = staleness_of(r.pgo, result.output, label);
   if (BuildRecord* old = find_build(iteration)) {
     *old = b;
   } else {

@@ -156,6 +156,10 @@ class PgoLoop {
 
   void prepare();
   void build(int iteration);
+  // The profile's staleness for the binary built with it; warns above
+  // merge::kStaleHotShareWarning; nullopt (and a warning) when the binary cannot be read.
+  std::optional<StalenessRecord> staleness_of(const std::string& profile, const std::string& binary,
+                                              const std::string& label);
   void collect(int iteration);
   void merge(int iteration);
   void import_profile();

@@ -186,6 +186,27 @@ std::string profiles_section(const harness::RunReport& r) {
   return out + "\n";
 }
 
+std::string staleness_section(const harness::RunReport& r) {
+  std::string rows;
+  for (const auto& b : r.builds) {
+    if (!b.staleness) continue;
+    std::string names;
+    for (const auto& m : b.staleness->hottest_missing) {
+      names += (names.empty() ? "" : ", ") + code(m.name);
+    }
+    rows += fmt::format("| {} | {} | {} | {} | {} |\n", b.label,
+                        format_percent(b.staleness->total_share),
+                        format_percent(b.staleness->hot_share), b.staleness->missing_functions,
+                        names.empty() ? "-" : names);
+  }
+  if (rows.empty()) return "";
+  return "## Profile staleness\n\nWeight of each build's profile on functions its binary no longer "
+         "has (renamed or removed since the profile was taken).\n\n| Build | Edge weight | Hot "
+         "edge "
+         "weight | Missing functions | Hottest missing |\n|---|---:|---:|---:|---|\n" +
+         rows + "\n";
+}
+
 std::string phases_section(const harness::RunReport& r) {
   if (r.phases.empty()) return "";
   std::string out =
@@ -222,6 +243,7 @@ std::string render_markdown_report(const harness::RunReport& r) {
   out += workload_section(r, s);
   out += builds_section(r);
   out += profiles_section(r);
+  out += staleness_section(r);
   out += phases_section(r);
   out += warnings_section(r);
   return out;

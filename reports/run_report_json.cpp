@@ -44,16 +44,28 @@ json phase_to_json(const harness::PhaseRecord& p) {
 }
 
 json build_to_json(const harness::BuildRecord& b) {
-  return json{{"label", b.label},
-              {"iteration", b.iteration},
-              {"pgo", b.pgo},
-              {"profile_sha256", b.profile_sha256},
-              {"pgo_build_setting", b.pgo_build_setting},
-              {"binary", b.binary},
-              {"binary_size_bytes", b.binary_size_bytes},
-              {"binary_sha256", b.binary_sha256},
-              {"build_seconds", b.build_seconds},
-              {"log", b.log}};
+  json j{{"label", b.label},
+         {"iteration", b.iteration},
+         {"pgo", b.pgo},
+         {"profile_sha256", b.profile_sha256},
+         {"pgo_build_setting", b.pgo_build_setting},
+         {"binary", b.binary},
+         {"binary_size_bytes", b.binary_size_bytes},
+         {"binary_sha256", b.binary_sha256},
+         {"build_seconds", b.build_seconds},
+         {"log", b.log}};
+  if (b.staleness) {
+    json missing = json::array();
+    for (const auto& m : b.staleness->hottest_missing) {
+      missing.push_back(json{{"name", m.name}, {"weight", m.weight}});
+    }
+    j["staleness"] = json{{"function_names_from", b.staleness->function_names_from},
+                          {"total_share", b.staleness->total_share},
+                          {"hot_share", b.staleness->hot_share},
+                          {"missing_functions", b.staleness->missing_functions},
+                          {"hottest_missing", std::move(missing)}};
+  }
+  return j;
 }
 
 json profile_to_json(const harness::IterationProfile& p) {
@@ -402,6 +414,18 @@ RunReport run_report_from_json(const json& j, const std::string& file) {
     b.binary_sha256 = in.string(e, p, "binary_sha256");
     b.build_seconds = in.number(e, p, "build_seconds");
     b.log = in.string(e, p, "log");
+    if (auto st = e.find("staleness"); st != e.end() && !st->is_null()) {
+      const std::string sp = p + ".staleness";
+      harness::StalenessRecord s;
+      s.function_names_from = in.string(*st, sp, "function_names_from");
+      s.total_share = in.number(*st, sp, "total_share");
+      s.hot_share = in.number(*st, sp, "hot_share");
+      s.missing_functions = in.integer(*st, sp, "missing_functions");
+      in.each(*st, sp, "hottest_missing", [&](const json& m, const std::string& mp) {
+        s.hottest_missing.push_back({in.string(m, mp, "name"), in.integer(m, mp, "weight")});
+      });
+      b.staleness = std::move(s);
+    }
     r.builds.push_back(std::move(b));
   });
 

@@ -188,3 +188,26 @@ TEST_CASE("build_times_comparable survives the round trip, older reports read as
   CHECK(schema.validate(j).empty());
   CHECK(pgo::reports::run_report_from_json(j, "r.json").analysis.build_times_comparable);
 }
+
+TEST_CASE("a build's profile staleness round trips and validates", "[run_report_json][schema]") {
+  auto report = make_sample_report();
+  pgo::harness::StalenessRecord s;
+  s.function_names_from = "gopclntab";
+  s.total_share = 0.25;
+  s.hot_share = 0.4;
+  s.missing_functions = 2;
+  s.hottest_missing = {{"main.oldEval", 40}, {"main.gone", 2}};
+  report.builds[1].staleness = s;
+  const json j = pgo::reports::to_json(report);
+  const auto back = pgo::reports::run_report_from_json(j, "report.json");
+  REQUIRE(back.builds[1].staleness);
+  CHECK(back.builds[1].staleness->hottest_missing[0].name == "main.oldEval");
+  CHECK(back.builds[1].staleness->hot_share == 0.4);
+  CHECK_FALSE(back.builds[0].staleness);
+  CHECK(pgo::reports::to_json(back) == j);
+  const auto schema = pgo::reports::JsonSchema::load(std::string(PGO_SOURCE_DIR) +
+                                                     "/reports/run_report.schema.json");
+  const auto problems = schema.validate(j);
+  INFO((problems.empty() ? "" : problems.front()));
+  CHECK(problems.empty());
+}
