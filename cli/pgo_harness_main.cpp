@@ -24,6 +24,10 @@ int main(int argc, char** argv) {
       "collect", "Collect CPU profiles from live instances and merge them into a PGO profile.");
   pgo::cli::configure_collect_command(*collect, runner);
 
+  CLI::App* refresh = app.add_subcommand(
+      "refresh", "Refresh a committed default.pgo only when the candidate is not slower.");
+  pgo::cli::configure_refresh_command(*refresh, runner);
+
   CLI::App* bench = app.add_subcommand(
       "bench", "Benchmark commands: interleaved trials, confidence intervals, comparisons.");
   pgo::cli::configure_bench_command(*bench, runner);

@@ -117,7 +117,7 @@ std::optional<BuildCache> build_cache_from_string(const std::string& word) {
 }
 
 int RunOptions::effective_iterations(const Scenario& scenario) const {
-  if (profile) return 1;
+  if (profile) return candidate_profile ? 2 : 1;
   if (iterations) return *iterations;
   return quick ? std::min(2, scenario.iterations) : scenario.iterations;
 }
@@ -151,6 +151,7 @@ json RunOptions::to_json() const {
   return {{"iterations", optional_json(iterations)},
           {"trial_overrides", t},
           {"profile", optional_json(profile)},
+          {"candidate_profile", optional_json(candidate_profile)},
           {"emit_default_pgo", optional_json(emit_default_pgo)},
           {"quick", quick},
           {"build_cache", harness::to_string(build_cache)}};
@@ -161,6 +162,9 @@ RunOptions RunOptions::from_json(const json& j) {
   try {
     o.iterations = optional_from<int>(j, "iterations");
     o.profile = optional_from<std::string>(j, "profile");
+    if (j.contains("candidate_profile")) {
+      o.candidate_profile = optional_from<std::string>(j, "candidate_profile");
+    }
     o.emit_default_pgo = optional_from<std::string>(j, "emit_default_pgo");
     o.quick = j.value("quick", false);
     auto cache = build_cache_from_string(j.value("build_cache", std::string("fresh")));
@@ -233,6 +237,10 @@ std::vector<std::string> PgoLoop::planned_phases() const {
   if (options_.profile) {
     phases.push_back("import v1");
     phases.push_back("build v1");
+    if (options_.candidate_profile) {
+      phases.push_back("import v2");
+      phases.push_back("build v2");
+    }
   } else {
     for (int i = 1; i <= iterations_; ++i) {
       phases.push_back("profile " + label_of(i));
@@ -462,7 +470,7 @@ void PgoLoop::dispatch(const std::string& name) {
   if (verb == "build") return build(iteration);
   if (verb == "profile") return collect(iteration);
   if (verb == "merge") return merge(iteration);
-  if (verb == "import") return import_profile();
+  if (verb == "import") return import_profile(iteration);
   throw Error("loop", "", "unknown phase '" + name + "'");
 }
 
@@ -806,14 +814,14 @@ void PgoLoop::merge(int iteration) {
   }
 }
 
-void PgoLoop::import_profile() {
-  const std::string source = *options_.profile;
+void PgoLoop::import_profile(int iteration) {
+  const std::string source = iteration == 1 ? *options_.profile : *options_.candidate_profile;
   perftools::profiles::Profile p = merge::read_profile_file(source);
   merge::PgoView view = merge::PgoView::from_profile(p, source);
-  const std::string out = dir_.merged_profile(1);
+  const std::string out = dir_.merged_profile(iteration);
   fs::create_directories(fs::path(out).parent_path());
   merge::write_file_atomically(out, merge::read_file_bytes(source));  // byte for byte
-  IterationProfile& slot = profile_slot(1);
+  IterationProfile& slot = profile_slot(iteration);
   slot.collected_from.clear();
   ProfileInput in;
   in.path = source;
@@ -827,6 +835,13 @@ void PgoLoop::import_profile() {
   slot.view = summarize_view(view, p.sample_size());
   if (view.total_weight() == 0) {
     add_warning("the given profile has no call edges; PGO will change nothing");
+  }
+  slot.overlap_with_previous.reset();
+  if (iteration >= 2) {  // the candidate against the committed profile
+    const std::string prev = dir_.merged_profile(iteration - 1);
+    merge::PgoView before = merge::PgoView::from_profile(merge::read_profile_file(prev), prev);
+    merge::ViewOverlap o = merge::overlap(before, view);
+    slot.overlap_with_previous = ProfileOverlap{o.hot_coverage, o.weighted_overlap, o.hot_jaccard};
   }
 }
 
