@@ -153,3 +153,23 @@ TEST_CASE("refresh: a candidate collected from live instances; bad input leaves 
   CHECK(json::parse(slurp(m.dir / "live-run" / "candidate-raw" / "manifest.json"))["profiles"]
             .size() == 2);
 }
+
+TEST_CASE("run with \"profile\": \"auto\" evaluates the package's default.pgo") {
+  Module m;
+  json s = json::parse(slurp(m.scenario));
+  s["profile"] = "auto";
+  std::ofstream(m.scenario, std::ios::trunc) << s.dump(2);
+  auto r = harness({"run", m.scenario, "--out", (m.dir / "run").string(), "--build-cache", "go",
+                    "--runs", "3", "-q"});
+  INFO(r.captured_stderr);
+  REQUIRE(r.exit_code == 0);
+  json report = json::parse(slurp(m.dir / "run" / "report.json"));
+  REQUIRE(report["builds"].size() == 2);
+  CHECK(report["profiles"][0]["inputs"][0]["path"] ==
+        fs::absolute(m.committed).lexically_normal().string());
+  // Without the file: one clear line.
+  fs::remove(m.committed);
+  auto missing = harness({"run", m.scenario, "--out", (m.dir / "run2").string(), "-q"});
+  CHECK(missing.exit_code == 1);
+  CHECK_THAT(missing.captured_stderr, Catch::Contains("\"profile\": \"auto\" but"));
+}
