@@ -13,6 +13,7 @@
 #include "harness/run_analysis.h"
 #include "harness/sha256.h"
 #include "harness/statistics.h"
+#include "harness/vcs_revision.h"
 #include "harness/workload_runner.h"
 #include "merge/pgo_view.h"
 #include "merge/profile_merger.h"
@@ -482,6 +483,10 @@ GoBuilder& PgoLoop::builder() {
     toolchain_ = std::make_unique<GoToolchain>(GoToolchain::locate(scenario_.target.go));
     child_seconds_ += seconds_since(start);
     report_.go_version = toolchain_->version();
+    if (auto vcs = read_git_revision(scenario_.module_path())) {
+      report_.source_revision = vcs->revision;
+      report_.source_dirty = vcs->dirty;
+    }
     switch (options_.build_cache) {
       case BuildCache::kFresh:
         builder_ = std::make_unique<GoBuilder>(*toolchain_, dir_.gocache(), GoCacheMode::kFresh);

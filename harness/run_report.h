@@ -218,6 +218,11 @@ struct RunReport {
   // Options of this run: iterations, --profile, --emit-default-pgo, seeds.
   nlohmann::json options;
 
+  // The module's git revision and whether its tree was dirty (harness/vcs_revision.h);
+  // empty revision: not a git work tree.
+  std::string source_revision;
+  bool source_dirty = false;
+
   std::string go_version;      // `go version`
   nlohmann::json environment;  // harness::EnvironmentInfo as JSON
 

@@ -54,6 +54,10 @@ std::string facts_table(const harness::RunReport& r) {
          code(r.scenario_hash.substr(0, 12)) + ") |\n";
   out +=
       "| Started / finished | " + or_dash(r.started_at) + " / " + or_dash(r.finished_at) + " |\n";
+  if (!r.source_revision.empty()) {
+    out +=
+        "| Source | " + code(r.source_revision) + (r.source_dirty ? " (dirty tree)" : "") + " |\n";
+  }
   out += "| Go | " + or_dash(r.go_version) + " |\n";
   out += "| pgo-harness | " + or_dash(r.tool_version) + " |\n";
   if (r.environment.is_object()) {

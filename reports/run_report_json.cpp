@@ -331,28 +331,34 @@ json to_json(const RunReport& r) {
 
   // nlohmann::json sorts object keys, so the output is deterministic whatever the order
   // fields are listed in here.
-  return json{{"schema_version", r.schema_version},
-              {"tool_version", r.tool_version},
-              {"status", harness::to_string(r.status)},
-              {"error", r.error},
-              {"started_at", r.started_at},
-              {"finished_at", r.finished_at},
-              {"scenario_name", r.scenario_name},
-              {"scenario_path", r.scenario_path},
-              {"scenario_hash", r.scenario_hash},
-              {"scenario", r.scenario.is_null() ? json::object() : r.scenario},
-              {"options", r.options.is_null() ? json::object() : r.options},
-              {"go_version", r.go_version},
-              {"environment", r.environment.is_null() ? json::object() : r.environment},
-              {"phases", std::move(phases)},
-              {"builds", std::move(builds)},
-              {"profiles", std::move(profiles)},
-              {"trials", std::move(trials)},
-              {"trial_seed", r.trial_seed},
-              {"analysis", analysis_to_json(r.analysis)},
-              {"warnings", r.warnings},
-              {"harness_seconds", r.harness_seconds()},
-              {"harness_share", r.harness_share()}};
+  json out{{"schema_version", r.schema_version},
+           {"tool_version", r.tool_version},
+           {"status", harness::to_string(r.status)},
+           {"error", r.error},
+           {"started_at", r.started_at},
+           {"finished_at", r.finished_at},
+           {"scenario_name", r.scenario_name},
+           {"scenario_path", r.scenario_path},
+           {"scenario_hash", r.scenario_hash},
+           {"scenario", r.scenario.is_null() ? json::object() : r.scenario},
+           {"options", r.options.is_null() ? json::object() : r.options},
+           {"go_version", r.go_version},
+           {"environment", r.environment.is_null() ? json::object() : r.environment},
+           {"phases", std::move(phases)},
+           {"builds", std::move(builds)},
+           {"profiles", std::move(profiles)},
+           {"trials", std::move(trials)},
+           {"trial_seed", r.trial_seed},
+           {"analysis", analysis_to_json(r.analysis)},
+           {"warnings", r.warnings},
+           {"harness_seconds", r.harness_seconds()},
+           {"harness_share", r.harness_share()}};
+  // Only when known, so reports of sources outside git keep their shape.
+  if (!r.source_revision.empty()) {
+    out["source"] =
+        json{{"vcs", "git"}, {"revision", r.source_revision}, {"dirty", r.source_dirty}};
+  }
+  return out;
 }
 
 std::string run_report_to_string(const RunReport& report) { return to_json(report).dump(2) + "\n"; }
@@ -389,6 +395,12 @@ RunReport run_report_from_json(const json& j, const std::string& file) {
   r.scenario = in.object(j, root, "scenario");
   r.options = in.object(j, root, "options");
   r.go_version = in.string(j, root, "go_version");
+  if (auto src = j.find("source"); src != j.end() && !src->is_null()) {
+    r.source_revision = in.string(*src, root + ".source", "revision");
+    const json& dirty = in.field(*src, root + ".source", "dirty");
+    if (!dirty.is_boolean()) in.fail(root + ".source.dirty", "expected a boolean");
+    r.source_dirty = dirty.get<bool>();
+  }
   r.environment = in.object(j, root, "environment");
 
   in.each(j, root, "phases", [&](const json& e, const std::string& p) {
