@@ -127,7 +127,7 @@ TEST_CASE("refresh keeps the committed profile for an identical candidate, exit 
   CHECK(slurp(m.committed) == before);
 }
 
-TEST_CASE("refresh: a candidate collected from live instances; bad input leaves the file") {
+TEST_CASE("refresh: a candidate collected from live instances, bad input leaves the file") {
   Module m;
   const std::string before = slurp(m.committed);
   // No candidate at all, and an unusable candidate file: one line, committed untouched.
