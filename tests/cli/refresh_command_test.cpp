@@ -5,6 +5,7 @@
 // collected from live instances not working end to end. Real `go build` of
 // tests/cli/testdata/pgoloop and real servers (tests/cli/testdata/pprofserver); label
 // integration.
+#include <signal.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -12,6 +13,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "harness/process.h"
 #include "pprof_test_server.h"
@@ -172,4 +174,53 @@ TEST_CASE("run with \"profile\": \"auto\" evaluates the package's default.pgo") 
   auto missing = harness({"run", m.scenario, "--out", (m.dir / "run2").string(), "-q"});
   CHECK(missing.exit_code == 1);
   CHECK_THAT(missing.captured_stderr, Catch::Contains("\"profile\": \"auto\" but"));
+}
+
+TEST_CASE("interrupting refresh leaves the committed profile untouched and no child behind") {
+  Module m;
+  const fs::path candidate = m.dir / "candidate.pgo";
+  ProcessSpec merge;
+  merge.argv = {kMerge,
+                "-q",
+                "--weight",
+                m.committed.string() + "=5",
+                "-o",
+                candidate.string(),
+                m.committed.string()};
+  REQUIRE(pgo::harness::run_process(merge).succeeded());
+  const std::string before = slurp(m.committed);
+  const fs::path run_dir = m.dir / "interrupted-run";
+  ProcessSpec spec;
+  spec.argv = {kHarness,
+               "refresh",
+               m.scenario,
+               "--committed",
+               m.committed.string(),
+               "--candidate",
+               candidate.string(),
+               "--out",
+               run_dir.string(),
+               "--runs",
+               "50",
+               "-q"};
+  spec.stderr_mode = StreamMode::kFile;
+  spec.stderr_path = (m.dir / "stderr").string();
+  pgo::harness::BackgroundProcess p(spec);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  REQUIRE(::kill(p.pid(), SIGTERM) == 0);
+  auto result = p.wait_for(std::chrono::seconds(60));
+  REQUIRE(result);
+  INFO(slurp(m.dir / "stderr"));
+  CHECK(result->exit_code == 143);
+  CHECK_THAT(slurp(m.dir / "stderr"), Catch::Contains("left untouched"));
+  CHECK(slurp(m.committed) == before);
+  // Nothing it started (go build, the workload) still runs.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string pid = e.path().filename().string();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmdline = slurp(e.path() / "cmdline");
+    for (char& c : cmdline) c = c == '\0' ? ' ' : c;
+    CHECK(cmdline.find(run_dir.string()) == std::string::npos);
+  }
 }
