@@ -190,7 +190,7 @@ std::string render_summary(const RunReport& r, const RefreshDecision& d, const R
 
 // Collects the candidate from live targets into RUNDIR/candidate.pgo (raw profiles and
 // their manifest kept in RUNDIR/candidate-raw for provenance).
-std::string collect_candidate(const RefreshArgs& a, const RunDirectory& dir) {
+std::string collect_candidate(const RefreshArgs& a, const RunDirectory& dir, std::string& origin) {
   std::vector<std::string> specs = a.targets;
   if (!a.targets_file.empty()) {
     auto listed = read_targets_file(a.targets_file);
@@ -225,6 +225,7 @@ std::string collect_candidate(const RefreshArgs& a, const RunDirectory& dir) {
   }
   const std::string path = dir.root() + "/candidate.pgo";
   write_pgo_profile(c.merged, path);
+  origin = fmt::format("collected from {} of {} target(s)", c.succeeded_instances, specs.size());
   return path;
 }
 
@@ -259,8 +260,7 @@ int run_refresh(const RefreshArgs& a) {
   std::string candidate, origin;
   try {
     if (from_targets) {
-      candidate = collect_candidate(a, dir);
-      origin = "collected from " + std::to_string(a.targets.size()) + " target(s)";
+      candidate = collect_candidate(a, dir, origin);
     } else {
       candidate = absolute(a.candidate);
       origin = a.candidate;
