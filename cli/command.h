@@ -44,4 +44,12 @@ void configure_history_command(CLI::App& app, CommandRunner& runner);
 // cli/run_command.cpp and README.md).
 void configure_run_command(CLI::App& app, CommandRunner& runner);
 
+// `pgo-harness collect TARGET...`: CPU profiles from live instances merged into one PGO
+// profile (exit codes in cli/collect_command.cpp and README.md).
+void configure_collect_command(CLI::App& app, CommandRunner& runner);
+
+// `pgo-harness refresh SCENARIO --committed FILE`: replace a committed PGO profile with a
+// candidate only when it is not significantly slower (cli/refresh_command.cpp).
+void configure_refresh_command(CLI::App& app, CommandRunner& runner);
+
 }  // namespace pgo::cli

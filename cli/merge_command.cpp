@@ -5,6 +5,7 @@
 // post-process the merged profile, write it (atomically to a file, or to stdout), report.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -13,7 +14,10 @@
 #include <optional>
 
 #include "cli/command.h"
+#include "cli/fetch_options.h"
 #include "cli/post_merge_steps.h"
+#include "cli/url_inputs.h"
+#include "harness/profile_target.h"
 #include "merge/error.h"
 #include "merge/merge_job.h"
 #include "merge/profile_reader.h"
@@ -34,13 +38,18 @@ struct MergeCommandOptions {
   bool quiet = false;
   unsigned jobs = 0;  // 0: every available core
   std::uint64_t max_input_size = merge::kDefaultMaxInputBytes;
+  // http(s) URL inputs: capture window, timeouts, TLS, headers (cli/fetch_options.h).
+  FetchCliOptions fetch;
   // Options of the post-merge steps (--trim, --stats, ...) go below this line.
   PostMergeOptions post;
 };
 
 constexpr const char* kMergeFooter =
     R"(Each INPUT is a pprof profile (gzip-compressed or raw protobuf) or a directory,
-which stands for the regular files in it (sorted, hidden files skipped).
+which stands for the regular files in it (sorted, hidden files skipped), or an
+http(s) URL as `go tool pprof` takes it: http://HOST:PORT fetches
+/debug/pprof/profile?seconds=S from a live service, a full URL is fetched as given; all
+URLs are fetched at the same time before merging (--seconds, --cacert, --token-env ...).
 The output is a gzip-compressed profile, byte-identical for the same set of inputs
 whatever their order. It matches `go tool pprof -symbolize=none -proto INPUT...` and keeps
 everything `go build -pgo` reads (start lines, inline frames, build IDs).
@@ -51,6 +60,7 @@ Examples:
   pgo-merge --normalize -o merged.pgo short.pprof long.pprof
   pgo-merge --weight canary.pprof=0.5 -o merged.pgo canary.pprof prod.pprof
   pgo-merge --skip-bad -o nightly.pgo /var/profiles/
+  pgo-merge --seconds 10 -o live.pgo http://prod1:6060 http://prod2:6060
 
 Exit codes: 0 merged, 1 bad input or failed stage (one line on stderr naming the file),
 2 bad command line.
@@ -127,9 +137,32 @@ void write_stdout(const std::vector<std::uint8_t>& bytes) {
   }
 }
 
+// --weight URL=W names a URL input: it now weights the file the URL was fetched into (and
+// is dropped with the URL when --skip-bad skipped it).
+std::vector<std::string> weights_for_fetched(const std::vector<std::string>& specs,
+                                             const UrlInputs& urls) {
+  std::vector<std::string> out;
+  for (const std::string& spec : specs) {
+    const auto eq = spec.rfind('=');
+    if (eq != std::string::npos) {
+      const std::string name = spec.substr(0, eq);
+      if (std::string file = urls.file_of(name); !file.empty()) {
+        out.push_back(file + spec.substr(eq));
+        continue;
+      }
+      const auto& failed = urls.failures();
+      if (std::any_of(failed.begin(), failed.end(), [&](const auto& f) { return f.url == name; }))
+        continue;  // a skipped URL input: its weight goes with it
+    }
+    out.push_back(spec);
+  }
+  return out;
+}
+
 int run_merge(const MergeCommandOptions& o, const std::string& program) {
   const bool to_stdout = o.output.empty() || o.output == "-";
   std::vector<merge::MergeInput> inputs;
+  UrlInputs urls;  // removes what it fetched when the merge is over
   try {
     // Refuse before doing any work: binary data would garble the terminal.
     if (to_stdout && ::isatty(STDOUT_FILENO)) {
@@ -137,7 +170,17 @@ int run_merge(const MergeCommandOptions& o, const std::string& program) {
           "refusing to write a binary profile to a terminal; use -o FILE or "
           "redirect standard output");
     }
-    inputs = weighted_inputs(o.inputs, o.weights);
+    std::vector<std::string> args = o.inputs;
+    std::vector<std::string> weights = o.weights;
+    if (std::any_of(args.begin(), args.end(), harness::is_http_url)) {
+      args = urls.fetch(args, make_http_options(o.fetch), o.fetch.seconds, o.skip_bad);
+      for (const auto& f : urls.failures())
+        std::cerr << "skipped " << f.url << ": " << f.reason << "\n";
+      weights = weights_for_fetched(weights, urls);
+      if (args.empty())
+        throw Error("merge", "", "no input could be merged", "every URL input failed");
+    }
+    inputs = weighted_inputs(args, weights);
     if (auto problem = post_merge_usage_error(o.post, to_stdout)) {
       throw UsageError(*problem);
     }
@@ -214,6 +257,8 @@ void configure_merge_command(CLI::App& app, CommandRunner& runner) {
                  "powers of 1024; default 512M), so that a gzip bomb cannot exhaust memory")
       ->type_name("SIZE")
       ->transform(CLI::AsSizeValue(false));
+  add_fetch_options(app, o->fetch,
+                    "Capture window of a CPU profile fetched from a URL input http://HOST:PORT");
   // Options of the post-merge steps (--trim, --stats, ...) are added below this line.
   add_post_merge_options(app, o->post);
 

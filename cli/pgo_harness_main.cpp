@@ -20,6 +20,14 @@ int main(int argc, char** argv) {
       "run", "The PGO loop for one scenario: build, profile, merge, rebuild, time, analyse.");
   pgo::cli::configure_run_command(*run, runner);
 
+  CLI::App* collect = app.add_subcommand(
+      "collect", "Collect CPU profiles from live instances and merge them into a PGO profile.");
+  pgo::cli::configure_collect_command(*collect, runner);
+
+  CLI::App* refresh = app.add_subcommand(
+      "refresh", "Refresh a committed default.pgo only when the candidate is not slower.");
+  pgo::cli::configure_refresh_command(*refresh, runner);
+
   CLI::App* bench = app.add_subcommand(
       "bench", "Benchmark commands: interleaved trials, confidence intervals, comparisons.");
   pgo::cli::configure_bench_command(*bench, runner);

@@ -324,6 +324,19 @@ int run_run(const RunArgs& a) {
   }
 
   Scenario scenario = load_scenario(scenario_path);
+  if (!resuming && !options.profile && scenario.profile == "auto") {
+    // As `go build -pgo=auto`: the main package's default.pgo.
+    const fs::path committed = fs::path(scenario.package_path()) / "default.pgo";
+    if (!fs::is_regular_file(committed)) {
+      throw Error("scenario", scenario_path,
+                  "\"profile\": \"auto\" but " + committed.string() + " does not exist",
+                  "commit a default.pgo there, or leave \"profile\" out to collect profiles");
+    }
+    if (a.iterations && *a.iterations != 1) {
+      throw UsageError("the scenario evaluates its default.pgo: --iterations does not apply");
+    }
+    options.profile = absolute(committed.string());
+  }
   if (run_dir.empty()) {
     run_dir = default_run_directory(scenario.name, std::chrono::system_clock::now());
   }

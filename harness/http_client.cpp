@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -34,6 +35,8 @@ struct Libcurl {
   decltype(&curl_easy_getinfo) easy_getinfo = nullptr;
   decltype(&curl_easy_strerror) easy_strerror = nullptr;
   decltype(&curl_easy_cleanup) easy_cleanup = nullptr;
+  decltype(&curl_slist_append) slist_append = nullptr;
+  decltype(&curl_slist_free_all) slist_free_all = nullptr;
 };
 
 // Loads libcurl.so.4 once; throws pgo::Error (stage "http") when it is missing.
@@ -59,6 +62,8 @@ const Libcurl& libcurl() {
     load(l.easy_getinfo, "curl_easy_getinfo");
     load(l.easy_strerror, "curl_easy_strerror");
     load(l.easy_cleanup, "curl_easy_cleanup");
+    load(l.slist_append, "curl_slist_append");
+    load(l.slist_free_all, "curl_slist_free_all");
     return l;
   }();
   return api;
@@ -95,13 +100,30 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
+bool cancel_requested(const HttpOptions& options) {
+  return options.cancel != nullptr && options.cancel->load();
+}
+
+// Progress callback: a non-zero return makes curl abort the transfer (CURLE_ABORTED_BY_CALLBACK).
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return cancel_requested(*static_cast<const HttpOptions*>(user)) ? 1 : 0;
+}
+
 bool retryable(const HttpResponse& r) {
   if (!r.error.empty()) return true;  // refused, reset, timed out: the server may recover
   return r.status >= 500 || r.status == 429;
 }
 
-// One attempt. Fills status / error / timed_out / bytes.
-void attempt(const std::string& url, const HttpOptions& options, Sink& sink, HttpResponse& r) {
+// Failures no retry can fix: a bad certificate, an unknown host, a malformed URL.
+bool permanent(CURLcode rc) {
+  return rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+         rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_URL_MALFORMAT ||
+         rc == CURLE_UNSUPPORTED_PROTOCOL;
+}
+
+// One attempt. Fills status / error / timed_out / bytes; returns false when retrying
+// cannot help.
+bool attempt(const std::string& url, const HttpOptions& options, Sink& sink, HttpResponse& r) {
   const Libcurl& api = libcurl();
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(api.easy_init(), api.easy_cleanup);
   r.status = 0;
@@ -110,7 +132,7 @@ void attempt(const std::string& url, const HttpOptions& options, Sink& sink, Htt
   sink.bytes = 0;
   if (!curl) {
     r.error = "cannot create a libcurl handle";
-    return;
+    return true;
   }
   char error_buffer[CURL_ERROR_SIZE] = {0};
   CURL* h = curl.get();
@@ -127,6 +149,23 @@ void attempt(const std::string& url, const HttpOptions& options, Sink& sink, Htt
   api.easy_setopt(h, CURLOPT_USERAGENT, "pgo-harness");
   api.easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
   api.easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, api.slist_free_all);
+  for (const std::string& header : options.headers) {
+    curl_slist* grown = api.slist_append(headers.get(), header.c_str());
+    if (grown == nullptr) {
+      r.error = "cannot add a request header";
+      return false;
+    }
+    headers.release();
+    headers.reset(grown);
+  }
+  if (headers) api.easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  if (!options.ca_file.empty()) api.easy_setopt(h, CURLOPT_CAINFO, options.ca_file.c_str());
+  if (options.cancel != nullptr) {
+    api.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &on_progress);
+    api.easy_setopt(h, CURLOPT_XFERINFODATA, &options);
+    api.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  }
   CURLcode rc = api.easy_perform(h);
   long status = 0;
   api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -134,9 +173,11 @@ void attempt(const std::string& url, const HttpOptions& options, Sink& sink, Htt
   r.bytes = sink.bytes;
   if (rc != CURLE_OK) {
     r.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+    r.cancelled = rc == CURLE_ABORTED_BY_CALLBACK;
     r.error = error_buffer[0] != 0 ? error_buffer : api.easy_strerror(rc);
     if (sink.write_failed) r.error = std::string("cannot write the body: ") + std::strerror(errno);
   }
+  return !permanent(rc);
 }
 
 template <typename Prepare>
@@ -150,9 +191,19 @@ HttpResponse with_retries(const std::string& url, const HttpOptions& options, Si
   for (int i = 1; i <= attempts; ++i) {
     prepare();
     r.attempts = i;
-    attempt(url, options, sink, r);
-    if (r.ok() || !retryable(r) || sink.write_failed || i == attempts) break;
-    std::this_thread::sleep_for(wait);
+    const bool may_retry = attempt(url, options, sink, r);
+    if (r.ok() || !may_retry || !retryable(r) || sink.write_failed || i == attempts) break;
+    if (r.cancelled || cancel_requested(options)) break;
+    // Sleeps in short steps so that a cancellation does not wait out the backoff.
+    auto resume = Clock::now() + std::chrono::duration_cast<Clock::duration>(wait);
+    while (Clock::now() < resume && !cancel_requested(options)) {
+      std::this_thread::sleep_for(
+          std::min<Clock::duration>(resume - Clock::now(), std::chrono::milliseconds(50)));
+    }
+    if (cancel_requested(options)) {
+      r.cancelled = true;
+      break;
+    }
     wait *= options.backoff_factor;
   }
   r.elapsed = Clock::now() - start;
@@ -165,6 +216,7 @@ std::string HttpResponse::describe() const {
   std::string attempts_note =
       attempts > 1 ? " (" + std::to_string(attempts) + " attempts)" : std::string();
   if (ok()) return "ok";
+  if (cancelled) return "cancelled";
   if (timed_out) return "timed out: " + error + attempts_note;
   if (!error.empty()) return error + attempts_note;
   std::string s = "HTTP " + std::to_string(status);

@@ -15,6 +15,7 @@
 //   if (!r.ok()) fail(r.describe());
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -28,6 +29,13 @@ struct HttpOptions {
   int attempts = 3;                                  // REQUIRES: >= 1; total, not retries
   std::chrono::milliseconds backoff{200};            // wait before the second attempt
   double backoff_factor = 2.0;                       // each later wait is this much longer
+  // Extra request headers, "Name: value" (e.g. "Authorization: Bearer ..."). They are sent
+  // and never copied into an HttpResponse, so they cannot leak into logs or reports.
+  std::vector<std::string> headers;
+  std::string ca_file;  // PEM file of the CAs trusted for https; empty: the system's
+  // When set and true, transfers and backoff waits end at once; the response then has
+  // cancelled set (e.g. a SIGINT handler sets it). Must outlive the request.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct HttpResponse {
@@ -35,6 +43,7 @@ struct HttpResponse {
   long status = 0;         // HTTP status of the last attempt; 0 when none arrived
   std::string error;       // transport error of the last attempt ("Connection refused")
   bool timed_out = false;  // the last attempt hit HttpOptions::timeout
+  bool cancelled = false;  // HttpOptions::cancel ended it
   int attempts = 0;
   std::chrono::nanoseconds elapsed{0};  // all attempts and backoff waits
   std::string body;                     // get(): the body; download(): the first bytes of

@@ -7,16 +7,19 @@
 
 #include "harness/bench_analysis.h"
 #include "harness/environment_info.h"
+#include "harness/go_binary_functions.h"
 #include "harness/profile_collector.h"
 #include "harness/random.h"
 #include "harness/run_analysis.h"
 #include "harness/sha256.h"
 #include "harness/statistics.h"
+#include "harness/vcs_revision.h"
 #include "harness/workload_runner.h"
 #include "merge/pgo_view.h"
 #include "merge/profile_merger.h"
 #include "merge/profile_reader.h"
 #include "merge/profile_scaling.h"
+#include "merge/profile_staleness.h"
 #include "merge/profile_writer.h"
 
 namespace pgo::harness {
@@ -115,7 +118,7 @@ std::optional<BuildCache> build_cache_from_string(const std::string& word) {
 }
 
 int RunOptions::effective_iterations(const Scenario& scenario) const {
-  if (profile) return 1;
+  if (profile) return candidate_profile ? 2 : 1;
   if (iterations) return *iterations;
   return quick ? std::min(2, scenario.iterations) : scenario.iterations;
 }
@@ -149,6 +152,7 @@ json RunOptions::to_json() const {
   return {{"iterations", optional_json(iterations)},
           {"trial_overrides", t},
           {"profile", optional_json(profile)},
+          {"candidate_profile", optional_json(candidate_profile)},
           {"emit_default_pgo", optional_json(emit_default_pgo)},
           {"quick", quick},
           {"build_cache", harness::to_string(build_cache)}};
@@ -159,6 +163,9 @@ RunOptions RunOptions::from_json(const json& j) {
   try {
     o.iterations = optional_from<int>(j, "iterations");
     o.profile = optional_from<std::string>(j, "profile");
+    if (j.contains("candidate_profile")) {
+      o.candidate_profile = optional_from<std::string>(j, "candidate_profile");
+    }
     o.emit_default_pgo = optional_from<std::string>(j, "emit_default_pgo");
     o.quick = j.value("quick", false);
     auto cache = build_cache_from_string(j.value("build_cache", std::string("fresh")));
@@ -231,6 +238,10 @@ std::vector<std::string> PgoLoop::planned_phases() const {
   if (options_.profile) {
     phases.push_back("import v1");
     phases.push_back("build v1");
+    if (options_.candidate_profile) {
+      phases.push_back("import v2");
+      phases.push_back("build v2");
+    }
   } else {
     for (int i = 1; i <= iterations_; ++i) {
       phases.push_back("profile " + label_of(i));
@@ -513,7 +524,7 @@ void PgoLoop::dispatch(const std::string& name) {
   if (verb == "build") return build(iteration);
   if (verb == "profile") return collect(iteration);
   if (verb == "merge") return merge(iteration);
-  if (verb == "import") return import_profile();
+  if (verb == "import") return import_profile(iteration);
   throw Error("loop", "", "unknown phase '" + name + "'");
 }
 
@@ -525,6 +536,10 @@ GoBuilder& PgoLoop::builder() {
     toolchain_ = std::make_unique<GoToolchain>(GoToolchain::locate(scenario_.target.go));
     child_seconds_ += seconds_since(start);
     report_.go_version = toolchain_->version();
+    if (auto vcs = read_git_revision(scenario_.module_path())) {
+      report_.source_revision = vcs->revision;
+      report_.source_dirty = vcs->dirty;
+    }
     switch (options_.build_cache) {
       case BuildCache::kFresh:
         builder_ = std::make_unique<GoBuilder>(*toolchain_, dir_.gocache(), GoCacheMode::kFresh);
@@ -616,6 +631,40 @@ void PgoLoop::prepare() {
   }
 }
 
+std::optional<StalenessRecord> PgoLoop::staleness_of(const std::string& profile,
+                                                     const std::string& binary,
+                                                     const std::string& label) {
+  try {
+    const GoBinaryFunctions functions = read_go_binary_functions(binary);
+    const merge::PgoView view =
+        merge::PgoView::from_profile(merge::read_profile_file(profile), profile);
+    const merge::ProfileStaleness s = merge::profile_staleness(view, functions.names, 5);
+    StalenessRecord rec;
+    rec.function_names_from = functions.source;
+    rec.total_share = s.total_share;
+    rec.hot_share = s.hot_share;
+    rec.missing_functions = static_cast<std::int64_t>(s.missing_functions);
+    for (const merge::MissingFunction& m : s.hottest_missing) {
+      rec.hottest_missing.push_back({m.name, m.weight});
+    }
+    if (s.hot_share > merge::kStaleHotShareWarning) {
+      std::string names;
+      for (const merge::MissingFunction& m : s.hottest_missing) {
+        names += (names.empty() ? "" : ", ") + m.name;
+      }
+      char share[32];
+      std::snprintf(share, sizeof share, "%.1f%%", s.hot_share * 100);
+      add_warning("stale profile for build " + label + ": " + share +
+                  " of its hot edge weight is on functions the binary no longer has (" + names +
+                  ")");
+    }
+    return rec;
+  } catch (const Error& e) {
+    add_warning("build " + label + ": profile staleness not computed: " + e.what());
+    return std::nullopt;
+  }
+}
+
 void PgoLoop::build(int iteration) {
   GoBuilder& go = builder();
   const std::string label = label_of(iteration);
@@ -642,6 +691,7 @@ void PgoLoop::build(int iteration) {
   b.binary_sha256 = result.sha256;
   b.build_seconds = std::chrono::duration<double>(result.wall_time).count();
   b.log = dir_.relative(result.log_path);
+  if (iteration > 0) b.staleness = staleness_of(r.pgo, result.output, label);
   if (BuildRecord* old = find_build(iteration)) {
     *old = b;
   } else {
@@ -822,14 +872,14 @@ void PgoLoop::merge(int iteration) {
   }
 }
 
-void PgoLoop::import_profile() {
-  const std::string source = *options_.profile;
+void PgoLoop::import_profile(int iteration) {
+  const std::string source = iteration == 1 ? *options_.profile : *options_.candidate_profile;
   perftools::profiles::Profile p = merge::read_profile_file(source);
   merge::PgoView view = merge::PgoView::from_profile(p, source);
-  const std::string out = dir_.merged_profile(1);
+  const std::string out = dir_.merged_profile(iteration);
   fs::create_directories(fs::path(out).parent_path());
   merge::write_file_atomically(out, merge::read_file_bytes(source));  // byte for byte
-  IterationProfile& slot = profile_slot(1);
+  IterationProfile& slot = profile_slot(iteration);
   slot.collected_from.clear();
   ProfileInput in;
   in.path = source;
@@ -843,6 +893,13 @@ void PgoLoop::import_profile() {
   slot.view = summarize_view(view, p.sample_size());
   if (view.total_weight() == 0) {
     add_warning("the given profile has no call edges; PGO will change nothing");
+  }
+  slot.overlap_with_previous.reset();
+  if (iteration >= 2) {  // the candidate against the committed profile
+    const std::string prev = dir_.merged_profile(iteration - 1);
+    merge::PgoView before = merge::PgoView::from_profile(merge::read_profile_file(prev), prev);
+    merge::ViewOverlap o = merge::overlap(before, view);
+    slot.overlap_with_previous = ProfileOverlap{o.hot_coverage, o.weighted_overlap, o.hot_jaccard};
   }
 }
 

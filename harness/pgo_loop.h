@@ -17,7 +17,9 @@
 //   trials       every build x every workload, interleaved rounds (the bench engine)
 //   analysis     harness/run_analysis.h; then --emit-default-pgo
 // With RunOptions::profile (`run --profile FILE`) the profile phases become one
-// "import v1" (FILE copied byte for byte to profiles/iter-1.pgo and checked) and N = 1.
+// "import v1" (FILE copied byte for byte to profiles/iter-1.pgo and checked) and N = 1;
+// with RunOptions::candidate_profile too (`refresh`), "import v2" and "build v2" follow,
+// N = 2, and v2's comparison with v1 is the candidate against the committed profile.
 //
 // Merge weights: with profiling.normalize every profile is scaled so that its total of
 // the sample type the compiler reads equals the largest total among the iteration's
@@ -79,8 +81,9 @@ std::optional<BuildCache> build_cache_from_string(const std::string& word);
 struct RunOptions {
   std::optional<int> iterations;  // overrides Scenario::iterations
   TrialOverrides trials;
-  std::optional<std::string> profile;           // evaluate this profile (absolute path)
-  std::optional<std::string> emit_default_pgo;  // write the final profile here (absolute)
+  std::optional<std::string> profile;            // evaluate this profile (absolute path)
+  std::optional<std::string> candidate_profile;  // with profile: also this one, as v2
+  std::optional<std::string> emit_default_pgo;   // write the final profile here (absolute)
   bool quick = false;  // 2 iterations, 6 runs, no warm-up (the CLI adds BuildCache::kGo)
   BuildCache build_cache = BuildCache::kFresh;
 
@@ -161,9 +164,13 @@ class PgoLoop {
 
   void prepare();
   void build(int iteration);
+  // The profile's staleness for the binary built with it; warns above
+  // merge::kStaleHotShareWarning; nullopt (and a warning) when the binary cannot be read.
+  std::optional<StalenessRecord> staleness_of(const std::string& profile, const std::string& binary,
+                                              const std::string& label);
   void collect(int iteration);
   void merge(int iteration);
-  void import_profile();
+  void import_profile(int iteration);
   void trials();
   void analysis();
 

@@ -46,6 +46,20 @@ struct PhaseRecord {
   std::string error;  // one line, for a failed phase
 };
 
+// How stale the profile of a PGO build is for the binary built with it
+// (merge/profile_staleness.h): weight on functions the binary no longer has.
+struct MissingFunctionRecord {
+  std::string name;
+  std::int64_t weight = 0;
+};
+struct StalenessRecord {
+  std::string function_names_from;  // "gopclntab" or "symtab"
+  double total_share = 0;           // of the profile's edge weight, in [0, 1]
+  double hot_share = 0;             // of its hot-edge weight
+  std::int64_t missing_functions = 0;
+  std::vector<MissingFunctionRecord> hottest_missing;
+};
+
 struct BuildRecord {
   std::string label;  // "v0" (pgo off), "v1", ...
   int iteration = 0;  // 0 for pgo off
@@ -59,6 +73,7 @@ struct BuildRecord {
   std::string binary_sha256;
   double build_seconds = 0;
   std::string log;
+  std::optional<StalenessRecord> staleness;  // PGO builds whose binary could be read
 };
 
 // One profile captured for an iteration.
@@ -205,6 +220,11 @@ struct RunReport {
   nlohmann::json scenario;
   // Options of this run: iterations, --profile, --emit-default-pgo, seeds.
   nlohmann::json options;
+
+  // The module's git revision and whether its tree was dirty (harness/vcs_revision.h);
+  // empty revision: not a git work tree.
+  std::string source_revision;
+  bool source_dirty = false;
 
   std::string go_version;      // `go version`
   nlohmann::json environment;  // harness::EnvironmentInfo as JSON

@@ -215,9 +215,9 @@ void check_package(JsonProblems& check, const std::string& path, const std::stri
 // ---------------------------------------------------------------------------------------
 // The sections
 
-const std::vector<std::string> kRootKeys = {"$schema",    "name",      "description",
-                                            "target",     "workloads", "profiling",
-                                            "iterations", "trials",    "convergence"};
+const std::vector<std::string> kRootKeys = {"$schema",     "name",      "description", "target",
+                                            "workloads",   "profiling", "iterations",  "trials",
+                                            "convergence", "profile"};
 const std::vector<std::string> kTargetKeys = {"module_dir", "package", "build_flags",
                                               "env",        "go",      "tools"};
 const std::vector<std::string> kWorkloadKeys = {
@@ -757,6 +757,10 @@ Scenario parse_scenario(const std::string& text, const std::string& path) {
     }
     read_profiling(check, r.get("profiling"), s);
     r.read_int("iterations", s.iterations, 1, 10);
+    if (r.read_string("profile", s.profile, false) && !s.profile.empty() && s.profile != "auto") {
+      check.add("profile", "\"" + s.profile + "\" is not a profile setting",
+                "\"auto\" evaluates the package's default.pgo; leave it out to collect profiles");
+    }
     read_trials(check, r.get("trials"), s);
     read_convergence(check, r.get("convergence"), s);
     check_across(check, root, s);
@@ -844,7 +848,7 @@ json to_json(const Scenario& s) {
       {"pin_cpu", t.pin_cpu},
   };
   const Convergence& c = s.convergence;
-  return {
+  json canonical = {
       {"name", s.name},
       {"description", s.description},
       {"target", std::move(target)},
@@ -862,6 +866,9 @@ json to_json(const Scenario& s) {
         {"max_regression", c.max_regression},
         {"min_hot_edge_overlap", c.min_hot_edge_overlap}}},
   };
+  // Only when set, so that the hash of every scenario without it stays what it was.
+  if (!s.profile.empty()) canonical["profile"] = s.profile;
+  return canonical;
 }
 
 std::string scenario_hash(const Scenario& s) { return sha256_hex(to_json(s).dump()); }

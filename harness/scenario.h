@@ -233,6 +233,9 @@ struct Scenario {
   std::vector<Workload> workloads;  // at least one
   Profiling profiling;
   int iterations = 3;  // PGO iterations N, 1..10
+  // "" (collect profiles) or "auto": `run` evaluates the package's committed default.pgo
+  // against -pgo=off, as `go build -pgo=auto` would use it (like `run --profile`).
+  std::string profile;
   Trials trials;
   Convergence convergence;
 

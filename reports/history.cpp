@@ -61,9 +61,15 @@ HistoryPoint time_point(const RunReport& r, const std::string& workload, const s
   return p;
 }
 
+// "2026-11-24T05:00 @1a2b3c4d" (the revision, "+dirty" for a dirty tree, when known), so
+// a flagged point names the commit to look at.
 std::string short_label(const HistoryInput& in) {
-  if (!in.report.started_at.empty()) return in.report.started_at.substr(0, 16);
-  return in.file;
+  std::string label = !in.report.started_at.empty() ? in.report.started_at.substr(0, 16) : in.file;
+  if (!in.report.source_revision.empty()) {
+    label += " @" + in.report.source_revision.substr(0, 8);
+    if (in.report.source_dirty) label += "+dirty";
+  }
+  return label;
 }
 
 std::string point_cell(const HistorySeries& s, const HistoryPoint& p) {

@@ -54,6 +54,10 @@ std::string facts_table(const harness::RunReport& r) {
          code(r.scenario_hash.substr(0, 12)) + ") |\n";
   out +=
       "| Started / finished | " + or_dash(r.started_at) + " / " + or_dash(r.finished_at) + " |\n";
+  if (!r.source_revision.empty()) {
+    out +=
+        "| Source | " + code(r.source_revision) + (r.source_dirty ? " (dirty tree)" : "") + " |\n";
+  }
   out += "| Go | " + or_dash(r.go_version) + " |\n";
   out += "| pgo-harness | " + or_dash(r.tool_version) + " |\n";
   if (r.environment.is_object()) {
@@ -186,6 +190,27 @@ std::string profiles_section(const harness::RunReport& r) {
   return out + "\n";
 }
 
+std::string staleness_section(const harness::RunReport& r) {
+  std::string rows;
+  for (const auto& b : r.builds) {
+    if (!b.staleness) continue;
+    std::string names;
+    for (const auto& m : b.staleness->hottest_missing) {
+      names += (names.empty() ? "" : ", ") + code(m.name);
+    }
+    rows += fmt::format("| {} | {} | {} | {} | {} |\n", b.label,
+                        format_percent(b.staleness->total_share),
+                        format_percent(b.staleness->hot_share), b.staleness->missing_functions,
+                        names.empty() ? "-" : names);
+  }
+  if (rows.empty()) return "";
+  return "## Profile staleness\n\nWeight of each build's profile on functions its binary no longer "
+         "has (renamed or removed since the profile was taken).\n\n| Build | Edge weight | Hot "
+         "edge "
+         "weight | Missing functions | Hottest missing |\n|---|---:|---:|---:|---|\n" +
+         rows + "\n";
+}
+
 std::string phases_section(const harness::RunReport& r) {
   if (r.phases.empty()) return "";
   std::string out =
@@ -238,6 +263,7 @@ std::string render_markdown_report(const harness::RunReport& r) {
   out += builds_section(r);
   out += memory_section(r);
   out += profiles_section(r);
+  out += staleness_section(r);
   out += phases_section(r);
   out += warnings_section(r);
   return out;

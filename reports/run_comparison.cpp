@@ -251,6 +251,8 @@ RunComparison compare_run_reports(const RunReport& base, const RunReport& candid
   warn_if_differs(c.warnings, "CPU model", env_string(base.environment, "cpu_model"),
                   env_string(candidate.environment, "cpu_model"));
   warn_if_differs(c.warnings, "Go version", base.go_version, candidate.go_version);
+  c.base_revision = base.source_revision + (base.source_dirty ? "+dirty" : "");
+  c.candidate_revision = candidate.source_revision + (candidate.source_dirty ? "+dirty" : "");
   warn_if_differs(c.warnings, "harness version", base.tool_version, candidate.tool_version);
   for (const auto* r : {&base, &candidate}) {
     if (r->status != harness::RunStatus::kComplete) {
@@ -559,7 +561,11 @@ std::string render_comparison_text(const RunComparison& c) {
     }
     return out + "\n";
   };
-  std::string out = "base: " + c.base_file + "\nnew:  " + c.candidate_file + "\n\n";
+  auto at = [](const std::string& revision) {
+    return revision.empty() ? std::string() : " (revision " + revision + ")";
+  };
+  std::string out = "base: " + c.base_file + at(c.base_revision) + "\nnew:  " + c.candidate_file +
+                    at(c.candidate_revision) + "\n\n";
   out += line(comparison_table_header());
   for (const auto& row : cells) out += line(row);
   out += "\n" + comparison_summary_line(c) + "\n";
@@ -571,9 +577,12 @@ std::string render_comparison_text(const RunComparison& c) {
 std::string render_comparison_markdown(const RunComparison& c) {
   std::string out = "## pgo-harness compare: ";
   out += c.has_regression() ? "regression\n\n" : "no regression\n\n";
-  out += "Base `" + markdown_cell(c.base_file) + "`, new `" + markdown_cell(c.candidate_file) +
-         "`" + (c.scenario_name.empty() ? "" : ", scenario " + markdown_cell(c.scenario_name)) +
-         ".\n\n";
+  auto at = [](const std::string& revision) {
+    return revision.empty() ? std::string() : " at `" + markdown_cell(revision) + "`";
+  };
+  out += "Base `" + markdown_cell(c.base_file) + "`" + at(c.base_revision) + ", new `" +
+         markdown_cell(c.candidate_file) + "`" + at(c.candidate_revision) +
+         (c.scenario_name.empty() ? "" : ", scenario " + markdown_cell(c.scenario_name)) + ".\n\n";
   out +=
       "| Kind | Workload | Build | Base | New | Change | Interval | p | Verdict |\n"
       "|---|---|---|---:|---:|---:|---|---:|---|\n";
@@ -613,6 +622,8 @@ json comparison_to_json(const RunComparison& c) {
               {"input_kind", c.input_kind},
               {"base", c.base_file},
               {"new", c.candidate_file},
+              {"base_revision", c.base_revision},
+              {"new_revision", c.candidate_revision},
               {"scenario_name", c.scenario_name},
               {"options",
                {{"threshold", c.options.threshold},

@@ -92,6 +92,9 @@ struct RunComparison {
   std::string base_file;
   std::string candidate_file;
   std::string scenario_name;
+  // The sources' git revisions ("" when unknown; "+dirty" appended for a dirty tree).
+  std::string base_revision;
+  std::string candidate_revision;
   CompareOptions options;
   std::vector<ComparisonRow> rows;
   std::vector<std::string> warnings;

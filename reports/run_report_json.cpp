@@ -44,16 +44,28 @@ json phase_to_json(const harness::PhaseRecord& p) {
 }
 
 json build_to_json(const harness::BuildRecord& b) {
-  return json{{"label", b.label},
-              {"iteration", b.iteration},
-              {"pgo", b.pgo},
-              {"profile_sha256", b.profile_sha256},
-              {"pgo_build_setting", b.pgo_build_setting},
-              {"binary", b.binary},
-              {"binary_size_bytes", b.binary_size_bytes},
-              {"binary_sha256", b.binary_sha256},
-              {"build_seconds", b.build_seconds},
-              {"log", b.log}};
+  json j{{"label", b.label},
+         {"iteration", b.iteration},
+         {"pgo", b.pgo},
+         {"profile_sha256", b.profile_sha256},
+         {"pgo_build_setting", b.pgo_build_setting},
+         {"binary", b.binary},
+         {"binary_size_bytes", b.binary_size_bytes},
+         {"binary_sha256", b.binary_sha256},
+         {"build_seconds", b.build_seconds},
+         {"log", b.log}};
+  if (b.staleness) {
+    json missing = json::array();
+    for (const auto& m : b.staleness->hottest_missing) {
+      missing.push_back(json{{"name", m.name}, {"weight", m.weight}});
+    }
+    j["staleness"] = json{{"function_names_from", b.staleness->function_names_from},
+                          {"total_share", b.staleness->total_share},
+                          {"hot_share", b.staleness->hot_share},
+                          {"missing_functions", b.staleness->missing_functions},
+                          {"hottest_missing", std::move(missing)}};
+  }
+  return j;
 }
 
 json profile_to_json(const harness::IterationProfile& p) {
@@ -320,28 +332,34 @@ json to_json(const RunReport& r) {
 
   // nlohmann::json sorts object keys, so the output is deterministic whatever the order
   // fields are listed in here.
-  return json{{"schema_version", r.schema_version},
-              {"tool_version", r.tool_version},
-              {"status", harness::to_string(r.status)},
-              {"error", r.error},
-              {"started_at", r.started_at},
-              {"finished_at", r.finished_at},
-              {"scenario_name", r.scenario_name},
-              {"scenario_path", r.scenario_path},
-              {"scenario_hash", r.scenario_hash},
-              {"scenario", r.scenario.is_null() ? json::object() : r.scenario},
-              {"options", r.options.is_null() ? json::object() : r.options},
-              {"go_version", r.go_version},
-              {"environment", r.environment.is_null() ? json::object() : r.environment},
-              {"phases", std::move(phases)},
-              {"builds", std::move(builds)},
-              {"profiles", std::move(profiles)},
-              {"trials", std::move(trials)},
-              {"trial_seed", r.trial_seed},
-              {"analysis", analysis_to_json(r.analysis)},
-              {"warnings", r.warnings},
-              {"harness_seconds", r.harness_seconds()},
-              {"harness_share", r.harness_share()}};
+  json out{{"schema_version", r.schema_version},
+           {"tool_version", r.tool_version},
+           {"status", harness::to_string(r.status)},
+           {"error", r.error},
+           {"started_at", r.started_at},
+           {"finished_at", r.finished_at},
+           {"scenario_name", r.scenario_name},
+           {"scenario_path", r.scenario_path},
+           {"scenario_hash", r.scenario_hash},
+           {"scenario", r.scenario.is_null() ? json::object() : r.scenario},
+           {"options", r.options.is_null() ? json::object() : r.options},
+           {"go_version", r.go_version},
+           {"environment", r.environment.is_null() ? json::object() : r.environment},
+           {"phases", std::move(phases)},
+           {"builds", std::move(builds)},
+           {"profiles", std::move(profiles)},
+           {"trials", std::move(trials)},
+           {"trial_seed", r.trial_seed},
+           {"analysis", analysis_to_json(r.analysis)},
+           {"warnings", r.warnings},
+           {"harness_seconds", r.harness_seconds()},
+           {"harness_share", r.harness_share()}};
+  // Only when known, so reports of sources outside git keep their shape.
+  if (!r.source_revision.empty()) {
+    out["source"] =
+        json{{"vcs", "git"}, {"revision", r.source_revision}, {"dirty", r.source_dirty}};
+  }
+  return out;
 }
 
 std::string run_report_to_string(const RunReport& report) { return to_json(report).dump(2) + "\n"; }
@@ -378,6 +396,12 @@ RunReport run_report_from_json(const json& j, const std::string& file) {
   r.scenario = in.object(j, root, "scenario");
   r.options = in.object(j, root, "options");
   r.go_version = in.string(j, root, "go_version");
+  if (auto src = j.find("source"); src != j.end() && !src->is_null()) {
+    r.source_revision = in.string(*src, root + ".source", "revision");
+    const json& dirty = in.field(*src, root + ".source", "dirty");
+    if (!dirty.is_boolean()) in.fail(root + ".source.dirty", "expected a boolean");
+    r.source_dirty = dirty.get<bool>();
+  }
   r.environment = in.object(j, root, "environment");
 
   in.each(j, root, "phases", [&](const json& e, const std::string& p) {
@@ -403,6 +427,18 @@ RunReport run_report_from_json(const json& j, const std::string& file) {
     b.binary_sha256 = in.string(e, p, "binary_sha256");
     b.build_seconds = in.number(e, p, "build_seconds");
     b.log = in.string(e, p, "log");
+    if (auto st = e.find("staleness"); st != e.end() && !st->is_null()) {
+      const std::string sp = p + ".staleness";
+      harness::StalenessRecord s;
+      s.function_names_from = in.string(*st, sp, "function_names_from");
+      s.total_share = in.number(*st, sp, "total_share");
+      s.hot_share = in.number(*st, sp, "hot_share");
+      s.missing_functions = in.integer(*st, sp, "missing_functions");
+      in.each(*st, sp, "hottest_missing", [&](const json& m, const std::string& mp) {
+        s.hottest_missing.push_back({in.string(m, mp, "name"), in.integer(m, mp, "weight")});
+      });
+      b.staleness = std::move(s);
+    }
     r.builds.push_back(std::move(b));
   });
 

@@ -268,6 +268,9 @@ TEST_CASE("run --profile evaluates a given profile and --emit-default-pgo writes
   CHECK(slurp(loop.out() + "/profiles/iter-1.pgo") == slurp(given));
   CHECK(slurp(emitted) == slurp(given));
   CHECK(report["trials"][0]["values"].size() == 4);
+  // The given profile comes from this very source: nothing in it is stale.
+  REQUIRE(report["builds"][1].contains("staleness"));
+  CHECK(report["builds"][1]["staleness"]["hot_share"] == 0.0);
 }
 
 TEST_CASE("run: every fault gives its exit code, a one-line message and a failed report", "[run]") {

@@ -822,3 +822,20 @@ TEST_CASE("paths: module_dir and inputs may be absolute or outside the scenario'
   CHECK(has_problem(got, "input file " + service + "/missing.txt does not exist"));
   fs::remove_all(root);
 }
+
+TEST_CASE("\"profile\": \"auto\" is read, kept in the canonical form, other values refused",
+          "[scenario]") {
+  const h::Scenario s = parse(R"({"name": "auto", "target": {"package": "./cmd/app"},
+    "workloads": [{"name": "run", "command": ["{binary}"]}], "profile": "auto"})");
+  CHECK(s.profile == "auto");
+  CHECK(h::to_json(s)["profile"] == "auto");
+  CHECK_FALSE(h::to_json(h::load_scenario(fixture("valid-minimal.json"))).contains("profile"));
+  const auto p = problems_in(
+      [] {
+        parse(R"({"name": "x", "target": {"package": "./cmd/app"},
+          "workloads": [{"name": "run", "command": ["{binary}"]}], "profile": "default.pgo"})");
+      },
+      fixture("inline.json"));
+  REQUIRE(p.size() == 1);
+  CHECK_THAT(p[0], Catch::StartsWith("profile: \"default.pgo\" is not a profile setting"));
+}

@@ -148,3 +148,16 @@ TEST_CASE("history refuses reports of different scenarios unless allowed", "[his
   REQUIRE(h.warnings.size() == 1);
   CHECK_THAT(h.warnings[0], Catch::Contains("night-1/report.json is from scenario \"other\""));
 }
+
+TEST_CASE("history labels name each report's source revision, so a flag points at a commit",
+          "[history]") {
+  auto in = nightly({1.0, 1.0, 1.0, 1.0, 1.04});
+  in[3].report.source_revision = "0123456789abcdef0123456789abcdef01234567";
+  in[4].report.source_revision = "fedcba9876543210fedcba9876543210fedcba98";
+  in[4].report.source_dirty = true;
+  const auto h = build_history(in, {});
+  CHECK(h.labels[0] == "2026-11-10T05:00");
+  CHECK(h.labels[3] == "2026-11-13T05:00 @01234567");
+  CHECK(h.labels[4] == "2026-11-14T05:00 @fedcba98+dirty");
+  CHECK_THAT(render_history_text(h), Catch::Contains("@fedcba98+dirty"));
+}

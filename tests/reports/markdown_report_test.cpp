@@ -53,3 +53,20 @@ TEST_CASE("build times from the shared Go build cache are not shown as a PGO cos
   CHECK_THAT(md, Catch::Contains("| not comparable (shared Go build cache) | "));
   CHECK_THAT(md, !Catch::Contains("| +40.0% |"));
 }
+
+TEST_CASE("report.md shows a stale profile by build, with the missing names", "[markdown_report]") {
+  auto report = make_sample_report();
+  CHECK(pgo::reports::render_markdown_report(report).find("## Profile staleness") ==
+        std::string::npos);
+  pgo::harness::StalenessRecord s;
+  s.function_names_from = "gopclntab";
+  s.total_share = 0.25;
+  s.hot_share = 0.4;
+  s.missing_functions = 1;
+  s.hottest_missing = {{"main.oldEval", 40}};
+  report.builds[1].staleness = s;
+  const std::string md = pgo::reports::render_markdown_report(report);
+  CHECK_THAT(md, Catch::Contains("## Profile staleness"));
+  CHECK_THAT(md, Catch::Contains("`main.oldEval`"));
+  CHECK_THAT(md, Catch::Contains("40.0%"));
+}

@@ -259,3 +259,18 @@ TEST_CASE("peak memory: a significant growth over the memory threshold is a regr
     CHECK(r.kind != "peak_rss");
   }
 }
+
+TEST_CASE("compare shows the revisions of both sources", "[run_comparison]") {
+  auto base = make_sample_report();
+  auto now = make_sample_report(with(1, 1, 5));
+  base.source_revision = "aaaa1111";
+  now.source_revision = "bbbb2222";
+  now.source_dirty = true;
+  const auto c = compare_run_reports(base, now, {}, "base/report.json", "new/report.json");
+  CHECK(c.base_revision == "aaaa1111");
+  CHECK(c.candidate_revision == "bbbb2222+dirty");
+  CHECK_THAT(render_comparison_text(c),
+             Catch::Contains("base: base/report.json (revision aaaa1111)"));
+  CHECK_THAT(render_comparison_text(c), Catch::Contains("(revision bbbb2222+dirty)"));
+  CHECK_THAT(render_comparison_markdown(c), Catch::Contains("at `bbbb2222+dirty`"));
+}

@@ -9,6 +9,7 @@
 #include "golden_file.h"
 #include "merge/error.h"
 #include "reports/json_schema.h"
+#include "reports/markdown_report.h"
 #include "sample_run_report.h"
 
 using nlohmann::json;
@@ -187,4 +188,47 @@ TEST_CASE("build_times_comparable survives the round trip, older reports read as
   j["analysis"].erase("build_times_comparable");
   CHECK(schema.validate(j).empty());
   CHECK(pgo::reports::run_report_from_json(j, "r.json").analysis.build_times_comparable);
+}
+
+TEST_CASE("a build's profile staleness round trips and validates", "[run_report_json][schema]") {
+  auto report = make_sample_report();
+  pgo::harness::StalenessRecord s;
+  s.function_names_from = "gopclntab";
+  s.total_share = 0.25;
+  s.hot_share = 0.4;
+  s.missing_functions = 2;
+  s.hottest_missing = {{"main.oldEval", 40}, {"main.gone", 2}};
+  report.builds[1].staleness = s;
+  const json j = pgo::reports::to_json(report);
+  const auto back = pgo::reports::run_report_from_json(j, "report.json");
+  REQUIRE(back.builds[1].staleness);
+  CHECK(back.builds[1].staleness->hottest_missing[0].name == "main.oldEval");
+  CHECK(back.builds[1].staleness->hot_share == 0.4);
+  CHECK_FALSE(back.builds[0].staleness);
+  CHECK(pgo::reports::to_json(back) == j);
+  const auto schema = pgo::reports::JsonSchema::load(std::string(PGO_SOURCE_DIR) +
+                                                     "/reports/run_report.schema.json");
+  const auto problems = schema.validate(j);
+  INFO((problems.empty() ? "" : problems.front()));
+  CHECK(problems.empty());
+}
+
+TEST_CASE("the source revision round trips, validates and is absent when unknown",
+          "[run_report_json][schema]") {
+  auto report = make_sample_report();
+  CHECK_FALSE(pgo::reports::to_json(report).contains("source"));
+  report.source_revision = "0123456789abcdef0123456789abcdef01234567";
+  report.source_dirty = true;
+  const json j = pgo::reports::to_json(report);
+  CHECK(j["source"]["revision"] == report.source_revision);
+  CHECK(j["source"]["dirty"] == true);
+  const auto back = pgo::reports::run_report_from_json(j, "report.json");
+  CHECK(back.source_revision == report.source_revision);
+  CHECK(back.source_dirty);
+  const auto schema = pgo::reports::JsonSchema::load(std::string(PGO_SOURCE_DIR) +
+                                                     "/reports/run_report.schema.json");
+  CHECK(schema.validate(j).empty());
+  CHECK_THAT(
+      pgo::reports::render_markdown_report(back),
+      Catch::Contains("| Source | `0123456789abcdef0123456789abcdef01234567` (dirty tree) |"));
 }
