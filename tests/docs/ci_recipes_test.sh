@@ -12,9 +12,11 @@ trap 'rm -rf "$work"' EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# The workflow runs exactly the script under test.
+# The workflows run exactly the scripts under test.
 grep -q 'run: bash docs/ci/nightly.sh' "$src/docs/ci/github-nightly.yml" ||
   fail "github-nightly.yml does not call docs/ci/nightly.sh"
+grep -q 'run: bash docs/ci/refresh.sh' "$src/docs/ci/github-weekly-refresh.yml" ||
+  fail "github-weekly-refresh.yml does not call docs/ci/refresh.sh"
 
 cp -r "$src/tests/cli/testdata/pgoloop" "$work/pgoloop"
 cat > "$work/pgoloop/scenario.json" <<'JSON'
@@ -55,3 +57,29 @@ grep -q "Summary truncated" "$work/summary-2.md" || fail "truncated summary with
   fail "a regressed run replaced the baseline"
 ls "$work"/runs/nightly-*/compare.json > /dev/null || fail "no compare.json kept with the run"
 echo "ok: nightly recipe: first night passes, slowed night fails the gate and keeps the baseline"
+
+# Weekly refresh. The committed profile is tests/cli/testdata/pgoloop.pgo; the candidates are
+# that same file (identical: kept, nothing written) and the profile the first night merged
+# (a real fresh profile of this program: updated, the committed file replaced by it).
+refresh() {
+  (cd "$work" && PGO_HARNESS="$harness" SCENARIO=pgoloop/scenario.json RUNS_DIR=refresh-runs \
+     COMMITTED=pgoloop/default.pgo CANDIDATE="$1" MAX_SLOWDOWN=50% \
+     REFRESH_OPTIONS="--runs 6 --build-cache go" SUMMARY_FILE="$2" GITHUB_OUTPUT="$3" \
+     bash "$src/docs/ci/refresh.sh")
+}
+cp "$src/tests/cli/testdata/pgoloop.pgo" "$work/pgoloop/default.pgo"
+before=$(sha256sum < "$work/pgoloop/default.pgo")
+out=$(refresh "$src/tests/cli/testdata/pgoloop.pgo" "$work/refresh-1.md" "$work/gh-1.txt") ||
+  fail "refresh with an identical candidate failed"
+[ "$(echo "$out" | tail -n 1)" = kept ] || fail "identical candidate: expected kept, got: $out"
+grep -q '^result=kept$' "$work/gh-1.txt" || fail "GITHUB_OUTPUT lacks result=kept"
+[ "$(sha256sum < "$work/pgoloop/default.pgo")" = "$before" ] || fail "kept, yet the file changed"
+[ -s "$work/refresh-1.md" ] || fail "no refresh summary"
+
+fresh=$(ls "$work"/runs/nightly-*/profiles/iter-1.pgo | head -n 1)
+out=$(refresh "$fresh" "$work/refresh-2.md" "$work/gh-2.txt") || fail "refresh failed"
+[ "$(echo "$out" | tail -n 1)" = updated ] || fail "fresh candidate: expected updated, got: $out"
+grep -q '^result=updated$' "$work/gh-2.txt" || fail "GITHUB_OUTPUT lacks result=updated"
+cmp -s "$fresh" "$work/pgoloop/default.pgo" || fail "updated, yet the committed file is not the candidate"
+grep -q "^summary=" "$work/gh-2.txt" || fail "GITHUB_OUTPUT lacks the summary path for the PR body"
+echo "ok: refresh recipe: identical candidate kept, fresh candidate committed"
