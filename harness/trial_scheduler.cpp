@@ -5,6 +5,7 @@
 #include <numeric>
 #include <utility>
 
+#include "harness/count_comparison.h"
 #include "harness/process.h"
 #include "harness/random.h"
 #include "harness/statistics.h"
@@ -119,6 +120,20 @@ bool TrialScheduler::stop_rule_holds(std::size_t c, double budget_start, double 
     return true;
   }
   if (options_.exact_runs) return false;
+  if (options_.spread_tolerance) {
+    const std::size_t cap = options_.max_runs.value_or(options_.precision_run_cap);
+    std::optional<double> spread = relative_spread(cr.wall_times());
+    if (n >= std::max<std::size_t>(options_.min_runs, 2) && spread &&
+        *spread <= *options_.spread_tolerance) {
+      cr.stop_reason = StopReason::kSpreadReached;
+      return true;
+    }
+    if (n >= cap) {
+      cr.stop_reason = StopReason::kMaxRuns;
+      return true;
+    }
+    return false;
+  }
   if (options_.target_precision) {
     const std::size_t cap = options_.max_runs.value_or(options_.precision_run_cap);
     if (n >= std::max<std::size_t>(options_.min_runs, 1) &&
