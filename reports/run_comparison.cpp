@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "harness/count_comparison.h"
 #include "harness/random.h"
 #include "harness/sample_comparison.h"
 #include "harness/statistics.h"
@@ -33,13 +34,18 @@ ChangeVerdict decide(bool significant, double ratio, bool higher_is_better, doub
 
 ComparisonRow time_row(const std::string& workload, const std::string& build,
                        const std::string& unit, const std::vector<double>& base,
-                       const std::vector<double>& candidate, const CompareOptions& o) {
+                       const std::vector<double>& candidate, const CompareOptions& o,
+                       bool counting) {
   harness::ComparisonOptions co;
   co.alpha = o.alpha;
   co.confidence = 1.0 - o.alpha;
   co.bootstrap_resamples = o.bootstrap_resamples;
   co.seed = o.seed;
-  const harness::SampleComparison s = harness::compare_samples(base, candidate, co);
+  // Counts (instructions, estimated cycles) are near-deterministic: a few runs per side,
+  // judged by the tolerance rule of harness/count_comparison.h, not the rank test.
+  const harness::SampleComparison s =
+      counting ? harness::compare_counts(base, candidate, harness::CountRule{})
+               : harness::compare_samples(base, candidate, co);
   ComparisonRow row;
   row.kind = "time";
   row.workload = workload;
@@ -69,6 +75,7 @@ struct SpeedupSamples {
   const std::vector<double>* base_pgo;
   const std::vector<double>* new_off;
   const std::vector<double>* new_pgo;
+  bool counting = false;  // a counting metric (harness/count_comparison.h)
 };
 
 double median_of(const std::vector<double>& xs) { return harness::median(xs); }
@@ -80,12 +87,18 @@ double resampled_median(const std::vector<double>& xs, harness::SeededRng& rng,
   return harness::median(scratch);
 }
 
-bool usable(const SpeedupSamples& s, double alpha) {
+bool usable(const SpeedupSamples& s, double alpha, bool counting) {
   for (const auto* xs : {s.base_off, s.base_pgo, s.new_off, s.new_pgo}) {
     if (xs->empty()) return false;
     for (double x : *xs) {
       if (!(x > 0)) return false;  // ratios of medians need positive values
     }
+  }
+  // Counting samples: two runs on a side measure their spread; the rank test's minimum
+  // sizes do not apply.
+  if (counting) {
+    return std::max(s.base_off->size(), s.base_pgo->size()) >= 2 &&
+           std::max(s.new_off->size(), s.new_pgo->size()) >= 2;
   }
   return harness::mann_whitney_min_p_value(s.base_off->size(), s.base_pgo->size()) < alpha &&
          harness::mann_whitney_min_p_value(s.new_off->size(), s.new_pgo->size()) < alpha;
@@ -102,7 +115,7 @@ ComparisonRow speedup_row(const std::string& workload, const std::string& build,
   row.unit = "x";
   row.higher_is_better = true;
   bool ok = !samples.empty();
-  for (const auto& s : samples) ok = ok && usable(s, o.alpha);
+  for (const auto& s : samples) ok = ok && usable(s, o.alpha, s.counting);
   if (!ok) {
     row.verdict = ChangeVerdict::kInsufficientData;
     return row;
@@ -260,7 +273,8 @@ RunComparison compare_run_reports(const RunReport& base, const RunReport& candid
                            "); not compared");
       continue;
     }
-    c.rows.push_back(time_row(t.workload, t.build, t.unit, t.values, other->values, o));
+    c.rows.push_back(time_row(t.workload, t.build, t.unit, t.values, other->values, o,
+                              harness::is_counting_metric_name(t.metric)));
   }
   for (const auto& u : candidate.trials) {
     if (!values_of(base, u.workload, u.build)) {
@@ -285,7 +299,7 @@ RunComparison compare_run_reports(const RunReport& base, const RunReport& candid
       const auto* no = values_of(candidate, t.workload, new_off);
       const auto* np = values_of(candidate, t.workload, b.label);
       if (!bo || !no || !np) continue;
-      SpeedupSamples s{bo, &t.values, no, np};
+      SpeedupSamples s{bo, &t.values, no, np, harness::is_counting_metric_name(t.metric)};
       c.rows.push_back(speedup_row(t.workload, b.label, {s}, o));
       all.push_back(s);
       names.push_back(t.workload);
@@ -386,7 +400,7 @@ RunComparison compare_bench_exports(const BenchExport& base, const BenchExport& 
       continue;
     }
     ++matched;
-    c.rows.push_back(time_row(b.name, "", "s", b.times, it->times, o));
+    c.rows.push_back(time_row(b.name, "", "s", b.times, it->times, o, false));
   }
   for (const auto& n : candidate.commands) {
     if (std::none_of(base.commands.begin(), base.commands.end(),
