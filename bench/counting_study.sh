@@ -45,7 +45,7 @@ count_once() {  # BINARY OUT -> prints "Ir cycles_estimate wall_seconds"
     END {
       est = v["Ir"] + 10 * (v["I1mr"] + v["D1mr"] + v["D1mw"]) \
           + 100 * (v["ILmr"] + v["DLmr"] + v["DLmw"]) + 15 * (v["Bcm"] + v["Bim"])
-      printf "%d %.0f %.3f\n", v["Ir"], est, wall
+      printf "%.0f %.0f %.3f\n", v["Ir"], est, wall
     }' "$2"
 }
 
@@ -80,7 +80,7 @@ echo
 echo "timing: $time_runs interleaved runs per build (pgo-harness bench)"
 start=$(date +%s.%N)
 "$harness" bench --runs "$time_runs" --style none --export-json "$work/time.json" \
-  -n base "$base ${args[*]}" -n pgo "$pgo ${args[*]}" >/dev/null
+  "$base ${args[*]}" "$pgo ${args[*]}" -n base -n pgo >/dev/null
 end=$(date +%s.%N)
 jq -r --arg wall "$(echo "$end - $start" | bc)" --argjson n "$time_runs" '
   def median: sort | if length % 2 == 1 then .[length / 2 | floor]

@@ -57,7 +57,8 @@ std::string nondeterminism_cause(const std::string& gomaxprocs, const std::strin
            "): garbage collection and scheduling change the work done; count with "
            "GOMAXPROCS=1 GOGC=off";
   }
-  return "the program itself varies between runs (it reads the clock, random seeds, the "
+  return "the program itself varies between runs (it reads the clock, random seeds, maps "
+         "with per-run hash seeds, the "
          "environment or files that change, or its goroutines race), or the heap reached "
          "GOMEMLIMIT so collections ran at varying points";
 }
