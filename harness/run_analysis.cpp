@@ -349,3 +349,45 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
 }
 
 }  // namespace pgo::harness
+
+namespace pgo::harness {
+
+std::vector<std::string> count_time_disagreements(const Analysis& analysis,
+                                                  const std::vector<CountTimePair>& pairs) {
+  auto find = [&](const std::string& name) -> const WorkloadAnalysis* {
+    for (const WorkloadAnalysis& w : analysis.workloads) {
+      if (w.workload == name) return &w;
+    }
+    return nullptr;
+  };
+  // -1: the interval lies below 1 (faster), +1: above (slower), 0: it includes 1 or is absent.
+  auto side = [](const Comparison& c) {
+    if (!c.time_ratio_ci_lower || !c.time_ratio_ci_upper) return 0;
+    if (*c.time_ratio_ci_upper < 1) return -1;
+    if (*c.time_ratio_ci_lower > 1) return 1;
+    return 0;
+  };
+  auto words = [](const WorkloadAnalysis& w, const Comparison& c) {
+    return w.workload + " (" + w.metric + ") says " + change_words(c.time_ratio.value_or(1));
+  };
+  std::vector<std::string> out;
+  for (const CountTimePair& p : pairs) {
+    const WorkloadAnalysis* counted = find(p.counted);
+    const WorkloadAnalysis* timed = find(p.timed);
+    if (!counted || !timed) continue;
+    for (const IterationAnalysis& c : counted->iterations) {
+      for (const IterationAnalysis& t : timed->iterations) {
+        if (c.build != t.build) continue;
+        const int a = side(c.vs_off), b = side(t.vs_off);
+        if (a != 0 && b != 0 && a != b) {
+          out.push_back(c.build + " vs v0: count and time disagree in direction: " +
+                        words(*counted, c.vs_off) + ", " + words(*timed, t.vs_off) +
+                        "; the count model misses what changed, trust the time");
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace pgo::harness

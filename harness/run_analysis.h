@@ -83,6 +83,18 @@ struct SamplePair {
 GeomeanEstimate geomean_speedup(const std::vector<SamplePair>& pairs, double confidence,
                                 std::uint64_t seed, std::size_t resamples = kGeomeanResamples);
 
+// Side by side: for each (counted, timed) pair of workloads that run the same program the
+// same way, one line per build whose count-based and time-based intervals of the ratio
+// over v0 lie on opposite sides of 1 ("faster" by one, "slower" by the other): the count
+// model then misses what changed, and time is the truth. Empty when they agree or either
+// interval includes 1.
+struct CountTimePair {
+  std::string counted;  // workload with a counting metric
+  std::string timed;    // workload with a timed metric
+};
+std::vector<std::string> count_time_disagreements(const Analysis& analysis,
+                                                  const std::vector<CountTimePair>& pairs);
+
 // The verdict rules above, on an already reduced series (index 0 is iteration 1).
 struct ConvergenceStep {
   double time_ratio_vs_off = 1;  // r_i

@@ -246,3 +246,26 @@ TEST_CASE("analyze_run: counting series reach a verdict with 2 runs per build") 
   CHECK_FALSE(g.geomean[0].significant);
   CHECK(g.verdict.kind == "no_significant_gain");
 }
+
+TEST_CASE("count_time_disagreements: warns only when the intervals point opposite ways") {
+  // Risk: a count-based "faster" shown next to a time-based "slower" without a word, so a
+  // reader trusts the model over the measurement.
+  std::vector<BuildRecord> builds = {build(0, 10, 1000), build(1, 15, 1100)};
+  std::vector<TrialSeries> trials = {counted("count", "v0", 1e9), counted("count", "v1", 1.03e9),
+                                     series("time", "v0", around(1.00)),
+                                     series("time", "v1", around(0.93))};
+  Analysis a = analyze_run(builds, trials, {}, Convergence{}, 0.05, 7);
+  std::vector<std::string> lines = count_time_disagreements(a, {{"count", "time"}});
+  REQUIRE(lines.size() == 1);
+  CHECK_THAT(lines[0], Catch::Contains("v1 vs v0: count and time disagree in direction"));
+  CHECK_THAT(lines[0], Catch::Contains("count (cycles_estimate) says 2.9% slower"));
+  CHECK_THAT(lines[0], Catch::Contains("time (cpu) says 7.5% faster"));
+
+  std::vector<TrialSeries> agree = {counted("count", "v0", 1e9), counted("count", "v1", 0.95e9),
+                                    series("time", "v0", around(1.00)),
+                                    series("time", "v1", around(0.93))};
+  CHECK(count_time_disagreements(analyze_run(builds, agree, {}, Convergence{}, 0.05, 7),
+                                 {{"count", "time"}})
+            .empty());
+  CHECK(count_time_disagreements(a, {}).empty());
+}
