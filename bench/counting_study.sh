@@ -60,7 +60,7 @@ done
 stats() {
   sort -n -k"$2" "$1" | awk -v c="$2" '{ x[NR] = $c; w += $3 }
     END { m = (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2
-          printf "%s %s %s\n", m, x[NR] / x[1] - 1, w / NR }'
+          printf "%.17g %.17g %.17g\n", m, x[NR] / x[1] - 1, w / NR }'
 }
 
 echo "counting: $count_runs runs per build under cachegrind"
