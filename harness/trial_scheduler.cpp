@@ -183,6 +183,14 @@ void TrialScheduler::report(SchedulerProgress::Phase phase, std::size_t c) {
     mean_run /= static_cast<double>(cr.runs.size());
     eta += mean_run * static_cast<double>(planned - cr.runs.size());
   }
+  // Counting runs measure counts, not seconds: estimate from the time runs took so far.
+  if (options_.spread_tolerance) {
+    eta_known = total_done_ > 0;
+    if (eta_known) {
+      eta = p.elapsed_seconds / static_cast<double>(total_done_) *
+            static_cast<double>(p.total_runs_planned - std::min(p.total_runs_planned, total_done_));
+    }
+  }
   if (eta_known && phase == SchedulerProgress::Phase::kMeasuring) p.eta_seconds = eta;
   progress_(p);
 }
