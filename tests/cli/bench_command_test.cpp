@@ -312,3 +312,26 @@ TEST_CASE("bench: -S takes the next word as the shell, --shell does not", "[benc
   CHECK(j["options"]["shell"] == nullptr);
   CHECK(j["results"][0]["argv"][0] == kHelper);
 }
+
+TEST_CASE("bench --metric counts each command under cachegrind and compares the counts",
+          "[bench][integration][counting]") {
+  // Risk: `--metric instructions` timing instead of counting, needing as many runs as
+  // timing, or missing a doubling of the work.
+  ProcessResult r = bench({"--metric", "instructions", "seq 20000", "seq 40000"});
+  INFO(r.captured_stderr << r.captured_stdout);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.captured_stdout,
+             Catch::Contains("instructions (median of 2 runs under cachegrind)"));
+  CHECK_THAT(r.captured_stdout, Catch::Contains("seq 40000 vs seq 20000: ratio "));
+  CHECK_THAT(r.captured_stdout, Catch::Contains("slower"));
+  CHECK_THAT(r.captured_stdout, Catch::Contains("no p-value"));
+
+  // Counting has no place in the time exports, and no shell start-up to subtract.
+  ProcessResult e = bench({"--metric", "cycles_estimate", "--export-json", "/dev/null", "seq 1"});
+  CHECK(e.exit_code == 2);
+  CHECK_THAT(e.captured_stderr, Catch::Contains("counts are printed only"));
+  ProcessResult bad = bench({"--metric", "furlongs", "seq 1"});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.captured_stderr,
+             Catch::Contains("--metric must be time, instructions or cycles_estimate"));
+}
