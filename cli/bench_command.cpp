@@ -81,7 +81,9 @@ struct BenchArgs {
 // their spread; per command against the reference, the count-spread rule's verdict
 // (harness/count_comparison.h).
 std::string format_counts(const BenchResult& result, const std::string& metric) {
-  const std::string unit = metric == "instructions" ? "instructions" : "cycles";
+  const std::string unit =
+      metric.find("instructions") != std::string::npos ? "instructions" : "cycles";
+  const std::string how = metric.rfind("hw_", 0) == 0 ? "hardware counters" : "cachegrind";
   std::string out;
   std::vector<std::vector<double>> counts;
   for (const CommandResult& c : result.commands) {
@@ -94,10 +96,9 @@ std::string format_counts(const BenchResult& result, const std::string& metric) 
     }
     const std::optional<double> spread = relative_spread(xs);
     char line[160];
-    std::snprintf(line, sizeof line,
-                  "  %s (median of %zu runs under cachegrind): %s, spread %.3f%%\n", metric.c_str(),
-                  xs.size(), reports::format_value(median(xs), unit).c_str(),
-                  spread ? *spread * 100 : 0.0);
+    std::snprintf(line, sizeof line, "  %s (median of %zu runs, %s): %s, spread %.3f%%\n",
+                  metric.c_str(), xs.size(), how.c_str(),
+                  reports::format_value(median(xs), unit).c_str(), spread ? *spread * 100 : 0.0);
     out += line;
     if (spread && !is_deterministic(*spread, CountRule{})) {
       out += "  warning: runs differ by more than 0.1%: not deterministic; likely cause: " +
@@ -244,8 +245,10 @@ int run_bench(const BenchArgs& a) {
   }
   const bool counting = a.metric != "time";
   if (counting) {
-    if (a.metric != "instructions" && a.metric != "cycles_estimate") {
-      throw UsageError("--metric must be time, instructions or cycles_estimate");
+    if (a.metric != "instructions" && a.metric != "cycles_estimate" &&
+        a.metric != "hw_instructions" && a.metric != "hw_cycles") {
+      throw UsageError(
+          "--metric must be time, instructions, cycles_estimate, hw_instructions or hw_cycles");
     }
     if (!a.shell.empty() || !a.shell_short.empty()) {
       throw UsageError("--metric " + a.metric + " counts the command itself: not with --shell");
@@ -452,8 +455,16 @@ int run_bench(const BenchArgs& a) {
   eo.cpu_affinity = o.pin_cpus;
   RealExecutor real(eo);
   std::optional<CountingExecutor> counted;
+  std::optional<HardwareCounters> hardware;
+  std::optional<HardwareCountingExecutor> hardware_counted;
   std::string count_dir;
-  if (counting) {
+  const bool hardware_metric = a.metric.rfind("hw_", 0) == 0;
+  if (hardware_metric) {
+    hardware.emplace();  // no PMU: one line saying so and what to use instead
+    hardware_counted.emplace(
+        real, *hardware,
+        a.metric == "hw_instructions" ? HardwareMetric::kInstructions : HardwareMetric::kCycles);
+  } else if (counting) {
     const std::string valgrind = find_valgrind();  // before any run: names the package
     char pattern[] = "/tmp/pgo-bench-count-XXXXXX";
     if (::mkdtemp(pattern) == nullptr) {
@@ -472,7 +483,9 @@ int run_bench(const BenchArgs& a) {
       if (!path.empty()) std::filesystem::remove_all(path, ec);
     }
   } remove_count_dir{count_dir};
-  CommandExecutor& executor = counted ? static_cast<CommandExecutor&>(*counted) : real;
+  CommandExecutor& executor = counted            ? static_cast<CommandExecutor&>(*counted)
+                              : hardware_counted ? static_cast<CommandExecutor&>(*hardware_counted)
+                                                 : real;
   TrialScheduler scheduler(executor, o);
   ProgressView progress(style == "full" && ::isatty(2));
   // No callback without a progress bar: its ETA sums every run so far, after every run.
@@ -595,7 +608,8 @@ void configure_bench_command(CLI::App& app, CommandRunner& runner) {
                  "time (default), or count each run under valgrind's cachegrind: instructions "
                  "or cycles_estimate (instructions + weighted cache misses and mispredicted "
                  "branches), with GOMAXPROCS=1 GOGC=off GOMEMLIMIT=1GiB "
-                 "GODEBUG=asyncpreemptoff=1; 2-4 runs, no exports");
+                 "GODEBUG=asyncpreemptoff=1; or hw_instructions, hw_cycles from the CPU's "
+                 "counters (needs a PMU); 2-4 runs, no exports");
   app.add_option("--style", a->style,
                  "full (progress bar on a terminal), basic (no progress bar) or none");
   app.add_flag("-q,--quiet", a->quiet, "Print nothing but errors (same as --style none)");

@@ -51,4 +51,15 @@ TrialMeasurement CountingExecutor::run(const BenchCommand& command, RunKind kind
   return m;
 }
 
+TrialMeasurement HardwareCountingExecutor::run(const BenchCommand& command, RunKind kind) {
+  if (kind != RunKind::kTimed && kind != RunKind::kWarmup) return inner_.run(command, kind);
+  counters_.start();
+  TrialMeasurement m = inner_.run(command, kind);
+  HardwareCounts c = counters_.stop();
+  if (!m.succeeded()) return m;
+  m.wall_seconds =
+      static_cast<double>(metric_ == HardwareMetric::kInstructions ? c.instructions : c.cycles);
+  return m;
+}
+
 }  // namespace pgo::harness

@@ -14,6 +14,7 @@
 
 #include "harness/cachegrind.h"
 #include "harness/command_executor.h"
+#include "harness/hardware_counters.h"
 
 namespace pgo::harness {
 
@@ -40,6 +41,28 @@ class CountingExecutor : public CommandExecutor {
   std::string out_file_;
   // The wrapped command per original, so that the inner executor sees a stable address.
   std::map<const BenchCommand*, BenchCommand> wrapped_;
+};
+
+// `bench --metric hw_instructions|hw_cycles`: the CPU's own counters (instructions:u,
+// cycles:u) of each measured run, from harness/hardware_counters.h, enabled around the run
+// (they include the harness's own spawn and reap: tens of thousands of instructions, the
+// same for every command). Native speed; needs a PMU.
+enum class HardwareMetric { kInstructions, kCycles };
+
+class HardwareCountingExecutor : public CommandExecutor {
+ public:
+  // `counters` must outlive the executor.
+  HardwareCountingExecutor(CommandExecutor& inner, HardwareCounters& counters,
+                           HardwareMetric metric)
+      : inner_(inner), counters_(counters), metric_(metric) {}
+
+  TrialMeasurement run(const BenchCommand& command, RunKind kind) override;
+  double now_seconds() override { return inner_.now_seconds(); }
+
+ private:
+  CommandExecutor& inner_;
+  HardwareCounters& counters_;
+  HardwareMetric metric_;
 };
 
 }  // namespace pgo::harness

@@ -82,3 +82,33 @@ TEST_CASE("counted runs go through cachegrind with the counting environment",
                     Catch::Contains("cachegrind wrote no output for 'app'"));
   fs::remove_all(dir);
 }
+
+TEST_CASE("hardware-counted runs report the counter read around the run", "[counting_executor]") {
+  // Fake counters: pipes holding instructions 4242 and cycles 9000 (then misses).
+  const std::uint64_t values[] = {4242, 9000, 1, 2};
+  std::size_t next = 0;
+  h::PerfSyscalls sys;
+  sys.open_counter = [&](std::uint64_t) {
+    int p[2];
+    REQUIRE(::pipe(p) == 0);
+    REQUIRE(::write(p[1], &values[next++], sizeof(std::uint64_t)) == sizeof(std::uint64_t));
+    ::close(p[1]);
+    return p[0];
+  };
+  int enabled = 0;
+  sys.enable = [&](int, bool on) { return enabled += on ? 1 : -1, 0; };
+  sys.read = [](int fd, void* buffer, unsigned long size) {
+    return static_cast<long>(::read(fd, buffer, size));
+  };
+  sys.close = [](int fd) { return ::close(fd); };
+  h::HardwareCounters counters(sys);
+  FakeCachegrind inner;
+  inner.write_output = false;
+  h::HardwareCountingExecutor cycles(inner, counters, h::HardwareMetric::kCycles);
+  h::BenchCommand c;
+  c.name = "app";
+  c.argv = {"/bin/app"};
+  CHECK(cycles.run(c, h::RunKind::kTimed).wall_seconds == 9000);
+  CHECK(enabled == 0);                      // enabled around the run, disabled after
+  CHECK(inner.seen.back().argv == c.argv);  // run natively, not under valgrind
+}
