@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -13,8 +14,11 @@
 #include <vector>
 
 #include "harness/bench_analysis.h"
+#include "harness/cachegrind.h"
 #include "harness/command_executor.h"
 #include "harness/command_line.h"
+#include "harness/count_comparison.h"
+#include "harness/counting_executor.h"
 #include "harness/environment_info.h"
 #include "harness/process.h"
 #include "harness/random.h"
@@ -25,6 +29,7 @@
 #include "reports/bench_markdown_export.h"
 #include "reports/benchfmt_export.h"
 #include "reports/bench_terminal_format.h"
+#include "reports/text_format.h"
 
 #ifndef PGO_HARNESS_VERSION
 #define PGO_HARNESS_VERSION "unknown"
@@ -70,7 +75,58 @@ struct BenchArgs {
   std::string export_json, export_csv, export_markdown, export_benchfmt;
   std::string style = "full";
   bool quiet = false;
+  std::string metric = "time";  // time | instructions | cycles_estimate
 };
+
+// `bench --metric instructions|cycles_estimate`: per command the median count, its runs and
+// their spread; per command against the reference, the count-spread rule's verdict
+// (harness/count_comparison.h).
+std::string format_counts(const BenchResult& result, const std::string& metric) {
+  const std::string unit =
+      metric.find("instructions") != std::string::npos ? "instructions" : "cycles";
+  const std::string how = metric.rfind("hw_", 0) == 0 ? "hardware counters" : "cachegrind";
+  std::string out;
+  std::vector<std::vector<double>> counts;
+  for (const CommandResult& c : result.commands) {
+    counts.push_back(c.wall_times());
+    const std::vector<double>& xs = counts.back();
+    out += c.command.name + "\n";
+    if (xs.empty()) {
+      out += "  no runs\n";
+      continue;
+    }
+    const std::optional<double> spread = relative_spread(xs);
+    char line[160];
+    std::snprintf(line, sizeof line, "  %s (median of %zu runs, %s): %s, spread %.3f%%\n",
+                  metric.c_str(), xs.size(), how.c_str(),
+                  reports::format_value(median(xs), unit).c_str(), spread ? *spread * 100 : 0.0);
+    out += line;
+    if (spread && !is_deterministic(*spread, CountRule{})) {
+      out += "  warning: runs differ by more than 0.1%: not deterministic; likely cause: " +
+             nondeterminism_cause("1", "off") + "\n";
+    }
+  }
+  const std::size_t ref = result.options.reference;
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    if (i == ref || ref >= counts.size()) continue;
+    SampleComparison c = compare_counts(counts[ref], counts[i], CountRule{});
+    char line[256];
+    if (c.median_ratio && c.median_ratio_interval) {
+      std::snprintf(line, sizeof line, "%s vs %s: ratio %.4f [%.4f, %.4f] (3 x spread), %s\n",
+                    result.commands[i].command.name.c_str(),
+                    result.commands[ref].command.name.c_str(), *c.median_ratio,
+                    c.median_ratio_interval->lower, c.median_ratio_interval->upper,
+                    std::string(to_string(c.verdict)).c_str());
+    } else {
+      std::snprintf(line, sizeof line, "%s vs %s: %s\n", result.commands[i].command.name.c_str(),
+                    result.commands[ref].command.name.c_str(),
+                    std::string(to_string(c.verdict)).c_str());
+    }
+    out += line;
+  }
+  out += "(significant: the change exceeds both 3 x the runs' spread and 0.5%; no p-value)\n";
+  return out;
+}
 
 // "0,2-3" -> {0, 2, 3}.
 std::vector<int> parse_cpu_list(const std::string& text) {
@@ -188,8 +244,33 @@ int run_bench(const BenchArgs& a) {
     }
     o.min_runs = *o.max_runs;  // only the default min_runs is above it: lower it
   }
+  const bool counting = a.metric != "time";
+  if (counting) {
+    if (a.metric != "instructions" && a.metric != "cycles_estimate" &&
+        a.metric != "hw_instructions" && a.metric != "hw_cycles") {
+      throw UsageError(
+          "--metric must be time, instructions, cycles_estimate, hw_instructions or hw_cycles");
+    }
+    if (!a.shell.empty() || !a.shell_short.empty()) {
+      throw UsageError("--metric " + a.metric + " counts the command itself: not with --shell");
+    }
+    if (!a.export_json.empty() || !a.export_csv.empty() || !a.export_markdown.empty()) {
+      throw UsageError("--metric " + a.metric +
+                       ": the exports hold times (hyperfine's format); counts are printed only");
+    }
+    if (a.target_precision) {
+      throw UsageError("--target-precision is for times; counting stops once runs agree");
+    }
+    // Counts are near-deterministic: stop once 2 runs agree within 0.1%, at most 4.
+    if (!a.runs) {
+      if (!a.min_runs) o.min_runs = 2;
+      if (!a.max_runs) o.max_runs = std::max<std::size_t>(o.min_runs, 4);
+      o.spread_tolerance = 0.001;
+    }
+  }
   if (a.min_time < 0) throw UsageError("--min-time must not be negative");
-  o.min_time_seconds = a.min_time;
+  // Counting: hyperfine's min-time rule would read counts as seconds.
+  o.min_time_seconds = counting ? 0 : a.min_time;
   if (a.max_time && *a.max_time <= 0) throw UsageError("--max-time must be positive");
   o.max_time_seconds = a.max_time;
   if (a.target_precision) {
@@ -379,7 +460,39 @@ int run_bench(const BenchArgs& a) {
   eo.input = o.input;
   eo.timeout_seconds = o.timeout_seconds;
   eo.cpu_affinity = o.pin_cpus;
-  RealExecutor executor(eo);
+  RealExecutor real(eo);
+  std::optional<CountingExecutor> counted;
+  std::optional<HardwareCounters> hardware;
+  std::optional<HardwareCountingExecutor> hardware_counted;
+  std::string count_dir;
+  const bool hardware_metric = a.metric.rfind("hw_", 0) == 0;
+  if (hardware_metric) {
+    hardware.emplace();  // no PMU: one line saying so and what to use instead
+    hardware_counted.emplace(
+        real, *hardware,
+        a.metric == "hw_instructions" ? HardwareMetric::kInstructions : HardwareMetric::kCycles);
+  } else if (counting) {
+    const std::string valgrind = find_valgrind();  // before any run: names the package
+    char pattern[] = "/tmp/pgo-bench-count-XXXXXX";
+    if (::mkdtemp(pattern) == nullptr) {
+      throw Error("counting", "/tmp", "cannot create a temporary directory");
+    }
+    count_dir = pattern;
+    counted.emplace(
+        real,
+        a.metric == "instructions" ? CountedMetric::kInstructions : CountedMetric::kCyclesEstimate,
+        valgrind, count_dir);
+  }
+  struct RemoveDir {
+    std::string path;
+    ~RemoveDir() {
+      std::error_code ec;
+      if (!path.empty()) std::filesystem::remove_all(path, ec);
+    }
+  } remove_count_dir{count_dir};
+  CommandExecutor& executor = counted            ? static_cast<CommandExecutor&>(*counted)
+                              : hardware_counted ? static_cast<CommandExecutor&>(*hardware_counted)
+                                                 : real;
   TrialScheduler scheduler(executor, o);
   ProgressView progress(style == "full" && ::isatty(2));
   // No callback without a progress bar: its ETA sums every run so far, after every run.
@@ -399,7 +512,9 @@ int run_bench(const BenchArgs& a) {
   analyze_bench_result(result);
 
   // ---- print and export -----------------------------------------------------------------
-  if (style != "none") {
+  if (counting) {
+    if (style != "none") std::cout << format_counts(result, a.metric) << std::flush;
+  } else if (style != "none") {
     const reports::TimeUnit u = reports::bench_time_unit(result, unit);
     std::string text;
     for (std::size_t i = 0; i < result.commands.size(); ++i) {
@@ -511,6 +626,12 @@ void configure_bench_command(CLI::App& app, CommandRunner& runner) {
   app.add_option("--export-benchfmt", a->export_benchfmt,
                  "Write every run in the Go benchmark format to FILE (for benchstat -col "
                  "command)");
+  app.add_option("--metric", a->metric,
+                 "time (default), or count each run under valgrind's cachegrind: instructions "
+                 "or cycles_estimate (instructions + weighted cache misses and mispredicted "
+                 "branches), with GOMAXPROCS=1 GOGC=off GOMEMLIMIT=1GiB "
+                 "GODEBUG=asyncpreemptoff=1; or hw_instructions, hw_cycles from the CPU's "
+                 "counters (needs a PMU); 2-4 runs, no exports");
   app.add_option("--style", a->style,
                  "full (progress bar on a terminal), basic (no progress bar) or none");
   app.add_flag("-q,--quiet", a->quiet, "Print nothing but errors (same as --style none)");

@@ -68,6 +68,9 @@ struct BenchOptions {
   double min_time_seconds = 3.0;           // per command, hyperfine's rule
   std::optional<double> max_time_seconds;  // whole benchmark; stops even below min_runs
   std::optional<double> target_precision;  // 0.02 = ±2% (95% CI of the median)
+  // Counting metrics (near-deterministic): stop a command once it has min_runs runs whose
+  // max / min - 1 is at most this, else at max_runs (trial_scheduler.h, rule 4).
+  std::optional<double> spread_tolerance;
   // With a target precision and no --max-runs, never more than this many runs.
   std::size_t precision_run_cap = 1000;
   RunOrder order = RunOrder::kInterleaved;
@@ -91,6 +94,7 @@ enum class StopReason {
   kMaxRuns,           // --max-runs (or the precision cap) reached first
   kMaxTime,           // --max-time reached first
   kPrecisionReached,  // --target-precision reached
+  kSpreadReached,     // spread_tolerance reached (counting metrics)
   kInterrupted,       // the benchmark was interrupted (Ctrl-C, SIGTERM) before a rule held
 };
 

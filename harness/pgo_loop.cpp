@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "harness/bench_analysis.h"
+#include "harness/cachegrind.h"
 #include "harness/environment_info.h"
 #include "harness/go_binary_functions.h"
 #include "harness/profile_collector.h"
@@ -274,7 +275,23 @@ void PgoLoop::start_report() {
   report_.options = options;
 }
 
+void PgoLoop::require_counting_tools() const {
+  for (const Workload& w : scenario_.workloads) {
+    if (!is_counting(w.metric)) continue;
+    try {
+      find_valgrind();
+    } catch (const Error& e) {
+      throw RunFailure(FailureKind::kSetup, Error(e.stage(), scenario_.path,
+                                                  "workload '" + w.name + "' (metric " +
+                                                      to_string(w.metric) + "): " + e.problem(),
+                                                  e.hint()));
+    }
+    return;
+  }
+}
+
 RunReport PgoLoop::run() {
+  require_counting_tools();
   start_report();
   EnvironmentInfo env = collect_environment_info(tool_version_);
   report_.environment = {{"cpu_model", env.cpu_model},
@@ -294,6 +311,7 @@ RunReport PgoLoop::run() {
 }
 
 RunReport PgoLoop::resume(RunReport previous) {
+  require_counting_tools();
   if (previous.scenario_hash != scenario_hash(scenario_)) {
     throw RunFailure(FailureKind::kSetup,
                      Error("resume", scenario_.path,
@@ -904,26 +922,59 @@ void PgoLoop::import_profile(int iteration) {
 }
 
 void PgoLoop::trials() {
+  // Counting workloads run in their own pass: a few runs under cachegrind, stopped by the
+  // spread rule; timed workloads keep the scenario's trial settings.
+  std::vector<const Workload*> counted, timed;
+  for (const Workload& w : scenario_.workloads) {
+    (is_counting(w.metric) ? counted : timed).push_back(&w);
+  }
+  report_.trials.clear();
+  if (!counted.empty()) trial_pass(counted, true);
+  if (!timed.empty()) trial_pass(timed, false);
+  // The report lists series in the scenario's workload order.
+  std::stable_sort(report_.trials.begin(), report_.trials.end(),
+                   [this](const TrialSeries& a, const TrialSeries& b) {
+                     return workload_index(a.workload) < workload_index(b.workload);
+                   });
+}
+
+std::size_t PgoLoop::workload_index(const std::string& name) const {
+  for (std::size_t i = 0; i < scenario_.workloads.size(); ++i) {
+    if (scenario_.workloads[i].name == name) return i;
+  }
+  return scenario_.workloads.size();
+}
+
+void PgoLoop::trial_pass(const std::vector<const Workload*>& workloads, bool counting) {
   std::vector<std::unique_ptr<WorkloadRunner>> runners;
   WorkloadTrialExecutor exec([this] { return observer_.stop_requested(); });
   BenchPlan plan;
-  for (const Workload& w : scenario_.workloads) {
-    WorkloadContext context{tool_binaries(), dir_.workdir(w.name), dir_.trial_log_dir()};
-    runners.push_back(std::make_unique<WorkloadRunner>(scenario_, w, context));
+  for (const Workload* w : workloads) {
+    WorkloadContext context{tool_binaries(), dir_.workdir(w->name), dir_.trial_log_dir()};
+    runners.push_back(std::make_unique<WorkloadRunner>(scenario_, *w, context));
     for (const BuildRecord& b : report_.builds) {
       plan.commands.push_back(exec.add(*runners.back(), b.label, dir_.absolute(b.binary)));
     }
   }
+  const Counting& k = scenario_.counting;
   BenchOptions o;
-  o.warmup_runs = static_cast<std::size_t>(trials_.warmup);
-  if (trials_.runs) {
-    o.exact_runs = static_cast<std::size_t>(*trials_.runs);
-  } else if (trials_.target_precision <= 0) {
-    o.exact_runs = static_cast<std::size_t>(trials_.max_runs);  // "0: never early"
+  if (counting) {
+    // Counts need no warm-up (no cache or frequency state carries over between runs).
+    o.min_runs = static_cast<std::size_t>(k.min_runs);
+    o.max_runs = static_cast<std::size_t>(k.max_runs);
+    o.min_time_seconds = 0;
+    o.spread_tolerance = k.tolerance;
   } else {
-    o.min_runs = static_cast<std::size_t>(trials_.min_runs);
-    o.max_runs = static_cast<std::size_t>(trials_.max_runs);
-    o.target_precision = trials_.target_precision;
+    o.warmup_runs = static_cast<std::size_t>(trials_.warmup);
+    if (trials_.runs) {
+      o.exact_runs = static_cast<std::size_t>(*trials_.runs);
+    } else if (trials_.target_precision <= 0) {
+      o.exact_runs = static_cast<std::size_t>(trials_.max_runs);  // "0: never early"
+    } else {
+      o.min_runs = static_cast<std::size_t>(trials_.min_runs);
+      o.max_runs = static_cast<std::size_t>(trials_.max_runs);
+      o.target_precision = trials_.target_precision;
+    }
   }
   // Scenario: per workload, all builds together; the scheduler: per command.
   o.max_time_seconds = trials_.max_time_seconds / static_cast<double>(report_.builds.size());
@@ -945,19 +996,27 @@ void PgoLoop::trials() {
   }
   child_seconds_ += exec.child_seconds();
 
-  report_.trials.clear();
   std::size_t index = 0;
   for (const auto& runner : runners) {
+    const Workload& w = runner->workload();
     for (const BuildRecord& b : report_.builds) {
       TrialSeries t;
-      t.workload = runner->workload().name;
+      t.workload = w.name;
       t.build = b.label;
-      t.metric = to_string(runner->workload().metric);
+      t.metric = to_string(w.metric);
       t.unit = runner->unit();
       for (const WorkloadMeasurement& m : exec.timed(index)) {
         t.values.push_back(m.value);
         t.wall_seconds.push_back(m.wall_seconds);
         t.peak_rss_bytes.push_back(m.peak_rss_bytes);
+        if (m.counts) {
+          t.counts["instructions"].push_back(static_cast<double>(m.counts->instructions));
+          t.counts["cycles_estimate"].push_back(m.counts->cycles_estimate);
+          t.counts["l1_misses"].push_back(static_cast<double>(m.counts->l1_misses));
+          t.counts["last_level_misses"].push_back(static_cast<double>(m.counts->last_level_misses));
+          t.counts["branch_mispredicts"].push_back(
+              static_cast<double>(m.counts->branch_mispredicts));
+        }
       }
       if (!t.values.empty()) {
         t.median = median(t.values);
@@ -966,16 +1025,41 @@ void PgoLoop::trials() {
           t.ci_upper = ci->upper;
         }
         t.relative_half_width = median_relative_half_width(t.values);
-        t.precision_reached = trials_.target_precision > 0 && t.relative_half_width &&
-                              *t.relative_half_width <= trials_.target_precision;
         t.outliers = static_cast<std::int64_t>(detect_outliers(t.values).outlier_count);
       }
-      if (trials_.target_precision > 0 && !trials_.runs && !t.precision_reached) {
-        char text[64];
-        std::snprintf(text, sizeof text, "%.1f%%", trials_.target_precision * 100);
-        add_warning("trials: " + t.workload + "@" + t.build +
-                    " did not reach the target precision (" + text +
-                    ") within max_runs or max_time_seconds");
+      if (counting) {
+        for (const auto& [name, value] : counting_environment(scenario_, w)) {
+          if (name == "GOMAXPROCS" || name == "GOGC" || name == "GOMEMLIMIT" || name == "GODEBUG") {
+            t.run_settings[name] = value;
+          }
+        }
+        if (w.kind == WorkloadKind::kGotest) {
+          t.run_settings["benchtime"] = std::to_string(counting_iterations(scenario_, w)) + "x";
+        }
+        t.spread = relative_spread(t.values);
+        if (t.spread) {
+          t.deterministic = is_deterministic(*t.spread, count_rule());
+          t.precision_reached = *t.deterministic && t.values.size() >= 2;
+          if (!*t.deterministic) {
+            char text[96];
+            std::snprintf(text, sizeof text, "%.3f%% (tolerance %.3f%%)", *t.spread * 100,
+                          k.tolerance * 100);
+            add_warning("trials: " + t.workload + "@" + t.build + ": the " + t.metric +
+                        " counts of its runs differ by " + text +
+                        ": not deterministic; likely cause: " +
+                        nondeterminism_cause(t.run_settings["GOMAXPROCS"], t.run_settings["GOGC"]));
+          }
+        }
+      } else {
+        t.precision_reached = trials_.target_precision > 0 && t.relative_half_width &&
+                              *t.relative_half_width <= trials_.target_precision;
+        if (trials_.target_precision > 0 && !trials_.runs && !t.precision_reached) {
+          char text[64];
+          std::snprintf(text, sizeof text, "%.1f%%", trials_.target_precision * 100);
+          add_warning("trials: " + t.workload + "@" + t.build +
+                      " did not reach the target precision (" + text +
+                      ") within max_runs or max_time_seconds");
+        }
       }
       report_.trials.push_back(std::move(t));
       ++index;
@@ -983,9 +1067,18 @@ void PgoLoop::trials() {
   }
 }
 
+CountRule PgoLoop::count_rule() const {
+  CountRule rule;
+  rule.spread_multiple = scenario_.counting.spread_multiple;
+  rule.min_effect = scenario_.counting.min_effect;
+  rule.tolerance = scenario_.counting.tolerance;
+  return rule;
+}
+
 void PgoLoop::analysis() {
-  report_.analysis = analyze_run(report_.builds, report_.trials, report_.profiles,
-                                 scenario_.convergence, trials_.alpha, report_.trial_seed);
+  report_.analysis =
+      analyze_run(report_.builds, report_.trials, report_.profiles, scenario_.convergence,
+                  trials_.alpha, report_.trial_seed, count_rule());
   // The user's cache is warm with whatever was built before, typically the -pgo=off
   // packages, while a new profile recompiles every package: the ratio would measure the
   // cache, not PGO (go_toolchain.h, "Build cache policy").

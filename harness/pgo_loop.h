@@ -49,6 +49,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/count_comparison.h"
 #include "harness/go_toolchain.h"
 #include "harness/run_directory.h"
 #include "harness/run_report.h"
@@ -172,6 +173,11 @@ class PgoLoop {
   void merge(int iteration);
   void import_profile(int iteration);
   void trials();
+  void trial_pass(const std::vector<const Workload*>& workloads, bool counting);
+  std::size_t workload_index(const std::string& name) const;
+  CountRule count_rule() const;
+  // Counting metrics need valgrind: fail before anything is built when it is missing.
+  void require_counting_tools() const;
   void analysis();
 
   GoBuilder& builder();

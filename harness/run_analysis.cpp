@@ -49,11 +49,14 @@ double resampled_median(std::span<const double> xs, SeededRng& rng, std::vector<
 
 Comparison make_comparison(const std::string& build, const std::string& against,
                            std::span<const double> reference, std::span<const double> candidate,
-                           double alpha, std::uint64_t seed) {
+                           double alpha, std::uint64_t seed,
+                           const std::optional<CountRule>& count_rule) {
   Comparison c;
   c.build = build;
   c.against = against;
-  SampleComparison s = compare_samples(reference, candidate, alpha, seed);
+  SampleComparison s = count_rule ? compare_counts(reference, candidate, *count_rule)
+                                  : compare_samples(reference, candidate, alpha, seed);
+  c.method = std::string(to_string(s.method));
   c.time_ratio = s.median_ratio;
   if (s.median_ratio_interval) {
     c.time_ratio_ci_lower = s.median_ratio_interval->lower;
@@ -209,7 +212,7 @@ ConvergenceVerdict convergence_verdict(const std::vector<ConvergenceStep>& steps
 
 Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<TrialSeries>& trials,
                      const std::vector<IterationProfile>& profiles, const Convergence& thresholds,
-                     double alpha, std::uint64_t seed) {
+                     double alpha, std::uint64_t seed, const CountRule& count_rule) {
   Analysis a;
   // Workloads in the order their trials appear.
   std::vector<std::string> workloads;
@@ -239,6 +242,8 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
     wa.workload = w;
     wa.metric = metric_of[w];
     const TrialSeries* off = find_series(trials, w, v0.label);
+    std::optional<CountRule> rule;
+    if (is_counting_metric_name(wa.metric)) rule = count_rule;
     for (std::size_t i = 1; i < builds.size(); ++i) {
       const TrialSeries* cur = find_series(trials, w, builds[i].label);
       const TrialSeries* prev = find_series(trials, w, builds[i - 1].label);
@@ -248,11 +253,11 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
       static const std::vector<double> kNone;
       const std::vector<double>& cv = cur ? cur->values : kNone;
       ia.vs_off = make_comparison(builds[i].label, v0.label, off ? off->values : kNone, cv, alpha,
-                                  seed + ++comparison);
+                                  seed + ++comparison, rule);
       if (i >= 2) {
         ia.vs_previous =
             make_comparison(builds[i].label, builds[i - 1].label, prev ? prev->values : kNone, cv,
-                            alpha, seed + ++comparison);
+                            alpha, seed + ++comparison, rule);
       }
       wa.iterations.push_back(std::move(ia));
     }
@@ -269,6 +274,16 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
     return pairs;
   };
 
+  // With every workload counting, a bootstrap interval of near-identical runs excludes 1
+  // for any difference at all; require the practical floor too.
+  const bool all_counting =
+      std::all_of(workloads.begin(), workloads.end(),
+                  [&](const std::string& w) { return is_counting_metric_name(metric_of[w]); });
+  auto beyond_floor = [&](std::optional<double> speedup) {
+    return !all_counting ||
+           (speedup && std::abs(std::log(*speedup)) > std::log1p(count_rule.min_effect));
+  };
+
   // Geomean and overhead per build.
   for (std::size_t i = 1; i < builds.size(); ++i) {
     GeomeanSpeedup g;
@@ -278,7 +293,8 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
     g.speedup = e.speedup;
     g.ci_lower = e.ci_lower;
     g.ci_upper = e.ci_upper;
-    g.significant = e.ci_lower && e.ci_upper && (*e.ci_lower > 1 || *e.ci_upper < 1);
+    g.significant =
+        e.ci_lower && e.ci_upper && (*e.ci_lower > 1 || *e.ci_upper < 1) && beyond_floor(e.speedup);
     a.geomean.push_back(g);
 
     BuildOverhead o;
@@ -315,7 +331,8 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
         GeomeanEstimate e =
             geomean_speedup(pairs_of(ref, builds[i].label), 1 - alpha, seed + salt + i);
         ratio = e.speedup ? 1 / *e.speedup : 1;
-        significant = e.ci_lower && e.ci_upper && (*e.ci_lower > 1 || *e.ci_upper < 1);
+        significant = e.ci_lower && e.ci_upper && (*e.ci_lower > 1 || *e.ci_upper < 1) &&
+                      beyond_floor(e.speedup);
       };
       reduce(v0.label, s.time_ratio_vs_off, s.significant_vs_off, 2000);
       reduce(builds[i - 1].label, s.step_ratio, s.significant_step, 3000);
@@ -329,6 +346,48 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
   }
   a.verdict = convergence_verdict(steps, thresholds);
   return a;
+}
+
+}  // namespace pgo::harness
+
+namespace pgo::harness {
+
+std::vector<std::string> count_time_disagreements(const Analysis& analysis,
+                                                  const std::vector<CountTimePair>& pairs) {
+  auto find = [&](const std::string& name) -> const WorkloadAnalysis* {
+    for (const WorkloadAnalysis& w : analysis.workloads) {
+      if (w.workload == name) return &w;
+    }
+    return nullptr;
+  };
+  // -1: the interval lies below 1 (faster), +1: above (slower), 0: it includes 1 or is absent.
+  auto side = [](const Comparison& c) {
+    if (!c.time_ratio_ci_lower || !c.time_ratio_ci_upper) return 0;
+    if (*c.time_ratio_ci_upper < 1) return -1;
+    if (*c.time_ratio_ci_lower > 1) return 1;
+    return 0;
+  };
+  auto words = [](const WorkloadAnalysis& w, const Comparison& c) {
+    return w.workload + " (" + w.metric + ") says " + change_words(c.time_ratio.value_or(1));
+  };
+  std::vector<std::string> out;
+  for (const CountTimePair& p : pairs) {
+    const WorkloadAnalysis* counted = find(p.counted);
+    const WorkloadAnalysis* timed = find(p.timed);
+    if (!counted || !timed) continue;
+    for (const IterationAnalysis& c : counted->iterations) {
+      for (const IterationAnalysis& t : timed->iterations) {
+        if (c.build != t.build) continue;
+        const int a = side(c.vs_off), b = side(t.vs_off);
+        if (a != 0 && b != 0 && a != b) {
+          out.push_back(c.build + " vs v0: count and time disagree in direction: " +
+                        words(*counted, c.vs_off) + ", " + words(*timed, t.vs_off) +
+                        "; the count model misses what changed, trust the time");
+        }
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace pgo::harness

@@ -11,10 +11,14 @@
 // - Per workload and build v(i), i >= 1: v(i) against v0 (`vs_off`) and, for i >= 2,
 //   against v(i-1) (`vs_previous`) with harness::compare_samples (ratio of medians, its
 //   bootstrap interval, the Mann-Whitney p-value and verdict at `alpha`).
+// - Counting metrics ("instructions", "cycles_estimate"): the comparisons use the tolerance
+//   rule of harness/count_comparison.h (`count_rule`) instead of the U test, so three runs
+//   per side suffice; their verdicts carry into the convergence verdict the same way.
 // - Per build v(i): the geometric mean over workloads of the speedup over v0, with a joint
 //   percentile bootstrap: each of kGeomeanResamples resamples redraws every workload's runs
 //   of both builds with replacement and takes the geomean of the ratios of medians.
-//   `significant` = the 95% interval excludes 1.
+//   `significant` = the 95% interval excludes 1 (and, when every workload counts, the
+//   geomean differs from 1 by more than count_rule.min_effect).
 // - Per build v(i): build time and binary size over v0's.
 //
 // The convergence verdict follows scenarios/README.md, "Convergence thresholds", on ONE
@@ -42,6 +46,7 @@
 #include <span>
 #include <vector>
 
+#include "harness/count_comparison.h"
 #include "harness/run_report.h"
 #include "harness/scenario.h"
 
@@ -54,12 +59,14 @@ inline constexpr std::size_t kGeomeanResamples = 1000;
 // the hot-edge overlap of successive iterations. REQUIRES: 0 < alpha < 1.
 Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<TrialSeries>& trials,
                      const std::vector<IterationProfile>& profiles, const Convergence& thresholds,
-                     double alpha, std::uint64_t seed);
+                     double alpha, std::uint64_t seed, const CountRule& count_rule = {});
 
-// One comparison in the report's form: candidate `build` against `against`.
+// One comparison in the report's form: candidate `build` against `against`; with
+// `count_rule` the counting rule decides, else compare_samples at alpha.
 Comparison make_comparison(const std::string& build, const std::string& against,
                            std::span<const double> reference, std::span<const double> candidate,
-                           double alpha, std::uint64_t seed);
+                           double alpha, std::uint64_t seed,
+                           const std::optional<CountRule>& count_rule = std::nullopt);
 
 // The geomean over workloads of median(reference_w) / median(candidate_w) with a joint
 // percentile bootstrap interval at `confidence`. Pairs with an empty side are skipped;
@@ -75,6 +82,18 @@ struct SamplePair {
 };
 GeomeanEstimate geomean_speedup(const std::vector<SamplePair>& pairs, double confidence,
                                 std::uint64_t seed, std::size_t resamples = kGeomeanResamples);
+
+// Side by side: for each (counted, timed) pair of workloads that run the same program the
+// same way, one line per build whose count-based and time-based intervals of the ratio
+// over v0 lie on opposite sides of 1 ("faster" by one, "slower" by the other): the count
+// model then misses what changed, and time is the truth. Empty when they agree or either
+// interval includes 1.
+struct CountTimePair {
+  std::string counted;  // workload with a counting metric
+  std::string timed;    // workload with a timed metric
+};
+std::vector<std::string> count_time_disagreements(const Analysis& analysis,
+                                                  const std::vector<CountTimePair>& pairs);
 
 // The verdict rules above, on an already reduced series (index 0 is iteration 1).
 struct ConvergenceStep {

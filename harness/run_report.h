@@ -126,9 +126,10 @@ struct IterationProfile {
 // The timed runs of one build on one workload.
 struct TrialSeries {
   std::string workload;
-  std::string build;                 // build label
-  std::string metric;                // "wall", "cpu", "ns_per_op"
-  std::string unit;                  // "s" or "ns/op"
+  std::string build;  // build label
+  // "wall", "cpu", "ns_per_op", "instructions", "cycles_estimate"
+  std::string metric;
+  std::string unit;                  // "s", "ns/op", "instructions[/op]", "cycles[/op]"
   std::vector<double> values;        // in run order
   std::vector<double> wall_seconds;  // per run, whatever the metric
   // Per run: peak resident set size of the measured process (http: the largest server).
@@ -141,6 +142,16 @@ struct TrialSeries {
   std::optional<double> relative_half_width;
   bool precision_reached = false;
   std::int64_t outliers = 0;
+  // Counting metrics only (empty / nullopt otherwise):
+  // max / min - 1 of `values`, and whether it is within counting.tolerance.
+  std::optional<double> spread;
+  std::optional<bool> deterministic;
+  // Every count of every run ("instructions", "cycles_estimate", "l1_misses",
+  // "last_level_misses", "branch_mispredicts"), per run, in run order.
+  std::map<std::string, std::vector<double>> counts;
+  // The environment the harness set for these runs (GOMAXPROCS, GOGC, GOMEMLIMIT) and, for
+  // gotest, the benchtime.
+  std::map<std::string, std::string> run_settings;
 };
 
 // candidate (build) against reference (against), from harness::compare_samples.
@@ -153,6 +164,8 @@ struct Comparison {
   std::optional<double> speedup;  // 1 / time_ratio
   std::optional<double> p_value;
   std::string verdict;  // harness::to_string(Verdict): "faster", "slower", ...
+  // harness::to_string(ComparisonMethod): "u-test" (timed) or "count-spread" (counting).
+  std::string method = "u-test";
 };
 
 struct IterationAnalysis {

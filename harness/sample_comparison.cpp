@@ -265,6 +265,10 @@ std::string_view to_string(UTestMethod method) {
   return "unknown";
 }
 
+std::string_view to_string(ComparisonMethod method) {
+  return method == ComparisonMethod::kCountSpread ? "count-spread" : "u-test";
+}
+
 std::string_view to_string(Verdict verdict) {
   switch (verdict) {
     case Verdict::kFaster:

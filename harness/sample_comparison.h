@@ -105,6 +105,13 @@ enum class Verdict {
 // "faster", "slower", "no significant difference", "not enough data".
 std::string_view to_string(Verdict verdict);
 
+// How a SampleComparison's verdict was decided.
+enum class ComparisonMethod {
+  kUTest,        // "u-test": Mann-Whitney U at alpha (timed metrics; compare_samples)
+  kCountSpread,  // "count-spread": the tolerance rule of harness/count_comparison.h
+};
+std::string_view to_string(ComparisonMethod method);
+
 struct ComparisonOptions {
   double alpha = 0.05;       // significance level of the U test
   double confidence = 0.95;  // level of the bootstrap interval
@@ -128,6 +135,9 @@ struct SampleComparison {
   std::optional<RelativeSpeed> mean_ratio;
   double alpha = 0.05;
   Verdict verdict = Verdict::kNotEnoughData;
+  ComparisonMethod method = ComparisonMethod::kUTest;
+  // kCountSpread: the larger relative run-to-run spread (max / min - 1) of the samples.
+  std::optional<double> spread;
 };
 
 // How the verdict is decided:

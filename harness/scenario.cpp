@@ -93,8 +93,10 @@ bool valid_benchtime(const std::string& s) {
 const std::vector<std::string> kKindNames = {"command", "http", "gotest"};
 const std::vector<WorkloadKind> kKinds = {WorkloadKind::kCommand, WorkloadKind::kHttp,
                                           WorkloadKind::kGotest};
-const std::vector<std::string> kMetricNames = {"wall", "cpu", "ns_per_op"};
-const std::vector<Metric> kMetrics = {Metric::kWall, Metric::kCpu, Metric::kNsPerOp};
+const std::vector<std::string> kMetricNames = {"wall", "cpu", "ns_per_op", "instructions",
+                                               "cycles_estimate"};
+const std::vector<Metric> kMetrics = {Metric::kWall, Metric::kCpu, Metric::kNsPerOp,
+                                      Metric::kInstructions, Metric::kCyclesEstimate};
 const std::vector<std::string> kOrderNames = {"interleaved", "sequential"};
 const std::vector<TrialOrder> kOrders = {TrialOrder::kInterleaved, TrialOrder::kSequential};
 const std::vector<std::string> kGotestDirectoryNames = {"package", "workdir"};
@@ -217,7 +219,7 @@ void check_package(JsonProblems& check, const std::string& path, const std::stri
 
 const std::vector<std::string> kRootKeys = {"$schema",     "name",      "description", "target",
                                             "workloads",   "profiling", "iterations",  "trials",
-                                            "convergence", "profile"};
+                                            "convergence", "profile", "counting"};
 const std::vector<std::string> kTargetKeys = {"module_dir", "package", "build_flags",
                                               "env",        "go",      "tools"};
 const std::vector<std::string> kWorkloadKeys = {
@@ -232,6 +234,9 @@ const std::vector<std::string> kProfilingKeys = {"method", "instances", "normali
 const std::vector<std::string> kTrialKeys = {
     "warmup", "runs",  "min_runs", "max_runs",   "target_precision", "max_time_seconds",
     "alpha",  "order", "seed",     "gomaxprocs", "pin_cpu"};
+const std::vector<std::string> kCountingKeys = {
+    "gomaxprocs", "gogc",      "gomemlimit",      "godebug",    "min_runs",
+    "max_runs",   "tolerance", "spread_multiple", "min_effect", "gotest_iterations"};
 const std::vector<std::string> kConvergenceKeys = {"min_gain", "stable_within", "oscillation_swing",
                                                    "max_regression", "min_hot_edge_overlap"};
 
@@ -388,6 +393,14 @@ void read_workload(JsonProblems& check, const json& value, std::size_t index, Sc
       w.kind != WorkloadKind::kGotest) {
     check.add(r.path_of("metric"), "\"ns_per_op\" is only valid for kind \"gotest\"",
               "use \"wall\" or \"cpu\"");
+  }
+  if (is_counting(w.metric) && w.kind == WorkloadKind::kHttp) {
+    check.add(r.path_of("metric"),
+              json_quoted(to_string(w.metric)) +
+                  " cannot be measured for kind \"http\": counting runs the program under "
+                  "cachegrind, which makes servers too slow to answer the load generator",
+              "use \"cpu\" for http workloads, or count a command or gotest workload that "
+              "exercises the same code");
   }
   r.read_string_map("env", w.env, valid_env_name, "letters, digits and _", false);
   r.read_number("timeout_seconds", w.timeout_seconds, 0, kInf, true);
@@ -554,6 +567,23 @@ void read_trials(JsonProblems& check, const json* value, Scenario& s) {
   }
 }
 
+void read_counting(JsonProblems& check, const json* value, Scenario& s) {
+  if (value == nullptr) return;
+  JsonObjectReader r(check, *value, "counting", kCountingKeys);
+  if (!r.ok()) return;
+  Counting& c = s.counting;
+  r.read_int("gomaxprocs", c.gomaxprocs, 1, 1024);
+  r.read_string("gogc", c.gogc);
+  r.read_string("gomemlimit", c.gomemlimit);
+  r.read_string("godebug", c.godebug, false);
+  r.read_int("min_runs", c.min_runs, 1, 100);
+  r.read_int("max_runs", c.max_runs, 1, 100);
+  r.read_number("tolerance", c.tolerance, 0, 0.5);
+  r.read_number("spread_multiple", c.spread_multiple, 0, 100);
+  r.read_number("min_effect", c.min_effect, 0, 0.5);
+  r.read_int("gotest_iterations", c.gotest_iterations, 1, 1000000000);
+}
+
 void read_convergence(JsonProblems& check, const json* value, Scenario& s) {
   if (value == nullptr) return;
   JsonObjectReader r(check, *value, "convergence", kConvergenceKeys);
@@ -566,9 +596,19 @@ void read_convergence(JsonProblems& check, const json* value, Scenario& s) {
   r.read_number("min_hot_edge_overlap", c.min_hot_edge_overlap, 0, 1);
 }
 
+std::string to_lower_ascii(std::string s) {
+  for (char& c : s) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return s;
+}
+
 // Rules that span sections; run after every section is read.
 void check_across(JsonProblems& check, const json& root, const Scenario& s) {
   const Trials& t = s.trials;
+  if (s.counting.min_runs > s.counting.max_runs) {
+    check.add("counting.min_runs", std::to_string(s.counting.min_runs) +
+                                       " is greater than counting.max_runs (" +
+                                       std::to_string(s.counting.max_runs) + ")");
+  }
   if (t.min_runs > t.max_runs) {
     check.add("trials.min_runs", std::to_string(t.min_runs) + " is greater than trials.max_runs (" +
                                      std::to_string(t.max_runs) + ")");
@@ -584,6 +624,16 @@ void check_across(JsonProblems& check, const json& root, const Scenario& s) {
                 "workload names must be unique");
     }
     if (w.profile_weight > 0) any_weight = true;
+    if (is_counting(w.metric)) {
+      for (const char* name : {"GOMAXPROCS", "GOGC", "GOMEMLIMIT", "GODEBUG"}) {
+        if (w.env.count(name)) {
+          check.add(
+              json_child_path(path, std::string("env.") + name),
+              "conflicts with the counting settings of metric " + json_quoted(to_string(w.metric)),
+              "set it as counting." + to_lower_ascii(name));
+        }
+      }
+    }
     if (t.gomaxprocs && w.env.count("GOMAXPROCS")) {
       check.add(json_child_path(path, "env.GOMAXPROCS"), "conflicts with trials.gomaxprocs",
                 "set it in one place");
@@ -642,6 +692,8 @@ std::string to_string(WorkloadKind k) {
   return kKindNames[static_cast<std::size_t>(std::find(kKinds.begin(), kKinds.end(), k) -
                                              kKinds.begin())];
 }
+bool is_counting(Metric m) { return m == Metric::kInstructions || m == Metric::kCyclesEstimate; }
+
 std::string to_string(Metric m) {
   return kMetricNames[static_cast<std::size_t>(std::find(kMetrics.begin(), kMetrics.end(), m) -
                                                kMetrics.begin())];
@@ -763,6 +815,7 @@ Scenario parse_scenario(const std::string& text, const std::string& path) {
     }
     read_trials(check, r.get("trials"), s);
     read_convergence(check, r.get("convergence"), s);
+    read_counting(check, r.get("counting"), s);
     check_across(check, root, s);
   }
   if (!check.list().empty()) throw_problems(path, check.list());
@@ -848,7 +901,7 @@ json to_json(const Scenario& s) {
       {"pin_cpu", t.pin_cpu},
   };
   const Convergence& c = s.convergence;
-  json canonical = {
+  json out = {
       {"name", s.name},
       {"description", s.description},
       {"target", std::move(target)},
@@ -867,8 +920,19 @@ json to_json(const Scenario& s) {
         {"min_hot_edge_overlap", c.min_hot_edge_overlap}}},
   };
   // Only when set, so that the hash of every scenario without it stays what it was.
-  if (!s.profile.empty()) canonical["profile"] = s.profile;
-  return canonical;
+  if (!s.profile.empty()) out["profile"] = s.profile;
+  // Only scenarios that count carry the section, so that adding it left the hash of every
+  // earlier scenario unchanged.
+  if (std::any_of(s.workloads.begin(), s.workloads.end(),
+                  [](const Workload& w) { return is_counting(w.metric); })) {
+    const Counting& k = s.counting;
+    out["counting"] = {{"gomaxprocs", k.gomaxprocs}, {"gogc", k.gogc},
+                       {"gomemlimit", k.gomemlimit}, {"godebug", k.godebug},
+                       {"min_runs", k.min_runs},     {"max_runs", k.max_runs},
+                       {"tolerance", k.tolerance},   {"spread_multiple", k.spread_multiple},
+                       {"min_effect", k.min_effect}, {"gotest_iterations", k.gotest_iterations}};
+  }
+  return out;
 }
 
 std::string scenario_hash(const Scenario& s) { return sha256_hex(to_json(s).dump()); }

@@ -49,7 +49,15 @@ enum class Metric {
   kWall,     // "wall": wall-clock time of the run
   kCpu,      // "cpu": user + system CPU time (see Workload::metric for what is counted)
   kNsPerOp,  // "ns_per_op": Go benchmark ns/op (kind gotest only)
+  // Counting metrics (kind command and gotest): the run happens under cachegrind
+  // (harness/cachegrind.h) with the deterministic settings of Scenario::counting; for
+  // gotest the value is per benchmark op (see Counting::gotest_iterations).
+  kInstructions,    // "instructions": instructions executed, exact
+  kCyclesEstimate,  // "cycles_estimate": instructions + weighted cache and branch misses
 };
+
+// True for the metrics that count work instead of timing it.
+bool is_counting(Metric m);
 
 // How CPU profiles are collected (DESIGN.md, "Profile collection methods").
 enum class ProfileMethod {
@@ -226,6 +234,36 @@ struct Convergence {
   double min_hot_edge_overlap = 0;
 };
 
+// How counting metrics (Metric::kInstructions, kCyclesEstimate) are measured and judged
+// (scenarios/README.md, "Counting metrics"). Used only by workloads with such a metric.
+struct Counting {
+  // The Go runtime settings of every counting run, overriding the workload's: one P and no
+  // collection until the heap reaches gomemlimit, so that the same binary and input execute
+  // the same instructions (with the runtime left alone the count wanders by 20%).
+  int gomaxprocs = 1;
+  std::string gogc = "off";
+  std::string gomemlimit = "1GiB";  // GOMEMLIMIT syntax; bounds memory while GOGC is off
+  // GODEBUG: no asynchronous preemption. sysmon signals a goroutine that ran 10 ms of WALL
+  // time; under cachegrind's 50x slowdown on a busy machine that lands at random points
+  // and adds a varying number of signal-handler instructions (measured: run-to-run spread
+  // 0.08% with it, 0.03% without, 5 runs in parallel).
+  std::string godebug = "asyncpreemptoff=1";
+  // Runs per build: stop once min_runs agree within `tolerance`, else at max_runs.
+  int min_runs = 2;
+  int max_runs = 4;
+  // Runs of one build whose max / min - 1 exceeds this are reported as not deterministic.
+  double tolerance = 0.001;
+  // The decision rule (harness/count_comparison.h): a difference is significant when
+  // |log ratio| > max(spread_multiple x the measured run-to-run spread, min_effect).
+  double spread_multiple = 3;
+  double min_effect = 0.005;
+  // kind gotest: -test.benchtime=Nx with this N when gotest.benchtime is a duration (an
+  // "Nx" benchtime is kept), so the ops of every run are the same. The start-up of a test
+  // binary varies by about 50,000 instructions run to run (randomized map seeds), which
+  // the per-op count divides by N.
+  int gotest_iterations = 100;
+};
+
 struct Scenario {
   std::string name;  // [A-Za-z0-9][A-Za-z0-9._-]*; names run directories
   std::string description;
@@ -238,6 +276,7 @@ struct Scenario {
   std::string profile;
   Trials trials;
   Convergence convergence;
+  Counting counting;
 
   // Where the file was loaded from (not part of to_json or the hash).
   std::string path;       // as given to load_scenario

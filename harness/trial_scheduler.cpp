@@ -5,6 +5,7 @@
 #include <numeric>
 #include <utility>
 
+#include "harness/count_comparison.h"
 #include "harness/process.h"
 #include "harness/random.h"
 #include "harness/statistics.h"
@@ -119,6 +120,20 @@ bool TrialScheduler::stop_rule_holds(std::size_t c, double budget_start, double 
     return true;
   }
   if (options_.exact_runs) return false;
+  if (options_.spread_tolerance) {
+    const std::size_t cap = options_.max_runs.value_or(options_.precision_run_cap);
+    std::optional<double> spread = relative_spread(cr.wall_times());
+    if (n >= std::max<std::size_t>(options_.min_runs, 2) && spread &&
+        *spread <= *options_.spread_tolerance) {
+      cr.stop_reason = StopReason::kSpreadReached;
+      return true;
+    }
+    if (n >= cap) {
+      cr.stop_reason = StopReason::kMaxRuns;
+      return true;
+    }
+    return false;
+  }
   if (options_.target_precision) {
     const std::size_t cap = options_.max_runs.value_or(options_.precision_run_cap);
     if (n >= std::max<std::size_t>(options_.min_runs, 1) &&
@@ -167,6 +182,14 @@ void TrialScheduler::report(SchedulerProgress::Phase phase, std::size_t c) {
     for (const auto& r : cr.runs) mean_run += r.wall_seconds;
     mean_run /= static_cast<double>(cr.runs.size());
     eta += mean_run * static_cast<double>(planned - cr.runs.size());
+  }
+  // Counting runs measure counts, not seconds: estimate from the time runs took so far.
+  if (options_.spread_tolerance) {
+    eta_known = total_done_ > 0;
+    if (eta_known) {
+      eta = p.elapsed_seconds / static_cast<double>(total_done_) *
+            static_cast<double>(p.total_runs_planned - std::min(p.total_runs_planned, total_done_));
+    }
   }
   if (eta_known && phase == SchedulerProgress::Phase::kMeasuring) p.eta_seconds = eta;
   progress_(p);

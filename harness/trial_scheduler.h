@@ -19,6 +19,8 @@
 // 3. prepare runs before, and conclude after, every warmup and timed run.
 // 4. How many timed runs a command gets:
 //    - --runs N: exactly N;
+//    - spread_tolerance T (counting metrics): until min_runs runs (at least 2) agree within
+//      T (max / min - 1 <= T), at most max_runs (or precision_run_cap);
 //    - --target-precision P: until the 95% interval of its median is within ±P (checked
 //      after each round once it has min_runs), at most --max-runs (or precision_run_cap);
 //    - otherwise hyperfine's rule: max(min_runs, ceil(min_time / first run)), at most

@@ -82,7 +82,40 @@ std::string workload_directory(const Scenario& scenario, const Workload& workloa
   return context.workdir;
 }
 
-std::string metric_unit(Metric metric) { return metric == Metric::kNsPerOp ? "ns/op" : "s"; }
+std::map<std::string, std::string> counting_environment(const Scenario& scenario,
+                                                        const Workload& workload) {
+  std::map<std::string, std::string> env = workload_environment(scenario, workload);
+  env["GOMAXPROCS"] = std::to_string(scenario.counting.gomaxprocs);
+  env["GOGC"] = scenario.counting.gogc;
+  env["GOMEMLIMIT"] = scenario.counting.gomemlimit;
+  if (!scenario.counting.godebug.empty()) env["GODEBUG"] = scenario.counting.godebug;
+  return env;
+}
+
+int counting_iterations(const Scenario& scenario, const Workload& workload) {
+  const std::string& b = workload.gotest.benchtime;
+  if (b.size() >= 2 && b.back() == 'x' &&
+      std::all_of(b.begin(), b.end() - 1, [](char c) { return c >= '0' && c <= '9'; }) &&
+      b.size() <= 10) {
+    int n = std::stoi(b.substr(0, b.size() - 1));
+    if (n >= 2) return n;
+  }
+  return scenario.counting.gotest_iterations;
+}
+
+std::string metric_unit(Metric metric, WorkloadKind kind) {
+  const std::string per = kind == WorkloadKind::kGotest ? "/op" : "";
+  switch (metric) {
+    case Metric::kNsPerOp:
+      return "ns/op";
+    case Metric::kInstructions:
+      return "instructions" + per;
+    case Metric::kCyclesEstimate:
+      return "cycles" + per;
+    default:
+      return "s";
+  }
+}
 
 WorkloadRunner::WorkloadRunner(const Scenario& scenario, const Workload& workload,
                                WorkloadContext context)
@@ -104,17 +137,11 @@ std::vector<std::string> WorkloadRunner::display_argv(const std::string& binary)
   switch (workload_.kind) {
     case WorkloadKind::kCommand:
       return expand_command(workload_.command, vars, context);
-    case WorkloadKind::kGotest: {
-      GotestCollection g;
-      g.workload = workload_.name;
-      g.variables = vars;
-      g.test_binary = binary;
-      g.bench = workload_.gotest.bench;
-      g.benchtime = workload_.gotest.benchtime;
-      g.count = workload_.gotest.count;
-      g.extra_args = workload_.gotest.args;
-      return ProfileCollector::gotest_argv(g, "");
-    }
+    case WorkloadKind::kGotest:
+      return gotest_argv(binary,
+                         is_counting(workload_.metric)
+                             ? std::to_string(counting_iterations(scenario_, workload_)) + "x"
+                             : workload_.gotest.benchtime);
     case WorkloadKind::kHttp: {
       // The load command as it reads before the servers' ports are known.
       vars.set("port", "PORT");
@@ -127,7 +154,22 @@ std::vector<std::string> WorkloadRunner::display_argv(const std::string& binary)
   return {};
 }
 
+std::vector<std::string> WorkloadRunner::gotest_argv(const std::string& binary,
+                                                     const std::string& benchtime) const {
+  GotestCollection g;
+  g.workload = workload_.name;
+  g.variables = workload_variables(scenario_, workload_, context_, binary);
+  g.test_binary = binary;
+  g.bench = workload_.gotest.bench;
+  g.benchtime = benchtime;
+  // Counting: one pass of N ops; the count of several passes would only repeat it.
+  g.count = is_counting(workload_.metric) ? 1 : workload_.gotest.count;
+  g.extra_args = workload_.gotest.args;
+  return ProfileCollector::gotest_argv(g, "");
+}
+
 WorkloadMeasurement WorkloadRunner::run(const std::string& binary, const std::string& label) {
+  if (is_counting(workload_.metric)) return run_counted(binary, label);
   switch (workload_.kind) {
     case WorkloadKind::kCommand:
       return run_command(binary, label);
@@ -257,6 +299,61 @@ WorkloadMeasurement WorkloadRunner::run_http(const std::string& binary, const st
     m.peak_rss_bytes = std::max(m.peak_rss_bytes, s.max_rss_bytes);
   }
   m.value = workload_.metric == Metric::kCpu ? m.cpu_seconds : m.wall_seconds;
+  return m;
+}
+
+CountSummary WorkloadRunner::count_once(const std::vector<std::string>& argv,
+                                        const std::string& label, const std::string& log,
+                                        WorkloadMeasurement& m) {
+  if (valgrind_.empty()) valgrind_ = find_valgrind();
+  const std::string out = context_.workdir + "/cachegrind-" + file_stem(label) + ".out";
+  std::error_code ec;
+  fs::remove(out, ec);
+  ProcessSpec spec = timed_spec(scenario_, workload_, cachegrind_argv(valgrind_, out, argv),
+                                workload_directory(scenario_, workload_, context_), log);
+  spec.env_overrides = counting_environment(scenario_, workload_);
+  ProcessResult r = run_process(spec);
+  if (!r.succeeded()) run_failed(workload_, label, "the run under valgrind (cachegrind)", r, log);
+  m.wall_seconds += std::chrono::duration<double>(r.wall_time).count();
+  m.cpu_seconds += r.user_seconds + r.system_seconds;
+  if (!fs::is_regular_file(out, ec)) {
+    throw Error("counting", log,
+                with_log_tail("workload '" + workload_.name + "' on build " + label +
+                                  ": cachegrind wrote no output file " + out,
+                              log),
+                "run the command from the log by hand to see why");
+  }
+  CountSummary s = summarize_counts(parse_cachegrind_output(read_all(out), out));
+  fs::remove(out, ec);
+  return s;
+}
+
+WorkloadMeasurement WorkloadRunner::run_counted(const std::string& binary,
+                                                const std::string& label) {
+  auto start = Clock::now();
+  WorkloadMeasurement m;
+  CountSummary s;
+  if (workload_.kind == WorkloadKind::kGotest) {
+    const int n = counting_iterations(scenario_, workload_);
+    CountSummary all = count_once(display_argv(binary), label, log_path(label), m);
+    CountSummary one = count_once(gotest_argv(binary, "1x"), label, log_path(label + "-1x"), m);
+    auto per_op = [n](std::int64_t a, std::int64_t b) {
+      return std::max<std::int64_t>(0, (a - b) / n);
+    };
+    s.instructions = per_op(all.instructions, one.instructions);
+    s.l1_misses = per_op(all.l1_misses, one.l1_misses);
+    s.last_level_misses = per_op(all.last_level_misses, one.last_level_misses);
+    s.branch_mispredicts = per_op(all.branch_mispredicts, one.branch_mispredicts);
+    s.cycles_estimate = std::max(0.0, (all.cycles_estimate - one.cycles_estimate) / n);
+  } else if (workload_.kind == WorkloadKind::kCommand) {
+    s = count_once(display_argv(binary), label, log_path(label), m);
+  } else {
+    throw Error("trial", "", "workload '" + workload_.name + "': kind http cannot be counted");
+  }
+  m.elapsed_seconds = seconds_since(start);
+  m.counts = s;
+  m.value = workload_.metric == Metric::kInstructions ? static_cast<double>(s.instructions)
+                                                      : s.cycles_estimate;
   return m;
 }
 

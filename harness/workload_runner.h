@@ -25,6 +25,12 @@
 //   scenario says gotest.working_directory "workdir"). Metric ns_per_op = the geometric mean over
 //   the matched benchmarks of their ns/op (the median of each when count > 1); wall and cpu as for
 //   command.
+// Counting metrics (instructions, cycles_estimate; kinds command and gotest): the same
+// run under `valgrind --tool=cachegrind` (harness/cachegrind.h) with the environment of
+// counting_environment(); the value is the count of the whole process. For gotest the
+// binary runs with -test.benchtime=Nx (N = counting_iterations()) and once more with 1x,
+// and the value is (count(N) - count(1)) / N: exactly the work of one op, start-up and
+// set-up subtracted (the testing package runs one op, then N, so the difference is N ops).
 // A run that fails (non-zero exit, signal, timeout, a server that is never ready or dies,
 // no benchmark output) throws pgo::Error (stage "trial") naming the workload and build,
 // with the tail of its log (RunDirectory::trial_log). Nothing started by a run outlives it.
@@ -37,9 +43,11 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "harness/cachegrind.h"
 #include "harness/command_executor.h"
 #include "harness/command_template.h"
 #include "harness/http_client.h"
@@ -64,6 +72,8 @@ struct WorkloadMeasurement {
   // Peak resident set size of what the run measures (wait4's ru_maxrss): the command or
   // test binary; for http, the largest of the server instances.
   std::int64_t peak_rss_bytes = 0;
+  // Counting metrics: what cachegrind counted (gotest: per op, as `value`).
+  std::optional<CountSummary> counts;
 };
 
 // The template variables every workload command gets: {binary} (when non-empty),
@@ -84,8 +94,19 @@ std::map<std::string, std::string> workload_environment(const Scenario& scenario
 std::string workload_directory(const Scenario& scenario, const Workload& workload,
                                const WorkloadContext& context);
 
-// The metric's unit: "ns/op" for ns_per_op, "s" otherwise.
-std::string metric_unit(Metric metric);
+// The environment of a counting run: workload_environment() with GOMAXPROCS, GOGC,
+// GOMEMLIMIT and GODEBUG (unless empty) set from Scenario::counting, so that the Go runtime does
+// the same work every run.
+std::map<std::string, std::string> counting_environment(const Scenario& scenario,
+                                                        const Workload& workload);
+
+// kind gotest, counting: the N of -test.benchtime=Nx (gotest.benchtime when it is "Nx"
+// with N >= 2, else counting.gotest_iterations).
+int counting_iterations(const Scenario& scenario, const Workload& workload);
+
+// The metric's unit: "ns/op" for ns_per_op, "instructions" / "cycles" for the counting
+// metrics (with "/op" for kind gotest), "s" otherwise.
+std::string metric_unit(Metric metric, WorkloadKind kind = WorkloadKind::kCommand);
 
 class WorkloadRunner {
  public:
@@ -96,7 +117,7 @@ class WorkloadRunner {
   WorkloadMeasurement run(const std::string& binary, const std::string& label);
 
   const Workload& workload() const { return workload_; }
-  std::string unit() const { return metric_unit(workload_.metric); }
+  std::string unit() const { return metric_unit(workload_.metric, workload_.kind); }
   std::string log_path(const std::string& label) const;
   // The argv of a timed run (http: the load command, servers not started), for display.
   std::vector<std::string> display_argv(const std::string& binary) const;
@@ -105,12 +126,19 @@ class WorkloadRunner {
   WorkloadMeasurement run_command(const std::string& binary, const std::string& label);
   WorkloadMeasurement run_gotest(const std::string& binary, const std::string& label);
   WorkloadMeasurement run_http(const std::string& binary, const std::string& label);
+  WorkloadMeasurement run_counted(const std::string& binary, const std::string& label);
+  // One run of `argv` under cachegrind; its output goes to `log`.
+  CountSummary count_once(const std::vector<std::string>& argv, const std::string& label,
+                          const std::string& log, WorkloadMeasurement& m);
+  std::vector<std::string> gotest_argv(const std::string& binary,
+                                       const std::string& benchtime) const;
 
   const Scenario& scenario_;
   const Workload& workload_;
   WorkloadContext context_;
   PortAllocator ports_;
   HttpClient http_;
+  std::string valgrind_;  // found on the first counting run
 };
 
 // The CommandExecutor of the loop's trials: each BenchCommand is one (runner, build).

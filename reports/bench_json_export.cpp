@@ -156,6 +156,8 @@ const char* to_string(harness::StopReason reason) {
       return "max-time";
     case harness::StopReason::kPrecisionReached:
       return "precision-reached";
+    case harness::StopReason::kSpreadReached:
+      return "spread-reached";
     case harness::StopReason::kInterrupted:
       return "interrupted";
   }

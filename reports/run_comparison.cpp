@@ -8,6 +8,7 @@
 #include <set>
 
 #include "harness/go_bench_format.h"
+#include "harness/count_comparison.h"
 #include "harness/random.h"
 #include "harness/sample_comparison.h"
 #include "harness/statistics.h"
@@ -24,14 +25,48 @@ using nlohmann::json;
 
 namespace {
 
+// A comparison row from the statistics of two samples.
+ComparisonRow row_from_comparison(const harness::SampleComparison& s, const std::string& kind,
+                                  const std::string& workload, const std::string& build,
+                                  const std::string& unit, bool higher_is_better,
+                                  double threshold) {
+  ComparisonRow row;
+  row.kind = kind;
+  row.workload = workload;
+  row.build = build;
+  row.unit = unit;
+  row.higher_is_better = higher_is_better;
+  row.base = s.reference_median;
+  row.candidate = s.candidate_median;
+  row.ratio = s.median_ratio;
+  if (s.median_ratio_interval) {
+    row.ci_lower = s.median_ratio_interval->lower;
+    row.ci_upper = s.median_ratio_interval->upper;
+  }
+  row.p_value = s.p_value;
+  if (s.verdict == harness::Verdict::kNotEnoughData || !s.median_ratio) {
+    row.verdict = ChangeVerdict::kInsufficientData;
+  } else {
+    const bool significant =
+        s.verdict == harness::Verdict::kFaster || s.verdict == harness::Verdict::kSlower;
+    row.verdict = change_verdict(significant, *s.median_ratio, higher_is_better, threshold);
+  }
+  return row;
+}
+
 ChangeVerdict decide(bool significant, double ratio, bool higher_is_better, double threshold) {
   return change_verdict(significant, ratio, higher_is_better, threshold);
 }
 
 ComparisonRow time_row(const std::string& workload, const std::string& build,
                        const std::string& unit, const std::vector<double>& base,
-                       const std::vector<double>& candidate, const CompareOptions& o) {
-  return compare_sample_row("time", workload, build, unit, base, candidate, false, o);
+                       const std::vector<double>& candidate, const CompareOptions& o,
+                       bool counting) {
+  if (!counting) return compare_sample_row("time", workload, build, unit, base, candidate, false, o);
+  // Counts (instructions, estimated cycles) are near-deterministic: a few runs per side,
+  // judged by the tolerance rule of harness/count_comparison.h, not the rank test.
+  return row_from_comparison(harness::compare_counts(base, candidate, harness::CountRule{}),
+                             "time", workload, build, unit, false, o.threshold);
 }
 
 // The four samples behind one PGO speedup change: v0 and vi of the base and new reports.
@@ -40,6 +75,7 @@ struct SpeedupSamples {
   const std::vector<double>* base_pgo;
   const std::vector<double>* new_off;
   const std::vector<double>* new_pgo;
+  bool counting = false;  // a counting metric (harness/count_comparison.h)
 };
 
 double median_of(const std::vector<double>& xs) { return harness::median(xs); }
@@ -51,12 +87,18 @@ double resampled_median(const std::vector<double>& xs, harness::SeededRng& rng,
   return harness::median(scratch);
 }
 
-bool usable(const SpeedupSamples& s, double alpha) {
+bool usable(const SpeedupSamples& s, double alpha, bool counting) {
   for (const auto* xs : {s.base_off, s.base_pgo, s.new_off, s.new_pgo}) {
     if (xs->empty()) return false;
     for (double x : *xs) {
       if (!(x > 0)) return false;  // ratios of medians need positive values
     }
+  }
+  // Counting samples: two runs on a side measure their spread; the rank test's minimum
+  // sizes do not apply.
+  if (counting) {
+    return std::max(s.base_off->size(), s.base_pgo->size()) >= 2 &&
+           std::max(s.new_off->size(), s.new_pgo->size()) >= 2;
   }
   return harness::mann_whitney_min_p_value(s.base_off->size(), s.base_pgo->size()) < alpha &&
          harness::mann_whitney_min_p_value(s.new_off->size(), s.new_pgo->size()) < alpha;
@@ -73,7 +115,7 @@ ComparisonRow speedup_row(const std::string& workload, const std::string& build,
   row.unit = "x";
   row.higher_is_better = true;
   bool ok = !samples.empty();
-  for (const auto& s : samples) ok = ok && usable(s, o.alpha);
+  for (const auto& s : samples) ok = ok && usable(s, o.alpha, s.counting);
   if (!ok) {
     row.verdict = ChangeVerdict::kInsufficientData;
     return row;
@@ -194,29 +236,8 @@ ComparisonRow compare_sample_row(const std::string& kind, const std::string& wor
   co.confidence = 1.0 - o.alpha;
   co.bootstrap_resamples = o.bootstrap_resamples;
   co.seed = o.seed;
-  const harness::SampleComparison s = harness::compare_samples(base, candidate, co);
-  ComparisonRow row;
-  row.kind = kind;
-  row.workload = workload;
-  row.build = build;
-  row.unit = unit;
-  row.higher_is_better = higher_is_better;
-  row.base = s.reference_median;
-  row.candidate = s.candidate_median;
-  row.ratio = s.median_ratio;
-  if (s.median_ratio_interval) {
-    row.ci_lower = s.median_ratio_interval->lower;
-    row.ci_upper = s.median_ratio_interval->upper;
-  }
-  row.p_value = s.p_value;
-  if (s.verdict == harness::Verdict::kNotEnoughData || !s.median_ratio) {
-    row.verdict = ChangeVerdict::kInsufficientData;
-  } else {
-    const bool significant =
-        s.verdict == harness::Verdict::kFaster || s.verdict == harness::Verdict::kSlower;
-    row.verdict = change_verdict(significant, *s.median_ratio, higher_is_better, o.threshold);
-  }
-  return row;
+  return row_from_comparison(harness::compare_samples(base, candidate, co), kind, workload, build,
+                             unit, higher_is_better, o.threshold);
 }
 
 std::string to_string(ChangeVerdict verdict) {
@@ -278,7 +299,8 @@ RunComparison compare_run_reports(const RunReport& base, const RunReport& candid
                            "); not compared");
       continue;
     }
-    c.rows.push_back(time_row(t.workload, t.build, t.unit, t.values, other->values, o));
+    c.rows.push_back(time_row(t.workload, t.build, t.unit, t.values, other->values, o,
+                              harness::is_counting_metric_name(t.metric)));
   }
   for (const auto& u : candidate.trials) {
     if (!values_of(base, u.workload, u.build)) {
@@ -318,7 +340,7 @@ RunComparison compare_run_reports(const RunReport& base, const RunReport& candid
       const auto* no = values_of(candidate, t.workload, new_off);
       const auto* np = values_of(candidate, t.workload, b.label);
       if (!bo || !no || !np) continue;
-      SpeedupSamples s{bo, &t.values, no, np};
+      SpeedupSamples s{bo, &t.values, no, np, harness::is_counting_metric_name(t.metric)};
       c.rows.push_back(speedup_row(t.workload, b.label, {s}, o));
       all.push_back(s);
       names.push_back(t.workload);
@@ -419,7 +441,7 @@ RunComparison compare_bench_exports(const BenchExport& base, const BenchExport& 
       continue;
     }
     ++matched;
-    c.rows.push_back(time_row(b.name, "", "s", b.times, it->times, o));
+    c.rows.push_back(time_row(b.name, "", "s", b.times, it->times, o, false));
   }
   for (const auto& n : candidate.commands) {
     if (std::none_of(base.commands.begin(), base.commands.end(),

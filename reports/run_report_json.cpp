@@ -31,7 +31,8 @@ json comparison_to_json(const harness::Comparison& c) {
               {"time_ratio_ci_upper", optional_number(c.time_ratio_ci_upper)},
               {"speedup", optional_number(c.speedup)},
               {"p_value", optional_number(c.p_value)},
-              {"verdict", c.verdict}};
+              {"verdict", c.verdict},
+              {"method", c.method}};
 }
 
 json phase_to_json(const harness::PhaseRecord& p) {
@@ -109,20 +110,26 @@ json profile_to_json(const harness::IterationProfile& p) {
 }
 
 json trials_to_json(const harness::TrialSeries& t) {
-  return json{{"workload", t.workload},
-              {"build", t.build},
-              {"metric", t.metric},
-              {"unit", t.unit},
-              {"values", t.values},
-              {"wall_seconds", t.wall_seconds},
-              {"peak_rss_bytes", t.peak_rss_bytes},
-              {"failed_runs", t.failed_runs},
-              {"median", optional_number(t.median)},
-              {"ci_lower", optional_number(t.ci_lower)},
-              {"ci_upper", optional_number(t.ci_upper)},
-              {"relative_half_width", optional_number(t.relative_half_width)},
-              {"precision_reached", t.precision_reached},
-              {"outliers", t.outliers}};
+  json out{{"workload", t.workload},
+           {"build", t.build},
+           {"metric", t.metric},
+           {"unit", t.unit},
+           {"values", t.values},
+           {"wall_seconds", t.wall_seconds},
+           {"peak_rss_bytes", t.peak_rss_bytes},
+           {"failed_runs", t.failed_runs},
+           {"median", optional_number(t.median)},
+           {"ci_lower", optional_number(t.ci_lower)},
+           {"ci_upper", optional_number(t.ci_upper)},
+           {"relative_half_width", optional_number(t.relative_half_width)},
+           {"precision_reached", t.precision_reached},
+           {"outliers", t.outliers}};
+  // Counting series only, so that reports of timed runs read as before.
+  if (t.spread) out["spread"] = *t.spread;
+  if (t.deterministic) out["deterministic"] = *t.deterministic;
+  if (!t.counts.empty()) out["counts"] = t.counts;
+  if (!t.run_settings.empty()) out["run_settings"] = t.run_settings;
+  return out;
 }
 
 json analysis_to_json(const harness::Analysis& a) {
@@ -311,6 +318,7 @@ class Reader {
     c.speedup = optional_number(j, p, "speedup");
     c.p_value = optional_number(j, p, "p_value");
     c.verdict = string(j, p, "verdict");
+    if (j.contains("method")) c.method = string(j, p, "method");
     return c;
   }
 
@@ -510,6 +518,20 @@ RunReport run_report_from_json(const json& j, const std::string& file) {
     t.relative_half_width = in.optional_number(e, p, "relative_half_width");
     t.precision_reached = in.boolean(e, p, "precision_reached");
     t.outliers = in.integer(e, p, "outliers");
+    if (e.contains("spread")) t.spread = in.number(e, p, "spread");
+    if (e.contains("deterministic")) t.deterministic = in.boolean(e, p, "deterministic");
+    if (e.contains("counts")) {
+      const json& counts = in.object(e, p, "counts");
+      for (auto it = counts.begin(); it != counts.end(); ++it) {
+        t.counts[it.key()] = in.numbers(counts, p + ".counts", it.key().c_str());
+      }
+    }
+    if (e.contains("run_settings")) {
+      const json& settings = in.object(e, p, "run_settings");
+      for (auto it = settings.begin(); it != settings.end(); ++it) {
+        t.run_settings[it.key()] = in.string(settings, p + ".run_settings", it.key().c_str());
+      }
+    }
     r.trials.push_back(std::move(t));
   });
 

@@ -17,6 +17,13 @@ std::string format_seconds(double seconds) {
 
 std::string format_value(double value, const std::string& unit) {
   if (unit == "s") return format_seconds(value);
+  // Counts (instructions, cycles) read best with an SI prefix: "702.57 M cycles".
+  if (unit.rfind("instructions", 0) == 0 || unit.rfind("cycles", 0) == 0) {
+    const double a = std::fabs(value);
+    if (a >= 1e9) return fmt::format("{:.3f} G {}", value / 1e9, unit);
+    if (a >= 1e6) return fmt::format("{:.2f} M {}", value / 1e6, unit);
+    if (a >= 1e3) return fmt::format("{:.1f} k {}", value / 1e3, unit);
+  }
   return fmt::format("{:.4g} {}", value, unit);
 }
 

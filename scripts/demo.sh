@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's main command: install what is missing, build pgo-harness, and run the whole
 # PGO loop on the quick setting of one bundled scenario (scenarios/ruleeval-quick: build
-# -pgo=off, 2 iterations of profile -> merge -> rebuild, 10 interleaved timed runs per
-# build, analysis and verdict). Prints the summary table and where the report is.
+# -pgo=off, 2 iterations of profile -> merge -> rebuild, 2-4 runs per build counted under
+# cachegrind (metric cycles_estimate, needs valgrind), analysis and verdict). Prints the
+# summary table and where the report is.
 #   scripts/demo.sh [EXTRA RUN OPTIONS...]      e.g. scripts/demo.sh --out runs/demo
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -405,3 +405,42 @@ TEST_CASE("bench: repeatable options take one value each, in every form hyperfin
     CHECK(r.captured_stderr.find("--command-name") != std::string::npos);
   }
 }
+
+TEST_CASE("bench --metric counts each command under cachegrind and compares the counts",
+          "[bench][integration][counting]") {
+  // Risk: `--metric instructions` timing instead of counting, needing as many runs as
+  // timing, or missing a doubling of the work.
+  ProcessResult r = bench({"--metric", "instructions", "seq 20000", "seq 40000"});
+  INFO(r.captured_stderr << r.captured_stdout);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.captured_stdout, Catch::Contains("instructions (median of 2 runs, cachegrind)"));
+  CHECK_THAT(r.captured_stdout, Catch::Contains("seq 40000 vs seq 20000: ratio "));
+  CHECK_THAT(r.captured_stdout, Catch::Contains("slower"));
+  CHECK_THAT(r.captured_stdout, Catch::Contains("no p-value"));
+
+  // Counting has no place in the time exports, and no shell start-up to subtract.
+  ProcessResult e = bench({"--metric", "cycles_estimate", "--export-json", "/dev/null", "seq 1"});
+  CHECK(e.exit_code == 2);
+  CHECK_THAT(e.captured_stderr, Catch::Contains("counts are printed only"));
+  ProcessResult bad = bench({"--metric", "furlongs", "seq 1"});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.captured_stderr, Catch::Contains("--metric must be time, instructions"));
+}
+
+TEST_CASE("bench --metric hw_instructions counts natively or says there is no PMU",
+          "[bench][integration][counting]") {
+  // Risk: a machine without hardware counters silently falling back to another metric.
+  ProcessResult r = bench({"--metric", "hw_instructions", "seq 1000", "seq 2000"});
+  INFO(r.captured_stderr << r.captured_stdout);
+  if (r.exit_code == 0) {
+    CHECK_THAT(r.captured_stdout, Catch::Contains("hw_instructions (median of"));
+    CHECK_THAT(r.captured_stdout, Catch::Contains("hardware counters"));
+  } else {
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.captured_stderr,
+               Catch::Contains("this machine has no hardware performance counters") ||
+                   Catch::Contains("hardware performance counters are not allowed"));
+    CHECK_THAT(r.captured_stderr, Catch::Contains("cycles_estimate"));
+    CHECK(r.captured_stdout.empty());
+  }
+}

@@ -371,3 +371,43 @@ TEST_CASE("run: an HTTP server that never gets ready fails the run cleanly", "[r
   CHECK(processes_mentioning(out).empty());
   fs::remove_all(dir);
 }
+
+TEST_CASE("run: a counting workload is counted under cachegrind and judged by the spread rule",
+          "[run][counting]") {
+  // Risk: a counting metric that is silently timed, counted without the deterministic
+  // runtime settings, not recorded in the report, or judged by the rank test (which can
+  // never decide with 2-4 runs).
+  Loop loop;
+  const std::string scenario =
+      loop.scenario({{"name", "count"},
+                     {"command", {"{binary}", "-rounds", "20"}},
+                     {"profile_command", {"{binary}", "-d", "400ms", "-cpuprofile={profile}"}},
+                     {"metric", "cycles_estimate"},
+                     {"timeout_seconds", 120}},
+                    {{"iterations", 1}});
+  ProcessResult r = run({scenario, "--out", loop.out(), "--build-cache", "go", "-q"});
+  INFO(r.captured_stderr);
+  REQUIRE(r.exit_code == 0);
+  const json report = loop.report();
+  REQUIRE(report["trials"].size() == 2);
+  for (const json& t : report["trials"]) {
+    CHECK(t["metric"] == "cycles_estimate");
+    CHECK(t["unit"] == "cycles");
+    CHECK(t["values"].size() >= 2);
+    CHECK(t["values"].size() <= 4);
+    CHECK(t["run_settings"]["GOMAXPROCS"] == "1");
+    CHECK(t["run_settings"]["GOGC"] == "off");
+    CHECK(t["run_settings"]["GOMEMLIMIT"] == "1GiB");
+    CHECK(t["run_settings"]["GODEBUG"] == "asyncpreemptoff=1");
+    CHECK(t["counts"]["instructions"].size() == t["values"].size());
+    // 20 rounds of 100,000 interface calls: tens of millions of instructions.
+    CHECK(t["counts"]["instructions"][0].get<double>() > 2e7);
+    CHECK(t["spread"].get<double>() < 0.01);
+  }
+  const json& vs_off = report["analysis"]["workloads"][0]["iterations"][0]["vs_off"];
+  CHECK(vs_off["method"] == "count-spread");
+  CHECK(vs_off["p_value"].is_null());
+  CHECK(vs_off["verdict"] != "not enough data");
+  CHECK(report["analysis"]["verdict"]["kind"] != "incomplete");
+  CHECK(r.captured_stdout.find("cycles") != std::string::npos);
+}

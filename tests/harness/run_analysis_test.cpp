@@ -206,3 +206,66 @@ TEST_CASE("geomean_speedup: seeded, and exact for constant samples") {
   CHECK(flat.ci_upper.value() == Approx(2.0));
   CHECK_FALSE(geomean_speedup({}, 0.95, 3).speedup);
 }
+
+namespace {
+
+TrialSeries counted(const std::string& workload, const std::string& build, double level) {
+  TrialSeries t = series(workload, build, {level, level * 1.0002});
+  t.metric = "cycles_estimate";
+  t.unit = "cycles";
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("analyze_run: counting series reach a verdict with 2 runs per build") {
+  // Risk: near-deterministic counts judged by the rank test, which can never be
+  // significant with 2 runs, so every counting run would end "no significant gain".
+  std::vector<BuildRecord> builds = {build(0, 10, 1000), build(1, 15, 1100), build(2, 16, 1100)};
+  std::vector<TrialSeries> gain = {counted("w", "v0", 1e9), counted("w", "v1", 0.97e9),
+                                   counted("w", "v2", 0.97e9)};
+  Analysis a = analyze_run(builds, gain, {}, Convergence{}, 0.05, 7);
+  const IterationAnalysis& v1 = a.workloads[0].iterations[0];
+  CHECK(v1.vs_off.method == "count-spread");
+  CHECK(v1.vs_off.verdict == "faster");
+  CHECK_FALSE(v1.vs_off.p_value);
+  CHECK(a.verdict.kind == "converged");
+  CHECK(a.verdict.converged_at == 1);
+
+  std::vector<TrialSeries> none = {counted("w", "v0", 1e9), counted("w", "v1", 0.999e9),
+                                   counted("w", "v2", 1.001e9)};
+  CHECK(analyze_run(builds, none, {}, Convergence{}, 0.05, 7).verdict.kind ==
+        "no_significant_gain");
+
+  // Two counting workloads: the geomean decides, and a 0.2% geomean change stays below
+  // the practical floor even though its bootstrap interval excludes 1.
+  std::vector<TrialSeries> two = {counted("a", "v0", 1e9),     counted("a", "v1", 0.998e9),
+                                  counted("a", "v2", 0.998e9), counted("b", "v0", 2e9),
+                                  counted("b", "v1", 1.996e9), counted("b", "v2", 1.996e9)};
+  Analysis g = analyze_run(builds, two, {}, Convergence{}, 0.05, 7);
+  CHECK_FALSE(g.geomean[0].significant);
+  CHECK(g.verdict.kind == "no_significant_gain");
+}
+
+TEST_CASE("count_time_disagreements: warns only when the intervals point opposite ways") {
+  // Risk: a count-based "faster" shown next to a time-based "slower" without a word, so a
+  // reader trusts the model over the measurement.
+  std::vector<BuildRecord> builds = {build(0, 10, 1000), build(1, 15, 1100)};
+  std::vector<TrialSeries> trials = {counted("count", "v0", 1e9), counted("count", "v1", 1.03e9),
+                                     series("time", "v0", around(1.00)),
+                                     series("time", "v1", around(0.93))};
+  Analysis a = analyze_run(builds, trials, {}, Convergence{}, 0.05, 7);
+  std::vector<std::string> lines = count_time_disagreements(a, {{"count", "time"}});
+  REQUIRE(lines.size() == 1);
+  CHECK_THAT(lines[0], Catch::Contains("v1 vs v0: count and time disagree in direction"));
+  CHECK_THAT(lines[0], Catch::Contains("count (cycles_estimate) says 2.9% slower"));
+  CHECK_THAT(lines[0], Catch::Contains("time (cpu) says 7.5% faster"));
+
+  std::vector<TrialSeries> agree = {counted("count", "v0", 1e9), counted("count", "v1", 0.95e9),
+                                    series("time", "v0", around(1.00)),
+                                    series("time", "v1", around(0.93))};
+  CHECK(count_time_disagreements(analyze_run(builds, agree, {}, Convergence{}, 0.05, 7),
+                                 {{"count", "time"}})
+            .empty());
+  CHECK(count_time_disagreements(a, {}).empty());
+}

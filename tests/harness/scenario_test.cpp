@@ -759,6 +759,8 @@ TEST_CASE("the JSON Schema is valid JSON and in step with the model", "[scenario
   const h::Scenario full = h::load_scenario(fixture("valid-full.json"));
   SchemaWalk names{schema, {}, {}, {}};
   names.walk(schema, h::to_json(full), nullptr, "");
+  // The counting section is written only by scenarios that count.
+  names.walk(schema, h::to_json(h::load_scenario(fixture("valid-counting.json"))), nullptr, "");
   std::vector<std::string> only_model, only_schema;
   std::set_difference(names.model_keys.begin(), names.model_keys.end(), names.schema_keys.begin(),
                       names.schema_keys.end(), std::back_inserter(only_model));
@@ -775,7 +777,8 @@ TEST_CASE("the JSON Schema is valid JSON and in step with the model", "[scenario
   const std::string text = R"({"name": "d", "workloads": [
       {"name": "c", "command": ["{binary}"]},
       {"name": "h", "kind": "http", "http": {"server_command": ["{binary}", "{port}"], "load_command": ["{urls}"]}},
-      {"name": "g", "kind": "gotest"}]})";
+      {"name": "g", "kind": "gotest"},
+      {"name": "n", "command": ["{binary}"], "metric": "instructions"}]})";
   const h::Scenario defaults = parse(text);
   const json source = json::parse(text);
   SchemaWalk values{schema, {}, {}, {}};
@@ -838,4 +841,42 @@ TEST_CASE("\"profile\": \"auto\" is read, kept in the canonical form, other valu
       fixture("inline.json"));
   REQUIRE(p.size() == 1);
   CHECK_THAT(p[0], Catch::StartsWith("profile: \"default.pgo\" is not a profile setting"));
+}
+
+TEST_CASE("counting metrics: accepted for command and gotest, refused for http with its path",
+          "[scenario][counting]") {
+  // Risk: a counting metric on a server workload silently timing instead, or failing only
+  // after every build is done.
+  const h::Scenario s = h::load_scenario(fixture("valid-counting.json"));
+  CHECK(s.workloads[0].metric == h::Metric::kCyclesEstimate);
+  CHECK(s.workloads[1].metric == h::Metric::kInstructions);
+  CHECK(h::is_counting(h::Metric::kInstructions));
+  CHECK_FALSE(h::is_counting(h::Metric::kCpu));
+  CHECK(s.counting.gomaxprocs == 2);
+  CHECK(s.counting.gogc == "400");
+  CHECK(s.counting.gomemlimit == "512MiB");
+  CHECK(s.counting.godebug.empty());
+  CHECK(s.counting.min_runs == 3);
+  CHECK(s.counting.max_runs == 6);
+  CHECK(s.counting.tolerance == 0.002);
+  CHECK(s.counting.spread_multiple == 4);
+  CHECK(s.counting.min_effect == 0.01);
+  CHECK(s.counting.gotest_iterations == 50);
+  CHECK(h::to_json(s)["counting"]["gotest_iterations"] == 50);
+
+  CHECK(
+      has_problem(problems(with_workload(R"({"name": "w", "kind": "http", "metric": "instructions",
+        "http": {"server_command": ["{binary}", "{port}"], "load_command": ["{urls}"]}})")),
+                  "workloads[0].metric: \"instructions\" cannot be measured for kind \"http\""));
+  CHECK(has_problem(problems(with_workload(
+                        R"({"name": "w", "command": ["{binary}"], "metric": "cycles_estimate",
+                            "env": {"GOGC": "100"}})")),
+                    "workloads[0].env.GOGC: conflicts with the counting settings"));
+  CHECK(
+      has_problem(problems(with_workload(kBatch, R"("counting": {"min_runs": 5, "max_runs": 3})")),
+                  "counting.min_runs: 5 is greater than counting.max_runs (3)"));
+  CHECK(has_problem(problems(with_workload(kBatch, R"("counting": {"tolerence": 0.01})")),
+                    "counting.tolerence: unknown key (did you mean \"tolerance\"?)"));
+  // Timed scenarios do not carry the section, so their hash did not change with it.
+  CHECK_FALSE(h::to_json(parse(with_workload(kBatch))).contains("counting"));
 }

@@ -379,3 +379,42 @@ TEST_CASE("a stop request ends the benchmark with the runs completed so far", "[
     CHECK(r2.commands[0].stop_reason == StopReason::kExactRuns);
   }
 }
+
+TEST_CASE("counting runs stop once they agree within the spread tolerance",
+          "[scheduler][counting]") {
+  // Risk: near-deterministic counts run as many times as noisy timings (each run costs 50x
+  // under cachegrind), or stop before their agreement is known.
+  BenchOptions o;
+  o.min_runs = 2;
+  o.max_runs = 5;
+  o.min_time_seconds = 0;
+  o.spread_tolerance = 0.001;
+  SECTION("two agreeing runs are enough") {
+    auto exec = ScriptedExecutor([](const ScriptedCall& call) {
+      TrialMeasurement m;
+      m.wall_seconds = 1e9 + static_cast<double>(call.index % 2) * 1e4;  // 0.001% apart
+      return m;
+    });
+    BenchResult r = TrialScheduler(exec, o).run(plan_of({"a", "b"}));
+    for (const CommandResult& c : r.commands) {
+      CHECK(c.runs.size() == 2);
+      CHECK(c.stop_reason == StopReason::kSpreadReached);
+    }
+  }
+  SECTION("runs that disagree go on to max_runs") {
+    auto exec = ScriptedExecutor([](const ScriptedCall& call) {
+      TrialMeasurement m;
+      m.wall_seconds = 1e9 * (1 + 0.01 * static_cast<double>(call.index % 3));  // 1-2% apart
+      return m;
+    });
+    BenchResult r = TrialScheduler(exec, o).run(plan_of({"a"}));
+    CHECK(r.commands[0].runs.size() == 5);
+    CHECK(r.commands[0].stop_reason == StopReason::kMaxRuns);
+  }
+  SECTION("one run never proves agreement") {
+    o.min_runs = 1;
+    auto exec = constant(1e9);
+    BenchResult r = TrialScheduler(exec, o).run(plan_of({"a"}));
+    CHECK(r.commands[0].runs.size() == 2);
+  }
+}

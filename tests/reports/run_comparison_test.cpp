@@ -274,3 +274,38 @@ TEST_CASE("compare shows the revisions of both sources", "[run_comparison]") {
   CHECK_THAT(render_comparison_text(c), Catch::Contains("(revision bbbb2222+dirty)"));
   CHECK_THAT(render_comparison_markdown(c), Catch::Contains("at `bbbb2222+dirty`"));
 }
+
+namespace {
+
+// The sample report with every series turned into 2 near-identical counting runs.
+pgo::harness::RunReport counting_report(double scale, double pgo_scale) {
+  auto r = make_sample_report();
+  for (auto& t : r.trials) {
+    t.metric = "instructions";
+    t.unit = "instructions";
+    const double base = 1e9 * scale * (t.build == "v0" ? 1.0 : pgo_scale);
+    t.values = {base, base * 1.0001};
+    t.wall_seconds = {50, 50};
+  }
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("counting reports: a 3% regression is found with 2 runs per side", "[run_comparison]") {
+  // Risk: counting runs (2-4 per build, all a nightly can afford under cachegrind) always
+  // read "insufficient data", as the rank test would make them.
+  const auto same = compare_run_reports(counting_report(1, 0.95), counting_report(1, 0.95), {});
+  CHECK_FALSE(same.has_regression());
+  CHECK(row(same, "time", "parse", "v0").verdict == ChangeVerdict::kNoChange);
+  CHECK_FALSE(row(same, "time", "parse", "v0").p_value);
+
+  const auto slower =
+      compare_run_reports(counting_report(1, 0.95), counting_report(1.03, 0.95), {});
+  CHECK(slower.has_regression());
+  CHECK(row(slower, "time", "parse", "v0").verdict == ChangeVerdict::kRegression);
+  // A PGO gain shrinking from 5% to 2% (0.97 / 0.95 - 1 = 2.1% > the 2% threshold).
+  const auto weaker = compare_run_reports(counting_report(1, 0.95), counting_report(1, 0.98), {});
+  CHECK(row(weaker, "pgo_speedup", "geomean", "v2").verdict == ChangeVerdict::kRegression);
+  CHECK(row(weaker, "time", "parse", "v0").verdict == ChangeVerdict::kNoChange);
+}

@@ -154,7 +154,7 @@ TEST_CASE("the schema catches drift between model and JSON", "[run_report_json][
                                                      "/reports/run_report.schema.json");
   json j = pgo::reports::to_json(make_sample_report());
   j["builds"][0]["renamed_field"] = 1;
-  j["trials"][0]["metric"] = "instructions";
+  j["trials"][0]["metric"] = "furlongs";
   j["profiles"][0]["merged_sha256"] = "xyz";
   j.erase("warnings");
   const auto problems = schema.validate(j);
@@ -165,7 +165,7 @@ TEST_CASE("the schema catches drift between model and JSON", "[run_report_json][
     return false;
   };
   CHECK(has("$.builds[0].renamed_field: field not allowed"));
-  CHECK(has("$.trials[0].metric: \"instructions\" is not one of"));
+  CHECK(has("$.trials[0].metric: \"furlongs\" is not one of"));
   CHECK(has("$.profiles[0].merged_sha256: \"xyz\" does not match"));
   CHECK(has("$: missing required field \"warnings\""));
 }
@@ -231,4 +231,38 @@ TEST_CASE("the source revision round trips, validates and is absent when unknown
   CHECK_THAT(
       pgo::reports::render_markdown_report(back),
       Catch::Contains("| Source | `0123456789abcdef0123456789abcdef01234567` (dirty tree) |"));
+}
+
+TEST_CASE("counting fields survive the round trip and validate, older reports read as u-test",
+          "[run_report_json][counting]") {
+  // Risk: the counts, spread and run settings of a counting run lost when compare or
+  // report reads report.json back, or reports written before them refused.
+  const auto schema = pgo::reports::JsonSchema::load(std::string(PGO_SOURCE_DIR) +
+                                                     "/reports/run_report.schema.json");
+  auto r = make_sample_report();
+  auto& t = r.trials[0];
+  t.metric = "cycles_estimate";
+  t.unit = "cycles";
+  t.spread = 0.0003;
+  t.deterministic = true;
+  t.counts["instructions"] = {5.1e8, 5.1001e8};
+  t.run_settings = {{"GOMAXPROCS", "1"}, {"GOGC", "off"}};
+  r.analysis.workloads[0].iterations[0].vs_off.method = "count-spread";
+  const json j = pgo::reports::to_json(r);
+  CHECK(schema.validate(j).empty());
+  const auto back = pgo::reports::run_report_from_json(j, "r.json");
+  CHECK(back.trials[0].spread == 0.0003);
+  CHECK(back.trials[0].deterministic == true);
+  CHECK(back.trials[0].counts.at("instructions")[1] == 5.1001e8);
+  CHECK(back.trials[0].run_settings.at("GOGC") == "off");
+  CHECK_FALSE(back.trials[1].spread);
+  CHECK(back.analysis.workloads[0].iterations[0].vs_off.method == "count-spread");
+
+  json old = j;
+  old["analysis"]["workloads"][0]["iterations"][0]["vs_off"].erase("method");
+  CHECK(schema.validate(old).empty());
+  CHECK(pgo::reports::run_report_from_json(old, "r.json")
+            .analysis.workloads[0]
+            .iterations[0]
+            .vs_off.method == "u-test");
 }

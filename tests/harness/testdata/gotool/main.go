@@ -32,9 +32,20 @@ func work(d time.Duration) float64 {
 	return total
 }
 
+// count does a fixed amount of work through the same interface call, n calls: the same
+// instructions every run (for the counting-metric tests).
+func count(n int) float64 {
+	shapes := []shape{square{2}, circle{1}}
+	total := 0.0
+	for i := 0; i < n; i++ {
+		total += shapes[i%2].area()
+	}
+	return total
+}
+
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: tool batch|serve|load ...")
+		fmt.Fprintln(os.Stderr, "usage: tool batch|count|serve|load ...")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
@@ -44,6 +55,7 @@ func main() {
 	hang := fs.Bool("hang-profile", false, "never answer /debug/pprof/profile")
 	fail := fs.Bool("fail", false, "exit with status 3")
 	life := fs.Duration("life", 0, "serve: exit with status 4 after this long")
+	calls := fs.Int("n", 1000000, "count: interface calls to make")
 	fs.Parse(os.Args[2:])
 	switch os.Args[1] {
 	case "batch":
@@ -60,6 +72,12 @@ func main() {
 			defer pprof.StopCPUProfile()
 		}
 		fmt.Println(work(*dur))
+	case "count":
+		if *fail {
+			fmt.Fprintln(os.Stderr, "count: failing as asked")
+			os.Exit(3)
+		}
+		fmt.Println(count(*calls))
 	case "serve":
 		http.HandleFunc("/work", func(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprintln(w, work(5*time.Millisecond))

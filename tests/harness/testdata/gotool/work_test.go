@@ -10,3 +10,10 @@ func BenchmarkWork(b *testing.B) {
 		work(time.Millisecond)
 	}
 }
+
+// A fixed amount of work per op, for the counting-metric tests.
+func BenchmarkCount(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		count(100000)
+	}
+}
