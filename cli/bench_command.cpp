@@ -254,7 +254,8 @@ int run_bench(const BenchArgs& a) {
     if (!a.shell.empty() || !a.shell_short.empty()) {
       throw UsageError("--metric " + a.metric + " counts the command itself: not with --shell");
     }
-    if (!a.export_json.empty() || !a.export_csv.empty() || !a.export_markdown.empty()) {
+    if (!a.export_json.empty() || !a.export_csv.empty() || !a.export_markdown.empty() ||
+        !a.export_benchfmt.empty()) {
       throw UsageError("--metric " + a.metric +
                        ": the exports hold times (hyperfine's format); counts are printed only");
     }
