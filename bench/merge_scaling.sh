@@ -9,6 +9,7 @@
 #   bench/merge_scaling.sh [PGO_MERGE_BINARY]          (default: build/bin/pgo-merge)
 #   BEFORE=/tmp/pgo-merge.old RUNS=5 bench/merge_scaling.sh
 #   JOBS="1 2 4 8 16" bench/merge_scaling.sh            (default: 1 up to the core count)
+#   SECTIONS="hostile" bench/merge_scaling.sh           (default: "compare scaling hostile")
 #
 # Only compare figures from the same run: on a shared machine absolute times drift, the
 # ratios of tools measured side by side much less. Thread counts above the machine's core
@@ -19,7 +20,7 @@ cd "$(dirname "$0")/.."
 pgo_merge=${1:-build/bin/pgo-merge}
 runs=${RUNS:-3}
 cores=$(nproc)
-jobs_list=${JOBS:-$(for j in 1 2 4 8 16; do [ "$j" -le "$cores" ] && echo "$j"; done)}
+jobs_list=${JOBS:-$(for j in 1 2 4 8 16; do if [ "$j" -le "$cores" ]; then echo "$j"; fi; done)}
 for tool in go python3 /usr/bin/time "$pgo_merge"; do
   command -v "$tool" >/dev/null || { echo "merge_scaling: missing $tool" >&2; exit 1; }
 done
@@ -40,7 +41,7 @@ measure() {
   for _ in $(seq "$n"); do
     local r=0
     /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err" || r=$?
-    read -r t u s m <"$work/time"
+    read -r t u s m < <(tail -n 1 "$work/time")  # after "Command exited with ..." if any
     if [ -z "$wall" ] || awk -v a="$t" -v b="$wall" 'BEGIN { exit !(a < b) }'; then
       wall=$t; cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
       rss=$(awk -v m="$m" 'BEGIN { printf "%.1f", m / 1024 }'); rc=$r
@@ -51,6 +52,10 @@ measure() {
 row() { printf '%-26s %-16s %8s %8s %10s %s\n' "$@"; }
 
 echo "machine: $cores cores ($(nproc --all) online), $(uname -m); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+sections=${SECTIONS:-compare scaling hostile}
+has() { case " $sections " in *" $1 "*) return 0 ;; esac; return 1; }
+
+if has compare; then
 echo
 echo "== pprof vs pgo-merge (wall s, CPU s = user + sys, peak RSS MB; best of runs) =="
 row input tool "wall" "CPU" "RSS" ""
@@ -74,6 +79,9 @@ for n in 100 1000; do
   fi
 done
 
+fi
+
+if has scaling; then
 echo
 echo "== scaling over --jobs (this binary; $cores cores here, larger counts not measured) =="
 row input jobs "wall" "CPU" "RSS" ""
@@ -90,6 +98,9 @@ for n in 100 1000; do
   done
 done
 
+fi
+
+has hostile || exit 0
 echo
 echo "== peak memory on hostile inputs (exit 1 = refused) =="
 python3 - "$work" <<'PY'
@@ -107,12 +118,12 @@ def field(num, payload):
 def vfield(num, v):
     return varint(num << 3) + varint(v)
 # string table "", samples, count, cpu, nanoseconds, f
-header = (field(1, vfield(1, 1) + vfield(2, 3)) + field(1, vfield(1, 4) + vfield(2, 5)) +
+header = (field(1, vfield(1, 1) + vfield(2, 2)) + field(1, vfield(1, 3) + vfield(2, 4)) +
           field(3, vfield(1, 1) + vfield(2, 0x400000) + vfield(3, 0x800000)) +
           field(4, vfield(1, 1) + vfield(2, 1) + vfield(3, 0x401000) + field(4, vfield(1, 1))) +
-          field(5, vfield(1, 1) + vfield(2, 6)) +
+          field(5, vfield(1, 1) + vfield(2, 5)) +
           b"".join(field(6, s.encode()) for s in ["", "samples", "count", "cpu", "nanoseconds", "f"]) +
-          field(11, vfield(1, 4) + vfield(2, 5)) + vfield(12, 10000000))
+          field(11, vfield(1, 3) + vfield(2, 4)) + vfield(12, 10000000))
 # 10 million identical samples (one location, values 1 and 10000000).
 sample = field(2, field(1, varint(1)) + field(2, varint(1) + varint(10000000)))
 with gzip.open(os.path.join(work, "samples10m.pb.gz"), "wb", compresslevel=9) as f:
@@ -121,7 +132,7 @@ with gzip.open(os.path.join(work, "samples10m.pb.gz"), "wb", compresslevel=9) as
         f.write(sample * 100000)
 # 2 GiB of zeros in an unknown field after a valid profile: ~2 MB of gzip.
 size = 2 << 30
-with gzip.open(os.path.join(work, "bomb.pb.gz"), "wb", compresslevel=1) as f:
+with gzip.open(os.path.join(work, "bomb.pb.gz"), "wb", compresslevel=9) as f:
     f.write(header + varint(127 << 3 | 2) + varint(size))
     chunk = bytes(64 << 20)
     for _ in range(size // len(chunk)):

@@ -71,11 +71,13 @@ void settle(const std::vector<InputResult>& results, const std::vector<std::stri
   }
 }
 
-WireProfile read_input(const std::string& path, const MergeJobOptions& options,
+// check_samples false: the fold checks each sample as it decodes it (one pass saved);
+// only right when a bad input fails the job, since the fold has then changed its shard.
+WireProfile read_input(const std::string& path, const MergeJobOptions& options, bool check_samples,
                        std::uint64_t* file_bytes = nullptr) {
   const auto bytes = read_file_bytes(path);
   if (file_bytes) *file_bytes = bytes.size();
-  return decode_wire_input(bytes, path, options.max_input_bytes);
+  return decode_wire_input(bytes, path, options.max_input_bytes, check_samples);
 }
 
 std::int64_t pgo_total(const WireProfile& profile, const std::string& path) {
@@ -141,8 +143,10 @@ MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJob
   if (inputs.empty()) {
     throw Error("merge", "", "no input profiles", "pass at least one profile or directory");
   }
-  const unsigned jobs = options.jobs == 0 ? available_cores() : options.jobs;
   const std::size_t n = inputs.size();
+  // More threads than inputs would only add empty shards to combine.
+  const auto jobs = static_cast<unsigned>(
+      std::min<std::size_t>(options.jobs == 0 ? available_cores() : options.jobs, n));
   std::vector<std::string> paths;
   for (const auto& in : inputs) paths.push_back(in.path);
   MergeOutcome outcome;
@@ -156,7 +160,7 @@ MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJob
     std::atomic<bool> stop{false};
     run_workers(0, n, jobs, stop, [&](std::size_t i, unsigned) {
       try {
-        totals[i] = pgo_total(read_input(paths[i], options), paths[i]);
+        totals[i] = pgo_total(read_input(paths[i], options, true), paths[i]);
       } catch (const Error&) {
         record_failure(results[i], std::current_exception(), true, options.skip_bad, stop);
       } catch (...) {
@@ -180,7 +184,7 @@ MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJob
     WireProfile profile;
     std::uint64_t file_bytes = 0;
     try {
-      profile = read_input(paths[i], options, &file_bytes);
+      profile = read_input(paths[i], options, options.skip_bad, &file_bytes);
     } catch (const Error&) {
       return record_failure(r, std::current_exception(), true, options.skip_bad, stop);
     } catch (...) {

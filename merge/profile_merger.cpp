@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <numeric>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -80,6 +81,10 @@ class IdIndex {
   std::uint32_t find(std::uint64_t id) const {
     if (!sparse_.empty()) return sparse_.at(id);
     return dense_[id];
+  }
+  bool contains(std::uint64_t id) const {
+    if (!sparse_.empty()) return sparse_.contains(id);
+    return id < dense_.size() && dense_[id] != kNone;
   }
 
  private:
@@ -416,6 +421,9 @@ class InputFolder {
     std::vector<std::int64_t> key_values;
     SampleView s;
     SampleCursor cursor(p_, name_);
+    std::size_t index = 0;                   // of the sample in the input, for error messages
+    const bool unit_weight = weight == 1.0;  // the usual case: no scaling call per value
+    auto location_defined = [this](std::uint64_t id) { return location_ids_.contains(id); };
     bool more = true;
     while (more) {
       keys.clear();
@@ -423,10 +431,14 @@ class InputFolder {
       key_labels.clear();
       key_values.clear();
       while (keys.size() < kChunk && (more = cursor.next(s))) {
+        // The caller may have left the sample checks to this loop (MergeJob does when a
+        // bad input fails the whole merge anyway): a second decoding pass saved.
+        check_sample(s, index++, p_, name_, location_defined);
         const auto value_begin = static_cast<std::uint32_t>(key_values.size());
         bool all_zero = true;
         for (std::size_t i = 0; i < types; ++i) {
-          const auto scaled = scale_value(s.values[i], weight);
+          const auto scaled =
+              unit_weight ? std::optional(s.values[i]) : scale_value(s.values[i], weight);
           if (!scaled) {
             throw Error("merge", name_, "sample value overflows 64 bits after scaling",
                         "use a smaller --weight");

@@ -57,6 +57,10 @@ class ProfileMerger {
   // from the first input's (the merged state is then unchanged, so a caller may skip the
   // input and go on), or when a value overflows 64 bits (the merger is then unusable).
   // REQUIRES: profile passed validate_profile; weight is finite and >= 0.
+  // A WireProfile needs only its tables validated (validate_wire_profile with
+  // check_samples false): each sample is checked as it is folded, and a bad one throws
+  // pgo::Error (stage "validate"), leaving the merger unusable; validate the samples
+  // beforehand when the merge must go on after a bad input.
   void add(const WireProfile& profile, const std::string& name, double weight = 1.0);
 
   // The same for the generated message (encoded and decoded again: for callers that

@@ -257,7 +257,7 @@ std::vector<std::uint8_t> maybe_gunzip(std::span<const std::uint8_t> bytes, cons
 }
 
 WireProfile decode_wire_input(std::span<const std::uint8_t> bytes, const std::string& name,
-                              std::uint64_t max_bytes) {
+                              std::uint64_t max_bytes, bool check_samples) {
   if (bytes.empty()) {
     throw Error("decode", name, "empty input", "the profile was not written; capture it again");
   }
@@ -272,7 +272,7 @@ WireProfile decode_wire_input(std::span<const std::uint8_t> bytes, const std::st
     throw Error("decode", name, "legacy text profile, not pprof protobuf", kConvertHint);
   }
   WireProfile profile = decode_wire_profile(std::move(data), name);
-  validate_wire_profile(profile, name);
+  validate_wire_profile(profile, name, check_samples);
   return profile;
 }
 

@@ -37,8 +37,11 @@ std::vector<std::uint8_t> maybe_gunzip(std::span<const std::uint8_t> bytes, cons
 // Inflates (maybe_gunzip), decodes and validates one input from file bytes into the flat
 // model of wire_profile.h: what the merge reads. Throws pgo::Error (stage "gunzip",
 // "decode" or "validate") naming `name`.
+// check_samples false leaves the per-sample checks to the caller (see
+// validate_wire_profile).
 WireProfile decode_wire_input(std::span<const std::uint8_t> bytes, const std::string& name,
-                              std::uint64_t max_bytes = kDefaultMaxInputBytes);
+                              std::uint64_t max_bytes = kDefaultMaxInputBytes,
+                              bool check_samples = true);
 
 // Decodes and validates one profile from file bytes (gzip or raw). Throws pgo::Error
 // (stage "decode" or "validate") naming `name`.

@@ -348,21 +348,20 @@ SampleCursor::SampleCursor(const WireProfile& profile, const std::string& name)
     : profile_(profile), name_(name) {}
 
 bool SampleCursor::next(SampleView& out) {
-  const std::uint8_t* base = profile_.bytes.data();
-  Reader r(base + pos_, base + profile_.bytes.size(), name_);
-  std::uint32_t field, wire;
-  while (!r.done()) {
-    r.tag(field, wire);
-    if (field == 2 && wire == kBytes) {
-      Reader sample = r.bytes();
-      pos_ = r.offset_from(base);
-      decode_sample(sample, out);
-      return true;
-    }
-    r.skip(field, wire);
+  const auto& spans = profile_.sample_spans;
+  if (span_ < spans.size() && pos_ < spans[span_].begin) pos_ = spans[span_].begin;
+  while (span_ < spans.size() && pos_ >= spans[span_].end) {
+    if (++span_ < spans.size()) pos_ = spans[span_].begin;
   }
-  pos_ = profile_.bytes.size();
-  return false;
+  if (span_ >= spans.size()) return false;
+  const std::uint8_t* base = profile_.bytes.data();
+  Reader r(base + pos_, base + spans[span_].end, name_);
+  std::uint32_t field, wire;
+  r.tag(field, wire);  // field 2, wire type 2: decode_wire_profile recorded only those
+  Reader sample = r.bytes();
+  pos_ = r.offset_from(base);
+  decode_sample(sample, out);
+  return true;
 }
 
 WireProfile decode_wire_profile(std::vector<std::uint8_t> bytes, const std::string& name) {
@@ -373,6 +372,7 @@ WireProfile decode_wire_profile(std::vector<std::uint8_t> bytes, const std::stri
   int time_nanos_fields = 0;
   std::uint32_t field, wire;
   while (!r.done()) {
+    const std::size_t field_begin = r.offset_from(base);
     r.tag(field, wire);
     switch (field) {
       case 1:
@@ -381,6 +381,11 @@ WireProfile decode_wire_profile(std::vector<std::uint8_t> bytes, const std::stri
       case 2:  // framed here, decoded by SampleCursor: samples are never stored
         r.message(field, wire);
         ++p.sample_count;
+        if (!p.sample_spans.empty() && p.sample_spans.back().end == field_begin) {
+          p.sample_spans.back().end = r.offset_from(base);
+        } else {
+          p.sample_spans.push_back({field_begin, r.offset_from(base)});
+        }
         break;
       case 3:
         p.mappings.push_back(decode_mapping(r.message(field, wire)));
@@ -438,7 +443,11 @@ WireProfile decode_wire_profile(std::vector<std::uint8_t> bytes, const std::stri
   return p;
 }
 
-void validate_wire_profile(const WireProfile& p, const std::string& name) {
+void throw_invalid_profile(const std::string& name, const std::string& problem) {
+  invalid(name, problem);
+}
+
+void validate_wire_profile(const WireProfile& p, const std::string& name, bool check_samples) {
   const auto strings = static_cast<std::int64_t>(p.strings.size());
   if (strings == 0) invalid(name, "empty string table (string_table[0] must be \"\")");
   if (!p.strings[0].empty()) invalid(name, "string_table[0] is not the empty string");
@@ -494,25 +503,11 @@ void validate_wire_profile(const WireProfile& p, const std::string& name) {
       }
     }
   }
-  const std::size_t types = p.sample_types.size();
+  if (!check_samples) return;
   SampleView s;
   std::size_t i = 0;
   for (SampleCursor cursor(p, name); cursor.next(s); ++i) {
-    if (s.values.size() != types) {
-      invalid(name, "sample " + std::to_string(i) + " has " + std::to_string(s.values.size()) +
-                        " values but the profile has " + std::to_string(types) + " sample types");
-    }
-    for (std::uint64_t id : s.location_ids) {
-      if (id == 0 || !locations.contains(id)) {
-        invalid(name, "sample " + std::to_string(i) + " refers to undefined location " +
-                          std::to_string(id));
-      }
-    }
-    for (const auto& label : s.labels) {
-      check_string(label.key, "label.key");
-      check_string(label.str, "label.str");
-      check_string(label.num_unit, "label.num_unit");
-    }
+    check_sample(s, i, p, name, [&](std::uint64_t id) { return locations.contains(id); });
   }
 }
 

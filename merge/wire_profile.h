@@ -74,6 +74,12 @@ struct WireProfile {
   std::vector<std::int64_t> comments;
   std::int64_t default_sample_type = 0, doc_url = 0;
   std::size_t sample_count = 0;  // set by decode_wire_profile
+  // Byte ranges of `bytes` holding only sample fields, back to back (usually one range:
+  // encoders write all samples together). Lets a SampleCursor skip the other fields.
+  struct Span {
+    std::size_t begin, end;
+  };
+  std::vector<Span> sample_spans;
 };
 
 // One decoded sample; the vectors are reused from sample to sample.
@@ -96,7 +102,8 @@ class SampleCursor {
  private:
   const WireProfile& profile_;
   const std::string& name_;
-  std::size_t pos_ = 0;
+  std::size_t span_ = 0;  // index into sample_spans
+  std::size_t pos_ = 0;   // offset in bytes, inside sample_spans[span_] when valid
 };
 
 // Decodes the serialized message `bytes` (not gzip). Throws pgo::Error (stage "decode")
@@ -106,7 +113,44 @@ WireProfile decode_wire_profile(std::vector<std::uint8_t> bytes, const std::stri
 
 // The checks of validate_profile (profile_reader.h), with the same messages. Throws
 // pgo::Error (stage "validate", or "decode" for a malformed sample) naming `name`.
-void validate_wire_profile(const WireProfile& profile, const std::string& name);
+// With check_samples false only the tables and header are checked: for a caller that
+// runs check_sample on each sample as it decodes it anyway (the merge's fold).
+void validate_wire_profile(const WireProfile& profile, const std::string& name,
+                           bool check_samples = true);
+
+// Throws validate_wire_profile's error for a bad sample.
+[[noreturn]] void throw_invalid_profile(const std::string& name, const std::string& problem);
+
+// validate_wire_profile's checks of sample number `index`: one value per sample type,
+// every location ID defined (location_defined(id)), label strings in range.
+template <class LocationDefined>
+void check_sample(const SampleView& s, std::size_t index, const WireProfile& p,
+                  const std::string& name, const LocationDefined& location_defined) {
+  if (s.values.size() != p.sample_types.size()) [[unlikely]] {
+    throw_invalid_profile(name, "sample " + std::to_string(index) + " has " +
+                                    std::to_string(s.values.size()) +
+                                    " values but the profile has " +
+                                    std::to_string(p.sample_types.size()) + " sample types");
+  }
+  for (std::uint64_t id : s.location_ids) {
+    if (id == 0 || !location_defined(id)) [[unlikely]] {
+      throw_invalid_profile(name, "sample " + std::to_string(index) +
+                                      " refers to undefined location " + std::to_string(id));
+    }
+  }
+  const auto strings = static_cast<std::uint64_t>(p.strings.size());
+  for (const auto& label : s.labels) {
+    for (auto [index_value, what] :
+         {std::pair{label.key, "label.key"}, std::pair{label.str, "label.str"},
+          std::pair{label.num_unit, "label.num_unit"}}) {
+      if (static_cast<std::uint64_t>(index_value) >= strings) [[unlikely]] {
+        throw_invalid_profile(
+            name, std::string(what) + " refers to string " + std::to_string(index_value) +
+                      ", outside the string table (size " + std::to_string(strings) + ")");
+      }
+    }
+  }
+}
 
 // The index of the first samples/count or cpu/nanoseconds sample type, or -1.
 // REQUIRES: validated.

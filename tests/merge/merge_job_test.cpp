@@ -123,6 +123,30 @@ TEST_CASE("every input is folded once and the first bad input in list order is r
   }
 }
 
+TEST_CASE("a bad sample fails the job, or is skipped without a trace in the output", "[job]") {
+  TempDir dir;
+  const auto good = dir.write("good", labelled_profile_bytes(1));
+  ProfileBuilder b;
+  auto f = b.function("main.f", "f.go", 1);
+  b.sample({b.location(0x401000, {{f, 2}})}, {1, 10});
+  b.profile().mutable_sample(0)->add_location_id(99);  // dangling, after a valid one
+  const auto bad = dir.write("dangling", pgo::merge::encode_profile(b.build()));
+  for (unsigned jobs : {1u, 2u}) {
+    pgo::merge::MergeJobOptions options;
+    options.jobs = jobs;
+    CHECK_THROWS_WITH(pgo::merge::run_merge_job({{good}, {bad}}, options),
+                      Catch::Contains("refers to undefined location 99"));
+    options.skip_bad = true;
+    const auto out = pgo::merge::run_merge_job({{good}, {bad}, {good}}, options);
+    CHECK(out.merged_inputs == 2);
+    REQUIRE(out.skipped.size() == 1);
+    CHECK_THAT(out.skipped[0].reason, Catch::Contains("undefined location 99"));
+    const bool same =
+        pgo::merge::encode_profile(out.profile) == merged_bytes({{good, 1.0}, {good, 1.0}}, jobs);
+    CHECK(same);
+  }
+}
+
 TEST_CASE("the merge job computes per-input statistics while it decodes", "[job]") {
   TempDir dir;
   const auto a = dir.write("a", profile_bytes("f", 10));
