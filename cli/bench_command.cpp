@@ -598,8 +598,9 @@ void configure_bench_command(CLI::App& app, CommandRunner& runner) {
   app.add_flag("-N", a->no_shell, "No shell (the default; accepted for hyperfine users)");
   app.add_flag("-i,--ignore-failure", a->ignore_failure,
                "Keep measuring commands that exit non-zero, are killed or time out");
-  repeatable(app.add_option("-n,--command-name", a->names,
-                            "Name of each command in the output ({VAR} ok)"));
+  repeatable(app.add_option(
+      "-n,--command-name", a->names,
+      "Name of a command in the output; repeat once per command, in order ({VAR} ok)"));
   app.add_option("--output", a->output,
                  "Where the commands' stdout/stderr go: null (default), pipe, inherit or FILE");
   app.add_option("--input", a->input, "Read the commands' stdin from FILE (default /dev/null)");
