@@ -814,6 +814,11 @@ void PgoLoop::collect(int iteration) {
       in.instance = p.instance;
       in.path = dir_.relative(p.path);
       in.samples = p.samples;
+      in.sha256 = sha256_file_hex(p.path);
+      if (!p.url.empty()) {
+        in.url = p.url + "/debug/pprof/profile?seconds=" + std::to_string(w.http.profile_seconds);
+      }
+      in.window_seconds = static_cast<double>(p.duration_nanos) / 1e9;
       slot.inputs.push_back(std::move(in));
     }
   }

@@ -84,6 +84,12 @@ struct ProfileInput {
   std::int64_t samples = 0;
   std::int64_t pgo_weight = 0;  // total of the sample type the compiler reads
   double scale = 1;             // normalization x workload weight applied when merging
+  // Provenance: the file's sha256, where it came from (http: the profile URL fetched,
+  // "http://127.0.0.1:PORT/debug/pprof/profile?seconds=S"; empty for a file the program
+  // wrote) and the window the profile covers (its duration_nanos, in seconds).
+  std::string sha256;
+  std::string url;
+  double window_seconds = 0;
 };
 
 struct HotEdge {

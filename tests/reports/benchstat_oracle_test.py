@@ -12,6 +12,7 @@ CASE: gobench (30 seeded random file pairs), bench_export (real commands),
 run_export (a real `run` of tests/cli/testdata/pgoloop; needs Go).
 """
 import csv
+import hashlib
 import io
 import json
 import math
@@ -304,16 +305,16 @@ def case_run_export():
     with open(os.path.join(module, "scenario.json"), "w") as f:
         json.dump(scenario, f)
     run_dir = os.path.join(work, "run")
-    profile = os.path.join(TESTS_DIR, "cli", "testdata", "pgoloop.pgo")
+    # One iteration: profiles collected from v0 (their provenance is checked below), merged,
+    # and v1 built from them.
     result = harness("run", os.path.join(module, "scenario.json"), "--out", run_dir,
-                     "--profile", profile, "--build-cache", "go", "--runs", "8", "-q")
+                     "--iterations", "1", "--build-cache", "go", "--runs", "8", "-q")
     if result.returncode != 0:
         fail("run failed: " + result.stderr)
     report = json.load(open(os.path.join(run_dir, "report.json")))
     bench_txt = os.path.join(run_dir, "report.bench.txt")
     tables = benchstat_tables(["-col", "pgo", bench_txt])
     table = tables["cpu-sec/op"]
-    # --profile copies the given profile into the run as profiles/iter-1.pgo.
     pgo_paths = [b["pgo"] for b in report["builds"]]
     if pgo_paths[0] != "off" or not pgo_paths[1].endswith("iter-1.pgo"):
         fail(f"unexpected builds {pgo_paths}")
@@ -345,6 +346,18 @@ def case_run_export():
         value, _, _ = cell_for(tables["peak-RSS-B"], "Spin", column)
         if not close(float(median_rss), value):
             fail(f"peak RSS median of {t['build']}: {median_rss} vs benchstat {value}")
+    # Provenance of every collected profile: its sha256 is the file's, a profile the
+    # program wrote has no URL, and the window is the profile's own duration.
+    inputs = [inp for iteration in report["profiles"] for inp in iteration["inputs"]]
+    if not inputs:
+        fail("no collected profile in the report")
+    for inp in inputs:
+        data = open(os.path.join(run_dir, inp["path"]), "rb").read()
+        if inp.get("sha256") != hashlib.sha256(data).hexdigest():
+            fail(f"sha256 of {inp['path']}: {inp.get('sha256')}")
+        if inp.get("url") is not None or not inp.get("window_seconds", 0) > 0:
+            fail(f"provenance of {inp['path']}: url {inp.get('url')}, "
+                 f"window {inp.get('window_seconds')}")
     print("ok: run export medians and p-values agree with benchstat -col pgo")
 
 

@@ -107,7 +107,9 @@ inline harness::RunReport make_sample_report(const SampleOptions& o = {}) {
       p.inputs.push_back(
           {"parse", k,
            "profiles/iter-" + std::to_string(i) + "/parse-" + std::to_string(k) + ".pprof",
-           1000 + k, 10'000'000'000 + k, 1.0});
+           1000 + k, 10'000'000'000 + k, 1.0, std::string(64, static_cast<char>('a' + k)),
+           "http://127.0.0.1:" + std::to_string(6060 + k) + "/debug/pprof/profile?seconds=10",
+           10.0});
     }
     p.merged_path = "profiles/iter-" + std::to_string(i) + ".pgo";
     p.merged_sha256 = std::string(64, static_cast<char>('0' + i));
