@@ -5,6 +5,7 @@
 
 #include "merge/error.h"
 #include "merge/parallel_decoder.h"
+#include "merge/pgo_view.h"
 #include "merge/profile_merger.h"
 #include "merge/profile_scaling.h"
 
@@ -39,6 +40,45 @@ std::int64_t pgo_total(const perftools::profiles::Profile& profile, const std::s
     return sample_total(profile, *index);
   } catch (const Error& e) {
     throw Error("normalize", path, e.problem(), e.hint());
+  }
+}
+
+// "a.pprof" for one input, "a.pprof (and 2 more inputs)" for several.
+std::string inputs_name(const std::vector<std::string>& paths) {
+  std::string name = paths.front();
+  if (paths.size() > 1) {
+    const std::size_t more = paths.size() - 1;
+    name += " (and " + std::to_string(more) + (more == 1 ? " more input)" : " more inputs)");
+  }
+  return name;
+}
+
+// "alloc_objects/count, alloc_space/bytes": what the profile measures instead.
+std::string sample_types_text(const perftools::profiles::Profile& p) {
+  std::string text;
+  auto string_at = [&](std::int64_t i) -> const std::string& {
+    return p.string_table(static_cast<int>(i));
+  };
+  for (const auto& st : p.sample_type()) {
+    if (!text.empty()) text += ", ";
+    text += string_at(st.type()) + "/" + string_at(st.unit());
+  }
+  return text.empty() ? "none" : text;
+}
+
+// The Go compiler's verdict on the merged profile, blamed on the inputs it came from:
+// sample types are equal across merged inputs and start lines missing from the result
+// are missing from every input, so each merged input is unusable for the same reason.
+void check_pgo_usable(const perftools::profiles::Profile& merged,
+                      const std::vector<std::string>& merged_paths) {
+  try {
+    (void)PgoView::from_profile(merged, "<merged>");
+  } catch (const Error& e) {
+    std::string problem = e.problem();
+    if (!pgo_sample_index(merged)) problem += " (its sample types: " + sample_types_text(merged) + ")";
+    throw Error("pgo", inputs_name(merged_paths), "go build -pgo cannot use this merge: " + problem,
+                "merge CPU profiles (pprof /debug/pprof/profile, -cpuprofile); pass "
+                "--allow-non-pgo to merge other profiles anyway");
   }
 }
 
@@ -84,11 +124,13 @@ MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJob
   }
 
   ProfileMerger merger;
+  std::vector<std::string> merged_paths;
   ParallelDecoder decoder(paths, options.decode_threads);
   while (auto item = decoder.next()) {
     if (!accept(*item, options.skip_bad, outcome.skipped)) continue;
     try {
       merger.add(*item->profile, item->path, factors[original_index[item->index]]);
+      merged_paths.push_back(item->path);
     } catch (const Error& e) {
       // Only an incompatible input leaves the merger usable; overflow always fails.
       const bool incompatible = e.problem().starts_with("incompatible");
@@ -99,6 +141,7 @@ MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJob
   if (merger.input_count() == 0) return outcome;  // every input skipped
   outcome.merged_inputs = merger.input_count();
   outcome.profile = merger.result();
+  if (options.require_pgo_usable) check_pgo_usable(outcome.profile, merged_paths);
   return outcome;
 }
 

@@ -36,6 +36,11 @@ struct MergeJobOptions {
   // still fails when no input is left.
   bool skip_bad = false;
   unsigned decode_threads = 2;
+  // Fail when `go build -pgo` would reject the merged profile (PgoView::from_profile's
+  // rule: samples but no samples/count or cpu/nanoseconds sample type, e.g. heap
+  // profiles; or no Function.start_line on any sampled frame). Off for a deliberate
+  // non-PGO merge (pgo-merge --allow-non-pgo).
+  bool require_pgo_usable = true;
 };
 
 struct SkippedInput {
@@ -49,8 +54,9 @@ struct MergeOutcome {
   std::vector<SkippedInput> skipped;
 };
 
-// Throws pgo::Error for the first bad input (unless skip_bad) and for an input without a
-// PGO sample type under normalize. Under skip_bad, when every input was skipped, returns
+// Throws pgo::Error for the first bad input (unless skip_bad), for an input without a
+// PGO sample type under normalize, and (under require_pgo_usable) for a merged profile the
+// Go compiler cannot use, naming the inputs it came from (stage "pgo"). Under skip_bad, when every input was skipped, returns
 // merged_inputs == 0 (the caller reports the skipped inputs, then fails).
 MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJobOptions& options);
 

@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include "merge/error.h"
+#include "merge/file_io.h"
 
 namespace pgo::merge {
 namespace {
@@ -126,7 +127,8 @@ std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
   std::error_code ec;
   const auto status = fs::status(path, ec);
   if (ec || !fs::exists(status)) {
-    throw Error("read", path, "no such file", "check the path");
+    throw Error("read", path, ec ? describe_path_error(ec.value()) : "no such file",
+                "check the path");
   }
   if (fs::is_directory(status)) {
     throw Error("read", path, "is a directory",
@@ -386,7 +388,9 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& paths) {
   for (const auto& path : paths) {
     std::error_code ec;
     const auto status = fs::status(path, ec);
-    if (ec || !fs::exists(status)) throw Error("read", path, "no such file or directory");
+    if (ec || !fs::exists(status)) {
+      throw Error("read", path, ec ? describe_path_error(ec.value()) : "no such file or directory");
+    }
     if (!fs::is_directory(status)) {
       out.push_back(path);
       continue;
