@@ -780,7 +780,7 @@ Scenario load_scenario(const std::string& path) {
     bool exists = fs::exists(path, ec);
     throw Error(kStage, path,
                 exists ? "cannot read the file: " + merge::describe_path_error(error)
-                       : merge::describe_path_error(ec ? ec.value() : ENOENT),
+                       : (ec ? merge::describe_path_error(ec.value()) : "no such file"),
                 exists ? "check its permissions" : "pass the path of a scenario.json");
   }
   std::ostringstream text;

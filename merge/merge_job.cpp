@@ -77,7 +77,7 @@ void check_pgo_usable(const perftools::profiles::Profile& merged,
     std::string problem = e.problem();
     if (!pgo_sample_index(merged)) problem += " (its sample types: " + sample_types_text(merged) + ")";
     throw Error("pgo", inputs_name(merged_paths), "go build -pgo cannot use this merge: " + problem,
-                "merge CPU profiles (pprof /debug/pprof/profile, -cpuprofile); pass "
+                "merge CPU profiles, from /debug/pprof/profile or -cpuprofile, or pass "
                 "--allow-non-pgo to merge other profiles anyway");
   }
 }
