@@ -412,7 +412,7 @@ RunComparison compare_files(const std::string& base_path, const std::string& can
     const std::string text = merge::read_text_file(in.file, "compare");
     try {
       in.j = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // syntax, or a number out of range ("1e999")
       throw Error("compare", in.file, std::string("not valid JSON: ") + e.what());
     }
     return in;

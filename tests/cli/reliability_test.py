@@ -364,6 +364,9 @@ def case_compare_says_what_an_input_is():
         err = expect(harness("compare", *args), 2, empty + ": compare: neither a run report",
                      one_line=False)
         assert "cannot compare a run report with a bench export" not in err, err
+    # A number no double can hold is invalid JSON (exit 2, one line), not an internal error.
+    huge = write("huge.json", b'{"results": [{"command": "x", "times": [2e308]}]}')
+    expect(harness("compare", huge, export), 2, huge + ": compare: not valid JSON")
     print("compare names what the input is not")
 
 
