@@ -124,7 +124,8 @@ std::string checked_export(const std::string& path) {
 // Opens --output FILE (the commands' output) now: runs append to it.
 void truncate_command_output(const std::string& path) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw Error("output", path, "cannot open for writing", "check the directory of --output");
+  if (!out)
+    throw Error("output", path, "cannot open for writing", "check the directory of --output");
 }
 
 class ProgressView {
@@ -409,7 +410,8 @@ int run_bench(const BenchArgs& a) {
   if (!json_path.empty()) {
     merge::write_file_atomically(json_path, reports::bench_result_to_json(result));
   }
-  if (!csv_path.empty()) merge::write_file_atomically(csv_path, reports::bench_result_to_csv(result));
+  if (!csv_path.empty())
+    merge::write_file_atomically(csv_path, reports::bench_result_to_csv(result));
   if (!md_path.empty()) {
     merge::write_file_atomically(md_path, reports::bench_result_to_markdown(result, unit));
   }

@@ -25,14 +25,14 @@ std::string stdout_write_problem() {
   return problem;
 }
 
-// A command's exit code, turned into a failure when its output to stdout was lost. When
-// the command already failed (and said why), its own line and code stand.
+// A command's exit code, turned into a failure when its output to stdout was lost. A
+// command that already failed keeps its own code (e.g. compare's 1 for a regression).
 int finish(const std::string& program, int code) {
   const std::string problem = stdout_write_problem();
-  if (problem.empty() || code != kExitOk) return code;
+  if (problem.empty()) return code;
   std::cerr << program << ": error: <stdout>: write: " << problem
             << " (the output is incomplete)\n";
-  return kExitFailure;
+  return code == kExitOk ? kExitFailure : code;
 }
 
 }  // namespace

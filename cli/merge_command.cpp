@@ -128,9 +128,9 @@ std::vector<merge::MergeInput> weighted_inputs(const std::vector<std::string>& a
 void write_stdout(const std::vector<std::uint8_t>& bytes) {
   if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size() ||
       std::fflush(stdout) != 0) {
-    throw Error("write", "<stdout>",
-                std::string("cannot write the profile to standard output: ") +
-                    std::strerror(errno));
+    throw Error(
+        "write", "<stdout>",
+        std::string("cannot write the profile to standard output: ") + std::strerror(errno));
   }
 }
 

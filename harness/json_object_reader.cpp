@@ -174,8 +174,8 @@ std::optional<json> parse_json_checked(const std::string& text, JsonProblems& pr
     // A number no double can hold ("1e999"): nlohmann gives no position for it.
     std::string what = e.what();
     std::size_t bracket = what.find("] ");
-    problems.add("", "invalid JSON: " +
-                         (bracket == std::string::npos ? what : what.substr(bracket + 2)));
+    problems.add(
+        "", "invalid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2)));
     return std::nullopt;
   }
 }

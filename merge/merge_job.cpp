@@ -75,7 +75,8 @@ void check_pgo_usable(const perftools::profiles::Profile& merged,
     (void)PgoView::from_profile(merged, "<merged>");
   } catch (const Error& e) {
     std::string problem = e.problem();
-    if (!pgo_sample_index(merged)) problem += " (its sample types: " + sample_types_text(merged) + ")";
+    if (!pgo_sample_index(merged))
+      problem += " (its sample types: " + sample_types_text(merged) + ")";
     throw Error("pgo", inputs_name(merged_paths), "go build -pgo cannot use this merge: " + problem,
                 "merge CPU profiles, from /debug/pprof/profile or -cpuprofile, or pass "
                 "--allow-non-pgo to merge other profiles anyway");

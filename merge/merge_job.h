@@ -56,8 +56,9 @@ struct MergeOutcome {
 
 // Throws pgo::Error for the first bad input (unless skip_bad), for an input without a
 // PGO sample type under normalize, and (under require_pgo_usable) for a merged profile the
-// Go compiler cannot use, naming the inputs it came from (stage "pgo"). Under skip_bad, when every input was skipped, returns
-// merged_inputs == 0 (the caller reports the skipped inputs, then fails).
+// Go compiler cannot use, naming the inputs it came from (stage "pgo"). Under skip_bad, when every
+// input was skipped, returns merged_inputs == 0 (the caller reports the skipped inputs, then
+// fails).
 MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJobOptions& options);
 
 }  // namespace pgo::merge

@@ -139,6 +139,5 @@ TEST_CASE("path errors keep their errno meaning", "[file_io]") {
                     Catch::Contains("too many levels of symbolic links"));
   CHECK_THROWS_WITH(pgo::merge::expand_inputs({dir / "loop"}),
                     Catch::Contains("too many levels of symbolic links"));
-  CHECK_THROWS_WITH(pgo::merge::read_file_bytes(dir / "missing"),
-                    Catch::Contains("no such file"));
+  CHECK_THROWS_WITH(pgo::merge::read_file_bytes(dir / "missing"), Catch::Contains("no such file"));
 }

@@ -145,8 +145,8 @@ TEST_CASE("normalize scales every input to the largest total, then applies weigh
 TEST_CASE("a merge go build -pgo cannot use fails, naming the inputs and the reason", "[job]") {
   TempDir dir;
   auto heap_bytes = [](std::int64_t value) {
-    ProfileBuilder heap(std::vector<std::pair<std::string, std::string>>{
-        {"alloc_objects", "count"}, {"alloc_space", "bytes"}});
+    ProfileBuilder heap(std::vector<std::pair<std::string, std::string>>{{"alloc_objects", "count"},
+                                                                         {"alloc_space", "bytes"}});
     auto f = heap.function("main.alloc", "main.go", 3);
     heap.sample({heap.location(0x401000, {{f, 5}})}, {value, value * 64});
     return pgo::merge::encode_profile(heap.build());
