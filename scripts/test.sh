@@ -35,7 +35,7 @@ if [ -f tests/fuzz/CMakeLists.txt ]; then
   bash tests/fuzz/run_fuzz.sh build-fuzz/bin/fuzz_profile_reader
   # The readers of text formats: a short run each (longer runs are done by hand).
   for target in scenario_loader report_reader bench_export_reader go_bench_format; do
-    FUZZ_SECONDS=${FUZZ_SECONDS:-25} bash tests/fuzz/run_fuzz.sh "build-fuzz/bin/fuzz_$target" \
+    FUZZ_SECONDS=${FUZZ_SECONDS:-15} bash tests/fuzz/run_fuzz.sh "build-fuzz/bin/fuzz_$target" \
       "tests/fuzz/corpora/$target"
   done
 fi
