@@ -24,6 +24,7 @@
 #include "harness/random.h"
 #include "harness/trial_scheduler.h"
 #include "merge/error.h"
+#include "merge/file_io.h"
 #include "reports/bench_csv_export.h"
 #include "reports/bench_json_export.h"
 #include "reports/bench_markdown_export.h"
@@ -170,15 +171,18 @@ std::string pick(const std::vector<std::string>& values, std::size_t template_in
   return values[template_index];
 }
 
-// Opens a file for writing now, so a bad path fails before the first run.
-std::unique_ptr<std::ofstream> open_export(const std::string& path, const char* option) {
-  if (path.empty()) return nullptr;
-  auto out = std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc);
-  if (!*out) {
-    throw Error("export", path, "cannot open for writing",
-                std::string("check the directory of ") + option);
-  }
-  return out;
+// Checks an export path now, so a bad path fails before the first run; the file itself
+// is written atomically at the end, so a failed run never destroys an earlier export.
+std::string checked_export(const std::string& path) {
+  if (!path.empty()) merge::check_writable(path);
+  return path;
+}
+
+// Opens --output FILE (the commands' output) now: runs append to it.
+void truncate_command_output(const std::string& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out)
+    throw Error("output", path, "cannot open for writing", "check the directory of --output");
 }
 
 class ProgressView {
@@ -434,12 +438,12 @@ int run_bench(const BenchArgs& a) {
   }
 
   // ---- open every output file before the first run -------------------------------------
-  auto json_out = open_export(a.export_json, "--export-json");
-  auto csv_out = open_export(a.export_csv, "--export-csv");
-  auto md_out = open_export(a.export_markdown, "--export-markdown");
-  auto benchfmt_out = open_export(a.export_benchfmt, "--export-benchfmt");
+  const std::string json_path = checked_export(a.export_json);
+  const std::string csv_path = checked_export(a.export_csv);
+  const std::string md_path = checked_export(a.export_markdown);
+  const std::string benchfmt_path = checked_export(a.export_benchfmt);
   if (o.output != "null" && o.output != "pipe" && o.output != "inherit") {
-    open_export(o.output, "--output");  // truncate once; runs append
+    truncate_command_output(o.output);  // truncate once; runs append
   }
   if (!o.input.empty() && !std::ifstream(o.input)) {
     throw Error("input", o.input, "cannot open for reading", "check --input");
@@ -525,12 +529,17 @@ int run_bench(const BenchArgs& a) {
     text += reports::format_warnings(result);
     std::cout << text << std::flush;
   }
-  if (json_out) *json_out << reports::bench_result_to_json(result);
-  if (csv_out) *csv_out << reports::bench_result_to_csv(result);
-  if (md_out) *md_out << reports::bench_result_to_markdown(result, unit);
-  if (benchfmt_out) *benchfmt_out << reports::bench_result_to_benchfmt(result);
-  for (auto* f : {json_out.get(), csv_out.get(), md_out.get(), benchfmt_out.get()}) {
-    if (f && !f->flush()) throw Error("export", "", "cannot write an export file", "disk full?");
+  // Also after an interrupt: the runs completed so far, marked interrupted.
+  if (!json_path.empty()) {
+    merge::write_file_atomically(json_path, reports::bench_result_to_json(result));
+  }
+  if (!csv_path.empty())
+    merge::write_file_atomically(csv_path, reports::bench_result_to_csv(result));
+  if (!md_path.empty()) {
+    merge::write_file_atomically(md_path, reports::bench_result_to_markdown(result, unit));
+  }
+  if (!benchfmt_path.empty()) {
+    merge::write_file_atomically(benchfmt_path, reports::bench_result_to_benchfmt(result));
   }
   if (result.interrupted) {
     std::size_t runs = 0;

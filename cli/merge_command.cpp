@@ -3,10 +3,13 @@
 // Option parsing and printing live here; the work is pgo::merge::run_merge_job. The run
 // goes: validate the command line (usage errors exit 2), expand inputs and weights, merge,
 // post-process the merged profile, write it (atomically to a file, or to stdout), report.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -40,6 +43,8 @@ struct MergeCommandOptions {
   std::uint64_t max_input_size = merge::kDefaultMaxInputBytes;
   // http(s) URL inputs: capture window, timeouts, TLS, headers (cli/fetch_options.h).
   FetchCliOptions fetch;
+  bool allow_non_pgo = false;
+  bool in_place = false;  // the output may be an input, or inside an input directory
   // Options of the post-merge steps (--trim, --stats, ...) go below this line.
   PostMergeOptions post;
 };
@@ -61,6 +66,11 @@ Examples:
   pgo-merge --weight canary.pprof=0.5 -o merged.pgo canary.pprof prod.pprof
   pgo-merge --skip-bad -o nightly.pgo /var/profiles/
   pgo-merge --seconds 10 -o live.pgo http://prod1:6060 http://prod2:6060
+
+The merge must be usable by `go build -pgo` (CPU profiles with start lines); a heap or
+other non-CPU profile is refused unless --allow-non-pgo. An output that is one of the
+inputs, or that lands in an input directory (and would be merged again next time), is
+refused unless --in-place.
 
 Exit codes: 0 merged, 1 bad input or failed stage (one line on stderr naming the file),
 2 bad command line.
@@ -133,7 +143,45 @@ std::vector<merge::MergeInput> weighted_inputs(const std::vector<std::string>& a
 void write_stdout(const std::vector<std::uint8_t>& bytes) {
   if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size() ||
       std::fflush(stdout) != 0) {
-    throw Error("write", "<stdout>", "cannot write the profile to standard output");
+    throw Error(
+        "write", "<stdout>",
+        std::string("cannot write the profile to standard output: ") + std::strerror(errno));
+  }
+}
+
+bool same_file(const struct stat& a, const struct stat& b) {
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+// Refuses an output file (-o, --stats-json) that is one of the inputs (it would be
+// replaced while it is an input) or that lands in an input directory where the next merge
+// of that directory would read it again (double counting). Files are compared by device
+// and inode, so another spelling, a symlink or a hard link to an input is caught too.
+void check_output_is_not_input(const std::string& output, const char* option,
+                               const std::vector<std::string>& input_args,
+                               const std::vector<merge::MergeInput>& inputs) {
+  struct stat out;
+  if (::stat(output.c_str(), &out) == 0 && S_ISREG(out.st_mode)) {
+    for (const auto& in : inputs) {
+      struct stat st;
+      if (::stat(in.path.c_str(), &st) == 0 && same_file(st, out)) {
+        throw UsageError(std::string(option) + " " + output + " is also the input " + in.path +
+                         "; write elsewhere, or pass --in-place to replace it on purpose");
+      }
+    }
+  }
+  const fs::path out_path(output);
+  if (out_path.filename().string().starts_with(".")) return;  // directories skip hidden files
+  const fs::path out_dir = out_path.has_parent_path() ? out_path.parent_path() : fs::path(".");
+  struct stat dir;
+  if (::stat(out_dir.c_str(), &dir) != 0) return;
+  for (const auto& arg : input_args) {
+    struct stat st;
+    if (::stat(arg.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && same_file(st, dir)) {
+      throw UsageError(std::string(option) + " " + output + " is inside the input directory " +
+                       arg + ", so merging " + arg +
+                       " again would count it twice; write elsewhere, or pass --in-place");
+    }
   }
 }
 
@@ -184,6 +232,12 @@ int run_merge(const MergeCommandOptions& o, const std::string& program) {
     if (auto problem = post_merge_usage_error(o.post, to_stdout)) {
       throw UsageError(*problem);
     }
+    if (!o.in_place) {
+      if (!to_stdout) check_output_is_not_input(o.output, "-o", o.inputs, inputs);
+      if (!o.post.stats_json.empty() && o.post.stats_json != "-") {
+        check_output_is_not_input(o.post.stats_json, "--stats-json", o.inputs, inputs);
+      }
+    }
   } catch (const UsageError& e) {
     std::cerr << program << ": error: " << e.what() << " (see " << program << " --help)\n";
     return kExitUsage;
@@ -195,6 +249,7 @@ int run_merge(const MergeCommandOptions& o, const std::string& program) {
   job.jobs = o.jobs;
   job.max_input_bytes = o.max_input_size;
   if (wants_input_stats(o.post)) job.input_stats_top_n = o.post.top_n;
+  job.require_pgo_usable = !o.allow_non_pgo;
   merge::MergeOutcome outcome = merge::run_merge_job(inputs, job);
   for (const auto& s : outcome.skipped)
     std::cerr << "skipped " << s.path << ": " << s.reason << "\n";
@@ -246,6 +301,12 @@ void configure_merge_command(CLI::App& app, CommandRunner& runner) {
   app.add_flag("--skip-bad", o->skip_bad,
                "Skip unreadable or incompatible inputs, printing 'skipped FILE: reason'; fail "
                "only if no input is left");
+  app.add_flag("--allow-non-pgo", o->allow_non_pgo,
+               "Merge profiles `go build -pgo` cannot use (heap, mutex, block, ... or CPU "
+               "profiles without start lines) instead of failing");
+  app.add_flag("--in-place", o->in_place,
+               "Allow the output to be one of the inputs (replaced after the merge) or a new "
+               "file inside an input directory");
   app.add_flag("-q,--quiet", o->quiet, "Do not print the summary line");
   app.add_option("-j,--jobs", o->jobs,
                  "Read, decode and fold inputs on N threads (default: every available core); "

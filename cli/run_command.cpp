@@ -361,8 +361,13 @@ int run_run(const RunArgs& a) {
   } catch (const RunFailure& f) {
     kill_all_children();
     code = exit_code(f.kind());
-    std::fprintf(stderr, "pgo-harness: %s: %s\n",
-                 f.kind() == FailureKind::kInterrupted ? "interrupted" : "error", f.what());
+    // An interruption's own words already say "interrupted by a signal during PHASE".
+    if (f.kind() == FailureKind::kInterrupted) {
+      std::fprintf(stderr, "pgo-harness: %s\n",
+                   format_error("", f.file(), f.problem(), f.hint()).c_str());
+    } else {
+      std::fprintf(stderr, "pgo-harness: error: %s\n", f.what());
+    }
     if (fs::exists(dir.report_json())) {
       try {
         render_views(reports::read_run_report(dir.report_json()), dir);

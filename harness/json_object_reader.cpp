@@ -170,6 +170,13 @@ std::optional<json> parse_json_checked(const std::string& text, JsonProblems& pr
     problems.add("", "invalid JSON at line " + std::to_string(line) + ", column " +
                          std::to_string(column) + ": " + detail);
     return std::nullopt;
+  } catch (const json::out_of_range& e) {
+    // A number no double can hold ("1e999"): nlohmann gives no position for it.
+    std::string what = e.what();
+    std::size_t bracket = what.find("] ");
+    problems.add(
+        "", "invalid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2)));
+    return std::nullopt;
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include "harness/json_object_reader.h"
 #include "harness/sha256.h"
 #include "merge/error.h"
+#include "merge/file_io.h"
 
 namespace pgo::harness {
 namespace {
@@ -825,9 +827,12 @@ Scenario parse_scenario(const std::string& text, const std::string& path) {
 Scenario load_scenario(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
+    const int error = errno;  // ENOENT, ELOOP (a symlink loop), EACCES, ...
     std::error_code ec;
     bool exists = fs::exists(path, ec);
-    throw Error(kStage, path, exists ? "cannot read the file" : "no such file",
+    throw Error(kStage, path,
+                exists ? "cannot read the file: " + merge::describe_path_error(error)
+                       : (ec ? merge::describe_path_error(ec.value()) : "no such file"),
                 exists ? "check its permissions" : "pass the path of a scenario.json");
   }
   std::ostringstream text;

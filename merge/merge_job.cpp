@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "merge/error.h"
+#include "merge/pgo_view.h"
 #include "merge/profile_merger.h"
 #include "merge/profile_scaling.h"
 
@@ -128,6 +129,46 @@ void combine(std::vector<ProfileMerger>& shards) {
   }
 }
 
+// "a.pprof" for one input, "a.pprof (and 2 more inputs)" for several.
+std::string inputs_name(const std::vector<std::string>& paths) {
+  std::string name = paths.front();
+  if (paths.size() > 1) {
+    const std::size_t more = paths.size() - 1;
+    name += " (and " + std::to_string(more) + (more == 1 ? " more input)" : " more inputs)");
+  }
+  return name;
+}
+
+// "alloc_objects/count, alloc_space/bytes": what the profile measures instead.
+std::string sample_types_text(const perftools::profiles::Profile& p) {
+  std::string text;
+  auto string_at = [&](std::int64_t i) -> const std::string& {
+    return p.string_table(static_cast<int>(i));
+  };
+  for (const auto& st : p.sample_type()) {
+    if (!text.empty()) text += ", ";
+    text += string_at(st.type()) + "/" + string_at(st.unit());
+  }
+  return text.empty() ? "none" : text;
+}
+
+// The Go compiler's verdict on the merged profile, blamed on the inputs it came from:
+// sample types are equal across merged inputs and start lines missing from the result
+// are missing from every input, so each merged input is unusable for the same reason.
+void check_pgo_usable(const perftools::profiles::Profile& merged,
+                      const std::vector<std::string>& merged_paths) {
+  try {
+    (void)PgoView::from_profile(merged, "<merged>");
+  } catch (const Error& e) {
+    std::string problem = e.problem();
+    if (!pgo_sample_index(merged))
+      problem += " (its sample types: " + sample_types_text(merged) + ")";
+    throw Error("pgo", inputs_name(merged_paths), "go build -pgo cannot use this merge: " + problem,
+                "merge CPU profiles, from /debug/pprof/profile or -cpuprofile, or pass "
+                "--allow-non-pgo to merge other profiles anyway");
+  }
+}
+
 }  // namespace
 
 unsigned available_cores() {
@@ -227,6 +268,16 @@ MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJob
   if (shards[0].input_count() == 0) return outcome;  // every input skipped
   outcome.merged_inputs = shards[0].input_count();
   outcome.profile = shards[0].result();
+  if (options.require_pgo_usable) {
+    std::vector<std::string> merged_paths;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (results[i].done && results[i].skipped_reason.empty() && !results[i].error &&
+          !excluded[i]) {
+        merged_paths.push_back(paths[i]);
+      }
+    }
+    check_pgo_usable(outcome.profile, merged_paths);
+  }
   return outcome;
 }
 

@@ -55,6 +55,11 @@ struct MergeJobOptions {
   // When set, MergeOutcome::input_stats holds each merged input's statistics with this
   // many top edges, computed while the input is decoded for the merge (no second read).
   std::optional<std::size_t> input_stats_top_n;
+  // Fail when `go build -pgo` would reject the merged profile (PgoView::from_profile's
+  // rule: samples but no samples/count or cpu/nanoseconds sample type, e.g. heap
+  // profiles; or no Function.start_line on any sampled frame). Off for a deliberate
+  // non-PGO merge (pgo-merge --allow-non-pgo).
+  bool require_pgo_usable = true;
 };
 
 // The CPUs this process may run on (sched_getaffinity), at least 1.
@@ -72,9 +77,11 @@ struct MergeOutcome {
   std::vector<ProfileStats> input_stats;  // merged inputs in list order, when asked
 };
 
-// Throws pgo::Error for the first bad input (unless skip_bad) and for an input without a
-// PGO sample type under normalize. Under skip_bad, when every input was skipped, returns
-// merged_inputs == 0 (the caller reports the skipped inputs, then fails).
+// Throws pgo::Error for the first bad input (unless skip_bad), for an input without a
+// PGO sample type under normalize, and (under require_pgo_usable) for a merged profile the
+// Go compiler cannot use, naming the inputs it came from (stage "pgo"). Under skip_bad, when every
+// input was skipped, returns merged_inputs == 0 (the caller reports the skipped inputs, then
+// fails).
 MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJobOptions& options);
 
 }  // namespace pgo::merge

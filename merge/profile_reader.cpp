@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "merge/error.h"
+#include "merge/file_io.h"
 
 namespace pgo::merge {
 namespace {
@@ -66,7 +67,8 @@ std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
   std::error_code ec;
   const auto status = fs::status(path, ec);
   if (ec || !fs::exists(status)) {
-    throw Error("read", path, "no such file", "check the path");
+    throw Error("read", path, ec ? describe_path_error(ec.value()) : "no such file",
+                "check the path");
   }
   if (fs::is_directory(status)) {
     throw Error("read", path, "is a directory",
@@ -304,7 +306,9 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& paths) {
   for (const auto& path : paths) {
     std::error_code ec;
     const auto status = fs::status(path, ec);
-    if (ec || !fs::exists(status)) throw Error("read", path, "no such file or directory");
+    if (ec || !fs::exists(status)) {
+      throw Error("read", path, ec ? describe_path_error(ec.value()) : "no such file or directory");
+    }
     if (!fs::is_directory(status)) {
       out.push_back(path);
       continue;

@@ -472,7 +472,7 @@ RunComparison compare_files(const std::string& base_path, const std::string& can
     if (first != std::string::npos && (in.text[first] == '{' || in.text[first] == '[')) {
       try {
         in.j = json::parse(in.text);
-      } catch (const json::parse_error& e) {
+      } catch (const json::exception& e) {  // syntax, or a number out of range ("1e999")
         throw Error("compare", in.file, std::string("not valid JSON: ") + e.what());
       }
     }
@@ -498,8 +498,22 @@ RunComparison compare_files(const std::string& base_path, const std::string& can
     return compare_benchfmt(parse(base), parse(candidate), options, base.file, candidate.file);
   }
   auto is_run = [](const json& j) { return j.is_object() && j.contains("schema_version"); };
+  // Say what each file is before saying they differ: "{}" is neither kind.
+  for (const Input* in : {&base, &candidate}) {
+    const bool bench = in->j->is_object() && in->j->contains("results");
+    if (!is_run(*in->j) && !bench) {
+      throw Error("compare", in->file,
+                  std::string("neither a run report ($.schema_version is missing) nor a bench "
+                              "export ($.results is missing); the JSON is ") +
+                      (in->j->is_object() || in->j->is_array() ? "an " : "a ") + in->j->type_name(),
+                  "pass report.json (or its run directory) or a `bench --export-json` file");
+    }
+  }
   if (is_run(*base.j) != is_run(*candidate.j)) {
-    throw Error("compare", candidate.file, "cannot compare a run report with a bench export",
+    const Input& run = is_run(*base.j) ? base : candidate;
+    const Input& bench = is_run(*base.j) ? candidate : base;
+    throw Error("compare", bench.file,
+                "is a bench export but " + run.file + " is a run report; they cannot be compared",
                 "pass two run reports or two bench exports");
   }
   if (is_run(*base.j)) {

@@ -600,7 +600,7 @@ RunReport parse_run_report(const std::string& text, const std::string& file) {
   json j;
   try {
     j = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // syntax, or a number out of range ("1e999")
     throw Error("report", file, std::string("not valid JSON: ") + e.what(),
                 "the file may be truncated; re-run `pgo-harness run`");
   }

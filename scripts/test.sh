@@ -4,7 +4,8 @@
 #   1. Debian packages (scripts/install-deps.sh, idempotent)
 #   2. Release build in build/, all CTest tests (unit and integration)
 #   3. ASan+UBSan build in build-asan/, unit tests and the reader fuzz corpus under it
-#   4. libFuzzer build of the profile reader, a short fuzzing run over the test corpus
+#   4. libFuzzer build of the five fuzz targets (profile reader, scenario loader, report.json,
+#      bench exports, Go bench format), each a short fuzzing run from its seed corpus
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,10 +27,16 @@ echo "== tests (sanitizers, unit tests only)"
 ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE integration
 
 if [ -f tests/fuzz/CMakeLists.txt ]; then
-  echo "== fuzz (libFuzzer, profile reader)"
+  echo "== fuzz (libFuzzer: profile reader, scenario loader, report.json, bench exports, Go bench format)"
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DPGO_BUILD_FUZZERS=ON -DPGO_BUILD_TESTS=OFF -DPGO_BUILD_BENCHMARKS=OFF >/dev/null
-  cmake --build build-fuzz -j "$jobs" --target fuzz_profile_reader
+  cmake --build build-fuzz -j "$jobs" --target fuzz_profile_reader fuzz_scenario_loader \
+    fuzz_report_reader fuzz_bench_export_reader fuzz_go_bench_format
   bash tests/fuzz/run_fuzz.sh build-fuzz/bin/fuzz_profile_reader
+  # The readers of text formats: a short run each (longer runs are done by hand).
+  for target in scenario_loader report_reader bench_export_reader go_bench_format; do
+    FUZZ_SECONDS=${FUZZ_SECONDS:-15} bash tests/fuzz/run_fuzz.sh "build-fuzz/bin/fuzz_$target" \
+      "tests/fuzz/corpora/$target"
+  done
 fi
 echo "== all tests passed"

@@ -158,6 +158,10 @@ TEST_CASE("run: SIGTERM mid-run leaves an interrupted report and no child, --res
   REQUIRE(phase(interrupted, "profile v1"));
   CHECK((*phase(interrupted, "profile v1"))["status"] == "interrupted");
   CHECK(slurp(loop.dir / "first.err").find("--resume") != std::string::npos);
+  // Said once: "pgo-harness: interrupted by a signal during ...", not "interrupted: interrupted:".
+  CHECK(slurp(loop.dir / "first.err").find("pgo-harness: interrupted by a signal") !=
+        std::string::npos);
+  CHECK(slurp(loop.dir / "first.err").find("interrupted: interrupted") == std::string::npos);
   const std::string v0_sha = interrupted["builds"][0]["binary_sha256"];
 
   ProcessResult resumed = run({"--resume", loop.out()});

@@ -247,3 +247,60 @@ TEST_CASE("normalize scales every input to the largest total, then applies weigh
   CHECK_THROWS_WITH(pgo::merge::run_merge_job({{h}}, options),
                     Catch::Contains("no samples/count or cpu/nanoseconds"));
 }
+
+TEST_CASE("a merge go build -pgo cannot use fails, naming the inputs and the reason", "[job]") {
+  TempDir dir;
+  auto heap_bytes = [](std::int64_t value) {
+    ProfileBuilder heap(std::vector<std::pair<std::string, std::string>>{{"alloc_objects", "count"},
+                                                                         {"alloc_space", "bytes"}});
+    auto f = heap.function("main.alloc", "main.go", 3);
+    heap.sample({heap.location(0x401000, {{f, 5}})}, {value, value * 64});
+    return pgo::merge::encode_profile(heap.build());
+  };
+  const auto h1 = dir.write("heap1", heap_bytes(3));
+  const auto h2 = dir.write("heap2", heap_bytes(4));
+  pgo::merge::MergeJobOptions options;
+  try {
+    (void)pgo::merge::run_merge_job({{h1}, {h2}}, options);
+    FAIL("a heap-profile merge was accepted");
+  } catch (const pgo::Error& e) {
+    CHECK(e.stage() == "pgo");
+    CHECK(e.file() == h1 + " (and 1 more input)");
+    CHECK_THAT(e.problem(), Catch::Contains("go build -pgo cannot use this merge") &&
+                                Catch::Contains("samples/count") &&
+                                Catch::Contains("alloc_objects/count, alloc_space/bytes"));
+    CHECK_THAT(e.hint(), Catch::Contains("--allow-non-pgo"));
+  }
+  // A deliberate non-PGO merge.
+  options.require_pgo_usable = false;
+  const auto out = pgo::merge::run_merge_job({{h1}, {h2}}, options);
+  CHECK(out.merged_inputs == 2);
+  CHECK(total(out.profile) == 7);
+}
+
+TEST_CASE("a CPU merge without any function start line fails like go build -pgo", "[job]") {
+  TempDir dir;
+  ProfileBuilder b;
+  auto caller = b.function("main.main", "main.go", 0);  // start_line 0: Go < 1.20
+  auto callee = b.function("main.work", "main.go", 0);
+  b.sample({b.location(0x401000, {{callee, 7}}), b.location(0x402000, {{caller, 12}})}, {5, 50});
+  const auto old = dir.write("old.pprof", pgo::merge::encode_profile(b.build()));
+  pgo::merge::MergeJobOptions options;
+  CHECK_THROWS_WITH(pgo::merge::run_merge_job({{old}}, options),
+                    Catch::Contains(old + ": pgo:") && Catch::Contains("start_line"));
+  // One input with start lines makes the merge usable, as it does for Go.
+  const auto good = dir.write("good.pprof", profile_bytes("main.work", 2));
+  CHECK(pgo::merge::run_merge_job({{old}, {good}}, options).merged_inputs == 2);
+}
+
+TEST_CASE("profiles Go accepts pass the PGO check: CPU, and no samples at all", "[job]") {
+  TempDir dir;
+  const auto cpu = dir.write("cpu", profile_bytes("f", 3));
+  ProfileBuilder empty_heap(
+      std::vector<std::pair<std::string, std::string>>{{"inuse_space", "bytes"}});
+  const auto empty = dir.write("empty-heap", pgo::merge::encode_profile(empty_heap.build()));
+  pgo::merge::MergeJobOptions options;
+  CHECK(pgo::merge::run_merge_job({{cpu}}, options).merged_inputs == 1);
+  // Go treats a profile without samples as empty, whatever its sample types.
+  CHECK(pgo::merge::run_merge_job({{empty}}, options).merged_inputs == 1);
+}
