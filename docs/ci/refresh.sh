@@ -11,7 +11,7 @@
 #   COMMITTED       the committed profile, e.g. cmd/app/default.pgo (required)
 #   CANDIDATE       a candidate profile file; or
 #   TARGETS         live instances to collect it from (space-separated base URLs)
-#   MAX_SLOWDOWN    --max-slowdown [1%]
+#   MAX_SLOWDOWN    --max-slowdown, in percent [1]
 #   REFRESH_OPTIONS extra `refresh` options, e.g. "--runs 20 --seconds 30" []
 #   RUNS_DIR        where the refresh run is written [runs]
 #   SUMMARY_FILE    where the Markdown summary goes [$GITHUB_STEP_SUMMARY, else
@@ -42,7 +42,7 @@ run="$runs_dir/refresh-$(date -u +%Y%m%d-%H%M%S)"
 status=0
 # shellcheck disable=SC2086 # REFRESH_OPTIONS is a list of options
 "$harness" refresh "$scenario" --committed "$committed" "${source_args[@]}" \
-  --max-slowdown "${MAX_SLOWDOWN:-1%}" --out "$run" --summary "$run/summary.md" -q \
+  --max-slowdown "${MAX_SLOWDOWN:-1}" --out "$run" --summary "$run/summary.md" -q \
   ${REFRESH_OPTIONS:-} || status=$?
 
 case "$status" in

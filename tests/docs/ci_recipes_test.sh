@@ -63,7 +63,7 @@ echo "ok: nightly recipe: first night passes, slowed night fails the gate and ke
 # (a real fresh profile of this program: updated, the committed file replaced by it).
 refresh() {
   (cd "$work" && PGO_HARNESS="$harness" SCENARIO=pgoloop/scenario.json RUNS_DIR=refresh-runs \
-     COMMITTED=pgoloop/default.pgo CANDIDATE="$1" MAX_SLOWDOWN=50% \
+     COMMITTED=pgoloop/default.pgo CANDIDATE="$1" MAX_SLOWDOWN=50 \
      REFRESH_OPTIONS="--runs 6 --build-cache go" SUMMARY_FILE="$2" GITHUB_OUTPUT="$3" \
      bash "$src/docs/ci/refresh.sh")
 }
