@@ -6,8 +6,10 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "harness/go_bench_format.h"
 #include "merge/error.h"
 #include "merge/file_io.h"
+#include "reports/benchfmt_history.h"
 #include "reports/history.h"
 #include "reports/history_json.h"
 #include "reports/run_report_json.h"
@@ -24,10 +26,15 @@ per-workload speedup over pgo=off with their bootstrap intervals, and per-worklo
 times of v0 and the last build. A point is flagged when its 95% interval lies entirely
 outside [median lower bound, median upper bound] of up to --window earlier reports.
 
+REPORT may instead be a Go benchmark-format file (`go test -bench` output, -count N, or
+report.bench.txt): then every REPORT must be one, taken in the order given (the format
+carries no time), with one series per benchmark and unit (median and its 95% interval).
+
 Examples:
   pgo-harness history runs/nightly-*
   pgo-harness history --html history.html --markdown history.md runs/nightly-*
   pgo-harness history --fail-on-regression runs/nightly-*     # nightly gate
+  pgo-harness history --fail-on-regression bench-1.txt bench-2.txt bench-3.txt bench-4.txt
 
 Exit codes: 0 done, 1 newest report flagged as a regression (with --fail-on-regression),
 2 usage or input error.)";
@@ -47,12 +54,33 @@ struct HistoryCommandOptions {
 int run_history(const HistoryCommandOptions& o) {
   reports::History history;
   try {
-    std::vector<reports::HistoryInput> inputs;
+    const reports::HistoryOptions options{o.window, o.min_history, o.allow_different_scenarios};
+    // Go benchmark-format text, or JSON run reports: told apart by the first character.
+    std::vector<reports::BenchfmtHistoryInput> text_inputs;
+    std::vector<std::string> json_files;
     for (const auto& path : o.reports) {
-      inputs.push_back({reports::resolve_report_path(path), reports::read_run_report(path)});
+      const std::string file = reports::resolve_report_path(path);
+      const std::string text = merge::read_text_file(file, "history");
+      const auto first = text.find_first_not_of(" \t\r\n");
+      if (first != std::string::npos && text[first] != '{') {
+        text_inputs.push_back({file, harness::parse_go_bench_output(text)});
+      } else {
+        json_files.push_back(file);
+      }
     }
-    history =
-        reports::build_history(inputs, {o.window, o.min_history, o.allow_different_scenarios});
+    if (!text_inputs.empty() && !json_files.empty()) {
+      throw Error("history", json_files.front(), "a run report among Go benchmark-format files",
+                  "pass only run reports, or only go test -bench output files");
+    }
+    if (!text_inputs.empty()) {
+      history = reports::build_benchfmt_history(text_inputs, options);
+    } else {
+      std::vector<reports::HistoryInput> inputs;
+      for (const auto& file : json_files) {
+        inputs.push_back({file, reports::read_run_report(file)});
+      }
+      history = reports::build_history(inputs, options);
+    }
     if (!o.markdown_file.empty()) {
       merge::write_file_atomically(o.markdown_file, reports::render_history_markdown(history));
     }

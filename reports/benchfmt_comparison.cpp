@@ -16,14 +16,6 @@ namespace {
 
 using harness::GoBenchOutput;
 
-// One file's samples: benchmark -> unit -> values, with benchmarks and units in order of
-// first appearance.
-struct Samples {
-  std::vector<std::string> benchmarks;
-  std::vector<std::string> units;
-  std::map<std::string, std::map<std::string, std::vector<double>>> values;
-};
-
 // Configuration keys whose value is not the same on every result of the file.
 std::set<std::string> varying_keys(const GoBenchOutput& out) {
   std::map<std::string, std::set<std::string>> seen;
@@ -37,38 +29,6 @@ std::set<std::string> varying_keys(const GoBenchOutput& out) {
     if (values.size() > 1 || !on_every_result) keys.insert(k);
   }
   return keys;
-}
-
-Samples samples_of(const GoBenchOutput& out) {
-  Samples s;
-  const std::set<std::string> keys = varying_keys(out);
-  for (const auto& r : out.results) {
-    std::string name = r.name.substr(std::string("Benchmark").size());
-    std::string identity;
-    for (const auto& k : keys) {
-      auto it = r.config.find(k);
-      identity +=
-          (identity.empty() ? "" : ",") + k + "=" + (it == r.config.end() ? "" : it->second);
-    }
-    if (!identity.empty()) name += " [" + identity + "]";
-    if (!s.values.contains(name)) s.benchmarks.push_back(name);
-    auto& by_unit = s.values[name];
-    for (const auto& m : r.metrics) {
-      if (std::find(s.units.begin(), s.units.end(), m.unit) == s.units.end()) {
-        s.units.push_back(m.unit);
-      }
-      by_unit[m.unit].push_back(m.value);
-    }
-  }
-  return s;
-}
-
-const std::vector<double>* find_values(const Samples& s, const std::string& benchmark,
-                                       const std::string& unit) {
-  auto b = s.values.find(benchmark);
-  if (b == s.values.end()) return nullptr;
-  auto u = b->second.find(unit);
-  return u == b->second.end() ? nullptr : &u->second;
 }
 
 ComparisonRow exact_row(const std::string& benchmark, const std::string& unit,
@@ -153,6 +113,38 @@ ComparisonRow geomean_row(
 
 }  // namespace
 
+const std::vector<double>* BenchfmtSamples::find(const std::string& benchmark,
+                                                 const std::string& unit) const {
+  auto b = values.find(benchmark);
+  if (b == values.end()) return nullptr;
+  auto u = b->second.find(unit);
+  return u == b->second.end() ? nullptr : &u->second;
+}
+
+BenchfmtSamples benchfmt_samples(const GoBenchOutput& out) {
+  BenchfmtSamples s;
+  const std::set<std::string> keys = varying_keys(out);
+  for (const auto& r : out.results) {
+    std::string name = r.name.substr(std::string("Benchmark").size());
+    std::string identity;
+    for (const auto& k : keys) {
+      auto it = r.config.find(k);
+      identity +=
+          (identity.empty() ? "" : ",") + k + "=" + (it == r.config.end() ? "" : it->second);
+    }
+    if (!identity.empty()) name += " [" + identity + "]";
+    if (!s.values.contains(name)) s.benchmarks.push_back(name);
+    auto& by_unit = s.values[name];
+    for (const auto& m : r.metrics) {
+      if (std::find(s.units.begin(), s.units.end(), m.unit) == s.units.end()) {
+        s.units.push_back(m.unit);
+      }
+      by_unit[m.unit].push_back(m.value);
+    }
+  }
+  return s;
+}
+
 RunComparison compare_benchfmt(const GoBenchOutput& base, const GoBenchOutput& candidate,
                                const CompareOptions& o, const std::string& base_file,
                                const std::string& candidate_file) {
@@ -161,8 +153,8 @@ RunComparison compare_benchfmt(const GoBenchOutput& base, const GoBenchOutput& c
   c.base_file = base_file;
   c.candidate_file = candidate_file;
   c.options = o;
-  const Samples b = samples_of(base);
-  const Samples n = samples_of(candidate);
+  const BenchfmtSamples b = benchfmt_samples(base);
+  const BenchfmtSamples n = benchfmt_samples(candidate);
 
   for (const std::string& name : b.benchmarks) {
     if (!n.values.contains(name)) {
@@ -191,8 +183,8 @@ RunComparison compare_benchfmt(const GoBenchOutput& base, const GoBenchOutput& c
     const bool exact = base.assume_exact(unit) || candidate.assume_exact(unit);
     std::vector<std::pair<const std::vector<double>*, const std::vector<double>*>> pairs;
     for (const std::string& name : b.benchmarks) {
-      const auto* x = find_values(b, name, unit);
-      const auto* y = find_values(n, name, unit);
+      const auto* x = b.find(name, unit);
+      const auto* y = n.find(name, unit);
       if (x == nullptr || y == nullptr) continue;
       pairs.emplace_back(x, y);
       c.rows.push_back(exact ? exact_row(name, unit, *x, *y, higher, o)

@@ -24,12 +24,27 @@
 // Verdicts then follow the threshold as for run reports (reports/run_comparison.h).
 #pragma once
 
+#include <map>
 #include <string>
+#include <vector>
 
 #include "harness/go_bench_format.h"
 #include "reports/run_comparison.h"
 
 namespace pgo::reports {
+
+// One file's samples: benchmark -> unit -> values, with benchmarks and units in order of
+// first appearance. Benchmarks are named as above (full name without "Benchmark", plus
+// " [key=value,...]" for configuration keys that vary within the file).
+struct BenchfmtSamples {
+  std::vector<std::string> benchmarks;
+  std::vector<std::string> units;
+  std::map<std::string, std::map<std::string, std::vector<double>>> values;
+
+  // nullptr when the benchmark has no value in that unit.
+  const std::vector<double>* find(const std::string& benchmark, const std::string& unit) const;
+};
+BenchfmtSamples benchfmt_samples(const harness::GoBenchOutput& output);
 
 // Throws pgo::Error (stage "compare") when no benchmark of the base file is in the new one.
 RunComparison compare_benchfmt(const harness::GoBenchOutput& base,

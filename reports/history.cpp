@@ -84,6 +84,7 @@ std::string point_cell(const HistorySeries& s, const HistoryPoint& p) {
 
 std::string HistorySeries::name() const {
   if (kind == "pgo_speedup") return "PGO speedup " + workload;
+  if (kind == "benchmark") return workload + " " + unit;
   return "time " + workload + " " + build;
 }
 
@@ -296,6 +297,9 @@ std::string render_history_html(const History& h) {
     return c;
   };
 
+  const bool any_speedup =
+      std::any_of(h.series.begin(), h.series.end(),
+                  [](const HistorySeries& s) { return s.kind == "pgo_speedup"; });
   LineChart speedup;
   speedup.title = "PGO speedup of the last iteration over pgo=off";
   speedup.y_label = "speedup";
@@ -308,25 +312,29 @@ std::string render_history_html(const History& h) {
     c.emphasized = s.workload == "geomean";
     speedup.series.push_back(std::move(c));
   }
-  out += "<section>\n<h2>PGO speedup</h2>\n" + render_line_chart(speedup) + "</section>\n";
+  if (any_speedup) {
+    out += "<section>\n<h2>PGO speedup</h2>\n" + render_line_chart(speedup) + "</section>\n";
+  }
 
   out += "<section>\n<h2>Absolute times</h2>\n";
   std::map<std::string, LineChart> per_workload;
   std::vector<std::string> order;
   for (const auto& s : h.series) {
-    if (s.kind != "time") continue;
-    if (!per_workload.count(s.workload)) {
-      order.push_back(s.workload);
-      LineChart& c = per_workload[s.workload];
-      c.title = s.workload + ": median per run";
+    if (s.kind != "time" && s.kind != "benchmark") continue;
+    // Benchmarks: one chart per benchmark and unit; run times: one per workload.
+    const std::string key = s.kind == "benchmark" ? s.name() : s.workload;
+    if (!per_workload.count(key)) {
+      order.push_back(key);
+      LineChart& c = per_workload[key];
+      c.title = key + ": median per run";
       c.y_label = s.unit;
       c.x_labels = h.labels;
       const std::string unit = s.unit;
       c.format_y = [unit](double v) { return format_value(v, unit); };
       c.height = 280;
     }
-    per_workload[s.workload].series.push_back(
-        to_chart_series(s, s.build == "v0" ? "pgo=off (v0)" : "last PGO build"));
+    per_workload[key].series.push_back(to_chart_series(
+        s, s.kind == "benchmark" ? s.unit : (s.build == "v0" ? "pgo=off (v0)" : "last PGO build")));
   }
   for (const auto& w : order) out += render_line_chart(per_workload[w]);
   out += "</section>\n";

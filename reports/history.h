@@ -52,7 +52,7 @@ struct HistoryPoint {
 };
 
 struct HistorySeries {
-  std::string kind;      // "pgo_speedup" or "time"
+  std::string kind;      // "pgo_speedup", "time", or "benchmark" (reports/benchfmt_history.h)
   std::string workload;  // or "geomean"
   std::string build;     // for time series: "v0" or "final"; empty for speedups
   std::string unit;      // "x" for speedups, the metric's unit for times

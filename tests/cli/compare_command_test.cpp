@@ -148,3 +148,25 @@ TEST_CASE("history flags the slowed night and fails with --fail-on-regression",
   CHECK(harness(f.dir, "history --allow-different-scenarios" + args + " " + (f / "other.json"))
             .exit_code == 0);
 }
+
+TEST_CASE("history of go test -bench files: the gate, JSON, and no mixing with reports",
+          "[history_command]") {
+  Fixture f;
+  std::string args;
+  for (int night = 0; night < 5; ++night) {
+    std::ofstream out(f / ("bench" + std::to_string(night) + ".txt"));
+    out << "pkg: example.com/x\n";
+    for (int run = 0; run < 8; ++run) {
+      const int ns = (night == 4 ? 1100 : 1000) + (run * 7 + night * 3) % 5;
+      out << "BenchmarkParse-2 \t100\t" << ns << " ns/op\n";
+    }
+    args += " " + (f / ("bench" + std::to_string(night) + ".txt"));
+  }
+  const Result gate = harness(f.dir, "history --fail-on-regression --format json" + args);
+  CHECK(gate.exit_code == 1);
+  CHECK_THAT(gate.out, Catch::Contains("\"latest_regressed\": true"));
+  CHECK(harness(f.dir, "history" + args).exit_code == 0);
+  const Result mixed = harness(f.dir, "history" + args + " " + (f / "base.json"));
+  CHECK(mixed.exit_code == 2);
+  CHECK_THAT(mixed.err, Catch::Contains("a run report among Go benchmark-format files"));
+}

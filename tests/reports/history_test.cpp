@@ -2,11 +2,15 @@
 // where ordinary night-to-night noise raises flags.
 #include "reports/history.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 
+#include "harness/go_bench_format.h"
 #include "html_check.h"
 #include "merge/error.h"
+#include "reports/benchfmt_history.h"
 #include "reports/history_json.h"
 #include "reports/json_schema.h"
 #include "sample_run_report.h"
@@ -160,4 +164,39 @@ TEST_CASE("history labels name each report's source revision, so a flag points a
   CHECK(h.labels[3] == "2026-11-13T05:00 @01234567");
   CHECK(h.labels[4] == "2026-11-14T05:00 @fedcba98+dirty");
   CHECK_THAT(render_history_text(h), Catch::Contains("@fedcba98+dirty"));
+}
+
+TEST_CASE("history of go test -bench files flags the night a benchmark slowed", "[history]") {
+  // Risk: nightly `go test -bench` outputs (the format Go teams keep) cannot be trended, or
+  // a benchmark that got 10% slower goes unflagged while the others stay put.
+  std::vector<BenchfmtHistoryInput> in;
+  for (int night = 0; night < 5; ++night) {
+    std::string text = "pkg: example.com/x\n";
+    for (int run = 0; run < 8; ++run) {
+      const double noise = 1 + 0.002 * ((run * 5 + night * 3) % 7 - 3);
+      const double parse = 1000 * noise * (night == 4 ? 1.10 : 1.0);
+      text += fmt::format("BenchmarkParse-2 100 {} ns/op 64 B/op\n", parse);
+      text += fmt::format("BenchmarkRoute-2 100 {} MB/s\n", 20 * noise);
+    }
+    in.push_back(
+        {"night-" + std::to_string(night) + ".txt", pgo::harness::parse_go_bench_output(text)});
+  }
+  const History h = build_benchfmt_history(in, {});
+  CHECK(h.scenario_name == "example.com/x");
+  CHECK(h.labels.back() == "night-4.txt");
+  REQUIRE(h.series.size() == 3);  // Parse ns/op, Parse B/op, Route MB/s
+  const HistorySeries& parse = h.series[0];
+  CHECK(parse.name() == "Parse-2 ns/op");
+  CHECK(parse.points.back().flag == "regression");
+  CHECK(parse.points[3].flag.empty());
+  CHECK(h.series[2].higher_is_better);
+  CHECK(h.series[2].points.back().flag.empty());
+  CHECK(h.latest_regressed());
+  const auto schema =
+      JsonSchema::load(std::string(PGO_SOURCE_DIR) + "/reports/history.schema.json");
+  CHECK(schema.validate(history_to_json(h)) == std::vector<std::string>{});
+  CHECK_THAT(render_history_html(h), Catch::Contains("Parse-2 ns/op: median per run"));
+  // A file without any result line is refused by name.
+  in.push_back({"notes.txt", pgo::harness::parse_go_bench_output("just text\n")});
+  CHECK_THROWS_WITH(build_benchfmt_history(in, {}), Catch::Contains("notes.txt"));
 }
