@@ -32,16 +32,17 @@ int main(int argc, char** argv) {
       "bench", "Benchmark commands: interleaved trials, confidence intervals, comparisons.");
   pgo::cli::configure_bench_command(*bench, runner);
 
-  CLI::App* report =
-      app.add_subcommand("report", "Render report.md and report.html from a run's report.json.");
+  CLI::App* report = app.add_subcommand(
+      "report", "Render report.md, report.html and report.bench.txt from a run's report.json.");
   pgo::cli::configure_report_command(*report, runner);
 
   CLI::App* compare = app.add_subcommand(
-      "compare", "Regression gate: compare two run reports (or two bench exports).");
+      "compare",
+      "Regression gate: compare two run reports, bench exports or go test -bench files.");
   pgo::cli::configure_compare_command(*compare, runner);
 
   CLI::App* history =
-      app.add_subcommand("history", "Trend of PGO speedup and times over a series of run reports.");
+      app.add_subcommand("history", "Trend over a series of run reports or go test -bench files.");
   pgo::cli::configure_history_command(*history, runner);
 
   return pgo::cli::run_app(app, argc, argv, runner);
