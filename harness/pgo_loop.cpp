@@ -909,6 +909,8 @@ void PgoLoop::import_profile(int iteration) {
   in.instance = 1;
   in.samples = p.sample_size();
   if (auto index = merge::pgo_sample_index(p)) in.pgo_weight = merge::sample_total(p, *index);
+  in.sha256 = sha256_file_hex(out);  // the copy is byte for byte the given file
+  in.window_seconds = static_cast<double>(p.duration_nanos()) / 1e9;
   slot.inputs = {in};
   slot.merged_path = dir_.relative(out);
   slot.merged_sha256 = sha256_file_hex(out);

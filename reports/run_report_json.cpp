@@ -78,7 +78,7 @@ json profile_to_json(const harness::IterationProfile& p) {
                           {"samples", in.samples},
                           {"pgo_weight", in.pgo_weight},
                           {"scale", in.scale},
-                          {"sha256", in.sha256},
+                          {"sha256", in.sha256.empty() ? json(nullptr) : json(in.sha256)},
                           {"url", in.url.empty() ? json(nullptr) : json(in.url)},
                           {"window_seconds", in.window_seconds}});
   }
@@ -466,7 +466,7 @@ RunReport run_report_from_json(const json& j, const std::string& file) {
       pi.pgo_weight = in.integer(x, xp, "pgo_weight");
       pi.scale = in.number(x, xp, "scale");
       // Provenance fields are absent in reports written before they were recorded.
-      if (x.contains("sha256")) pi.sha256 = in.string(x, xp, "sha256");
+      if (x.contains("sha256") && !x["sha256"].is_null()) pi.sha256 = in.string(x, xp, "sha256");
       if (x.contains("url") && !x["url"].is_null()) pi.url = in.string(x, xp, "url");
       if (x.contains("window_seconds")) pi.window_seconds = in.number(x, xp, "window_seconds");
       ip.inputs.push_back(std::move(pi));
