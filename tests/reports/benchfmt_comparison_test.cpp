@@ -102,17 +102,22 @@ TEST_CASE("benchfmt compare: a slower benchmark is a regression, throughput high
   const std::string slow =
       "BenchmarkT 1 80 MB/s\nBenchmarkT 1 81 MB/s\nBenchmarkT 1 79 MB/s\n"
       "BenchmarkT 1 80.5 MB/s\nBenchmarkT 1 79.5 MB/s\n";
-  const auto& down = row(compare(fast, slow), "T", "MB/s");
+  // Rows are references into their comparison: keep each comparison alive.
+  const r::RunComparison down_cmp = compare(fast, slow);
+  const auto& down = row(down_cmp, "T", "MB/s");
   CHECK(down.higher_is_better);
   CHECK(down.verdict == r::ChangeVerdict::kRegression);
   CHECK(row(compare(slow, fast), "T", "MB/s").verdict == r::ChangeVerdict::kImprovement);
   // "better=higher" unit metadata says the same of any unit.
   const std::string meta = "Unit score better=higher\n";
-  const auto& score = row(compare(meta + "BenchmarkS 1 10 score\nBenchmarkS 1 10.1 score\n"
-                                         "BenchmarkS 1 9.9 score\nBenchmarkS 1 10.05 score\n",
-                                  meta + "BenchmarkS 1 5 score\nBenchmarkS 1 5.1 score\n"
-                                         "BenchmarkS 1 4.9 score\nBenchmarkS 1 5.05 score\n"),
-                          "S", "score");
+  const r::RunComparison score_cmp =
+      compare(meta +
+                  "BenchmarkS 1 10 score\nBenchmarkS 1 10.1 score\n"
+                  "BenchmarkS 1 9.9 score\nBenchmarkS 1 10.05 score\n",
+              meta +
+                  "BenchmarkS 1 5 score\nBenchmarkS 1 5.1 score\n"
+                  "BenchmarkS 1 4.9 score\nBenchmarkS 1 5.05 score\n");
+  const auto& score = row(score_cmp, "S", "score");
   CHECK(score.higher_is_better);
   CHECK(score.verdict == r::ChangeVerdict::kRegression);
 }
