@@ -43,7 +43,10 @@ History build_benchfmt_history(const std::vector<BenchfmtHistoryInput>& inputs,
       }
     }
   }
-  for (const auto& [name, unit] : keys) {
+  for (const auto& key : keys) {
+    // Named copies: a lambda below uses the unit (clang 14 cannot capture a structured binding).
+    const std::string& name = key.first;
+    const std::string& unit = key.second;
     HistorySeries series;
     series.kind = "benchmark";
     series.workload = name;
