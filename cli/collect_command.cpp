@@ -21,6 +21,7 @@
 
 #include "cli/command.h"
 #include "cli/fetch_options.h"
+#include "cli/signal_guard.h"
 #include "harness/live_collection.h"
 #include "harness/profile_target.h"
 #include "harness/sha256.h"
@@ -77,27 +78,6 @@ extern "C" void on_collect_signal(int sig) {
   if (g_signal == 0) g_signal = sig;
   g_cancel.store(true);
 }
-
-class SignalGuard {
- public:
-  SignalGuard() {
-    struct sigaction sa {};
-    sa.sa_handler = on_collect_signal;
-    sigemptyset(&sa.sa_mask);
-    ::sigaction(SIGINT, &sa, &old_int_);
-    ::sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~SignalGuard() {
-    ::sigaction(SIGINT, &old_int_, nullptr);
-    ::sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  SignalGuard(const SignalGuard&) = delete;
-  SignalGuard& operator=(const SignalGuard&) = delete;
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
 
 // A private temporary directory for the raw profiles, removed with everything in it.
 class TempDir {
@@ -277,7 +257,7 @@ int run_collect(CollectOptions o) {
     req.raw_dir = o.keep_raw;
   }
 
-  SignalGuard guard;
+  SignalGuard guard(on_collect_signal, false);
   LiveCollection c;
   try {
     c = collect_live_profiles(req);

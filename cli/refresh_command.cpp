@@ -21,6 +21,7 @@
 
 #include "cli/command.h"
 #include "cli/fetch_options.h"
+#include "cli/signal_guard.h"
 #include "harness/live_collection.h"
 #include "harness/pgo_loop.h"
 #include "harness/process.h"
@@ -71,28 +72,6 @@ extern "C" void on_refresh_signal(int sig) {
   g_cancel.store(true);
   kill_all_children();  // async-signal-safe; the loop then sees its child fail and stops
 }
-
-class SignalGuard {
- public:
-  SignalGuard() {
-    struct sigaction sa {};
-    sa.sa_handler = on_refresh_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
-    ::sigaction(SIGINT, &sa, &old_int_);
-    ::sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~SignalGuard() {
-    ::sigaction(SIGINT, &old_int_, nullptr);
-    ::sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  SignalGuard(const SignalGuard&) = delete;
-  SignalGuard& operator=(const SignalGuard&) = delete;
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
 
 class RefreshObserver : public LoopObserver {
  public:
@@ -256,7 +235,7 @@ int run_refresh(const RefreshArgs& a) {
     throw Error("rundir", run_dir, "already holds a run (report.json)", "use another --out");
   }
   RunDirectory dir(run_dir);
-  SignalGuard signals;
+  SignalGuard signals(on_refresh_signal);
   std::string candidate, origin;
   try {
     if (from_targets) {

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/signal_guard.h"
 #include "harness/pgo_loop.h"
 #include "harness/process.h"
 #include "harness/run_directory.h"
@@ -76,28 +77,6 @@ extern "C" void on_stop_signal(int sig) {
   if (g_stop_signal == 0) g_stop_signal = sig;
   kill_all_children();  // async-signal-safe; the loop then sees its child fail and stops
 }
-
-class SignalGuard {
- public:
-  SignalGuard() {
-    struct sigaction sa {};
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
-    ::sigaction(SIGINT, &sa, &old_int_);
-    ::sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~SignalGuard() {
-    ::sigaction(SIGINT, &old_int_, nullptr);
-    ::sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  SignalGuard(const SignalGuard&) = delete;
-  SignalGuard& operator=(const SignalGuard&) = delete;
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
 
 class ConsoleObserver : public LoopObserver {
  public:
@@ -212,7 +191,8 @@ std::string format_run_summary(const RunReport& r, const std::string& run_dir) {
                      reports::format_percent(r.harness_share()), reports::format_seconds(total),
                      reports::format_seconds(r.harness_seconds()));
   for (const std::string& w : r.warnings) out += "warning: " + w + "\n";
-  out += "report: " + run_dir + "/report.json (report.md, report.html, report.bench.txt beside it)\n";
+  out +=
+      "report: " + run_dir + "/report.json (report.md, report.html, report.bench.txt beside it)\n";
   return out;
 }
 
@@ -352,7 +332,7 @@ int run_run(const RunArgs& a) {
   }
 
   // ---- run ----------------------------------------------------------------------------
-  SignalGuard signals;
+  SignalGuard signals(on_stop_signal);
   std::optional<RunReport> report;
   int code = kExitOk;
   try {
