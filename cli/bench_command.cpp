@@ -13,24 +13,24 @@
 #include <string>
 #include <vector>
 
-#include "trials/bench_analysis.h"
-#include "trials/cachegrind.h"
-#include "trials/command_executor.h"
-#include "process/command_line.h"
-#include "stats/count_comparison.h"
-#include "trials/counting_executor.h"
-#include "trials/environment_info.h"
-#include "process/process.h"
-#include "stats/random.h"
-#include "trials/trial_scheduler.h"
 #include "base/error.h"
 #include "base/file_io.h"
+#include "process/command_line.h"
+#include "process/process.h"
 #include "reports/bench_csv_export.h"
 #include "reports/bench_json_export.h"
 #include "reports/bench_markdown_export.h"
-#include "reports/benchfmt_export.h"
 #include "reports/bench_terminal_format.h"
+#include "reports/benchfmt_export.h"
 #include "reports/text_format.h"
+#include "stats/count_comparison.h"
+#include "stats/random.h"
+#include "trials/bench_analysis.h"
+#include "trials/cachegrind.h"
+#include "trials/command_executor.h"
+#include "trials/counting_executor.h"
+#include "trials/environment_info.h"
+#include "trials/trial_scheduler.h"
 
 #ifndef PGO_HARNESS_VERSION
 #define PGO_HARNESS_VERSION "unknown"
@@ -533,8 +533,7 @@ int run_bench(const BenchArgs& a) {
   if (!json_path.empty()) {
     pgo::write_file_atomically(json_path, reports::bench_result_to_json(result));
   }
-  if (!csv_path.empty())
-    pgo::write_file_atomically(csv_path, reports::bench_result_to_csv(result));
+  if (!csv_path.empty()) pgo::write_file_atomically(csv_path, reports::bench_result_to_csv(result));
   if (!md_path.empty()) {
     pgo::write_file_atomically(md_path, reports::bench_result_to_markdown(result, unit));
   }

@@ -19,15 +19,15 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "base/error.h"
+#include "base/file_io.h"
+#include "base/sha256.h"
 #include "cli/command.h"
 #include "cli/fetch_options.h"
 #include "cli/signal_guard.h"
+#include "merge/profile_writer.h"
 #include "run/live_collection.h"
 #include "run/profile_target.h"
-#include "base/sha256.h"
-#include "base/error.h"
-#include "base/file_io.h"
-#include "merge/profile_writer.h"
 
 namespace pgo::cli {
 namespace {
@@ -270,7 +270,7 @@ int run_collect(CollectOptions o) {
   }
   if (!o.keep_raw.empty()) {
     pgo::write_file_atomically(o.keep_raw + "/manifest.json",
-                                 render_raw_manifest(c, o.fetch.seconds));
+                               render_raw_manifest(c, o.fetch.seconds));
   }
   const bool single = c.instances.size() == 1;
   if (!single) {

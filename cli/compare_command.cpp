@@ -5,9 +5,9 @@
 // the generic 1, so that a CI job can tell "slower" from "could not compare".
 #include <iostream>
 
-#include "cli/command.h"
 #include "base/error.h"
 #include "base/file_io.h"
+#include "cli/command.h"
 #include "reports/comparison_html.h"
 #include "reports/run_comparison.h"
 
@@ -83,15 +83,14 @@ int run_compare(const CompareCommandOptions& o) {
     comparison = reports::compare_files(o.base, o.candidate, options, &compared);
     if (!o.html_file.empty()) {
       pgo::write_file_atomically(o.html_file,
-                                   reports::render_comparison_html(comparison, compared));
+                                 reports::render_comparison_html(comparison, compared));
     }
     if (!o.markdown_file.empty()) {
-      pgo::write_file_atomically(o.markdown_file,
-                                   reports::render_comparison_markdown(comparison));
+      pgo::write_file_atomically(o.markdown_file, reports::render_comparison_markdown(comparison));
     }
     if (!o.json_file.empty()) {
       pgo::write_file_atomically(o.json_file,
-                                   reports::comparison_to_json(comparison).dump(2) + "\n");
+                                 reports::comparison_to_json(comparison).dump(2) + "\n");
     }
   } catch (const pgo::Error& e) {
     std::cerr << "pgo-harness compare: error: " << e.what() << "\n";

@@ -3,9 +3,9 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "run/live_profile_fetch.h"
 #include "base/error.h"
 #include "base/file_io.h"
+#include "run/live_profile_fetch.h"
 
 namespace pgo::cli {
 namespace {

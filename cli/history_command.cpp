@@ -5,10 +5,10 @@
 // regression, 2 usage or input error (like compare: a gate must tell the two apart).
 #include <iostream>
 
-#include "cli/command.h"
-#include "go/go_bench_format.h"
 #include "base/error.h"
 #include "base/file_io.h"
+#include "cli/command.h"
+#include "go/go_bench_format.h"
 #include "reports/benchfmt_history.h"
 #include "reports/history.h"
 #include "reports/history_json.h"

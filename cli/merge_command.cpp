@@ -16,16 +16,16 @@
 #include <memory>
 #include <optional>
 
+#include "base/error.h"
 #include "cli/command.h"
 #include "cli/fetch_options.h"
 #include "cli/post_merge_steps.h"
 #include "cli/url_inputs.h"
-#include "run/profile_target.h"
-#include "base/error.h"
 #include "merge/merge_job.h"
 #include "merge/profile_reader.h"
 #include "merge/profile_scaling.h"
 #include "merge/profile_writer.h"
+#include "run/profile_target.h"
 
 namespace pgo::cli {
 namespace {

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <iostream>
 
-#include "cli/merge_stats_output.h"
 #include "base/error.h"
+#include "cli/merge_stats_output.h"
 #include "merge/pgo_view.h"
 #include "merge/profile_reader.h"
 #include "merge/profile_trimmer.h"

@@ -19,25 +19,25 @@
 #include <filesystem>
 #include <iostream>
 
+#include "base/error.h"
+#include "base/file_io.h"
+#include "base/sha256.h"
 #include "cli/command.h"
 #include "cli/fetch_options.h"
 #include "cli/signal_guard.h"
-#include "run/live_collection.h"
-#include "run/pgo_loop.h"
-#include "process/process.h"
-#include "run/profile_target.h"
-#include "run/refresh_gate.h"
-#include "run/run_directory.h"
-#include "scenario/scenario.h"
-#include "base/sha256.h"
-#include "base/error.h"
-#include "base/file_io.h"
 #include "merge/profile_reader.h"
+#include "process/process.h"
 #include "reports/html_report.h"
 #include "reports/markdown_report.h"
 #include "reports/report_summary.h"
 #include "reports/run_report_json.h"
 #include "reports/text_format.h"
+#include "run/live_collection.h"
+#include "run/pgo_loop.h"
+#include "run/profile_target.h"
+#include "run/refresh_gate.h"
+#include "run/run_directory.h"
+#include "scenario/scenario.h"
 
 namespace pgo::cli {
 namespace {
@@ -186,7 +186,7 @@ std::string collect_candidate(const RefreshArgs& a, const RunDirectory& dir, std
     req.progress = [](const std::string& l) { std::fprintf(stderr, "%s\n", l.c_str()); };
   LiveCollection c = collect_live_profiles(req);
   pgo::write_file_atomically(req.raw_dir + "/manifest.json",
-                               render_raw_manifest(c, a.fetch.seconds));
+                             render_raw_manifest(c, a.fetch.seconds));
   for (const InstanceResult& inst : c.instances) {
     for (const FetchedProfile& f : inst.fetches) {
       if (!f.ok()) {
@@ -279,8 +279,7 @@ int run_refresh(const RefreshArgs& a) {
   }
   kill_all_children();
   try {
-    pgo::write_file_atomically(dir.root() + "/report.md",
-                                 reports::render_markdown_report(report));
+    pgo::write_file_atomically(dir.root() + "/report.md", reports::render_markdown_report(report));
     pgo::write_file_atomically(dir.root() + "/report.html", reports::render_html_report(report));
   } catch (const std::exception& e) {
     std::cerr << "pgo-harness refresh: warning: could not render report.md/html: " << e.what()

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <iostream>
 
-#include "cli/command.h"
 #include "base/file_io.h"
+#include "cli/command.h"
 #include "reports/benchfmt_export.h"
 #include "reports/html_report.h"
 #include "reports/markdown_report.h"
@@ -57,8 +57,8 @@ int run_report(const ReportCommandOptions& o) {
   if (o.print) {
     std::cout << markdown;
   } else {
-    std::cout << "wrote " << markdown_file << "\nwrote " << html_file << "\nwrote "
-              << benchfmt_file << "\n";
+    std::cout << "wrote " << markdown_file << "\nwrote " << html_file << "\nwrote " << benchfmt_file
+              << "\n";
   }
   return kExitOk;
 }
@@ -69,8 +69,7 @@ void configure_report_command(CLI::App& app, CommandRunner& runner) {
   auto o = std::make_shared<ReportCommandOptions>();
   app.footer(kReportFooter);
   app.add_option("RUN", o->run, "Run directory or report.json")->required();
-  app.add_option("--out", o->out_dir,
-                 "Directory for report.md, report.html and report.bench.txt")
+  app.add_option("--out", o->out_dir, "Directory for report.md, report.html and report.bench.txt")
       ->check(CLI::ExistingDirectory);
   app.add_option("--markdown", o->markdown_file, "Write the Markdown report to FILE");
   app.add_option("--html", o->html_file, "Write the HTML report to FILE");

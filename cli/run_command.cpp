@@ -20,14 +20,11 @@
 #include <optional>
 #include <string>
 
-#include "cli/command.h"
-#include "cli/signal_guard.h"
-#include "run/pgo_loop.h"
-#include "process/process.h"
-#include "run/run_directory.h"
-#include "scenario/scenario.h"
 #include "base/error.h"
 #include "base/file_io.h"
+#include "cli/command.h"
+#include "cli/signal_guard.h"
+#include "process/process.h"
 #include "reports/bench_terminal_format.h"
 #include "reports/benchfmt_export.h"
 #include "reports/html_report.h"
@@ -35,6 +32,9 @@
 #include "reports/report_summary.h"
 #include "reports/run_report_json.h"
 #include "reports/text_format.h"
+#include "run/pgo_loop.h"
+#include "run/run_directory.h"
+#include "scenario/scenario.h"
 
 #ifndef PGO_HARNESS_VERSION
 #define PGO_HARNESS_VERSION "unknown"
@@ -198,11 +198,10 @@ std::string format_run_summary(const RunReport& r, const std::string& run_dir) {
 
 void render_views(const RunReport& report, const RunDirectory& dir) {
   try {
-    pgo::write_file_atomically(dir.root() + "/report.md",
-                                 reports::render_markdown_report(report));
+    pgo::write_file_atomically(dir.root() + "/report.md", reports::render_markdown_report(report));
     pgo::write_file_atomically(dir.root() + "/report.html", reports::render_html_report(report));
     pgo::write_file_atomically(dir.root() + "/report.bench.txt",
-                                 reports::run_report_to_benchfmt(report));
+                               reports::run_report_to_benchfmt(report));
   } catch (const std::exception& e) {
     std::fprintf(stderr,
                  "pgo-harness: warning: could not render report.md/report.html/report.bench.txt: "

@@ -4,9 +4,9 @@
 
 #include <filesystem>
 
+#include "base/error.h"
 #include "run/live_profile_fetch.h"
 #include "run/profile_target.h"
-#include "base/error.h"
 
 namespace pgo::cli {
 

@@ -11,10 +11,10 @@
 #include <sstream>
 #include <system_error>
 
+#include "base/error.h"
+#include "base/sha256.h"
 #include "process/process.h"
 #include "process/process_log.h"
-#include "base/sha256.h"
-#include "base/error.h"
 
 namespace pgo::harness {
 namespace fs = std::filesystem;

@@ -1,7 +1,7 @@
 #include "go/vcs_revision.h"
 
-#include "process/process.h"
 #include "base/error.h"
+#include "process/process.h"
 
 namespace pgo::harness {
 namespace {

@@ -32,8 +32,8 @@
 #include <thread>
 #include <utility>
 
-#include "process/process_tree.h"
 #include "base/error.h"
+#include "process/process_tree.h"
 
 // Choices, and why:
 // - Boost.Process does the spawning (path search, argv/env marshalling, start directory,

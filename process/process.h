@@ -6,9 +6,9 @@
 // Every child is put in its own process group so that a timeout, Ctrl-C or the harness's
 // exit can end the child and everything it started, and every run ends with its whole
 // process tree: what the child left behind (background jobs, daemons, grandchildren that
-// ignore SIGTERM) is ended before run_process returns (see process/process_tree.h). Waiting with a timeout or with
-// captured output uses a pidfd in a poll(2) loop (no watchdog thread, no SIGCHLD handler);
-// see process.cpp for the reasons behind each choice.
+// ignore SIGTERM) is ended before run_process returns (see process/process_tree.h). Waiting with a
+// timeout or with captured output uses a pidfd in a poll(2) loop (no watchdog thread, no SIGCHLD
+// handler); see process.cpp for the reasons behind each choice.
 //
 //   pgo::harness::ProcessSpec spec;
 //   spec.argv = {"go", "version"};

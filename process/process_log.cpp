@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "process/command_template.h"
 #include "base/error.h"
+#include "process/command_template.h"
 
 namespace pgo::harness {
 

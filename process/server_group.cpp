@@ -3,8 +3,8 @@
 #include <sstream>
 #include <thread>
 
-#include "process/process_log.h"
 #include "base/error.h"
+#include "process/process_log.h"
 
 namespace pgo::harness {
 namespace {

@@ -9,8 +9,8 @@
 #include <optional>
 #include <string>
 
-#include "trials/bench_result.h"
 #include "reports/bench_format.h"
+#include "trials/bench_result.h"
 
 namespace pgo::reports {
 

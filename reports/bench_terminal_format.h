@@ -12,8 +12,8 @@
 
 #include <string>
 
-#include "trials/bench_result.h"
 #include "reports/bench_format.h"
+#include "trials/bench_result.h"
 
 namespace pgo::reports {
 

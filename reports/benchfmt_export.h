@@ -22,8 +22,8 @@
 
 #include <string>
 
-#include "trials/bench_result.h"
 #include "run/run_report.h"
+#include "trials/bench_result.h"
 
 namespace pgo::reports {
 

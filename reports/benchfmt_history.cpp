@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "stats/statistics.h"
 #include "base/error.h"
 #include "reports/benchfmt_comparison.h"
+#include "stats/statistics.h"
 
 namespace pgo::reports {
 

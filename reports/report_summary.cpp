@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "stats/statistics.h"
 #include "reports/text_format.h"
+#include "stats/statistics.h"
 
 namespace pgo::reports {
 

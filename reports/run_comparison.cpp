@@ -7,16 +7,16 @@
 #include <map>
 #include <set>
 
+#include "base/error.h"
+#include "base/file_io.h"
 #include "go/go_bench_format.h"
+#include "reports/benchfmt_comparison.h"
+#include "reports/run_report_json.h"
+#include "reports/text_format.h"
 #include "stats/count_comparison.h"
 #include "stats/random.h"
 #include "stats/sample_comparison.h"
 #include "stats/statistics.h"
-#include "base/error.h"
-#include "base/file_io.h"
-#include "reports/benchfmt_comparison.h"
-#include "reports/run_report_json.h"
-#include "reports/text_format.h"
 
 namespace pgo::reports {
 
@@ -62,11 +62,12 @@ ComparisonRow time_row(const std::string& workload, const std::string& build,
                        const std::string& unit, const std::vector<double>& base,
                        const std::vector<double>& candidate, const CompareOptions& o,
                        bool counting) {
-  if (!counting) return compare_sample_row("time", workload, build, unit, base, candidate, false, o);
+  if (!counting)
+    return compare_sample_row("time", workload, build, unit, base, candidate, false, o);
   // Counts (instructions, estimated cycles) are near-deterministic: a few runs per side,
   // judged by the tolerance rule of stats/count_comparison.h, not the rank test.
-  return row_from_comparison(harness::compare_counts(base, candidate, harness::CountRule{}),
-                             "time", workload, build, unit, false, o.threshold);
+  return row_from_comparison(harness::compare_counts(base, candidate, harness::CountRule{}), "time",
+                             workload, build, unit, false, o.threshold);
 }
 
 // The four samples behind one PGO speedup change: v0 and vi of the base and new reports.

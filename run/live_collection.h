@@ -23,8 +23,8 @@
 #include <string>
 #include <vector>
 
-#include "run/live_profile_fetch.h"
 #include "proto/profile.pb.h"
+#include "run/live_profile_fetch.h"
 
 namespace pgo::harness {
 

@@ -6,8 +6,8 @@
 #include <ctime>
 #include <filesystem>
 
-#include "base/sha256.h"
 #include "base/error.h"
+#include "base/sha256.h"
 #include "merge/profile_reader.h"
 #include "merge/profile_scaling.h"
 

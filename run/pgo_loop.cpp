@@ -5,23 +5,23 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "trials/bench_analysis.h"
-#include "trials/cachegrind.h"
-#include "trials/environment_info.h"
-#include "go/go_binary_functions.h"
-#include "run/profile_collector.h"
-#include "stats/random.h"
-#include "run/run_analysis.h"
 #include "base/sha256.h"
-#include "stats/statistics.h"
+#include "go/go_binary_functions.h"
 #include "go/vcs_revision.h"
-#include "run/workload_runner.h"
 #include "merge/pgo_view.h"
 #include "merge/profile_merger.h"
 #include "merge/profile_reader.h"
 #include "merge/profile_scaling.h"
 #include "merge/profile_staleness.h"
 #include "merge/profile_writer.h"
+#include "run/profile_collector.h"
+#include "run/run_analysis.h"
+#include "run/workload_runner.h"
+#include "stats/random.h"
+#include "stats/statistics.h"
+#include "trials/bench_analysis.h"
+#include "trials/cachegrind.h"
+#include "trials/environment_info.h"
 
 namespace pgo::harness {
 namespace fs = std::filesystem;
@@ -1099,7 +1099,7 @@ void PgoLoop::analysis() {
   if (options_.emit_default_pgo && !report_.profiles.empty()) {
     const IterationProfile& last = report_.profiles.back();
     pgo::write_file_atomically(*options_.emit_default_pgo,
-                                 merge::read_file_bytes(dir_.absolute(last.merged_path)));
+                               merge::read_file_bytes(dir_.absolute(last.merged_path)));
   }
 }
 

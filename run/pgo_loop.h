@@ -49,13 +49,13 @@
 #include <string>
 #include <vector>
 
-#include "stats/count_comparison.h"
+#include "base/error.h"
 #include "go/go_toolchain.h"
 #include "run/run_directory.h"
 #include "run/run_report.h"
 #include "scenario/scenario.h"
+#include "stats/count_comparison.h"
 #include "trials/trial_scheduler.h"
-#include "base/error.h"
 
 namespace pgo::harness {
 

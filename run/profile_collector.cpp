@@ -10,11 +10,11 @@
 #include <sstream>
 #include <thread>
 
+#include "base/error.h"
+#include "merge/profile_reader.h"
 #include "process/process.h"
 #include "process/process_log.h"
 #include "process/server_group.h"
-#include "base/error.h"
-#include "merge/profile_reader.h"
 
 namespace pgo::harness {
 namespace fs = std::filesystem;

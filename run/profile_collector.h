@@ -39,8 +39,8 @@
 #include <string>
 #include <vector>
 
-#include "process/command_template.h"
 #include "go/go_bench_format.h"
+#include "process/command_template.h"
 #include "process/http_client.h"
 #include "process/port_allocator.h"
 

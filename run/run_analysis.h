@@ -46,9 +46,9 @@
 #include <span>
 #include <vector>
 
-#include "stats/count_comparison.h"
 #include "run/run_report.h"
 #include "scenario/scenario.h"
+#include "stats/count_comparison.h"
 
 namespace pgo::harness {
 

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <vector>
 
-#include "base/sha256.h"
 #include "base/error.h"
+#include "base/sha256.h"
 #include "merge/profile_writer.h"
 
 namespace pgo::harness {

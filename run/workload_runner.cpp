@@ -7,13 +7,13 @@
 #include <set>
 #include <sstream>
 
+#include "base/error.h"
 #include "go/go_bench_format.h"
 #include "process/process.h"
 #include "process/process_log.h"
-#include "run/profile_collector.h"
 #include "process/server_group.h"
+#include "run/profile_collector.h"
 #include "stats/statistics.h"
-#include "base/error.h"
 
 namespace pgo::harness {
 namespace fs = std::filesystem;

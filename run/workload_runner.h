@@ -47,12 +47,12 @@
 #include <string>
 #include <vector>
 
-#include "trials/cachegrind.h"
-#include "trials/command_executor.h"
 #include "process/command_template.h"
 #include "process/http_client.h"
 #include "process/port_allocator.h"
 #include "scenario/scenario.h"
+#include "trials/cachegrind.h"
+#include "trials/command_executor.h"
 
 namespace pgo::harness {
 

@@ -11,11 +11,11 @@
 #include <sstream>
 #include <utility>
 
-#include "process/command_template.h"
-#include "scenario/json_object_reader.h"
-#include "base/sha256.h"
 #include "base/error.h"
 #include "base/file_io.h"
+#include "base/sha256.h"
+#include "process/command_template.h"
+#include "scenario/json_object_reader.h"
 
 namespace pgo::harness {
 namespace {
@@ -221,7 +221,7 @@ void check_package(JsonProblems& check, const std::string& path, const std::stri
 
 const std::vector<std::string> kRootKeys = {"$schema",     "name",      "description", "target",
                                             "workloads",   "profiling", "iterations",  "trials",
-                                            "convergence", "profile", "counting"};
+                                            "convergence", "profile",   "counting"};
 const std::vector<std::string> kTargetKeys = {"module_dir", "package", "build_flags",
                                               "env",        "go",      "tools"};
 const std::vector<std::string> kWorkloadKeys = {

@@ -16,9 +16,9 @@
 #include <utility>
 #include <vector>
 
-#include "trials/environment_info.h"
 #include "stats/sample_comparison.h"
 #include "stats/statistics.h"
+#include "trials/environment_info.h"
 
 namespace pgo::harness {
 

@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "trials/bench_result.h"
 #include "process/process.h"
+#include "trials/bench_result.h"
 
 namespace pgo::harness {
 

@@ -5,11 +5,11 @@
 #include <numeric>
 #include <utility>
 
-#include "stats/count_comparison.h"
+#include "base/error.h"
 #include "process/process.h"
+#include "stats/count_comparison.h"
 #include "stats/random.h"
 #include "stats/statistics.h"
-#include "base/error.h"
 
 namespace pgo::harness {
 namespace {

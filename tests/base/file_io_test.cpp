@@ -120,8 +120,7 @@ TEST_CASE("check_writable refuses hopeless paths and changes nothing", "[file_io
   CHECK(dir.entries() == 1);
   CHECK_THROWS_WITH(pgo::check_writable(dir / "missing-dir/x.json"),
                     Catch::Contains("missing-dir/x.json: write: cannot create a file"));
-  CHECK_THROWS_WITH(pgo::check_writable(dir.path.string()),
-                    Catch::Contains("is a directory"));
+  CHECK_THROWS_WITH(pgo::check_writable(dir.path.string()), Catch::Contains("is a directory"));
   fs::create_symlink("/dev/null", dir / "null");
   pgo::check_writable(dir / "null");
 }

@@ -15,11 +15,11 @@
 #include <sstream>
 #include <thread>
 
-#include "process/port_allocator.h"
-#include "process/process.h"
 #include "base/sha256.h"
 #include "merge/profile_reader.h"
 #include "pprof_test_server.h"
+#include "process/port_allocator.h"
+#include "process/process.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -154,8 +154,7 @@ TEST_CASE("collect merges the live pair and names every failed instance with its
   for (const json& f : manifest["profiles"]) {
     if (f["outcome"] != "ok") continue;
     ++ok;
-    CHECK(f["sha256"] ==
-          pgo::sha256_file_hex((raw / f["file"].get<std::string>()).string()));
+    CHECK(f["sha256"] == pgo::sha256_file_hex((raw / f["file"].get<std::string>()).string()));
     CHECK(f["http_status"] == 200);
     CHECK_FALSE(f["window_start"].get<std::string>().empty());
   }

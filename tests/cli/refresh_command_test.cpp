@@ -15,8 +15,8 @@
 #include <sstream>
 #include <thread>
 
-#include "process/process.h"
 #include "pprof_test_server.h"
+#include "process/process.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;

@@ -17,8 +17,8 @@
 #include <sstream>
 #include <thread>
 
-#include "process/process.h"
 #include "base/sha256.h"
+#include "process/process.h"
 #include "reports/json_schema.h"
 
 namespace fs = std::filesystem;

@@ -12,9 +12,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "process/process.h"
 #include "merge/pgo_view.h"
 #include "merge/profile_reader.h"
+#include "process/process.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;

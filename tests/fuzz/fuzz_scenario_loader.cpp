@@ -10,8 +10,8 @@
 #include <filesystem>
 #include <string>
 
-#include "scenario/scenario.h"
 #include "base/error.h"
+#include "scenario/scenario.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

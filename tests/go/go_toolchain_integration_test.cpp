@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "tests/support/go_test_module.h"
-#include "go/go_toolchain.h"
-#include "base/sha256.h"
 #include "base/error.h"
+#include "base/sha256.h"
+#include "go/go_toolchain.h"
+#include "tests/support/go_test_module.h"
 
 using namespace pgo::harness;
 using pgo::harness::testing::GoTestModule;

@@ -86,8 +86,7 @@ TEST_CASE("a failed write leaves the existing output untouched", "[writer]") {
     // root ignores directory permissions; use a path whose directory does not exist.
     TempDir dir;
     const auto out = (dir.path / "missing-dir" / "out.pgo").string();
-    CHECK_THROWS_AS(pgo::write_file_atomically(out, std::vector<std::uint8_t>{1}),
-                    pgo::Error);
+    CHECK_THROWS_AS(pgo::write_file_atomically(out, std::vector<std::uint8_t>{1}), pgo::Error);
     CHECK(dir.entries() == 0);
   }
   TempDir dir;

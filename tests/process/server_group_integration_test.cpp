@@ -5,9 +5,9 @@
 #include <set>
 #include <thread>
 
-#include "tests/support/go_test_module.h"
-#include "process/server_group.h"
 #include "base/error.h"
+#include "process/server_group.h"
+#include "tests/support/go_test_module.h"
 
 using namespace pgo::harness;
 using namespace std::chrono_literals;

@@ -188,8 +188,7 @@ TEST_CASE("the sign-off page of compare --html renders in headless Chromium",
   pgo::reports::ComparedReports reports{pgo::reports::testing::make_sample_report(),
                                         pgo::reports::testing::make_sample_report(slow)};
   const auto comparison = pgo::reports::compare_run_reports(*reports.base, *reports.candidate, {});
-  pgo::write_file_atomically(html,
-                                    pgo::reports::render_comparison_html(comparison, reports));
+  pgo::write_file_atomically(html, pgo::reports::render_comparison_html(comparison, reports));
   const std::string command =
       "timeout 120 chromium --headless --no-sandbox --disable-gpu "
       "--disable-background-networking --disable-component-update --disable-sync "

@@ -6,8 +6,8 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "golden_file.h"
 #include "base/error.h"
+#include "golden_file.h"
 #include "reports/json_schema.h"
 #include "reports/markdown_report.h"
 #include "sample_run_report.h"

@@ -9,10 +9,10 @@
 #include <functional>
 #include <set>
 
-#include "tests/support/go_test_module.h"
+#include "base/error.h"
 #include "process/port_allocator.h"
 #include "run/profile_collector.h"
-#include "base/error.h"
+#include "tests/support/go_test_module.h"
 
 using namespace pgo::harness;
 using namespace std::chrono_literals;

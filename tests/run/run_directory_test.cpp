@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "base/sha256.h"
 #include "base/error.h"
+#include "base/sha256.h"
 
 namespace fs = std::filesystem;
 using namespace pgo::harness;

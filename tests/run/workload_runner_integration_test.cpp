@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "tests/support/go_test_module.h"
-#include "scenario/scenario.h"
-#include "run/workload_runner.h"
 #include "base/error.h"
+#include "run/workload_runner.h"
+#include "scenario/scenario.h"
+#include "tests/support/go_test_module.h"
 
 namespace h = pgo::harness;
 using pgo::harness::testing::GoTestModule;

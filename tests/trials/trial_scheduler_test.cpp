@@ -8,9 +8,9 @@
 #include <catch2/catch.hpp>
 #include <set>
 
+#include "base/error.h"
 #include "stats/random.h"
 #include "stats/sample_comparison.h"
-#include "base/error.h"
 
 using namespace pgo::harness;
 
