@@ -12,6 +12,7 @@
 #   SECTIONS="hostile" bench/merge_scaling.sh           (default: "compare scaling hostile")
 #   PPROF=/path/to/pprof DEFAULT_PGO=/path/default.pgo TIME=/path/to/gnu-time bench/merge_scaling.sh
 #                                 (a machine without Go: a pprof binary from `go tool -n pprof`)
+#   SIZES="10 100" bench/merge_scaling.sh               (default: "100 1000" inputs)
 #   taskset -c 0,1 bench/merge_scaling.sh               (both tools on 2 cores of a larger machine)
 #
 # Only compare figures from the same run: on a shared machine absolute times drift, the
@@ -22,6 +23,7 @@ cd "$(dirname "$0")/.."
 
 pgo_merge=${1:-build/bin/pgo-merge}
 runs=${RUNS:-3}
+sizes=${SIZES:-100 1000}  # how many copies of default.pgo each comparison merges
 cores=$(nproc)
 jobs_list=${JOBS:-$(for j in 1 2 4 8 16; do if [ "$j" -le "$cores" ]; then echo "$j"; fi; done)}
 time_bin=${TIME:-/usr/bin/time}
@@ -33,7 +35,7 @@ done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 default_pgo=${DEFAULT_PGO:-$(go env GOROOT)/src/cmd/compile/default.pgo}
-for n in 100 1000; do
+for n in $sizes; do
   mkdir -p "$work/d$n"
   for i in $(seq -w 1 "$n"); do cp "$default_pgo" "$work/d$n/p$i.pb.gz"; done
 done
@@ -64,8 +66,8 @@ if has compare; then
 echo
 echo "== pprof vs pgo-merge (wall s, CPU s = user + sys, peak RSS MB; best of runs) =="
 row input tool "wall" "CPU" "RSS" ""
-for n in 100 1000; do
-  r=$runs; [ "$n" = 1000 ] && r=1
+for n in $sizes; do
+  r=$runs; [ "$n" -ge 1000 ] && r=1
   measure "$r" "${pprof[@]}" -symbolize=none -proto "$work/d$n"/*.pb.gz
   p_wall=$wall; p_cpu=$cpu
   row "${n} x default.pgo" pprof "$wall" "$cpu" "$rss"
@@ -90,15 +92,16 @@ if has scaling; then
 echo
 echo "== scaling over --jobs (this binary; $cores cores here, larger counts not measured) =="
 row input jobs "wall" "CPU" "RSS" ""
-for n in 100 1000; do
-  r=$runs; [ "$n" = 1000 ] && r=1
+for n in $sizes; do
+  r=$runs; [ "$n" -ge 1000 ] && r=1
   base=
+  read -r first_jobs _ <<<"$(echo $jobs_list)"
   for j in $jobs_list; do
     measure "$r" "$pgo_merge" -q -j "$j" -o "$work/j$j.pgo" "$work/d$n"
     base=${base:-$wall}
     row "${n} x default.pgo" "$j" "$wall" "$cpu" "$rss" \
       "$(awk -v b="$base" -v w="$wall" 'BEGIN { printf "(speed-up %.2fx)", b / w }')"
-    cmp -s "$work/j$j.pgo" "$work/j$(echo "$jobs_list" | head -1).pgo" ||
+    cmp -s "$work/j$j.pgo" "$work/j${first_jobs}.pgo" ||
       echo "  OUTPUT DIFFERS for --jobs $j"
   done
 done
