@@ -231,7 +231,10 @@ TEST_CASE("run: SIGTERM mid-run leaves an interrupted report and no child, --res
     CHECK(t["metric"] == "cpu");
     CHECK(t["values"].size() == 5);
     CHECK(t["wall_seconds"].size() == 5);
-    CHECK(t["median"].get<double>() > 0.05);
+    // Seconds of CPU for a 150 ms spin: a wrong unit (ms, ns) lands far outside; a loaded
+    // machine can preempt the spin to well under its wall time, so no tight lower bound.
+    CHECK(t["median"].get<double>() > 0.005);
+    CHECK(t["median"].get<double>() < 2.0);
   }
 
   // Analysis: comparisons, geomean, overhead and a verdict.
