@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <map>
 
-#include "harness/random.h"
 #include "harness/sample_comparison.h"
 #include "harness/statistics.h"
 
@@ -36,13 +35,6 @@ const TrialSeries* find_series(const std::vector<TrialSeries>& trials, const std
     if (t.workload == workload && t.build == build) return &t;
   }
   return nullptr;
-}
-
-// Draws n values with replacement and returns their median (scratch reused).
-double resampled_median(std::span<const double> xs, SeededRng& rng, std::vector<double>& scratch) {
-  scratch.resize(xs.size());
-  for (double& x : scratch) x = xs[rng.uniform_index(xs.size())];
-  return median(scratch);
 }
 
 }  // namespace
@@ -87,25 +79,11 @@ GeomeanEstimate geomean_speedup(const std::vector<SamplePair>& pairs, double con
 
   // Joint bootstrap: one resample redraws every workload of both builds, so the interval
   // reflects the noise of all workloads together.
-  SeededRng rng(seed);
-  std::vector<double> geomeans, scratch;
-  geomeans.reserve(resamples);
-  for (std::size_t r = 0; r < resamples; ++r) {
-    double sum = 0;
-    bool ok = true;
-    for (const SamplePair& p : used) {
-      double ref = resampled_median(p.reference, rng, scratch);
-      double cand = resampled_median(p.candidate, rng, scratch);
-      if (ref <= 0 || cand <= 0) {
-        ok = false;
-        break;
-      }
-      sum += std::log(ref / cand);
-    }
-    if (ok) geomeans.push_back(std::exp(sum / n));
-  }
+  std::vector<std::vector<std::span<const double>>> groups;
+  for (const SamplePair& p : used) groups.push_back({p.reference, p.candidate});
+  const std::vector<double> geomeans = bootstrap_geomean_of_ratios(
+      groups, [](std::span<const double> m) { return m[0] / m[1]; }, resamples, seed);
   if (geomeans.empty()) return out;
-  std::sort(geomeans.begin(), geomeans.end());
   out.ci_lower = quantile_of_sorted(geomeans, (1 - confidence) / 2);
   out.ci_upper = quantile_of_sorted(geomeans, (1 + confidence) / 2);
   return out;

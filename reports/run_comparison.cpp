@@ -7,9 +7,8 @@
 #include <map>
 #include <set>
 
-#include "harness/go_bench_format.h"
 #include "harness/count_comparison.h"
-#include "harness/random.h"
+#include "harness/go_bench_format.h"
 #include "harness/sample_comparison.h"
 #include "harness/statistics.h"
 #include "merge/error.h"
@@ -62,11 +61,12 @@ ComparisonRow time_row(const std::string& workload, const std::string& build,
                        const std::string& unit, const std::vector<double>& base,
                        const std::vector<double>& candidate, const CompareOptions& o,
                        bool counting) {
-  if (!counting) return compare_sample_row("time", workload, build, unit, base, candidate, false, o);
+  if (!counting)
+    return compare_sample_row("time", workload, build, unit, base, candidate, false, o);
   // Counts (instructions, estimated cycles) are near-deterministic: a few runs per side,
   // judged by the tolerance rule of harness/count_comparison.h, not the rank test.
-  return row_from_comparison(harness::compare_counts(base, candidate, harness::CountRule{}),
-                             "time", workload, build, unit, false, o.threshold);
+  return row_from_comparison(harness::compare_counts(base, candidate, harness::CountRule{}), "time",
+                             workload, build, unit, false, o.threshold);
 }
 
 // The four samples behind one PGO speedup change: v0 and vi of the base and new reports.
@@ -79,13 +79,6 @@ struct SpeedupSamples {
 };
 
 double median_of(const std::vector<double>& xs) { return harness::median(xs); }
-
-double resampled_median(const std::vector<double>& xs, harness::SeededRng& rng,
-                        std::vector<double>& scratch) {
-  scratch.resize(xs.size());
-  for (double& x : scratch) x = xs[rng.uniform_index(xs.size())];
-  return harness::median(scratch);
-}
 
 bool usable(const SpeedupSamples& s, double alpha, bool counting) {
   for (const auto* xs : {s.base_off, s.base_pgo, s.new_off, s.new_pgo}) {
@@ -130,22 +123,14 @@ ComparisonRow speedup_row(const std::string& workload, const std::string& build,
   row.candidate = std::exp(log_new);
   row.ratio = *row.candidate / *row.base;
 
-  harness::SeededRng rng(o.seed);
-  std::vector<double> scratch;
-  std::vector<double> ratios;
-  ratios.reserve(o.bootstrap_resamples);
-  for (std::size_t r = 0; r < o.bootstrap_resamples; ++r) {
-    double log_change = 0;
-    for (const auto& s : samples) {
-      const double b =
-          resampled_median(*s.base_off, rng, scratch) / resampled_median(*s.base_pgo, rng, scratch);
-      const double n =
-          resampled_median(*s.new_off, rng, scratch) / resampled_median(*s.new_pgo, rng, scratch);
-      log_change += std::log(n / b) / k;
-    }
-    ratios.push_back(std::exp(log_change));
-  }
-  std::sort(ratios.begin(), ratios.end());
+  // Every workload's four samples at once, in the order base v0, base vi, new v0, new vi;
+  // the group's ratio is new speedup / base speedup.
+  std::vector<std::vector<std::span<const double>>> groups;
+  for (const auto& s : samples)
+    groups.push_back({*s.base_off, *s.base_pgo, *s.new_off, *s.new_pgo});
+  const std::vector<double> ratios = harness::bootstrap_geomean_of_ratios(
+      groups, [](std::span<const double> m) { return (m[2] / m[3]) / (m[0] / m[1]); },
+      o.bootstrap_resamples, o.seed);
   row.ci_lower = harness::quantile_of_sorted(ratios, o.alpha / 2);
   row.ci_upper = harness::quantile_of_sorted(ratios, 1 - o.alpha / 2);
   const bool significant = *row.ci_lower > 1.0 || *row.ci_upper < 1.0;

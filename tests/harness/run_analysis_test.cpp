@@ -207,6 +207,19 @@ TEST_CASE("geomean_speedup: seeded, and exact for constant samples") {
   CHECK_FALSE(geomean_speedup({}, 0.95, 3).speedup);
 }
 
+TEST_CASE("geomean_speedup: pinned values of the joint bootstrap") {
+  // Recorded from the implementation before the bootstrap moved to
+  // harness/sample_comparison.h: the same seed must keep giving the same numbers.
+  const std::vector<double> r1 = {1.00, 1.02, 0.98, 1.01, 0.99, 1.03, 0.97, 1.00};
+  const std::vector<double> c1 = {0.90, 0.93, 0.91, 0.89, 0.92, 0.90, 0.94};
+  const std::vector<double> r2 = {2.0, 2.1, 1.9, 2.05, 1.95, 2.02};
+  const std::vector<double> c2 = {1.9, 1.95, 1.85, 2.0, 1.88, 1.91, 1.93};
+  const GeomeanEstimate g = geomean_speedup({{r1, c1}, {r2, c2}}, 0.95, 11);
+  CHECK(g.speedup.value() == 0x1.134be446d7fa2p+0);
+  CHECK(g.ci_lower.value() == 0x1.0b908855925e8p+0);
+  CHECK(g.ci_upper.value() == 0x1.18f489d3e7274p+0);
+}
+
 namespace {
 
 TrialSeries counted(const std::string& workload, const std::string& build, double level) {
