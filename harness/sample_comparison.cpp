@@ -368,4 +368,19 @@ SampleComparison compare_samples(std::span<const double> reference,
   return compare_samples(reference, candidate, options);
 }
 
+std::optional<Verdict> verdict_from_string(std::string_view word) {
+  for (Verdict v : {Verdict::kFaster, Verdict::kSlower, Verdict::kNoSignificantDifference,
+                    Verdict::kNotEnoughData}) {
+    if (word == to_string(v)) return v;
+  }
+  return std::nullopt;
+}
+
+std::optional<ComparisonMethod> comparison_method_from_string(std::string_view word) {
+  for (ComparisonMethod m : {ComparisonMethod::kUTest, ComparisonMethod::kCountSpread}) {
+    if (word == to_string(m)) return m;
+  }
+  return std::nullopt;
+}
+
 }  // namespace pgo::harness

@@ -127,6 +127,8 @@ enum class Verdict {
 
 // "faster", "slower", "no significant difference", "not enough data".
 std::string_view to_string(Verdict verdict);
+// And back; nullopt for an unknown word.
+std::optional<Verdict> verdict_from_string(std::string_view word);
 
 // How a SampleComparison's verdict was decided.
 enum class ComparisonMethod {
@@ -134,6 +136,7 @@ enum class ComparisonMethod {
   kCountSpread,  // "count-spread": the tolerance rule of harness/count_comparison.h
 };
 std::string_view to_string(ComparisonMethod method);
+std::optional<ComparisonMethod> comparison_method_from_string(std::string_view word);
 
 struct ComparisonOptions {
   double alpha = 0.05;       // significance level of the U test

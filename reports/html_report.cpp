@@ -235,8 +235,10 @@ std::string workload_table(const RunReport& r, const ReportSummary& s) {
           interval = format_speedup_interval(iv->first, iv->second);
         }
         p = format_p_value(it->vs_off.p_value);
-        verdict = it->vs_off.verdict;
-        verdict_class = verdict == "faster" ? "good" : verdict == "slower" ? "bad" : "neutral";
+        verdict = harness::to_string(it->vs_off.verdict);
+        verdict_class = it->vs_off.verdict == harness::Verdict::kFaster   ? "good"
+                        : it->vs_off.verdict == harness::Verdict::kSlower ? "bad"
+                                                                          : "neutral";
         if (it->vs_previous) step = format_change(it->vs_previous->time_ratio);
       }
       out += fmt::format(
@@ -277,7 +279,9 @@ std::string phases_section(const RunReport& r) {
     out += fmt::format(
         "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
         "<td class=\"num\">{}</td></tr>\n",
-        esc(p.name), esc(p.error.empty() ? p.status : p.status + ": " + p.error),
+        esc(p.name),
+        esc(p.error.empty() ? harness::to_string(p.status)
+                            : harness::to_string(p.status) + ": " + p.error),
         format_seconds(p.wall_seconds), format_seconds(p.child_seconds), format_seconds(own));
   }
   out += fmt::format(

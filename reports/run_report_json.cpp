@@ -31,13 +31,13 @@ json comparison_to_json(const harness::Comparison& c) {
               {"time_ratio_ci_upper", optional_number(c.time_ratio_ci_upper)},
               {"speedup", optional_number(c.speedup)},
               {"p_value", optional_number(c.p_value)},
-              {"verdict", c.verdict},
-              {"method", c.method}};
+              {"verdict", harness::to_string(c.verdict)},
+              {"method", harness::to_string(c.method)}};
 }
 
 json phase_to_json(const harness::PhaseRecord& p) {
   return json{{"name", p.name},
-              {"status", p.status},
+              {"status", harness::to_string(p.status)},
               {"started_at", p.started_at},
               {"wall_seconds", p.wall_seconds},
               {"child_seconds", p.child_seconds},
@@ -170,7 +170,7 @@ json analysis_to_json(const harness::Analysis& a) {
       {"overhead", std::move(overhead)},
       {"build_times_comparable", a.build_times_comparable},
       {"verdict",
-       {{"kind", a.verdict.kind},
+       {{"kind", harness::to_string(a.verdict.kind)},
         {"converged_at", a.verdict.converged_at ? json(*a.verdict.converged_at) : json(nullptr)},
         {"explanation", a.verdict.explanation}}}};
 }
@@ -320,8 +320,22 @@ class Reader {
     c.time_ratio_ci_upper = optional_number(j, p, "time_ratio_ci_upper");
     c.speedup = optional_number(j, p, "speedup");
     c.p_value = optional_number(j, p, "p_value");
-    c.verdict = string(j, p, "verdict");
-    if (j.contains("method")) c.method = string(j, p, "method");
+    const std::string verdict = string(j, p, "verdict");
+    const auto parsed_verdict = harness::verdict_from_string(verdict);
+    if (!parsed_verdict) {
+      fail(p + ".verdict", "unknown verdict \"" + verdict +
+                               "\" (expected faster, slower, no significant difference or not "
+                               "enough data)");
+    }
+    c.verdict = *parsed_verdict;
+    if (j.contains("method")) {
+      const std::string method = string(j, p, "method");
+      const auto parsed_method = harness::comparison_method_from_string(method);
+      if (!parsed_method) {
+        fail(p + ".method", "unknown method \"" + method + "\" (expected u-test or count-spread)");
+      }
+      c.method = *parsed_method;
+    }
     return c;
   }
 
@@ -418,7 +432,13 @@ RunReport run_report_from_json(const json& j, const std::string& file) {
   in.each(j, root, "phases", [&](const json& e, const std::string& p) {
     harness::PhaseRecord ph;
     ph.name = in.string(e, p, "name");
-    ph.status = in.string(e, p, "status");
+    const std::string status = in.string(e, p, "status");
+    const auto parsed = harness::phase_status_from_string(status);
+    if (!parsed) {
+      in.fail(p + ".status",
+              "unknown status \"" + status + "\" (expected done, failed or interrupted)");
+    }
+    ph.status = *parsed;
     ph.started_at = in.string(e, p, "started_at");
     ph.wall_seconds = in.number(e, p, "wall_seconds");
     ph.child_seconds = in.number(e, p, "child_seconds");
@@ -585,7 +605,14 @@ RunReport run_report_from_json(const json& j, const std::string& file) {
   }
   const json& verdict = in.object(analysis, ap, "verdict");
   const std::string vp = ap + ".verdict";
-  r.analysis.verdict.kind = in.string(verdict, vp, "kind");
+  const std::string kind = in.string(verdict, vp, "kind");
+  const auto parsed_kind = harness::convergence_kind_from_string(kind);
+  if (!parsed_kind) {
+    in.fail(vp + ".kind", "unknown verdict \"" + kind +
+                              "\" (expected converged, still_improving, oscillating, "
+                              "no_significant_gain, regressed or incomplete)");
+  }
+  r.analysis.verdict.kind = *parsed_kind;
   const json& converged_at = in.field(verdict, vp, "converged_at");
   if (!converged_at.is_null()) {
     r.analysis.verdict.converged_at = in.small_integer(verdict, vp, "converged_at");

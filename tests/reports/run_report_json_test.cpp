@@ -143,7 +143,9 @@ TEST_CASE("every report written validates against the schema", "[run_report_json
     auto r = make_sample_report();
     r.status = pgo::harness::RunStatus::kFailed;
     r.error = "build v2: go build failed";
-    r.phases.back() = {"build v2", "failed", "2026-11-24T05:01:50Z", 3.0, 2.9, "go build failed"};
+    r.phases.back() = {
+        "build v2",       pgo::harness::PhaseStatus::kFailed, "2026-11-24T05:01:50Z", 3.0, 2.9,
+        "go build failed"};
     r.analysis = {};
     check(r);
   }
@@ -247,7 +249,8 @@ TEST_CASE("counting fields survive the round trip and validate, older reports re
   t.deterministic = true;
   t.counts["instructions"] = {5.1e8, 5.1001e8};
   t.run_settings = {{"GOMAXPROCS", "1"}, {"GOGC", "off"}};
-  r.analysis.workloads[0].iterations[0].vs_off.method = "count-spread";
+  r.analysis.workloads[0].iterations[0].vs_off.method =
+      pgo::harness::ComparisonMethod::kCountSpread;
   const json j = pgo::reports::to_json(r);
   CHECK(schema.validate(j).empty());
   const auto back = pgo::reports::run_report_from_json(j, "r.json");
@@ -256,7 +259,8 @@ TEST_CASE("counting fields survive the round trip and validate, older reports re
   CHECK(back.trials[0].counts.at("instructions")[1] == 5.1001e8);
   CHECK(back.trials[0].run_settings.at("GOGC") == "off");
   CHECK_FALSE(back.trials[1].spread);
-  CHECK(back.analysis.workloads[0].iterations[0].vs_off.method == "count-spread");
+  CHECK(back.analysis.workloads[0].iterations[0].vs_off.method ==
+        pgo::harness::ComparisonMethod::kCountSpread);
 
   json old = j;
   old["analysis"]["workloads"][0]["iterations"][0]["vs_off"].erase("method");
@@ -264,5 +268,5 @@ TEST_CASE("counting fields survive the round trip and validate, older reports re
   CHECK(pgo::reports::run_report_from_json(old, "r.json")
             .analysis.workloads[0]
             .iterations[0]
-            .vs_off.method == "u-test");
+            .vs_off.method == pgo::harness::ComparisonMethod::kUTest);
 }
