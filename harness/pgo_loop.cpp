@@ -294,17 +294,7 @@ RunReport PgoLoop::run() {
   require_counting_tools();
   start_report();
   EnvironmentInfo env = collect_environment_info(tool_version_);
-  report_.environment = {{"cpu_model", env.cpu_model},
-                         {"logical_cores", env.logical_cores},
-                         {"governor", env.governor},
-                         {"aslr", optional_json(env.aslr)},
-                         {"load_average_1m", optional_json(env.load_average_1m)},
-                         {"load_average_5m", optional_json(env.load_average_5m)},
-                         {"load_average_15m", optional_json(env.load_average_15m)},
-                         {"kernel", env.kernel},
-                         {"hostname", env.hostname},
-                         {"harness_version", env.harness_version},
-                         {"date", env.date}};
+  report_.environment = env;
   for (const std::string& w : environment_warnings(env)) add_warning(w);
   observer_.checkpoint(report_);
   return execute(0);

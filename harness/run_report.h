@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/environment_info.h"
 #include "harness/sample_comparison.h"
 
 namespace pgo::harness {
@@ -262,8 +263,8 @@ struct RunReport {
   std::string source_revision;
   bool source_dirty = false;
 
-  std::string go_version;      // `go version`
-  nlohmann::json environment;  // harness::EnvironmentInfo as JSON
+  std::string go_version;  // `go version`
+  EnvironmentInfo environment;
 
   std::vector<PhaseRecord> phases;
   std::vector<BuildRecord> builds;

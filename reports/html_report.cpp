@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "reports/report_summary.h"
+#include "reports/run_report_json.h"
 #include "reports/svg_chart.h"
 #include "reports/text_format.h"
 
@@ -309,10 +310,9 @@ std::string environment_section(const RunReport& r) {
   std::string out = "<section>\n<h2>Environment</h2>\n<table class=\"kv\">\n";
   out += "<tr><th>Go</th><td>" + esc(r.go_version) + "</td></tr>\n";
   out += "<tr><th>pgo-harness</th><td>" + esc(r.tool_version) + "</td></tr>\n";
-  if (r.environment.is_object()) {
-    for (const auto& [key, value] : r.environment.items()) {
-      out += "<tr><th>" + esc(key) + "</th><td>" + esc(json_value_text(value)) + "</td></tr>\n";
-    }
+  const nlohmann::json environment = environment_to_json(r.environment);
+  for (const auto& [key, value] : environment.items()) {
+    out += "<tr><th>" + esc(key) + "</th><td>" + esc(json_value_text(value)) + "</td></tr>\n";
   }
   out += fmt::format("<tr><th>trial seed</th><td>{}</td></tr>\n", r.trial_seed);
   return out + "</table>\n</section>\n";

@@ -60,10 +60,8 @@ std::string facts_table(const harness::RunReport& r) {
   }
   out += "| Go | " + or_dash(r.go_version) + " |\n";
   out += "| pgo-harness | " + or_dash(r.tool_version) + " |\n";
-  if (r.environment.is_object()) {
-    if (r.environment.contains("cpu_model") && r.environment["cpu_model"].is_string()) {
-      out += "| CPU | " + markdown_cell(r.environment["cpu_model"].get<std::string>()) + " |\n";
-    }
+  if (!r.environment.cpu_model.empty()) {
+    out += "| CPU | " + markdown_cell(r.environment.cpu_model) + " |\n";
   }
   double total = 0;
   for (const auto& p : r.phases) total += p.wall_seconds;

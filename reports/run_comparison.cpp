@@ -254,8 +254,8 @@ RunComparison compare_run_reports(const RunReport& base, const RunReport& candid
   c.scenario_name = candidate.scenario_name;
   c.options = o;
   check_scenarios(base, candidate, o, candidate_file, c.warnings);
-  warn_if_differs(c.warnings, "CPU model", env_string(base.environment, "cpu_model"),
-                  env_string(candidate.environment, "cpu_model"));
+  warn_if_differs(c.warnings, "CPU model", base.environment.cpu_model,
+                  candidate.environment.cpu_model);
   warn_if_differs(c.warnings, "Go version", base.go_version, candidate.go_version);
   c.base_revision = base.source_revision + (base.source_dirty ? "+dirty" : "");
   c.candidate_revision = candidate.source_revision + (candidate.source_dirty ? "+dirty" : "");

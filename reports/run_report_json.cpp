@@ -311,6 +311,36 @@ class Reader {
     return out;
   }
 
+  // Every key optional (see run_report_json.h); a key present must have its type.
+  harness::EnvironmentInfo environment(const json& j, const std::string& p) const {
+    harness::EnvironmentInfo e;
+    auto text = [&](const char* key, std::string& out) {
+      if (j.contains(key)) out = string(j, p, key);
+    };
+    auto number_or_null = [&](const char* key, std::optional<double>& out) {
+      if (j.contains(key)) out = optional_number(j, p, key);
+    };
+    text("cpu_model", e.cpu_model);
+    if (j.contains("logical_cores")) e.logical_cores = small_integer(j, p, "logical_cores");
+    text("governor", e.governor);
+    if (j.contains("aslr") && !j["aslr"].is_null()) e.aslr = small_integer(j, p, "aslr");
+    if (j.contains("load_average") && !j["load_average"].is_null()) {
+      const std::vector<double> load = numbers(j, p, "load_average");
+      if (load.size() != 3) fail(p + ".load_average", "expected 3 numbers (1, 5, 15 minutes)");
+      e.load_average_1m = load[0];
+      e.load_average_5m = load[1];
+      e.load_average_15m = load[2];
+    }
+    number_or_null("load_average_1m", e.load_average_1m);
+    number_or_null("load_average_5m", e.load_average_5m);
+    number_or_null("load_average_15m", e.load_average_15m);
+    text("kernel", e.kernel);
+    text("hostname", e.hostname);
+    text("harness_version", e.harness_version);
+    text("date", e.date);
+    return e;
+  }
+
   harness::Comparison comparison(const json& j, const std::string& p) const {
     harness::Comparison c;
     c.build = string(j, p, "build");
@@ -369,7 +399,7 @@ json to_json(const RunReport& r) {
            {"scenario", r.scenario.is_null() ? json::object() : r.scenario},
            {"options", r.options.is_null() ? json::object() : r.options},
            {"go_version", r.go_version},
-           {"environment", r.environment.is_null() ? json::object() : r.environment},
+           {"environment", environment_to_json(r.environment)},
            {"phases", std::move(phases)},
            {"builds", std::move(builds)},
            {"profiles", std::move(profiles)},
@@ -427,7 +457,7 @@ RunReport run_report_from_json(const json& j, const std::string& file) {
     if (!dirty.is_boolean()) in.fail(root + ".source.dirty", "expected a boolean");
     r.source_dirty = dirty.get<bool>();
   }
-  r.environment = in.object(j, root, "environment");
+  r.environment = in.environment(in.object(j, root, "environment"), root + ".environment");
 
   in.each(j, root, "phases", [&](const json& e, const std::string& p) {
     harness::PhaseRecord ph;

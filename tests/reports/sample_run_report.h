@@ -68,7 +68,9 @@ inline harness::RunReport make_sample_report(const SampleOptions& o = {}) {
       {"iterations", 2}};
   r.options = {{"iterations", 2}};
   r.go_version = o.go_version;
-  r.environment = {{"cpu_model", o.cpu_model}, {"logical_cores", 2}, {"governor", "unknown"}};
+  r.environment.cpu_model = o.cpu_model;
+  r.environment.logical_cores = 2;
+  r.environment.governor = "unknown";
   r.trial_seed = 42;
 
   r.phases = {{"build v0", harness::PhaseStatus::kDone, "2026-11-24T05:00:00Z", 20.0, 19.8, ""},
