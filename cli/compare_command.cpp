@@ -5,9 +5,9 @@
 // the generic 1, so that a CI job can tell "slower" from "could not compare".
 #include <iostream>
 
-#include "cli/command.h"
 #include "base/error.h"
 #include "base/file_io.h"
+#include "cli/command.h"
 #include "reports/comparison_html.h"
 #include "reports/run_comparison_load.h"
 #include "reports/run_comparison_views.h"

@@ -5,10 +5,10 @@
 #include <map>
 #include <set>
 
+#include "base/error.h"
 #include "stats/count_comparison.h"
 #include "stats/sample_comparison.h"
 #include "stats/statistics.h"
-#include "base/error.h"
 
 namespace pgo::reports {
 
@@ -58,8 +58,8 @@ ComparisonRow time_row(const std::string& workload, const std::string& build,
     return compare_sample_row("time", workload, build, unit, base, candidate, false, o);
   // Counts (instructions, estimated cycles) are near-deterministic: a few runs per side,
   // judged by the tolerance rule of stats/count_comparison.h, not the rank test.
-  return row_from_comparison(harness::compare_counts(base, candidate, harness::CountRule{}),
-                             "time", workload, build, unit, false, o.threshold);
+  return row_from_comparison(harness::compare_counts(base, candidate, harness::CountRule{}), "time",
+                             workload, build, unit, false, o.threshold);
 }
 
 // The four samples behind one PGO speedup change: v0 and vi of the base and new reports.

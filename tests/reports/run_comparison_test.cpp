@@ -1,15 +1,14 @@
 // Risks: the regression gate missing a real slowdown (absolute time or PGO gain), raising
 // one for noise or for a change under the threshold, comparing runs of different
 // scenarios as if they were the same, or staying silent about a different machine.
-#include "reports/run_comparison_load.h"
-#include "reports/run_comparison_views.h"
-
 #include <catch2/catch.hpp>
 
-#include "go/go_bench_format.h"
 #include "base/error.h"
+#include "go/go_bench_format.h"
 #include "reports/benchfmt_comparison.h"
 #include "reports/json_schema.h"
+#include "reports/run_comparison_load.h"
+#include "reports/run_comparison_views.h"
 #include "sample_run_report.h"
 
 using namespace pgo::reports;
