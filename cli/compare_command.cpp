@@ -9,7 +9,8 @@
 #include "base/file_io.h"
 #include "cli/command.h"
 #include "reports/comparison_html.h"
-#include "reports/run_comparison.h"
+#include "reports/run_comparison_load.h"
+#include "reports/run_comparison_views.h"
 
 namespace pgo::cli {
 namespace {

@@ -136,7 +136,7 @@ std::string render_summary(const RunReport& r, const RefreshDecision& d, const R
           fmt::format("| {} | {} | {} | {} | {} |\n", reports::markdown_cell(w.workload),
                       c.time_ratio ? fmt::format("{:.3f}", *c.time_ratio) : "-",
                       reports::format_change_interval(c.time_ratio_ci_lower, c.time_ratio_ci_upper),
-                      reports::format_p_value(c.p_value), c.verdict);
+                      reports::format_p_value(c.p_value), harness::to_string(c.verdict));
     }
   }
   for (const IterationProfile& p : r.profiles) {

@@ -98,8 +98,8 @@ class ConsoleObserver : public LoopObserver {
   void phase_finished(const PhaseRecord& p) override {
     if (quiet_) return;
     clear_bar();
-    std::fprintf(stderr, "  %s %s in %s (children %s)\n", p.name.c_str(), p.status.c_str(),
-                 reports::format_seconds(p.wall_seconds).c_str(),
+    std::fprintf(stderr, "  %s %s in %s (children %s)\n", p.name.c_str(),
+                 to_string(p.status).c_str(), reports::format_seconds(p.wall_seconds).c_str(),
                  reports::format_seconds(p.child_seconds).c_str());
   }
   void trial_progress(const SchedulerProgress& p, const std::string& command) override {
@@ -157,7 +157,7 @@ std::string format_run_summary(const RunReport& r, const std::string& run_dir) {
              pad(ci ? reports::format_speedup_interval(ci->first, ci->second) : "-", 20) +
              pad(reports::format_p_value(it.vs_off.p_value), 8) +
              (it.vs_previous ? reports::format_change(it.vs_previous->time_ratio) + " (" +
-                                   it.vs_previous->verdict + ")"
+                                   std::string(to_string(it.vs_previous->verdict)) + ")"
                              : std::string("-")) +
              "\n";
     }

@@ -1,5 +1,7 @@
 #include "reports/bench_json_export.h"
 
+#include "reports/run_report_json.h"
+
 namespace pgo::reports {
 namespace {
 
@@ -102,21 +104,6 @@ json comparison_json(const BenchResult& result, const harness::CommandComparison
   return j;
 }
 
-json environment_json(const harness::EnvironmentInfo& e) {
-  return json{{"cpu_model", e.cpu_model},
-              {"logical_cores", e.logical_cores},
-              {"governor", e.governor},
-              {"aslr", e.aslr ? json(*e.aslr) : json(nullptr)},
-              {"load_average",
-               e.load_average_1m
-                   ? json::array({*e.load_average_1m, *e.load_average_5m, *e.load_average_15m})
-                   : json(nullptr)},
-              {"kernel", e.kernel},
-              {"hostname", e.hostname},
-              {"harness_version", e.harness_version},
-              {"date", e.date}};
-}
-
 json options_json(const harness::BenchOptions& o) {
   auto opt_size = [](const std::optional<std::size_t>& v) { return v ? json(*v) : json(nullptr); };
   return json{{"warmup", o.warmup_runs},
@@ -190,7 +177,7 @@ nlohmann::ordered_json bench_result_json(const BenchResult& result) {
   j["seed"] = result.options.seed;
   j["total_seconds"] = result.total_seconds;
   j["interrupted"] = result.interrupted;
-  j["environment"] = environment_json(result.environment);
+  j["environment"] = environment_to_json<json>(result.environment);
   j["options"] = options_json(result.options);
   j["warnings"] = result.warnings;
   return j;

@@ -59,12 +59,7 @@ std::string benchfmt_pgo_label(const harness::BuildRecord& build) {
 
 std::string run_report_to_benchfmt(const harness::RunReport& report) {
   std::string out;
-  if (report.environment.is_object()) {
-    const auto cpu = report.environment.find("cpu_model");
-    if (cpu != report.environment.end() && cpu->is_string()) {
-      config_line(out, "cpu", cpu->get<std::string>());
-    }
-  }
+  config_line(out, "cpu", report.environment.cpu_model);
   config_line(out, "goversion", report.go_version);
   config_line(out, "scenario", report.scenario_name);
   config_line(out, "harness", "pgo-harness " + report.tool_version);

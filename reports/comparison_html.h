@@ -17,7 +17,8 @@
 
 #include <string>
 
-#include "reports/run_comparison.h"
+#include "reports/run_comparison_load.h"
+#include "reports/run_comparison_views.h"
 
 namespace pgo::reports {
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "reports/report_summary.h"
+#include "reports/run_report_json.h"
 #include "reports/svg_chart.h"
 #include "reports/text_format.h"
 
@@ -235,8 +236,10 @@ std::string workload_table(const RunReport& r, const ReportSummary& s) {
           interval = format_speedup_interval(iv->first, iv->second);
         }
         p = format_p_value(it->vs_off.p_value);
-        verdict = it->vs_off.verdict;
-        verdict_class = verdict == "faster" ? "good" : verdict == "slower" ? "bad" : "neutral";
+        verdict = harness::to_string(it->vs_off.verdict);
+        verdict_class = it->vs_off.verdict == harness::Verdict::kFaster   ? "good"
+                        : it->vs_off.verdict == harness::Verdict::kSlower ? "bad"
+                                                                          : "neutral";
         if (it->vs_previous) step = format_change(it->vs_previous->time_ratio);
       }
       out += fmt::format(
@@ -277,7 +280,9 @@ std::string phases_section(const RunReport& r) {
     out += fmt::format(
         "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
         "<td class=\"num\">{}</td></tr>\n",
-        esc(p.name), esc(p.error.empty() ? p.status : p.status + ": " + p.error),
+        esc(p.name),
+        esc(p.error.empty() ? harness::to_string(p.status)
+                            : harness::to_string(p.status) + ": " + p.error),
         format_seconds(p.wall_seconds), format_seconds(p.child_seconds), format_seconds(own));
   }
   out += fmt::format(
@@ -305,10 +310,9 @@ std::string environment_section(const RunReport& r) {
   std::string out = "<section>\n<h2>Environment</h2>\n<table class=\"kv\">\n";
   out += "<tr><th>Go</th><td>" + esc(r.go_version) + "</td></tr>\n";
   out += "<tr><th>pgo-harness</th><td>" + esc(r.tool_version) + "</td></tr>\n";
-  if (r.environment.is_object()) {
-    for (const auto& [key, value] : r.environment.items()) {
-      out += "<tr><th>" + esc(key) + "</th><td>" + esc(json_value_text(value)) + "</td></tr>\n";
-    }
+  const nlohmann::json environment = environment_to_json(r.environment);
+  for (const auto& [key, value] : environment.items()) {
+    out += "<tr><th>" + esc(key) + "</th><td>" + esc(json_value_text(value)) + "</td></tr>\n";
   }
   out += fmt::format("<tr><th>trial seed</th><td>{}</td></tr>\n", r.trial_seed);
   return out + "</table>\n</section>\n";

@@ -60,10 +60,8 @@ std::string facts_table(const harness::RunReport& r) {
   }
   out += "| Go | " + or_dash(r.go_version) + " |\n";
   out += "| pgo-harness | " + or_dash(r.tool_version) + " |\n";
-  if (r.environment.is_object()) {
-    if (r.environment.contains("cpu_model") && r.environment["cpu_model"].is_string()) {
-      out += "| CPU | " + markdown_cell(r.environment["cpu_model"].get<std::string>()) + " |\n";
-    }
+  if (!r.environment.cpu_model.empty()) {
+    out += "| CPU | " + markdown_cell(r.environment.cpu_model) + " |\n";
   }
   double total = 0;
   for (const auto& p : r.phases) total += p.wall_seconds;
@@ -122,10 +120,11 @@ std::string workload_section(const harness::RunReport& r, const ReportSummary& s
         speedup = speedup_cell(it->vs_off);
         interval = interval_cell(it->vs_off);
         p = format_p_value(it->vs_off.p_value);
-        verdict = or_dash(it->vs_off.verdict);
+        verdict = std::string(harness::to_string(it->vs_off.verdict));
         if (it->vs_previous) {
           step = format_change(it->vs_previous->time_ratio);
-          if (it->vs_previous->verdict != "faster" && it->vs_previous->verdict != "slower") {
+          if (it->vs_previous->verdict != harness::Verdict::kFaster &&
+              it->vs_previous->verdict != harness::Verdict::kSlower) {
             step += " ~";
           }
         }
@@ -218,7 +217,7 @@ std::string phases_section(const harness::RunReport& r) {
       "|---|---|---:|---:|---:|\n";
   for (const auto& p : r.phases) {
     const double own = p.wall_seconds > p.child_seconds ? p.wall_seconds - p.child_seconds : 0;
-    std::string status = p.status;
+    std::string status = harness::to_string(p.status);
     if (!p.error.empty()) status += ": " + markdown_cell(p.error);
     out += fmt::format("| {} | {} | {} | {} | {} |\n", markdown_cell(p.name), status,
                        format_seconds(p.wall_seconds), format_seconds(p.child_seconds),

@@ -8,21 +8,29 @@
 namespace pgo::reports {
 
 std::string verdict_headline(const harness::ConvergenceVerdict& verdict) {
-  if (verdict.kind == "converged") {
-    return verdict.converged_at ? "Converged at iteration " + std::to_string(*verdict.converged_at)
-                                : "Converged";
+  using harness::ConvergenceKind;
+  switch (verdict.kind) {
+    case ConvergenceKind::kConverged:
+      return verdict.converged_at
+                 ? "Converged at iteration " + std::to_string(*verdict.converged_at)
+                 : "Converged";
+    case ConvergenceKind::kStillImproving:
+      return "Still improving";
+    case ConvergenceKind::kOscillating:
+      return "Oscillating";
+    case ConvergenceKind::kNoSignificantGain:
+      return "No significant PGO gain";
+    case ConvergenceKind::kRegressed:
+      return "PGO regressed";
+    case ConvergenceKind::kIncomplete:
+      return "Incomplete";
   }
-  if (verdict.kind == "still_improving") return "Still improving";
-  if (verdict.kind == "oscillating") return "Oscillating";
-  if (verdict.kind == "no_significant_gain") return "No significant PGO gain";
-  if (verdict.kind == "regressed") return "PGO regressed";
-  if (verdict.kind == "incomplete") return "Incomplete";
-  return verdict.kind;
+  return "Incomplete";
 }
 
 ReportSummary summarize_report(const harness::RunReport& report) {
   ReportSummary s;
-  s.verdict_kind = report.analysis.verdict.kind;
+  s.verdict_kind = harness::to_string(report.analysis.verdict.kind);
   s.headline = verdict_headline(report.analysis.verdict);
   if (!report.analysis.geomean.empty()) s.final_geomean = report.analysis.geomean.back();
   if (!report.analysis.overhead.empty()) s.final_overhead = report.analysis.overhead.back();

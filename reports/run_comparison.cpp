@@ -1,20 +1,12 @@
 #include "reports/run_comparison.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
 
 #include "base/error.h"
-#include "base/file_io.h"
-#include "go/go_bench_format.h"
-#include "reports/benchfmt_comparison.h"
-#include "reports/run_report_json.h"
-#include "reports/text_format.h"
 #include "stats/count_comparison.h"
-#include "stats/random.h"
 #include "stats/sample_comparison.h"
 #include "stats/statistics.h"
 
@@ -81,13 +73,6 @@ struct SpeedupSamples {
 
 double median_of(const std::vector<double>& xs) { return harness::median(xs); }
 
-double resampled_median(const std::vector<double>& xs, harness::SeededRng& rng,
-                        std::vector<double>& scratch) {
-  scratch.resize(xs.size());
-  for (double& x : scratch) x = xs[rng.uniform_index(xs.size())];
-  return harness::median(scratch);
-}
-
 bool usable(const SpeedupSamples& s, double alpha, bool counting) {
   for (const auto* xs : {s.base_off, s.base_pgo, s.new_off, s.new_pgo}) {
     if (xs->empty()) return false;
@@ -131,34 +116,19 @@ ComparisonRow speedup_row(const std::string& workload, const std::string& build,
   row.candidate = std::exp(log_new);
   row.ratio = *row.candidate / *row.base;
 
-  harness::SeededRng rng(o.seed);
-  std::vector<double> scratch;
-  std::vector<double> ratios;
-  ratios.reserve(o.bootstrap_resamples);
-  for (std::size_t r = 0; r < o.bootstrap_resamples; ++r) {
-    double log_change = 0;
-    for (const auto& s : samples) {
-      const double b =
-          resampled_median(*s.base_off, rng, scratch) / resampled_median(*s.base_pgo, rng, scratch);
-      const double n =
-          resampled_median(*s.new_off, rng, scratch) / resampled_median(*s.new_pgo, rng, scratch);
-      log_change += std::log(n / b) / k;
-    }
-    ratios.push_back(std::exp(log_change));
-  }
-  std::sort(ratios.begin(), ratios.end());
+  // Every workload's four samples at once, in the order base v0, base vi, new v0, new vi;
+  // the group's ratio is new speedup / base speedup.
+  std::vector<std::vector<std::span<const double>>> groups;
+  for (const auto& s : samples)
+    groups.push_back({*s.base_off, *s.base_pgo, *s.new_off, *s.new_pgo});
+  const std::vector<double> ratios = harness::bootstrap_geomean_of_ratios(
+      groups, [](std::span<const double> m) { return (m[2] / m[3]) / (m[0] / m[1]); },
+      o.bootstrap_resamples, o.seed);
   row.ci_lower = harness::quantile_of_sorted(ratios, o.alpha / 2);
   row.ci_upper = harness::quantile_of_sorted(ratios, 1 - o.alpha / 2);
   const bool significant = *row.ci_lower > 1.0 || *row.ci_upper < 1.0;
   row.verdict = decide(significant, *row.ratio, true, o.threshold);
   return row;
-}
-
-std::string env_string(const json& environment, const char* key) {
-  if (environment.is_object() && environment.contains(key) && environment[key].is_string()) {
-    return environment[key].get<std::string>();
-  }
-  return "";
 }
 
 void warn_if_differs(std::vector<std::string>& warnings, const std::string& what,
@@ -270,8 +240,8 @@ RunComparison compare_run_reports(const RunReport& base, const RunReport& candid
   c.scenario_name = candidate.scenario_name;
   c.options = o;
   check_scenarios(base, candidate, o, candidate_file, c.warnings);
-  warn_if_differs(c.warnings, "CPU model", env_string(base.environment, "cpu_model"),
-                  env_string(candidate.environment, "cpu_model"));
+  warn_if_differs(c.warnings, "CPU model", base.environment.cpu_model,
+                  candidate.environment.cpu_model);
   warn_if_differs(c.warnings, "Go version", base.go_version, candidate.go_version);
   c.base_revision = base.source_revision + (base.source_dirty ? "+dirty" : "");
   c.candidate_revision = candidate.source_revision + (candidate.source_dirty ? "+dirty" : "");
@@ -389,40 +359,6 @@ RunComparison compare_run_reports(const RunReport& base, const RunReport& candid
   return c;
 }
 
-BenchExport bench_export_from_json(const json& j, const std::string& file) {
-  if (!j.is_object() || !j.contains("results") || !j["results"].is_array()) {
-    throw Error("compare", file, "not a run report or a bench export ($.results is missing)",
-                "pass report.json (or its run directory) or a `bench --export-json` file");
-  }
-  BenchExport e;
-  const json& results = j["results"];
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    const std::string path = "$.results[" + std::to_string(i) + "]";
-    const json& r = results[i];
-    if (!r.is_object() || !r.contains("command") || !r["command"].is_string()) {
-      throw Error("compare", file, path + ".command: missing or not a string");
-    }
-    if (!r.contains("times") || !r["times"].is_array()) {
-      throw Error("compare", file, path + ".times: missing or not an array");
-    }
-    BenchExport::Command command;
-    command.name = r["command"].get<std::string>();
-    for (std::size_t k = 0; k < r["times"].size(); ++k) {
-      const json& t = r["times"][k];
-      if (!t.is_number()) {
-        throw Error("compare", file, path + ".times[" + std::to_string(k) + "]: expected a number");
-      }
-      command.times.push_back(t.get<double>());
-    }
-    e.commands.push_back(std::move(command));
-  }
-  if (j.contains("environment")) {
-    e.cpu_model = env_string(j["environment"], "cpu_model");
-    e.harness_version = env_string(j["environment"], "harness_version");
-  }
-  return e;
-}
-
 RunComparison compare_bench_exports(const BenchExport& base, const BenchExport& candidate,
                                     const CompareOptions& o, const std::string& base_file,
                                     const std::string& candidate_file) {
@@ -455,225 +391,6 @@ RunComparison compare_bench_exports(const BenchExport& base, const BenchExport& 
                 "name commands the same way in both runs (--command-name)");
   }
   return c;
-}
-
-RunComparison compare_files(const std::string& base_path, const std::string& candidate_path,
-                            const CompareOptions& options, ComparedReports* reports) {
-  // A file is JSON (a run report or a bench export) when it starts like JSON; anything
-  // else is read as Go benchmark-format text.
-  struct Input {
-    std::string file;
-    std::string text;
-    std::optional<json> j;
-  };
-  auto load = [](const std::string& path) {
-    Input in{resolve_report_path(path), {}, std::nullopt};
-    in.text = pgo::read_text_file(in.file, "compare");
-    const auto first = in.text.find_first_not_of(" \t\r\n");
-    if (first != std::string::npos && (in.text[first] == '{' || in.text[first] == '[')) {
-      try {
-        in.j = json::parse(in.text);
-      } catch (const json::exception& e) {  // syntax, or a number out of range ("1e999")
-        throw Error("compare", in.file, std::string("not valid JSON: ") + e.what());
-      }
-    }
-    return in;
-  };
-  const Input base = load(base_path);
-  const Input candidate = load(candidate_path);
-  if (!base.j || !candidate.j) {
-    if (base.j || candidate.j) {
-      throw Error("compare", (base.j ? candidate : base).file,
-                  "cannot compare Go benchmark output with a JSON report or export",
-                  "pass two files of the same kind");
-    }
-    auto parse = [](const Input& in) {
-      harness::GoBenchOutput out = harness::parse_go_bench_output(in.text);
-      if (out.results.empty()) {
-        throw Error("compare", in.file,
-                    "neither JSON nor Go benchmark output (no \"Benchmark...\" result line)",
-                    "pass run reports, bench exports, or `go test -bench` output files");
-      }
-      return out;
-    };
-    return compare_benchfmt(parse(base), parse(candidate), options, base.file, candidate.file);
-  }
-  auto is_run = [](const json& j) { return j.is_object() && j.contains("schema_version"); };
-  // Say what each file is before saying they differ: "{}" is neither kind.
-  for (const Input* in : {&base, &candidate}) {
-    const bool bench = in->j->is_object() && in->j->contains("results");
-    if (!is_run(*in->j) && !bench) {
-      throw Error("compare", in->file,
-                  std::string("neither a run report ($.schema_version is missing) nor a bench "
-                              "export ($.results is missing); the JSON is ") +
-                      (in->j->is_object() || in->j->is_array() ? "an " : "a ") + in->j->type_name(),
-                  "pass report.json (or its run directory) or a `bench --export-json` file");
-    }
-  }
-  if (is_run(*base.j) != is_run(*candidate.j)) {
-    const Input& run = is_run(*base.j) ? base : candidate;
-    const Input& bench = is_run(*base.j) ? candidate : base;
-    throw Error("compare", bench.file,
-                "is a bench export but " + run.file + " is a run report; they cannot be compared",
-                "pass two run reports or two bench exports");
-  }
-  if (is_run(*base.j)) {
-    RunReport b = run_report_from_json(*base.j, base.file);
-    RunReport n = run_report_from_json(*candidate.j, candidate.file);
-    RunComparison c = compare_run_reports(b, n, options, base.file, candidate.file);
-    if (reports != nullptr) {
-      reports->base = std::move(b);
-      reports->candidate = std::move(n);
-    }
-    return c;
-  }
-  return compare_bench_exports(bench_export_from_json(*base.j, base.file),
-                               bench_export_from_json(*candidate.j, candidate.file), options,
-                               base.file, candidate.file);
-}
-
-// --- Views -------------------------------------------------------------------------------
-
-namespace {
-
-std::string kind_label(const std::string& kind) {
-  if (kind == "time") return "time";
-  if (kind == "pgo_speedup") return "PGO speedup";
-  if (kind == "build_time") return "build time";
-  if (kind == "binary_size") return "binary size";
-  if (kind == "peak_rss") return "peak RSS";
-  if (kind == "benchmark") return "benchmark";
-  return kind;
-}
-
-std::string value_cell(const ComparisonRow& r, std::optional<double> v) {
-  if (!v) return "-";
-  if (r.unit == "x") return format_speedup(v);
-  if (r.unit == "B") return format_bytes(static_cast<std::int64_t>(*v));
-  return format_value(*v, r.unit);
-}
-
-}  // namespace
-
-std::vector<std::vector<std::string>> comparison_table_cells(const RunComparison& c) {
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& r : c.rows) {
-    rows.push_back({kind_label(r.kind), r.workload.empty() ? "-" : r.workload,
-                    r.build.empty() ? "-" : r.build, value_cell(r, r.base),
-                    value_cell(r, r.candidate), format_change(r.ratio),
-                    format_change_interval(r.ci_lower, r.ci_upper), format_p_value(r.p_value),
-                    to_string(r.verdict)});
-  }
-  return rows;
-}
-
-const std::vector<std::string>& comparison_table_header() {
-  static const std::vector<std::string> header = {"kind",   "workload", "build", "base",   "new",
-                                                  "change", "interval", "p",     "verdict"};
-  return header;
-}
-
-std::string comparison_summary_line(const RunComparison& c) {
-  return fmt::format(
-      "{} regression(s), {} improvement(s), {} without significant change, {} with insufficient "
-      "data (threshold {}, build-time threshold {}, memory threshold {}, alpha {})",
-      c.count(ChangeVerdict::kRegression), c.count(ChangeVerdict::kImprovement),
-      c.count(ChangeVerdict::kNoChange), c.count(ChangeVerdict::kInsufficientData),
-      format_percent(c.options.threshold), format_percent(c.options.build_time_threshold),
-      format_percent(c.options.memory_threshold), c.options.alpha);
-}
-
-std::string render_comparison_text(const RunComparison& c) {
-  const auto cells = comparison_table_cells(c);
-  std::vector<std::size_t> width;
-  for (const auto& h : comparison_table_header()) width.push_back(h.size());
-  for (const auto& row : cells) {
-    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-  }
-  auto line = [&](const std::vector<std::string>& row) {
-    std::string out;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      out += row[i];
-      if (i + 1 < row.size()) out += std::string(width[i] - row[i].size() + 2, ' ');
-    }
-    return out + "\n";
-  };
-  auto at = [](const std::string& revision) {
-    return revision.empty() ? std::string() : " (revision " + revision + ")";
-  };
-  std::string out = "base: " + c.base_file + at(c.base_revision) + "\nnew:  " + c.candidate_file +
-                    at(c.candidate_revision) + "\n\n";
-  out += line(comparison_table_header());
-  for (const auto& row : cells) out += line(row);
-  out += "\n" + comparison_summary_line(c) + "\n";
-  for (const auto& w : c.warnings) out += "warning: " + w + "\n";
-  out += c.has_regression() ? "result: REGRESSION\n" : "result: no regression\n";
-  return out;
-}
-
-std::string render_comparison_markdown(const RunComparison& c) {
-  std::string out = "## pgo-harness compare: ";
-  out += c.has_regression() ? "regression\n\n" : "no regression\n\n";
-  auto at = [](const std::string& revision) {
-    return revision.empty() ? std::string() : " at `" + markdown_cell(revision) + "`";
-  };
-  out += "Base `" + markdown_cell(c.base_file) + "`" + at(c.base_revision) + ", new `" +
-         markdown_cell(c.candidate_file) + "`" + at(c.candidate_revision) +
-         (c.scenario_name.empty() ? "" : ", scenario " + markdown_cell(c.scenario_name)) + ".\n\n";
-  out +=
-      "| Kind | Workload | Build | Base | New | Change | Interval | p | Verdict |\n"
-      "|---|---|---|---:|---:|---:|---|---:|---|\n";
-  for (auto row : comparison_table_cells(c)) {
-    if (row[8] == "regression") row[8] = "**regression**";
-    std::string line = "|";
-    for (const auto& cell : row) line += " " + markdown_cell(cell) + " |";
-    out += line + "\n";
-  }
-  out += "\n" + comparison_summary_line(c) + ". Change = new / base; intervals are " +
-         format_percent(1 - c.options.alpha) + " bootstrap intervals.\n";
-  if (!c.warnings.empty()) {
-    out += "\n**Warnings**\n\n";
-    for (const auto& w : c.warnings) out += "- " + markdown_cell(w) + "\n";
-  }
-  return out;
-}
-
-json comparison_to_json(const RunComparison& c) {
-  auto opt = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
-  json rows = json::array();
-  for (const auto& r : c.rows) {
-    rows.push_back(json{{"kind", r.kind},
-                        {"workload", r.workload},
-                        {"build", r.build},
-                        {"unit", r.unit},
-                        {"base", opt(r.base)},
-                        {"new", opt(r.candidate)},
-                        {"ratio", opt(r.ratio)},
-                        {"ci_lower", opt(r.ci_lower)},
-                        {"ci_upper", opt(r.ci_upper)},
-                        {"p_value", opt(r.p_value)},
-                        {"higher_is_better", r.higher_is_better},
-                        {"verdict", to_string(r.verdict)}});
-  }
-  return json{{"schema_version", kComparisonSchemaVersion},
-              {"input_kind", c.input_kind},
-              {"base", c.base_file},
-              {"new", c.candidate_file},
-              {"base_revision", c.base_revision},
-              {"new_revision", c.candidate_revision},
-              {"scenario_name", c.scenario_name},
-              {"options",
-               {{"threshold", c.options.threshold},
-                {"build_time_threshold", c.options.build_time_threshold},
-                {"memory_threshold", c.options.memory_threshold},
-                {"alpha", c.options.alpha},
-                {"bootstrap_resamples", c.options.bootstrap_resamples},
-                {"seed", c.options.seed}}},
-              {"rows", std::move(rows)},
-              {"warnings", c.warnings},
-              {"regressions", c.count(ChangeVerdict::kRegression)},
-              {"improvements", c.count(ChangeVerdict::kImprovement)},
-              {"result", c.has_regression() ? "regression" : "no regression"}};
 }
 
 }  // namespace pgo::reports

@@ -3,8 +3,8 @@
 //
 //   pgo::reports::CompareOptions o;
 //   o.threshold = 0.02;                                    // --fail-on-regression 2%
-//   pgo::reports::RunComparison c = pgo::reports::compare_files("base/", "new/", o);
-//   std::cout << pgo::reports::render_comparison_text(c);
+//   pgo::reports::RunComparison c = pgo::reports::compare_files("base/", "new/", o);  // load
+//   std::cout << pgo::reports::render_comparison_text(c);                          // views
 //   return c.has_regression() ? 1 : 0;
 //
 // Rows (run reports; workloads matched by name, builds by label):
@@ -38,10 +38,13 @@
 //
 // Bench exports (reports/bench_json_export.h, or hyperfine's --export-json): commands are
 // matched by "command" (the display name) and compared as "time" rows on "times".
+// The module in three parts: this header is the model and the computing (pure functions
+// of the model: statistics, verdicts, warnings); reports/run_comparison_load.h reads the
+// inputs (files and JSON, the edge); reports/run_comparison_views.h renders a comparison
+// (text, Markdown, JSON) as pure functions of it.
 #pragma once
 
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
@@ -134,37 +137,9 @@ struct BenchExport {
   std::string harness_version;  // environment.harness_version when present
 };
 
-// Throws pgo::Error (stage "compare", file) when `j` has no results[] with command and
-// times.
-BenchExport bench_export_from_json(const nlohmann::json& j, const std::string& file);
-
 RunComparison compare_bench_exports(const BenchExport& base, const BenchExport& candidate,
                                     const CompareOptions& options,
                                     const std::string& base_file = "BASE",
                                     const std::string& candidate_file = "NEW");
-
-// Reads both files (a run directory, a report.json, or a bench export: told apart by their
-// content), and compares them. Throws pgo::Error for unreadable or mismatched inputs.
-// When `reports` is given and both inputs are run reports, they are stored there too (the
-// sign-off page draws their distributions).
-struct ComparedReports {
-  std::optional<harness::RunReport> base;
-  std::optional<harness::RunReport> candidate;
-};
-RunComparison compare_files(const std::string& base_path, const std::string& candidate_path,
-                            const CompareOptions& options, ComparedReports* reports = nullptr);
-
-// Views: a terminal table, Markdown (PR comment, CI step summary), JSON. The JSON's schema
-// is reports/comparison.schema.json; its "schema_version" is bumped when a field changes
-// meaning or disappears.
-inline constexpr int kComparisonSchemaVersion = 1;
-std::string render_comparison_text(const RunComparison& c);
-// The table every view shows: header and cells (kind, workload, build, base, new, change,
-// interval, p, verdict), and the one-line count of verdicts.
-const std::vector<std::string>& comparison_table_header();
-std::vector<std::vector<std::string>> comparison_table_cells(const RunComparison& c);
-std::string comparison_summary_line(const RunComparison& c);
-std::string render_comparison_markdown(const RunComparison& c);
-nlohmann::json comparison_to_json(const RunComparison& c);
 
 }  // namespace pgo::reports

@@ -31,13 +31,13 @@ json comparison_to_json(const harness::Comparison& c) {
               {"time_ratio_ci_upper", optional_number(c.time_ratio_ci_upper)},
               {"speedup", optional_number(c.speedup)},
               {"p_value", optional_number(c.p_value)},
-              {"verdict", c.verdict},
-              {"method", c.method}};
+              {"verdict", harness::to_string(c.verdict)},
+              {"method", harness::to_string(c.method)}};
 }
 
 json phase_to_json(const harness::PhaseRecord& p) {
   return json{{"name", p.name},
-              {"status", p.status},
+              {"status", harness::to_string(p.status)},
               {"started_at", p.started_at},
               {"wall_seconds", p.wall_seconds},
               {"child_seconds", p.child_seconds},
@@ -170,7 +170,7 @@ json analysis_to_json(const harness::Analysis& a) {
       {"overhead", std::move(overhead)},
       {"build_times_comparable", a.build_times_comparable},
       {"verdict",
-       {{"kind", a.verdict.kind},
+       {{"kind", harness::to_string(a.verdict.kind)},
         {"converged_at", a.verdict.converged_at ? json(*a.verdict.converged_at) : json(nullptr)},
         {"explanation", a.verdict.explanation}}}};
 }
@@ -311,6 +311,36 @@ class Reader {
     return out;
   }
 
+  // Every key optional (see run_report_json.h); a key present must have its type.
+  harness::EnvironmentInfo environment(const json& j, const std::string& p) const {
+    harness::EnvironmentInfo e;
+    auto text = [&](const char* key, std::string& out) {
+      if (j.contains(key)) out = string(j, p, key);
+    };
+    auto number_or_null = [&](const char* key, std::optional<double>& out) {
+      if (j.contains(key)) out = optional_number(j, p, key);
+    };
+    text("cpu_model", e.cpu_model);
+    if (j.contains("logical_cores")) e.logical_cores = small_integer(j, p, "logical_cores");
+    text("governor", e.governor);
+    if (j.contains("aslr") && !j["aslr"].is_null()) e.aslr = small_integer(j, p, "aslr");
+    if (j.contains("load_average") && !j["load_average"].is_null()) {
+      const std::vector<double> load = numbers(j, p, "load_average");
+      if (load.size() != 3) fail(p + ".load_average", "expected 3 numbers (1, 5, 15 minutes)");
+      e.load_average_1m = load[0];
+      e.load_average_5m = load[1];
+      e.load_average_15m = load[2];
+    }
+    number_or_null("load_average_1m", e.load_average_1m);
+    number_or_null("load_average_5m", e.load_average_5m);
+    number_or_null("load_average_15m", e.load_average_15m);
+    text("kernel", e.kernel);
+    text("hostname", e.hostname);
+    text("harness_version", e.harness_version);
+    text("date", e.date);
+    return e;
+  }
+
   harness::Comparison comparison(const json& j, const std::string& p) const {
     harness::Comparison c;
     c.build = string(j, p, "build");
@@ -320,8 +350,22 @@ class Reader {
     c.time_ratio_ci_upper = optional_number(j, p, "time_ratio_ci_upper");
     c.speedup = optional_number(j, p, "speedup");
     c.p_value = optional_number(j, p, "p_value");
-    c.verdict = string(j, p, "verdict");
-    if (j.contains("method")) c.method = string(j, p, "method");
+    const std::string verdict = string(j, p, "verdict");
+    const auto parsed_verdict = harness::verdict_from_string(verdict);
+    if (!parsed_verdict) {
+      fail(p + ".verdict", "unknown verdict \"" + verdict +
+                               "\" (expected faster, slower, no significant difference or not "
+                               "enough data)");
+    }
+    c.verdict = *parsed_verdict;
+    if (j.contains("method")) {
+      const std::string method = string(j, p, "method");
+      const auto parsed_method = harness::comparison_method_from_string(method);
+      if (!parsed_method) {
+        fail(p + ".method", "unknown method \"" + method + "\" (expected u-test or count-spread)");
+      }
+      c.method = *parsed_method;
+    }
     return c;
   }
 
@@ -355,7 +399,7 @@ json to_json(const RunReport& r) {
            {"scenario", r.scenario.is_null() ? json::object() : r.scenario},
            {"options", r.options.is_null() ? json::object() : r.options},
            {"go_version", r.go_version},
-           {"environment", r.environment.is_null() ? json::object() : r.environment},
+           {"environment", environment_to_json(r.environment)},
            {"phases", std::move(phases)},
            {"builds", std::move(builds)},
            {"profiles", std::move(profiles)},
@@ -413,12 +457,18 @@ RunReport run_report_from_json(const json& j, const std::string& file) {
     if (!dirty.is_boolean()) in.fail(root + ".source.dirty", "expected a boolean");
     r.source_dirty = dirty.get<bool>();
   }
-  r.environment = in.object(j, root, "environment");
+  r.environment = in.environment(in.object(j, root, "environment"), root + ".environment");
 
   in.each(j, root, "phases", [&](const json& e, const std::string& p) {
     harness::PhaseRecord ph;
     ph.name = in.string(e, p, "name");
-    ph.status = in.string(e, p, "status");
+    const std::string status = in.string(e, p, "status");
+    const auto parsed = harness::phase_status_from_string(status);
+    if (!parsed) {
+      in.fail(p + ".status",
+              "unknown status \"" + status + "\" (expected done, failed or interrupted)");
+    }
+    ph.status = *parsed;
     ph.started_at = in.string(e, p, "started_at");
     ph.wall_seconds = in.number(e, p, "wall_seconds");
     ph.child_seconds = in.number(e, p, "child_seconds");
@@ -585,7 +635,14 @@ RunReport run_report_from_json(const json& j, const std::string& file) {
   }
   const json& verdict = in.object(analysis, ap, "verdict");
   const std::string vp = ap + ".verdict";
-  r.analysis.verdict.kind = in.string(verdict, vp, "kind");
+  const std::string kind = in.string(verdict, vp, "kind");
+  const auto parsed_kind = harness::convergence_kind_from_string(kind);
+  if (!parsed_kind) {
+    in.fail(vp + ".kind", "unknown verdict \"" + kind +
+                              "\" (expected converged, still_improving, oscillating, "
+                              "no_significant_gain, regressed or incomplete)");
+  }
+  r.analysis.verdict.kind = *parsed_kind;
   const json& converged_at = in.field(verdict, vp, "converged_at");
   if (!converged_at.is_null()) {
     r.analysis.verdict.converged_at = in.small_integer(verdict, vp, "converged_at");

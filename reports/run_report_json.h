@@ -17,6 +17,11 @@
 // older harness can still read a newer version-1 report. Fields added to the model later
 // must be read as optional here, because older version-1 reports lack them.
 //
+// The environment is written as environment_to_json writes it, the one shape of
+// harness::EnvironmentInfo in every output (the bench export too). Reports written before
+// it was typed carry the load averages as load_average_1m/5m/15m and may lack keys; both
+// read back (missing keys keep the model's defaults).
+//
 // Derived values (harness_seconds, harness_share) are written for readers of the JSON
 // and ignored on read: the model recomputes them from the phases.
 #pragma once
@@ -29,6 +34,26 @@
 namespace pgo::reports {
 
 nlohmann::json to_json(const harness::RunReport& report);
+
+// {cpu_model, logical_cores, governor, aslr, load_average: [1m, 5m, 15m] or null, kernel,
+// hostname, harness_version, date}; null for an unknown aslr. `Json` is nlohmann::json
+// (report.json, keys sorted) or nlohmann::ordered_json (the bench export, keys in this
+// order).
+template <typename Json = nlohmann::json>
+Json environment_to_json(const harness::EnvironmentInfo& e) {
+  const bool load = e.load_average_1m && e.load_average_5m && e.load_average_15m;
+  return Json{{"cpu_model", e.cpu_model},
+              {"logical_cores", e.logical_cores},
+              {"governor", e.governor},
+              {"aslr", e.aslr ? Json(*e.aslr) : Json(nullptr)},
+              {"load_average",
+               load ? Json::array({*e.load_average_1m, *e.load_average_5m, *e.load_average_15m})
+                    : Json(nullptr)},
+              {"kernel", e.kernel},
+              {"hostname", e.hostname},
+              {"harness_version", e.harness_version},
+              {"date", e.date}};
+}
 
 // Pretty-printed (2-space indent) with a trailing newline, as written to report.json.
 std::string run_report_to_string(const harness::RunReport& report);

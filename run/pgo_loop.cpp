@@ -294,17 +294,7 @@ RunReport PgoLoop::run() {
   require_counting_tools();
   start_report();
   EnvironmentInfo env = collect_environment_info(tool_version_);
-  report_.environment = {{"cpu_model", env.cpu_model},
-                         {"logical_cores", env.logical_cores},
-                         {"governor", env.governor},
-                         {"aslr", optional_json(env.aslr)},
-                         {"load_average_1m", optional_json(env.load_average_1m)},
-                         {"load_average_5m", optional_json(env.load_average_5m)},
-                         {"load_average_15m", optional_json(env.load_average_15m)},
-                         {"kernel", env.kernel},
-                         {"hostname", env.hostname},
-                         {"harness_version", env.harness_version},
-                         {"date", env.date}};
+  report_.environment = env;
   for (const std::string& w : environment_warnings(env)) add_warning(w);
   observer_.checkpoint(report_);
   return execute(0);
@@ -322,8 +312,9 @@ RunReport PgoLoop::resume(RunReport previous) {
   }
   std::vector<std::string> phases = planned_phases();
   auto was_done = [&](const std::string& name) {
-    return std::any_of(previous.phases.begin(), previous.phases.end(),
-                       [&](const PhaseRecord& p) { return p.name == name && p.status == "done"; });
+    return std::any_of(previous.phases.begin(), previous.phases.end(), [&](const PhaseRecord& p) {
+      return p.name == name && p.status == PhaseStatus::kDone;
+    });
   };
   std::size_t first = 0;
   std::string why;
@@ -383,7 +374,7 @@ std::string artifact_problem(const RunDirectory& dir, const std::string& path,
 std::string PgoLoop::unverified(const std::string& name, const RunReport& previous) const {
   bool done = false;
   for (const PhaseRecord& p : previous.phases) {
-    if (p.name == name) done = p.status == "done";
+    if (p.name == name) done = p.status == PhaseStatus::kDone;
   }
   if (!done) return "not done";
   auto build_of = [&](int i) -> const BuildRecord* {
@@ -443,7 +434,7 @@ void PgoLoop::truncate_from(std::size_t first) {
   };
   std::vector<PhaseRecord> kept;
   for (const PhaseRecord& p : report_.phases) {
-    if (!redo(p.name) && p.status == "done") kept.push_back(p);
+    if (!redo(p.name) && p.status == PhaseStatus::kDone) kept.push_back(p);
   }
   report_.phases = std::move(kept);
   std::erase_if(report_.builds,
@@ -500,7 +491,7 @@ void PgoLoop::run_phase(const std::string& name, std::size_t index, std::size_t 
     record.wall_seconds = seconds_since(start);
     record.child_seconds = std::min(child_seconds_, record.wall_seconds);
     const bool stop = observer_.stop_requested() || kind == FailureKind::kInterrupted;
-    record.status = stop ? "interrupted" : "failed";
+    record.status = stop ? PhaseStatus::kInterrupted : PhaseStatus::kFailed;
     record.error = e.what();
     report_.phases.push_back(record);
     report_.status = stop ? RunStatus::kInterrupted : RunStatus::kFailed;
@@ -525,7 +516,7 @@ void PgoLoop::run_phase(const std::string& name, std::size_t index, std::size_t 
   }
   record.wall_seconds = seconds_since(start);
   record.child_seconds = std::min(child_seconds_, record.wall_seconds);
-  record.status = "done";
+  record.status = PhaseStatus::kDone;
   report_.phases.push_back(record);
   observer_.phase_finished(record);
   observer_.checkpoint(report_);

@@ -25,7 +25,8 @@ RefreshDecision decide_refresh(const RunReport& report, const RefreshThresholds&
       if (it.iteration != 2 || !it.vs_previous) continue;
       ++compared;
       const Comparison& c = *it.vs_previous;
-      if (c.verdict == "slower" && c.time_ratio && *c.time_ratio > 1 + thresholds.max_slowdown) {
+      if (c.verdict == Verdict::kSlower && c.time_ratio &&
+          *c.time_ratio > 1 + thresholds.max_slowdown) {
         d.worse_workloads.push_back(w.workload);
         if (worst.empty()) {
           worst = w.workload + " " + percent(*c.time_ratio - 1) + " slower";

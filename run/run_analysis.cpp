@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <map>
 
-#include "stats/random.h"
 #include "stats/sample_comparison.h"
 #include "stats/statistics.h"
 
@@ -38,13 +37,6 @@ const TrialSeries* find_series(const std::vector<TrialSeries>& trials, const std
   return nullptr;
 }
 
-// Draws n values with replacement and returns their median (scratch reused).
-double resampled_median(std::span<const double> xs, SeededRng& rng, std::vector<double>& scratch) {
-  scratch.resize(xs.size());
-  for (double& x : scratch) x = xs[rng.uniform_index(xs.size())];
-  return median(scratch);
-}
-
 }  // namespace
 
 Comparison make_comparison(const std::string& build, const std::string& against,
@@ -56,7 +48,7 @@ Comparison make_comparison(const std::string& build, const std::string& against,
   c.against = against;
   SampleComparison s = count_rule ? compare_counts(reference, candidate, *count_rule)
                                   : compare_samples(reference, candidate, alpha, seed);
-  c.method = std::string(to_string(s.method));
+  c.method = s.method;
   c.time_ratio = s.median_ratio;
   if (s.median_ratio_interval) {
     c.time_ratio_ci_lower = s.median_ratio_interval->lower;
@@ -64,7 +56,7 @@ Comparison make_comparison(const std::string& build, const std::string& against,
   }
   if (s.median_ratio && *s.median_ratio > 0) c.speedup = 1 / *s.median_ratio;
   c.p_value = s.p_value;
-  c.verdict = std::string(to_string(s.verdict));
+  c.verdict = s.verdict;
   return c;
 }
 
@@ -87,25 +79,11 @@ GeomeanEstimate geomean_speedup(const std::vector<SamplePair>& pairs, double con
 
   // Joint bootstrap: one resample redraws every workload of both builds, so the interval
   // reflects the noise of all workloads together.
-  SeededRng rng(seed);
-  std::vector<double> geomeans, scratch;
-  geomeans.reserve(resamples);
-  for (std::size_t r = 0; r < resamples; ++r) {
-    double sum = 0;
-    bool ok = true;
-    for (const SamplePair& p : used) {
-      double ref = resampled_median(p.reference, rng, scratch);
-      double cand = resampled_median(p.candidate, rng, scratch);
-      if (ref <= 0 || cand <= 0) {
-        ok = false;
-        break;
-      }
-      sum += std::log(ref / cand);
-    }
-    if (ok) geomeans.push_back(std::exp(sum / n));
-  }
+  std::vector<std::vector<std::span<const double>>> groups;
+  for (const SamplePair& p : used) groups.push_back({p.reference, p.candidate});
+  const std::vector<double> geomeans = bootstrap_geomean_of_ratios(
+      groups, [](std::span<const double> m) { return m[0] / m[1]; }, resamples, seed);
   if (geomeans.empty()) return out;
-  std::sort(geomeans.begin(), geomeans.end());
   out.ci_lower = quantile_of_sorted(geomeans, (1 - confidence) / 2);
   out.ci_upper = quantile_of_sorted(geomeans, (1 + confidence) / 2);
   return out;
@@ -115,7 +93,7 @@ ConvergenceVerdict convergence_verdict(const std::vector<ConvergenceStep>& steps
                                        const Convergence& t) {
   ConvergenceVerdict v;
   if (steps.empty()) {
-    v.kind = "incomplete";
+    v.kind = ConvergenceKind::kIncomplete;
     v.explanation = "no PGO build was timed";
     return v;
   }
@@ -124,7 +102,7 @@ ConvergenceVerdict convergence_verdict(const std::vector<ConvergenceStep>& steps
 
   // 1. regressed
   if (last.significant_vs_off && last.time_ratio_vs_off > 1 + t.max_regression) {
-    v.kind = "regressed";
+    v.kind = ConvergenceKind::kRegressed;
     v.explanation = "v" + std::to_string(n) + " is " + change_words(last.time_ratio_vs_off) +
                     " than v0 (significant; the limit is " + fraction(t.max_regression) + ")";
     return v;
@@ -144,7 +122,7 @@ ConvergenceVerdict convergence_verdict(const std::vector<ConvergenceStep>& steps
     for (std::size_t i = 1; i < n; ++i) {
       if (steps[i].time_ratio_vs_off < steps[closest].time_ratio_vs_off) closest = i;
     }
-    v.kind = "no_significant_gain";
+    v.kind = ConvergenceKind::kNoSignificantGain;
     v.explanation = "no iteration is significantly faster than v0 by at least " +
                     fraction(t.min_gain) + " (best: v" + std::to_string(closest + 1) + ", " +
                     change_words(steps[closest].time_ratio_vs_off) +
@@ -159,7 +137,7 @@ ConvergenceVerdict convergence_verdict(const std::vector<ConvergenceStep>& steps
     if (previous) {
       double a = steps[*previous].step_ratio - 1, b = steps[i].step_ratio - 1;
       if (a * b < 0 && std::abs(a) >= t.oscillation_swing && std::abs(b) >= t.oscillation_swing) {
-        v.kind = "oscillating";
+        v.kind = ConvergenceKind::kOscillating;
         v.explanation = "step v" + std::to_string(*previous) + "->v" +
                         std::to_string(*previous + 1) + " changed time by " + percent(a) +
                         ", step v" + std::to_string(i) + "->v" + std::to_string(i + 1) + " by " +
@@ -184,7 +162,7 @@ ConvergenceVerdict convergence_verdict(const std::vector<ConvergenceStep>& steps
   while (k > 1 && stable(k - 1)) --k;
   const double gain = 1 / steps[*best].time_ratio_vs_off - 1;
   if (k < n) {
-    v.kind = "converged";
+    v.kind = ConvergenceKind::kConverged;
     v.converged_at = static_cast<int>(k);
     v.explanation = "converged at iteration " + std::to_string(k) + ": v" + std::to_string(k) +
                     " is " + change_words(steps[k - 1].time_ratio_vs_off) +
@@ -196,7 +174,7 @@ ConvergenceVerdict convergence_verdict(const std::vector<ConvergenceStep>& steps
                     " (best gain " + fraction(gain) + " at v" + std::to_string(*best + 1) + ")";
     return v;
   }
-  v.kind = "still_improving";
+  v.kind = ConvergenceKind::kStillImproving;
   const ConvergenceStep& s = steps[n - 1];
   v.explanation =
       n == 1 ? "only one iteration: v1 is " + change_words(s.time_ratio_vs_off) +
@@ -308,7 +286,7 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
   }
 
   if (!complete || builds.size() < 2) {
-    a.verdict.kind = "incomplete";
+    a.verdict.kind = ConvergenceKind::kIncomplete;
     a.verdict.explanation =
         builds.size() < 2 ? "no PGO build was made" : "some build has no trials on some workload";
     return a;
@@ -321,10 +299,11 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
     if (workloads.size() == 1) {
       const IterationAnalysis& ia = a.workloads[0].iterations[i - 1];
       s.time_ratio_vs_off = ia.vs_off.time_ratio.value_or(1);
-      s.significant_vs_off = ia.vs_off.verdict == "faster" || ia.vs_off.verdict == "slower";
+      s.significant_vs_off =
+          ia.vs_off.verdict == Verdict::kFaster || ia.vs_off.verdict == Verdict::kSlower;
       const Comparison& step = ia.vs_previous ? *ia.vs_previous : ia.vs_off;
       s.step_ratio = step.time_ratio.value_or(1);
-      s.significant_step = step.verdict == "faster" || step.verdict == "slower";
+      s.significant_step = step.verdict == Verdict::kFaster || step.verdict == Verdict::kSlower;
     } else {
       auto reduce = [&](const std::string& ref, double& ratio, bool& significant,
                         std::uint64_t salt) {

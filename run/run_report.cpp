@@ -39,4 +39,50 @@ std::optional<RunStatus> run_status_from_string(const std::string& word) {
   return std::nullopt;
 }
 
+std::string to_string(PhaseStatus status) {
+  switch (status) {
+    case PhaseStatus::kDone:
+      return "done";
+    case PhaseStatus::kFailed:
+      return "failed";
+    case PhaseStatus::kInterrupted:
+      return "interrupted";
+  }
+  return "done";
+}
+
+std::optional<PhaseStatus> phase_status_from_string(const std::string& word) {
+  for (PhaseStatus s : {PhaseStatus::kDone, PhaseStatus::kFailed, PhaseStatus::kInterrupted}) {
+    if (word == to_string(s)) return s;
+  }
+  return std::nullopt;
+}
+
+std::string to_string(ConvergenceKind kind) {
+  switch (kind) {
+    case ConvergenceKind::kConverged:
+      return "converged";
+    case ConvergenceKind::kStillImproving:
+      return "still_improving";
+    case ConvergenceKind::kOscillating:
+      return "oscillating";
+    case ConvergenceKind::kNoSignificantGain:
+      return "no_significant_gain";
+    case ConvergenceKind::kRegressed:
+      return "regressed";
+    case ConvergenceKind::kIncomplete:
+      return "incomplete";
+  }
+  return "incomplete";
+}
+
+std::optional<ConvergenceKind> convergence_kind_from_string(const std::string& word) {
+  for (ConvergenceKind k : {ConvergenceKind::kConverged, ConvergenceKind::kStillImproving,
+                            ConvergenceKind::kOscillating, ConvergenceKind::kNoSignificantGain,
+                            ConvergenceKind::kRegressed, ConvergenceKind::kIncomplete}) {
+    if (word == to_string(k)) return k;
+  }
+  return std::nullopt;
+}
+
 }  // namespace pgo::harness

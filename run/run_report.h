@@ -21,6 +21,9 @@
 #include <string>
 #include <vector>
 
+#include "stats/sample_comparison.h"
+#include "trials/environment_info.h"
+
 namespace pgo::harness {
 
 // Bumped whenever a field changes meaning or disappears; additions keep the version.
@@ -33,11 +36,17 @@ enum class RunStatus {
   kInterrupted,  // "interrupted": stopped by SIGINT/SIGTERM; resumable
 };
 
+enum class PhaseStatus {
+  kDone,         // "done": finished; resume keeps it while its artifacts are intact
+  kFailed,       // "failed": `error` says why
+  kInterrupted,  // "interrupted": stopped by SIGINT/SIGTERM
+};
+
 // One phase of the loop: "build v0", "profile v1", "merge v1", "build v1", "trials",
-// "analysis". The loop resumes after the last phase whose status is "done".
+// "analysis". The loop resumes after the last phase whose status is kDone.
 struct PhaseRecord {
   std::string name;
-  std::string status;  // "done", "failed", "interrupted"
+  PhaseStatus status = PhaseStatus::kDone;
   std::string started_at;
   double wall_seconds = 0;
   // Part of wall_seconds spent waiting for child processes (go build, profiled runs,
@@ -169,9 +178,9 @@ struct Comparison {
   std::optional<double> time_ratio_ci_upper;
   std::optional<double> speedup;  // 1 / time_ratio
   std::optional<double> p_value;
-  std::string verdict;  // harness::to_string(Verdict): "faster", "slower", ...
-  // harness::to_string(ComparisonMethod): "u-test" (timed) or "count-spread" (counting).
-  std::string method = "u-test";
+  Verdict verdict = Verdict::kNotEnoughData;
+  // kUTest (timed metrics) or kCountSpread (counting metrics).
+  ComparisonMethod method = ComparisonMethod::kUTest;
 };
 
 struct IterationAnalysis {
@@ -204,11 +213,20 @@ struct BuildOverhead {
   double binary_size_ratio = 1;  // binary size / v0's
 };
 
+// The convergence verdicts of harness/run_analysis.h; kIncomplete when the trials did not
+// finish.
+enum class ConvergenceKind {
+  kConverged,          // "converged"
+  kStillImproving,     // "still_improving"
+  kOscillating,        // "oscillating"
+  kNoSignificantGain,  // "no_significant_gain"
+  kRegressed,          // "regressed"
+  kIncomplete,         // "incomplete"
+};
+
 // The convergence verdict over the iterations (thresholds from the scenario).
 struct ConvergenceVerdict {
-  // "converged", "still_improving", "oscillating", "no_significant_gain", "regressed",
-  // or "incomplete" when the trials did not finish.
-  std::string kind = "incomplete";
+  ConvergenceKind kind = ConvergenceKind::kIncomplete;
   std::optional<int> converged_at;  // iteration k, for "converged"
   std::string explanation;          // one sentence a person can check against the numbers
 };
@@ -245,8 +263,8 @@ struct RunReport {
   std::string source_revision;
   bool source_dirty = false;
 
-  std::string go_version;      // `go version`
-  nlohmann::json environment;  // harness::EnvironmentInfo as JSON
+  std::string go_version;  // `go version`
+  EnvironmentInfo environment;
 
   std::vector<PhaseRecord> phases;
   std::vector<BuildRecord> builds;
@@ -266,5 +284,10 @@ struct RunReport {
 // an unknown word.
 std::string to_string(RunStatus status);
 std::optional<RunStatus> run_status_from_string(const std::string& word);
+// The words in the comments of the enums above and back, the same way.
+std::string to_string(PhaseStatus status);
+std::optional<PhaseStatus> phase_status_from_string(const std::string& word);
+std::string to_string(ConvergenceKind kind);
+std::optional<ConvergenceKind> convergence_kind_from_string(const std::string& word);
 
 }  // namespace pgo::harness

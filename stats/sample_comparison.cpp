@@ -223,19 +223,54 @@ std::optional<ConfidenceInterval> bootstrap_median_ratio_interval(std::span<cons
   SeededRng rng(seed);
   std::vector<double> ratios;
   ratios.reserve(resamples);
-  std::vector<double> ref_draw(reference.size());
-  std::vector<double> cand_draw(candidate.size());
+  std::vector<double> scratch;
   for (std::size_t r = 0; r < resamples; ++r) {
     // Reference first, then candidate: the order of draws is part of the reproducible
     // result, so it must not change.
-    for (double& x : ref_draw) x = reference[rng.uniform_index(reference.size())];
-    for (double& x : cand_draw) x = candidate[rng.uniform_index(candidate.size())];
-    ratios.push_back(median_in_place(cand_draw) / median_in_place(ref_draw));
+    const double ref = resampled_median(reference, rng, scratch);
+    const double cand = resampled_median(candidate, rng, scratch);
+    ratios.push_back(cand / ref);
   }
   std::sort(ratios.begin(), ratios.end());
   const double tail = (1.0 - confidence) / 2.0;
   return ConfidenceInterval{quantile_of_sorted(ratios, tail),
                             quantile_of_sorted(ratios, 1.0 - tail), confidence};
+}
+
+double resampled_median(std::span<const double> xs, SeededRng& rng, std::vector<double>& scratch) {
+  if (xs.empty()) throw std::invalid_argument("resampled_median: REQUIRES a non-empty sample");
+  scratch.resize(xs.size());
+  for (double& x : scratch) x = xs[rng.uniform_index(xs.size())];
+  return median_in_place(scratch);
+}
+
+std::vector<double> bootstrap_geomean_of_ratios(
+    const std::vector<std::vector<std::span<const double>>>& groups, const MedianRatio& ratio,
+    std::size_t resamples, std::uint64_t seed) {
+  std::vector<double> geomeans;
+  if (groups.empty()) return geomeans;
+  const double n = static_cast<double>(groups.size());
+  SeededRng rng(seed);
+  std::vector<double> scratch, medians;
+  geomeans.reserve(resamples);
+  for (std::size_t r = 0; r < resamples; ++r) {
+    double log_sum = 0;
+    bool kept = true;
+    for (const auto& samples : groups) {
+      medians.clear();
+      for (std::span<const double> xs : samples) {
+        medians.push_back(resampled_median(xs, rng, scratch));
+      }
+      if (std::any_of(medians.begin(), medians.end(), [](double m) { return m <= 0; })) {
+        kept = false;
+        break;
+      }
+      log_sum += std::log(ratio(medians));
+    }
+    if (kept) geomeans.push_back(std::exp(log_sum / n));
+  }
+  std::sort(geomeans.begin(), geomeans.end());
+  return geomeans;
 }
 
 RelativeSpeed relative_speed(double mean, std::optional<double> stddev, double reference_mean,
@@ -331,6 +366,21 @@ SampleComparison compare_samples(std::span<const double> reference,
   options.alpha = alpha;
   options.seed = seed;
   return compare_samples(reference, candidate, options);
+}
+
+std::optional<Verdict> verdict_from_string(std::string_view word) {
+  for (Verdict v : {Verdict::kFaster, Verdict::kSlower, Verdict::kNoSignificantDifference,
+                    Verdict::kNotEnoughData}) {
+    if (word == to_string(v)) return v;
+  }
+  return std::nullopt;
+}
+
+std::optional<ComparisonMethod> comparison_method_from_string(std::string_view word) {
+  for (ComparisonMethod m : {ComparisonMethod::kUTest, ComparisonMethod::kCountSpread}) {
+    if (word == to_string(m)) return m;
+  }
+  return std::nullopt;
 }
 
 }  // namespace pgo::harness

@@ -17,10 +17,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
+#include "stats/random.h"
 #include "stats/statistics.h"
 
 namespace pgo::harness {
@@ -83,6 +86,26 @@ std::optional<ConfidenceInterval> bootstrap_median_ratio_interval(std::span<cons
                                                                   double confidence = 0.95,
                                                                   std::uint64_t seed = 0);
 
+// One bootstrap draw of a sample: xs.size() values drawn from xs with replacement
+// (rng.uniform_index, one call per value, in order) and their median. `scratch` is reused
+// between calls so that a bootstrap loop does not allocate. REQUIRES: !xs.empty().
+double resampled_median(std::span<const double> xs, SeededRng& rng, std::vector<double>& scratch);
+
+// Joint percentile bootstrap of a geometric mean of ratios of medians over groups of
+// samples (a group: one workload's samples of the builds being compared). Each of
+// `resamples` resamples redraws every sample of every group with resampled_median, groups
+// in order and samples in order within a group (the order of draws is part of the
+// reproducible result), turns each group's resampled medians into the group's ratio with
+// `ratio`, and keeps exp(sum of log(ratio) / number of groups). A resample in which some
+// resampled median is <= 0 is dropped (its draws stop there). One resample redraws all
+// groups at once, so the spread reflects the noise of every group together.
+// Returns the kept geomeans sorted ascending: take an interval with quantile_of_sorted.
+// Empty when `groups` is. REQUIRES: every sample non-empty, seeded by SeededRng(seed).
+using MedianRatio = std::function<double(std::span<const double> medians)>;
+std::vector<double> bootstrap_geomean_of_ratios(
+    const std::vector<std::vector<std::span<const double>>>& groups, const MedianRatio& ratio,
+    std::size_t resamples, std::uint64_t seed);
+
 // Hyperfine's relative speed: ratio = mean / reference_mean with the propagated error
 // σ = ratio * sqrt((stddev / mean)² + (reference_stddev / reference_mean)²); σ is nullopt
 // when either standard deviation is (n < 2). REQUIRES: mean > 0, reference_mean > 0.
@@ -104,6 +127,8 @@ enum class Verdict {
 
 // "faster", "slower", "no significant difference", "not enough data".
 std::string_view to_string(Verdict verdict);
+// And back; nullopt for an unknown word.
+std::optional<Verdict> verdict_from_string(std::string_view word);
 
 // How a SampleComparison's verdict was decided.
 enum class ComparisonMethod {
@@ -111,6 +136,7 @@ enum class ComparisonMethod {
   kCountSpread,  // "count-spread": the tolerance rule of stats/count_comparison.h
 };
 std::string_view to_string(ComparisonMethod method);
+std::optional<ComparisonMethod> comparison_method_from_string(std::string_view word);
 
 struct ComparisonOptions {
   double alpha = 0.05;       // significance level of the U test

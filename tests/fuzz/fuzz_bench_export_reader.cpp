@@ -10,7 +10,8 @@
 #include <string>
 
 #include "base/error.h"
-#include "reports/run_comparison.h"
+#include "reports/run_comparison_load.h"
+#include "reports/run_comparison_views.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   nlohmann::json j;

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "reports/run_report_json.h"
 #include "sample_bench_result.h"
 
 using nlohmann::json;
@@ -57,4 +58,10 @@ TEST_CASE("the JSON export adds statistics, comparisons, environment and options
   CHECK(j["options"]["order"] == "interleaved");
   CHECK(j["shell_overhead"].is_null());
   CHECK(j["format"] == pgo::reports::kBenchJsonFormat);
+}
+
+TEST_CASE("the bench export writes the environment as report.json does", "[bench_json]") {
+  const auto r = pgo::reports::testing::sample_bench_result();
+  const json j = json::parse(pgo::reports::bench_result_to_json(r));
+  CHECK(j["environment"] == pgo::reports::environment_to_json(r.environment));
 }

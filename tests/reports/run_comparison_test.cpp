@@ -1,14 +1,14 @@
 // Risks: the regression gate missing a real slowdown (absolute time or PGO gain), raising
 // one for noise or for a change under the threshold, comparing runs of different
 // scenarios as if they were the same, or staying silent about a different machine.
-#include "reports/run_comparison.h"
-
 #include <catch2/catch.hpp>
 
 #include "base/error.h"
 #include "go/go_bench_format.h"
 #include "reports/benchfmt_comparison.h"
 #include "reports/json_schema.h"
+#include "reports/run_comparison_load.h"
+#include "reports/run_comparison_views.h"
 #include "sample_run_report.h"
 
 using namespace pgo::reports;
@@ -308,4 +308,47 @@ TEST_CASE("counting reports: a 3% regression is found with 2 runs per side", "[r
   const auto weaker = compare_run_reports(counting_report(1, 0.95), counting_report(1, 0.98), {});
   CHECK(row(weaker, "pgo_speedup", "geomean", "v2").verdict == ChangeVerdict::kRegression);
   CHECK(row(weaker, "time", "parse", "v0").verdict == ChangeVerdict::kNoChange);
+}
+
+TEST_CASE("PGO speedup rows: pinned values of the joint bootstrap", "[run_comparison]") {
+  // Recorded from the implementation before the bootstrap moved to
+  // harness/sample_comparison.h: the same seed must keep giving the same numbers.
+  const std::vector<double> r1 = {1.00, 1.02, 0.98, 1.01, 0.99, 1.03, 0.97, 1.00};
+  const std::vector<double> c1 = {0.90, 0.93, 0.91, 0.89, 0.92, 0.90, 0.94};
+  const std::vector<double> r2 = {2.0, 2.1, 1.9, 2.05, 1.95, 2.02};
+  const std::vector<double> c2 = {1.9, 1.95, 1.85, 2.0, 1.88, 1.91, 1.93};
+  pgo::harness::RunReport base, candidate;
+  for (auto* r : {&base, &candidate}) {
+    r->builds.resize(2);
+    r->builds[0].label = "v0";
+    r->builds[1].label = "v1";
+    r->builds[1].iteration = 1;
+    r->status = pgo::harness::RunStatus::kComplete;
+  }
+  auto series = [](const std::string& workload, const std::string& build,
+                   const std::vector<double>& values) {
+    pgo::harness::TrialSeries t;
+    t.workload = workload;
+    t.build = build;
+    t.metric = "wall";
+    t.unit = "s";
+    t.values = values;
+    return t;
+  };
+  base.trials = {series("x", "v0", r1), series("x", "v1", c1), series("y", "v0", r2),
+                 series("y", "v1", c2)};
+  candidate.trials = {series("x", "v0", r2), series("x", "v1", c2), series("y", "v0", r1),
+                      series("y", "v1", c1)};
+  CompareOptions o;
+  o.seed = 5;
+  const RunComparison c = compare_run_reports(base, candidate, o);
+  const ComparisonRow& x = row(c, "pgo_speedup", "x", "v1");
+  CHECK(*x.ratio == 0x1.ea504fc686ff2p-1);
+  CHECK(*x.ci_lower == 0x1.cf41585227785p-1);
+  CHECK(*x.ci_upper == 0x1.00717ab8c4fe5p+0);
+  const ComparisonRow& g = row(c, "pgo_speedup", "geomean", "v1");
+  CHECK(*g.base == 0x1.134be446d7fa2p+0);
+  CHECK(*g.ratio == 0x1p+0);
+  CHECK(*g.ci_lower == 0x1.ec88c2541f897p-1);
+  CHECK(*g.ci_upper == 0x1.08a5088a3d5c1p+0);
 }

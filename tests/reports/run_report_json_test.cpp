@@ -143,7 +143,9 @@ TEST_CASE("every report written validates against the schema", "[run_report_json
     auto r = make_sample_report();
     r.status = pgo::harness::RunStatus::kFailed;
     r.error = "build v2: go build failed";
-    r.phases.back() = {"build v2", "failed", "2026-11-24T05:01:50Z", 3.0, 2.9, "go build failed"};
+    r.phases.back() = {
+        "build v2",       pgo::harness::PhaseStatus::kFailed, "2026-11-24T05:01:50Z", 3.0, 2.9,
+        "go build failed"};
     r.analysis = {};
     check(r);
   }
@@ -247,7 +249,8 @@ TEST_CASE("counting fields survive the round trip and validate, older reports re
   t.deterministic = true;
   t.counts["instructions"] = {5.1e8, 5.1001e8};
   t.run_settings = {{"GOMAXPROCS", "1"}, {"GOGC", "off"}};
-  r.analysis.workloads[0].iterations[0].vs_off.method = "count-spread";
+  r.analysis.workloads[0].iterations[0].vs_off.method =
+      pgo::harness::ComparisonMethod::kCountSpread;
   const json j = pgo::reports::to_json(r);
   CHECK(schema.validate(j).empty());
   const auto back = pgo::reports::run_report_from_json(j, "r.json");
@@ -256,7 +259,8 @@ TEST_CASE("counting fields survive the round trip and validate, older reports re
   CHECK(back.trials[0].counts.at("instructions")[1] == 5.1001e8);
   CHECK(back.trials[0].run_settings.at("GOGC") == "off");
   CHECK_FALSE(back.trials[1].spread);
-  CHECK(back.analysis.workloads[0].iterations[0].vs_off.method == "count-spread");
+  CHECK(back.analysis.workloads[0].iterations[0].vs_off.method ==
+        pgo::harness::ComparisonMethod::kCountSpread);
 
   json old = j;
   old["analysis"]["workloads"][0]["iterations"][0]["vs_off"].erase("method");
@@ -264,5 +268,52 @@ TEST_CASE("counting fields survive the round trip and validate, older reports re
   CHECK(pgo::reports::run_report_from_json(old, "r.json")
             .analysis.workloads[0]
             .iterations[0]
-            .vs_off.method == "u-test");
+            .vs_off.method == pgo::harness::ComparisonMethod::kUTest);
+}
+
+TEST_CASE("the environment: one typed shape, and the older shape still reads",
+          "[run_report_json]") {
+  auto report = make_sample_report();
+  report.environment.aslr = 2;
+  report.environment.load_average_1m = 0.5;
+  report.environment.load_average_5m = 0.25;
+  report.environment.load_average_15m = 0.125;
+  report.environment.kernel = "Linux 6.1.0";
+  const json j = pgo::reports::to_json(report);
+  CHECK(j["environment"] == pgo::reports::environment_to_json(report.environment));
+  CHECK(j["environment"]["load_average"] == json::array({0.5, 0.25, 0.125}));
+  const auto back = pgo::reports::run_report_from_json(j, "report.json");
+  CHECK(back.environment.aslr == 2);
+  CHECK(back.environment.load_average_15m == 0.125);
+  CHECK(back.environment.kernel == "Linux 6.1.0");
+
+  // As the run loop wrote it before the model was typed: separate load averages.
+  json older = j;
+  older["environment"] = {{"cpu_model", "Old CPU"},
+                          {"logical_cores", 8},
+                          {"governor", "performance"},
+                          {"aslr", nullptr},
+                          {"load_average_1m", 1.5},
+                          {"load_average_5m", nullptr},
+                          {"load_average_15m", 0.75},
+                          {"kernel", "Linux 5.10"},
+                          {"hostname", "h"},
+                          {"harness_version", "0.0.9"},
+                          {"date", "2026-01-01T00:00:00Z"}};
+  const auto old = pgo::reports::run_report_from_json(older, "report.json");
+  CHECK(old.environment.cpu_model == "Old CPU");
+  CHECK(old.environment.logical_cores == 8);
+  CHECK_FALSE(old.environment.aslr);
+  CHECK(old.environment.load_average_1m == 1.5);
+  CHECK_FALSE(old.environment.load_average_5m);
+  CHECK(old.environment.load_average_15m == 0.75);
+  CHECK(old.environment.harness_version == "0.0.9");
+
+  // A key present with the wrong type names its path.
+  json bad = j;
+  bad["environment"]["logical_cores"] = "eight";
+  CHECK_THAT(error_of(bad), Catch::Contains("$.environment.logical_cores"));
+  bad = j;
+  bad["environment"]["load_average"] = json::array({1.0});
+  CHECK_THAT(error_of(bad), Catch::Contains("$.environment.load_average"));
 }

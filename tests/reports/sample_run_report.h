@@ -47,7 +47,7 @@ inline harness::Comparison sample_comparison(const std::string& build, const std
   c.time_ratio_ci_upper = ratio + half_width;
   c.speedup = 1 / ratio;
   c.p_value = p;
-  c.verdict = verdict;
+  c.verdict = *harness::verdict_from_string(verdict);
   return c;
 }
 
@@ -68,18 +68,20 @@ inline harness::RunReport make_sample_report(const SampleOptions& o = {}) {
       {"iterations", 2}};
   r.options = {{"iterations", 2}};
   r.go_version = o.go_version;
-  r.environment = {{"cpu_model", o.cpu_model}, {"logical_cores", 2}, {"governor", "unknown"}};
+  r.environment.cpu_model = o.cpu_model;
+  r.environment.logical_cores = 2;
+  r.environment.governor = "unknown";
   r.trial_seed = 42;
 
-  r.phases = {{"build v0", "done", "2026-11-24T05:00:00Z", 20.0, 19.8, ""},
-              {"profile v1", "done", "2026-11-24T05:00:20Z", 30.0, 29.7, ""},
-              {"merge v1", "done", "2026-11-24T05:00:50Z", 0.5, 0.0, ""},
-              {"build v1", "done", "2026-11-24T05:00:51Z", 28.0, 27.9, ""},
-              {"profile v2", "done", "2026-11-24T05:01:19Z", 30.0, 29.7, ""},
-              {"merge v2", "done", "2026-11-24T05:01:49Z", 0.5, 0.0, ""},
-              {"build v2", "done", "2026-11-24T05:01:50Z", 28.0, 27.9, ""},
-              {"trials", "done", "2026-11-24T05:02:18Z", 600.0, 596.0, ""},
-              {"analysis", "done", "2026-11-24T05:12:18Z", 0.2, 0.0, ""}};
+  r.phases = {{"build v0", harness::PhaseStatus::kDone, "2026-11-24T05:00:00Z", 20.0, 19.8, ""},
+              {"profile v1", harness::PhaseStatus::kDone, "2026-11-24T05:00:20Z", 30.0, 29.7, ""},
+              {"merge v1", harness::PhaseStatus::kDone, "2026-11-24T05:00:50Z", 0.5, 0.0, ""},
+              {"build v1", harness::PhaseStatus::kDone, "2026-11-24T05:00:51Z", 28.0, 27.9, ""},
+              {"profile v2", harness::PhaseStatus::kDone, "2026-11-24T05:01:19Z", 30.0, 29.7, ""},
+              {"merge v2", harness::PhaseStatus::kDone, "2026-11-24T05:01:49Z", 0.5, 0.0, ""},
+              {"build v2", harness::PhaseStatus::kDone, "2026-11-24T05:01:50Z", 28.0, 27.9, ""},
+              {"trials", harness::PhaseStatus::kDone, "2026-11-24T05:02:18Z", 600.0, 596.0, ""},
+              {"analysis", harness::PhaseStatus::kDone, "2026-11-24T05:12:18Z", 0.2, 0.0, ""}};
 
   const std::vector<std::string> labels = {"v0", "v1", "v2"};
   const std::vector<std::int64_t> sizes = {5'000'000, 5'150'000, 5'160'000};
@@ -176,7 +178,7 @@ inline harness::RunReport make_sample_report(const SampleOptions& o = {}) {
   r.analysis.geomean = {{"v1", 1, 1.0501, 1.041, 1.059, true},
                         {"v2", 2, 1.0556, 1.046, 1.065, true}};
   r.analysis.overhead = {{"v1", 1.4, 1.03}, {"v2", 1.4, 1.032}};
-  r.analysis.verdict.kind = "converged";
+  r.analysis.verdict.kind = harness::ConvergenceKind::kConverged;
   r.analysis.verdict.converged_at = 1;
   r.analysis.verdict.explanation =
       "v1 is 5.0% faster than v0 (geomean) and the step from v1 to v2 is not significant.";

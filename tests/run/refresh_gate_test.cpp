@@ -11,7 +11,7 @@ using namespace pgo::harness;
 
 namespace {
 
-RunReport report_with(const std::string& verdict, double ratio, double p) {
+RunReport report_with(Verdict verdict, double ratio, double p) {
   RunReport r;
   WorkloadAnalysis w;
   w.workload = "score";
@@ -30,22 +30,23 @@ RunReport report_with(const std::string& verdict, double ratio, double p) {
 }  // namespace
 
 TEST_CASE("refresh gate: a candidate that ties or wins replaces the committed profile") {
-  CHECK(decide_refresh(report_with("no significant difference", 1.03, 0.4), {}, false).replace);
-  CHECK(decide_refresh(report_with("faster", 0.95, 0.001), {}, false).replace);
+  CHECK(
+      decide_refresh(report_with(Verdict::kNoSignificantDifference, 1.03, 0.4), {}, false).replace);
+  CHECK(decide_refresh(report_with(Verdict::kFaster, 0.95, 0.001), {}, false).replace);
   // Significantly slower, but within the tolerance.
-  CHECK(decide_refresh(report_with("slower", 1.005, 0.01), {}, false).replace);
+  CHECK(decide_refresh(report_with(Verdict::kSlower, 1.005, 0.01), {}, false).replace);
 }
 
 TEST_CASE("refresh gate: a significantly slower candidate is kept out, with the reason") {
-  auto d = decide_refresh(report_with("slower", 1.04, 0.002), {}, false);
+  auto d = decide_refresh(report_with(Verdict::kSlower, 1.04, 0.002), {}, false);
   CHECK_FALSE(d.replace);
   CHECK(d.worse_workloads == std::vector<std::string>{"score"});
   CHECK_THAT(d.reason, Catch::Contains("score 4.0% slower"));
   // A looser tolerance lets it through.
-  CHECK(decide_refresh(report_with("slower", 1.04, 0.002), {0.05}, false).replace);
+  CHECK(decide_refresh(report_with(Verdict::kSlower, 1.04, 0.002), {0.05}, false).replace);
 }
 
 TEST_CASE("refresh gate: identical candidates are kept, runs without the comparison refused") {
-  CHECK_FALSE(decide_refresh(report_with("faster", 0.9, 0.001), {}, true).replace);
+  CHECK_FALSE(decide_refresh(report_with(Verdict::kFaster, 0.9, 0.001), {}, true).replace);
   CHECK_THROWS_AS(decide_refresh(RunReport{}, {}, false), pgo::Error);
 }

@@ -57,7 +57,7 @@ TEST_CASE("convergence verdict: each kind from a hand-made series") {
   SECTION("converged at 1: a gain, then a flat step") {
     auto v =
         convergence_verdict({step(0.95, true, 0.95, true), step(0.951, true, 1.001, false)}, t);
-    CHECK(v.kind == "converged");
+    CHECK(v.kind == ConvergenceKind::kConverged);
     REQUIRE(v.converged_at);
     CHECK(*v.converged_at == 1);
   }
@@ -65,55 +65,58 @@ TEST_CASE("convergence verdict: each kind from a hand-made series") {
     auto v = convergence_verdict({step(0.97, true, 0.97, true), step(0.95, true, 0.979, true),
                                   step(0.948, true, 0.998, true)},
                                  t);
-    CHECK(v.kind == "converged");
+    CHECK(v.kind == ConvergenceKind::kConverged);
     CHECK(v.converged_at == 2);
   }
   SECTION("still improving: the last step is a significant 2% gain") {
     auto v = convergence_verdict({step(0.97, true, 0.97, true), step(0.95, true, 0.98, true)}, t);
-    CHECK(v.kind == "still_improving");
+    CHECK(v.kind == ConvergenceKind::kStillImproving);
     CHECK_FALSE(v.converged_at);
   }
   SECTION("one iteration can never converge") {
     auto v = convergence_verdict({step(0.95, true, 0.95, true)}, t);
-    CHECK(v.kind == "still_improving");
+    CHECK(v.kind == ConvergenceKind::kStillImproving);
   }
   SECTION("oscillating: +5%, not significant, -3%") {
     auto v = convergence_verdict(
         {step(0.95, true, 0.95, true), step(0.95, true, 1.0, false), step(0.98, true, 1.03, true)},
         t);
-    CHECK(v.kind == "oscillating");
+    CHECK(v.kind == ConvergenceKind::kOscillating);
   }
   SECTION("opposite steps below the swing are not oscillation") {
     Convergence wide = t;
     wide.oscillation_swing = 0.05;
     auto v =
         convergence_verdict({step(0.95, true, 0.95, true), step(0.97, true, 1.02, true)}, wide);
-    CHECK(v.kind != "oscillating");
+    CHECK(v.kind != ConvergenceKind::kOscillating);
   }
   SECTION("no significant gain: faster but not significant, or significant but tiny") {
     CHECK(convergence_verdict({step(0.95, false, 0.95, false), step(0.96, false, 1.0, false)}, t)
-              .kind == "no_significant_gain");
-    CHECK(convergence_verdict({step(0.995, true, 0.995, true)}, t).kind == "no_significant_gain");
+              .kind == ConvergenceKind::kNoSignificantGain);
+    CHECK(convergence_verdict({step(0.995, true, 0.995, true)}, t).kind ==
+          ConvergenceKind::kNoSignificantGain);
   }
   SECTION("regressed beats everything: the last build is significantly 3% slower") {
     auto v = convergence_verdict({step(0.95, true, 0.95, true), step(1.03, true, 1.084, true)}, t);
-    CHECK(v.kind == "regressed");
+    CHECK(v.kind == ConvergenceKind::kRegressed);
   }
   SECTION("a 3% slowdown that is not significant is not a regression") {
     auto v = convergence_verdict({step(1.03, false, 1.03, false)}, t);
-    CHECK(v.kind == "no_significant_gain");
+    CHECK(v.kind == ConvergenceKind::kNoSignificantGain);
   }
   SECTION("min_hot_edge_overlap makes a flat step with a changed profile unstable") {
     Convergence strict = t;
     strict.min_hot_edge_overlap = 0.9;
     std::vector<ConvergenceStep> s = {step(0.95, true, 0.95, true),
                                       step(0.95, true, 1.0, false, 0.5)};
-    CHECK(convergence_verdict(s, strict).kind == "still_improving");
+    CHECK(convergence_verdict(s, strict).kind == ConvergenceKind::kStillImproving);
     s[1].hot_edge_overlap = 0.95;
-    CHECK(convergence_verdict(s, strict).kind == "converged");
-    CHECK(convergence_verdict(s, t).kind == "converged");
+    CHECK(convergence_verdict(s, strict).kind == ConvergenceKind::kConverged);
+    CHECK(convergence_verdict(s, t).kind == ConvergenceKind::kConverged);
   }
-  SECTION("nothing timed") { CHECK(convergence_verdict({}, t).kind == "incomplete"); }
+  SECTION("nothing timed") {
+    CHECK(convergence_verdict({}, t).kind == ConvergenceKind::kIncomplete);
+  }
 }
 
 TEST_CASE("analyze_run: one workload, a 5% gain that then holds") {
@@ -130,7 +133,7 @@ TEST_CASE("analyze_run: one workload, a 5% gain that then holds") {
   CHECK(v1.vs_off.against == "v0");
   CHECK(v1.vs_off.time_ratio.value() == Approx(0.95).epsilon(1e-9));
   CHECK(v1.vs_off.speedup.value() == Approx(1 / 0.95).epsilon(1e-9));
-  CHECK(v1.vs_off.verdict == "faster");
+  CHECK(v1.vs_off.verdict == Verdict::kFaster);
   CHECK(v1.vs_off.p_value.value() < 0.001);
   CHECK(v1.vs_off.time_ratio_ci_lower.value() <= 0.95);
   CHECK(v1.vs_off.time_ratio_ci_upper.value() >= 0.95);
@@ -138,7 +141,7 @@ TEST_CASE("analyze_run: one workload, a 5% gain that then holds") {
   const IterationAnalysis& v2 = a.workloads[0].iterations[1];
   REQUIRE(v2.vs_previous);
   CHECK(v2.vs_previous->against == "v1");
-  CHECK(v2.vs_previous->verdict == "no significant difference");
+  CHECK(v2.vs_previous->verdict == Verdict::kNoSignificantDifference);
 
   REQUIRE(a.geomean.size() == 2);
   CHECK(a.geomean[0].speedup.value() == Approx(1 / 0.95).epsilon(1e-9));
@@ -148,7 +151,7 @@ TEST_CASE("analyze_run: one workload, a 5% gain that then holds") {
   CHECK(a.overhead[0].build_time_ratio == Approx(1.5));
   CHECK(a.overhead[0].binary_size_ratio == Approx(1.1));
 
-  CHECK(a.verdict.kind == "converged");
+  CHECK(a.verdict.kind == ConvergenceKind::kConverged);
   CHECK(a.verdict.converged_at == 1);
   CHECK_FALSE(a.verdict.explanation.empty());
 }
@@ -158,8 +161,8 @@ TEST_CASE("analyze_run: a PGO build that is slower is a regression") {
   std::vector<TrialSeries> trials = {series("w", "v0", around(1.00)),
                                      series("w", "v1", around(1.04))};
   Analysis a = analyze_run(builds, trials, {}, Convergence{}, 0.05, 7);
-  CHECK(a.workloads[0].iterations[0].vs_off.verdict == "slower");
-  CHECK(a.verdict.kind == "regressed");
+  CHECK(a.workloads[0].iterations[0].vs_off.verdict == Verdict::kSlower);
+  CHECK(a.verdict.kind == ConvergenceKind::kRegressed);
 }
 
 TEST_CASE("analyze_run: identical samples give no significant gain") {
@@ -167,7 +170,7 @@ TEST_CASE("analyze_run: identical samples give no significant gain") {
   std::vector<TrialSeries> trials = {series("w", "v0", around(1.00)),
                                      series("w", "v1", around(1.00))};
   Analysis a = analyze_run(builds, trials, {}, Convergence{}, 0.05, 7);
-  CHECK(a.verdict.kind == "no_significant_gain");
+  CHECK(a.verdict.kind == ConvergenceKind::kNoSignificantGain);
 }
 
 TEST_CASE("analyze_run: two workloads decide by the geomean") {
@@ -183,14 +186,14 @@ TEST_CASE("analyze_run: two workloads decide by the geomean") {
   CHECK(a.geomean[0].ci_lower.value() <= a.geomean[0].speedup.value());
   CHECK(a.geomean[0].ci_upper.value() >= a.geomean[0].speedup.value());
   CHECK(a.geomean[0].significant);
-  CHECK(a.verdict.kind == "converged");
+  CHECK(a.verdict.kind == ConvergenceKind::kConverged);
 }
 
 TEST_CASE("analyze_run: a build without trials makes the verdict incomplete") {
   std::vector<BuildRecord> builds = {build(0, 10, 1000), build(1, 15, 1100)};
   std::vector<TrialSeries> trials = {series("w", "v0", around(1.00))};
   Analysis a = analyze_run(builds, trials, {}, Convergence{}, 0.05, 7);
-  CHECK(a.verdict.kind == "incomplete");
+  CHECK(a.verdict.kind == ConvergenceKind::kIncomplete);
 }
 
 TEST_CASE("geomean_speedup: seeded, and exact for constant samples") {
@@ -205,6 +208,19 @@ TEST_CASE("geomean_speedup: seeded, and exact for constant samples") {
   CHECK(flat.ci_lower.value() == Approx(2.0));
   CHECK(flat.ci_upper.value() == Approx(2.0));
   CHECK_FALSE(geomean_speedup({}, 0.95, 3).speedup);
+}
+
+TEST_CASE("geomean_speedup: pinned values of the joint bootstrap") {
+  // Recorded from the implementation before the bootstrap moved to
+  // harness/sample_comparison.h: the same seed must keep giving the same numbers.
+  const std::vector<double> r1 = {1.00, 1.02, 0.98, 1.01, 0.99, 1.03, 0.97, 1.00};
+  const std::vector<double> c1 = {0.90, 0.93, 0.91, 0.89, 0.92, 0.90, 0.94};
+  const std::vector<double> r2 = {2.0, 2.1, 1.9, 2.05, 1.95, 2.02};
+  const std::vector<double> c2 = {1.9, 1.95, 1.85, 2.0, 1.88, 1.91, 1.93};
+  const GeomeanEstimate g = geomean_speedup({{r1, c1}, {r2, c2}}, 0.95, 11);
+  CHECK(g.speedup.value() == 0x1.134be446d7fa2p+0);
+  CHECK(g.ci_lower.value() == 0x1.0b908855925e8p+0);
+  CHECK(g.ci_upper.value() == 0x1.18f489d3e7274p+0);
 }
 
 namespace {
@@ -226,16 +242,16 @@ TEST_CASE("analyze_run: counting series reach a verdict with 2 runs per build") 
                                    counted("w", "v2", 0.97e9)};
   Analysis a = analyze_run(builds, gain, {}, Convergence{}, 0.05, 7);
   const IterationAnalysis& v1 = a.workloads[0].iterations[0];
-  CHECK(v1.vs_off.method == "count-spread");
-  CHECK(v1.vs_off.verdict == "faster");
+  CHECK(v1.vs_off.method == ComparisonMethod::kCountSpread);
+  CHECK(v1.vs_off.verdict == Verdict::kFaster);
   CHECK_FALSE(v1.vs_off.p_value);
-  CHECK(a.verdict.kind == "converged");
+  CHECK(a.verdict.kind == ConvergenceKind::kConverged);
   CHECK(a.verdict.converged_at == 1);
 
   std::vector<TrialSeries> none = {counted("w", "v0", 1e9), counted("w", "v1", 0.999e9),
                                    counted("w", "v2", 1.001e9)};
   CHECK(analyze_run(builds, none, {}, Convergence{}, 0.05, 7).verdict.kind ==
-        "no_significant_gain");
+        ConvergenceKind::kNoSignificantGain);
 
   // Two counting workloads: the geomean decides, and a 0.2% geomean change stays below
   // the practical floor even though its bootstrap interval excludes 1.
@@ -244,7 +260,7 @@ TEST_CASE("analyze_run: counting series reach a verdict with 2 runs per build") 
                                   counted("b", "v1", 1.996e9), counted("b", "v2", 1.996e9)};
   Analysis g = analyze_run(builds, two, {}, Convergence{}, 0.05, 7);
   CHECK_FALSE(g.geomean[0].significant);
-  CHECK(g.verdict.kind == "no_significant_gain");
+  CHECK(g.verdict.kind == ConvergenceKind::kNoSignificantGain);
 }
 
 TEST_CASE("count_time_disagreements: warns only when the intervals point opposite ways") {

@@ -4,8 +4,10 @@
 // use_continuity=True, method as named in each case); other values are hand-computed.
 #include "stats/sample_comparison.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <span>
 #include <stdexcept>
 #include <vector>
 
@@ -274,4 +276,86 @@ TEST_CASE("verdict and method names", "[comparison]") {
   CHECK(h::to_string(h::UTestMethod::kExact) == "exact");
   CHECK(h::to_string(h::UTestMethod::kExactWithTies) == "exact with ties");
   CHECK(h::to_string(h::UTestMethod::kNormalApproximation) == "normal approximation");
+}
+
+TEST_CASE("resampled_median: one seeded draw with replacement, then its median", "[comparison]") {
+  const std::vector<double> xs = {5.0, 1.0, 4.0, 2.0, 3.0};
+  h::SeededRng rng(17), manual(17);
+  std::vector<double> scratch;
+  for (int draw = 0; draw < 20; ++draw) {
+    std::vector<double> picked;
+    for (std::size_t i = 0; i < xs.size(); ++i)
+      picked.push_back(xs[manual.uniform_index(xs.size())]);
+    CHECK(h::resampled_median(xs, rng, scratch) == h::median(picked));
+  }
+  // The same rng position afterwards: exactly n draws per call.
+  CHECK(rng.next_u64() == manual.next_u64());
+  const std::vector<double> flat(7, 2.5);
+  CHECK(h::resampled_median(flat, rng, scratch) == 2.5);
+  CHECK_THROWS_AS(h::resampled_median({}, rng, scratch), std::invalid_argument);
+}
+
+TEST_CASE("bootstrap_geomean_of_ratios: joint draws in group order, geomean of the ratios",
+          "[comparison]") {
+  const std::vector<double> a = {1.00, 1.02, 0.98, 1.01, 0.99, 1.03, 0.97, 1.00};
+  const std::vector<double> b = {0.90, 0.93, 0.91, 0.89, 0.92, 0.90, 0.94};
+  const std::vector<double> c = {2.0, 2.1, 1.9, 2.05, 1.95, 2.02};
+  const std::vector<double> d = {1.9, 1.95, 1.85, 2.0, 1.88, 1.91, 1.93};
+  const std::vector<std::vector<std::span<const double>>> groups = {{a, b}, {c, d}};
+  auto quotient = [](std::span<const double> m) { return m[0] / m[1]; };
+  const std::vector<double> got = h::bootstrap_geomean_of_ratios(groups, quotient, 300, 9);
+
+  // The reference: the same draws written out by hand.
+  h::SeededRng rng(9);
+  std::vector<double> scratch, expected;
+  for (int r = 0; r < 300; ++r) {
+    double log_sum = 0;
+    for (const auto& g : groups) {
+      const double top = h::resampled_median(g[0], rng, scratch);
+      const double bottom = h::resampled_median(g[1], rng, scratch);
+      log_sum += std::log(top / bottom);
+    }
+    expected.push_back(std::exp(log_sum / 2));
+  }
+  std::sort(expected.begin(), expected.end());
+  CHECK(got == expected);
+  CHECK(std::is_sorted(got.begin(), got.end()));
+  CHECK(h::bootstrap_geomean_of_ratios(groups, quotient, 300, 10) != got);
+  CHECK(h::bootstrap_geomean_of_ratios({}, quotient, 300, 9).empty());
+
+  // Constant samples: every resample is the exact geomean.
+  const std::vector<double> two(5, 2.0), one(4, 1.0), eight(3, 8.0);
+  const auto flat = h::bootstrap_geomean_of_ratios({{two, one}, {eight, one}}, quotient, 50, 1);
+  REQUIRE(flat.size() == 50);
+  for (double g : flat) CHECK(g == Approx(4.0));
+
+  // A resample with a median <= 0 is dropped, the others kept.
+  const std::vector<double> signed_values = {-1.0, 1.0, 2.0};
+  const auto kept = h::bootstrap_geomean_of_ratios({{signed_values, one}}, quotient, 200, 3);
+  CHECK(kept.size() < 200);
+  CHECK(kept.size() > 0);
+  for (double g : kept) CHECK(g > 0);
+}
+
+TEST_CASE("bootstrap_geomean_of_ratios: a ratio of four medians per group", "[comparison]") {
+  // The run comparison's shape: (new v0 / new vi) / (base v0 / base vi) per workload.
+  const std::vector<double> base_off = {1.0, 1.1, 0.9, 1.05, 0.95};
+  const std::vector<double> base_pgo = {0.9, 0.95, 0.85, 0.92};
+  const std::vector<double> new_off = {1.0, 1.02, 0.98};
+  const std::vector<double> new_pgo = {0.8, 0.82, 0.79, 0.81, 0.83, 0.8};
+  const std::vector<std::vector<std::span<const double>>> groups = {
+      {base_off, base_pgo, new_off, new_pgo}};
+  auto change = [](std::span<const double> m) { return (m[2] / m[3]) / (m[0] / m[1]); };
+  const auto got = h::bootstrap_geomean_of_ratios(groups, change, 100, 4);
+  h::SeededRng rng(4);
+  std::vector<double> scratch, expected;
+  for (int r = 0; r < 100; ++r) {
+    const double bo = h::resampled_median(base_off, rng, scratch);
+    const double bp = h::resampled_median(base_pgo, rng, scratch);
+    const double no = h::resampled_median(new_off, rng, scratch);
+    const double np = h::resampled_median(new_pgo, rng, scratch);
+    expected.push_back(std::exp(std::log((no / np) / (bo / bp)) / 1));
+  }
+  std::sort(expected.begin(), expected.end());
+  CHECK(got == expected);
 }
