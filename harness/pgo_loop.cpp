@@ -1,6 +1,7 @@
 #include "harness/pgo_loop.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -51,26 +52,31 @@ std::optional<T> optional_from(const json& j, const char* key) {
   return j.at(key).get<T>();
 }
 
-std::optional<std::chrono::nanoseconds> timeout_of(const Workload& w) {
-  if (w.timeout_seconds <= 0) return std::nullopt;
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-      std::chrono::duration<double>(w.timeout_seconds));
-}
-
-// The phase kind decides the exit code; within "profile" phases an unusable profile file
+// The phase kind decides the exit code; within profile phases an unusable profile
 // (empty, not a profile, wrong sample type) is a profile fault, anything else (crash,
 // timeout, no file written, server never ready) a workload fault.
-FailureKind failure_kind(const std::string& phase, const Error& e) {
-  if (e.stage() == "interrupted") return FailureKind::kInterrupted;
-  if (phase == "prepare" || phase.rfind("build ", 0) == 0) return FailureKind::kBuild;
-  if (phase.rfind("merge ", 0) == 0 || phase.rfind("import ", 0) == 0) return FailureKind::kProfile;
-  if (phase.rfind("profile ", 0) == 0) {
-    bool profile_file = e.file().size() > 6 && e.file().ends_with(".pprof");
-    bool written = e.problem().find("wrote no profile") == std::string::npos;
-    return profile_file && written ? FailureKind::kProfile : FailureKind::kWorkload;
+FailureKind failure_kind(const Phase& phase, const Error& e) {
+  if (e.kind() == ErrorKind::kInterrupted) return FailureKind::kInterrupted;
+  switch (phase.kind) {
+    case PhaseKind::kPrepare:
+    case PhaseKind::kBuild:
+      return FailureKind::kBuild;
+    case PhaseKind::kMerge:
+    case PhaseKind::kImport:
+      return FailureKind::kProfile;
+    case PhaseKind::kProfile:
+      return e.kind() == ErrorKind::kUnusableProfile ? FailureKind::kProfile
+                                                     : FailureKind::kWorkload;
+    case PhaseKind::kTrials:
+      return FailureKind::kWorkload;
+    case PhaseKind::kAnalysis:
+      return FailureKind::kSetup;
   }
-  if (phase == "trials") return FailureKind::kWorkload;
   return FailureKind::kSetup;
+}
+
+Error interrupted_error(const std::string& text) {
+  return Error(ErrorKind::kInterrupted, "interrupted", "", text, "resume with --resume RUNDIR");
 }
 
 PgoViewSummary summarize_view(const merge::PgoView& view, std::int64_t samples) {
@@ -96,6 +102,49 @@ PgoViewSummary summarize_view(const merge::PgoView& view, std::int64_t samples) 
 }
 
 }  // namespace
+
+// ---- phases -------------------------------------------------------------------------------
+
+std::string Phase::name() const {
+  switch (kind) {
+    case PhaseKind::kPrepare:
+      return "prepare";
+    case PhaseKind::kBuild:
+      return "build " + label_of(iteration);
+    case PhaseKind::kProfile:
+      return "profile " + label_of(iteration);
+    case PhaseKind::kMerge:
+      return "merge " + label_of(iteration);
+    case PhaseKind::kImport:
+      return "import " + label_of(iteration);
+    case PhaseKind::kTrials:
+      return "trials";
+    case PhaseKind::kAnalysis:
+      return "analysis";
+  }
+  return "prepare";
+}
+
+std::optional<Phase> phase_from_name(const std::string& name) {
+  if (name == "prepare") return Phase{PhaseKind::kPrepare, 0};
+  if (name == "trials") return Phase{PhaseKind::kTrials, 0};
+  if (name == "analysis") return Phase{PhaseKind::kAnalysis, 0};
+  static const std::pair<const char*, PhaseKind> kIterated[] = {{"build v", PhaseKind::kBuild},
+                                                                {"profile v", PhaseKind::kProfile},
+                                                                {"merge v", PhaseKind::kMerge},
+                                                                {"import v", PhaseKind::kImport}};
+  for (const auto& [prefix, kind] : kIterated) {
+    const std::string_view rest = std::string_view(name).substr(
+        name.starts_with(prefix) ? std::char_traits<char>::length(prefix) : name.size());
+    if (rest.empty() || rest.size() > 3 || (rest.front() == '0' && rest.size() > 1)) continue;
+    int iteration = 0;
+    auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), iteration);
+    if (ec != std::errc() || end != rest.data() + rest.size()) continue;
+    if (iteration == 0 && kind != PhaseKind::kBuild) continue;  // only v0 is built, never made
+    return Phase{kind, iteration};
+  }
+  return std::nullopt;
+}
 
 // ---- options ------------------------------------------------------------------------------
 
@@ -196,11 +245,24 @@ RunFailure::RunFailure(FailureKind kind, const Error& cause)
 
 PgoLoop::PgoLoop(Scenario scenario, RunOptions options, RunDirectory dir, LoopObserver& observer,
                  std::string tool_version)
+    : PgoLoop(std::move(scenario), std::move(options), std::move(dir), observer,
+              std::move(tool_version), LoopCollaborators{}) {}
+
+PgoLoop::PgoLoop(Scenario scenario, RunOptions options, RunDirectory dir, LoopObserver& observer,
+                 std::string tool_version, LoopCollaborators collaborators)
     : scenario_(std::move(scenario)),
       options_(std::move(options)),
       dir_(std::move(dir)),
       observer_(observer),
-      tool_version_(std::move(tool_version)) {
+      tool_version_(std::move(tool_version)),
+      collaborators_(std::move(collaborators)) {
+  // The real collaborators refer to scenario_, so they are made once it is in place.
+  if (!collaborators_.builder || !collaborators_.profiler || !collaborators_.runners) {
+    LoopCollaborators real = real_collaborators(scenario_, options_.build_cache, dir_);
+    if (!collaborators_.builder) collaborators_.builder = std::move(real.builder);
+    if (!collaborators_.profiler) collaborators_.profiler = std::move(real.profiler);
+    if (!collaborators_.runners) collaborators_.runners = std::move(real.runners);
+  }
   iterations_ = options_.effective_iterations(scenario_);
   trials_ = options_.effective_trials(scenario_);
   bool gotest = false, program = false;
@@ -234,24 +296,23 @@ PgoLoop::PgoLoop(Scenario scenario, RunOptions options, RunDirectory dir, LoopOb
 
 PgoLoop::~PgoLoop() = default;
 
-std::vector<std::string> PgoLoop::planned_phases() const {
-  std::vector<std::string> phases = {"prepare", "build v0"};
+std::vector<Phase> PgoLoop::planned_phases() const {
+  std::vector<Phase> phases = {{PhaseKind::kPrepare, 0}, {PhaseKind::kBuild, 0}};
   if (options_.profile) {
-    phases.push_back("import v1");
-    phases.push_back("build v1");
-    if (options_.candidate_profile) {
-      phases.push_back("import v2");
-      phases.push_back("build v2");
+    const int imported = options_.candidate_profile ? 2 : 1;
+    for (int i = 1; i <= imported; ++i) {
+      phases.push_back({PhaseKind::kImport, i});
+      phases.push_back({PhaseKind::kBuild, i});
     }
   } else {
     for (int i = 1; i <= iterations_; ++i) {
-      phases.push_back("profile " + label_of(i));
-      phases.push_back("merge " + label_of(i));
-      phases.push_back("build " + label_of(i));
+      phases.push_back({PhaseKind::kProfile, i});
+      phases.push_back({PhaseKind::kMerge, i});
+      phases.push_back({PhaseKind::kBuild, i});
     }
   }
-  phases.push_back("trials");
-  phases.push_back("analysis");
+  phases.push_back({PhaseKind::kTrials, 0});
+  phases.push_back({PhaseKind::kAnalysis, 0});
   return phases;
 }
 
@@ -320,27 +381,33 @@ RunReport PgoLoop::resume(RunReport previous) {
                                scenario_hash(scenario_).substr(0, 12) + " now)",
                            "start a new run, or restore the scenario"));
   }
-  std::vector<std::string> phases = planned_phases();
-  auto was_done = [&](const std::string& name) {
-    return std::any_of(previous.phases.begin(), previous.phases.end(),
-                       [&](const PhaseRecord& p) { return p.name == name && p.status == "done"; });
+  const std::vector<Phase> phases = planned_phases();
+  std::vector<Phase> done;
+  for (const PhaseRecord& p : previous.phases) {
+    std::optional<Phase> phase = phase_from_name(p.name);
+    if (phase && p.status == "done") done.push_back(*phase);
+  }
+  auto was_done = [&](const Phase& phase) {
+    return std::find(done.begin(), done.end(), phase) != done.end();
   };
   std::size_t first = 0;
   std::string why;
-  while (first < phases.size() && (why = unverified(phases[first], previous)).empty()) ++first;
+  while (first < phases.size() && (why = unverified(phases[first], done, previous)).empty()) {
+    ++first;
+  }
   // A harness that exits in any way it controls (complete, failed, interrupted) says so
   // in the report; "running" means it was killed (SIGKILL, out of memory, power loss).
   std::string killed;
   if (previous.status == RunStatus::kRunning) {
     auto during = std::find_if(phases.begin(), phases.end(),
-                               [&](const std::string& name) { return !was_done(name); });
+                               [&](const Phase& phase) { return !was_done(phase); });
     killed = "the previous harness was killed";
-    if (during != phases.end()) killed += " during " + *during;
+    if (during != phases.end()) killed += " during " + during->name();
     killed += " (report.json was left at status running, started " + previous.started_at + ")";
   }
   std::string redo;
   if (first < phases.size() && was_done(phases[first])) {
-    redo = "redoing " + phases[first] + " and what follows: " + why;
+    redo = "redoing " + phases[first].name() + " and what follows: " + why;
   }
   report_ = std::move(previous);
   trials_.seed = report_.trial_seed;
@@ -350,7 +417,7 @@ RunReport PgoLoop::resume(RunReport previous) {
     observer_.notice(text);
     add_warning("resumed at " + now_utc() + ": " + text);
   }
-  for (std::size_t i = 0; i < first; ++i) observer_.phase_skipped(phases[i]);
+  for (std::size_t i = 0; i < first; ++i) observer_.phase_skipped(phases[i].name());
   report_.status = RunStatus::kRunning;
   report_.error.clear();
   report_.finished_at.clear();
@@ -380,12 +447,10 @@ std::string artifact_problem(const RunDirectory& dir, const std::string& path,
 
 }  // namespace
 
-std::string PgoLoop::unverified(const std::string& name, const RunReport& previous) const {
-  bool done = false;
-  for (const PhaseRecord& p : previous.phases) {
-    if (p.name == name) done = p.status == "done";
-  }
-  if (!done) return "not done";
+std::string PgoLoop::unverified(const Phase& phase, const std::vector<Phase>& done,
+                                const RunReport& previous) const {
+  if (std::find(done.begin(), done.end(), phase) == done.end()) return "not done";
+  const std::string name = phase.name();
   auto build_of = [&](int i) -> const BuildRecord* {
     for (const BuildRecord& b : previous.builds) {
       if (b.iteration == i) return &b;
@@ -398,61 +463,69 @@ std::string PgoLoop::unverified(const std::string& name, const RunReport& previo
     }
     return nullptr;
   };
-  if (name == "prepare") {
-    for (const auto& [tool, path] : tool_binaries()) {
-      std::error_code ec;
-      if (!fs::is_regular_file(path, ec)) return "helper tool " + path + " is missing";
-    }
-    return {};
-  }
-  if (name.rfind("build v", 0) == 0) {
-    const BuildRecord* b = build_of(std::stoi(name.substr(7)));
-    if (!b) return "the report has no record of " + name;
-    return artifact_problem(dir_, b->binary, b->binary_sha256);
-  }
-  if (name.rfind("profile v", 0) == 0) {
-    const IterationProfile* p = profile_of(std::stoi(name.substr(9)));
-    if (!p || p->inputs.empty()) return "the report lists no profiles of " + name;
-    for (const ProfileInput& in : p->inputs) {
-      std::error_code ec;
-      if (!fs::is_regular_file(dir_.absolute(in.path), ec)) {
-        return "collected profile " + dir_.absolute(in.path) + " is missing";
+  switch (phase.kind) {
+    case PhaseKind::kPrepare:
+      for (const auto& [tool, path] : tool_binaries()) {
+        std::error_code ec;
+        if (!fs::is_regular_file(path, ec)) return "helper tool " + path + " is missing";
       }
+      return {};
+    case PhaseKind::kBuild: {
+      const BuildRecord* b = build_of(phase.iteration);
+      if (!b) return "the report has no record of " + name;
+      return artifact_problem(dir_, b->binary, b->binary_sha256);
     }
-    return {};
+    case PhaseKind::kProfile: {
+      const IterationProfile* p = profile_of(phase.iteration);
+      if (!p || p->inputs.empty()) return "the report lists no profiles of " + name;
+      for (const ProfileInput& in : p->inputs) {
+        std::error_code ec;
+        if (!fs::is_regular_file(dir_.absolute(in.path), ec)) {
+          return "collected profile " + dir_.absolute(in.path) + " is missing";
+        }
+      }
+      return {};
+    }
+    case PhaseKind::kMerge:
+    case PhaseKind::kImport: {
+      const IterationProfile* p = profile_of(phase.iteration);
+      if (!p) return "the report has no record of " + name;
+      return artifact_problem(dir_, p->merged_path, p->merged_sha256);
+    }
+    case PhaseKind::kTrials: {
+      const std::size_t expected = scenario_.workloads.size() * previous.builds.size();
+      if (previous.trials.size() == expected) return {};
+      return "the report holds " + std::to_string(previous.trials.size()) + " of " +
+             std::to_string(expected) + " trial series";
+    }
+    case PhaseKind::kAnalysis:
+      return {};
   }
-  if (name.rfind("merge v", 0) == 0 || name.rfind("import v", 0) == 0) {
-    const IterationProfile* p = profile_of(std::stoi(name.substr(name.find('v') + 1)));
-    if (!p) return "the report has no record of " + name;
-    return artifact_problem(dir_, p->merged_path, p->merged_sha256);
-  }
-  if (name == "trials") {
-    const std::size_t expected = scenario_.workloads.size() * previous.builds.size();
-    if (previous.trials.size() == expected) return {};
-    return "the report holds " + std::to_string(previous.trials.size()) + " of " +
-           std::to_string(expected) + " trial series";
-  }
-  return name == "analysis" ? std::string() : "unknown phase";
+  return "unknown phase";
 }
 
 void PgoLoop::truncate_from(std::size_t first) {
-  std::vector<std::string> phases = planned_phases();
-  auto redo = [&](const std::string& name) {
-    auto it = std::find(phases.begin(), phases.end(), name);
+  const std::vector<Phase> phases = planned_phases();
+  auto redo = [&](const Phase& phase) {
+    auto it = std::find(phases.begin(), phases.end(), phase);
     return it != phases.end() && static_cast<std::size_t>(it - phases.begin()) >= first;
   };
+  // Records of phases this version does not plan (a name it cannot read) are kept as
+  // they are, as those of planned phases before `first`.
   std::vector<PhaseRecord> kept;
   for (const PhaseRecord& p : report_.phases) {
-    if (!redo(p.name) && p.status == "done") kept.push_back(p);
+    const std::optional<Phase> phase = phase_from_name(p.name);
+    if ((!phase || !redo(*phase)) && p.status == "done") kept.push_back(p);
   }
   report_.phases = std::move(kept);
-  std::erase_if(report_.builds,
-                [&](const BuildRecord& b) { return redo("build " + label_of(b.iteration)); });
+  std::erase_if(report_.builds, [&](const BuildRecord& b) {
+    return redo({PhaseKind::kBuild, b.iteration});
+  });
   std::erase_if(report_.profiles, [&](const IterationProfile& p) {
-    return redo("profile " + label_of(p.iteration)) || redo("import " + label_of(p.iteration));
+    return redo({PhaseKind::kProfile, p.iteration}) || redo({PhaseKind::kImport, p.iteration});
   });
   for (IterationProfile& p : report_.profiles) {
-    if (redo("merge " + label_of(p.iteration))) {
+    if (redo({PhaseKind::kMerge, p.iteration})) {
       p.merged_path.clear();
       p.merged_sha256.clear();
       p.merged_size_bytes = 0;
@@ -460,12 +533,12 @@ void PgoLoop::truncate_from(std::size_t first) {
       p.overlap_with_previous.reset();
     }
   }
-  if (redo("trials")) report_.trials.clear();
-  if (redo("analysis")) report_.analysis = Analysis{};
+  if (redo({PhaseKind::kTrials, 0})) report_.trials.clear();
+  if (redo({PhaseKind::kAnalysis, 0})) report_.analysis = Analysis{};
 }
 
 RunReport PgoLoop::execute(std::size_t first) {
-  std::vector<std::string> phases = planned_phases();
+  const std::vector<Phase> phases = planned_phases();
   for (std::size_t i = first; i < phases.size(); ++i) run_phase(phases[i], i, phases.size());
   report_.status = RunStatus::kComplete;
   report_.finished_at = now_utc();
@@ -480,14 +553,14 @@ RunReport PgoLoop::execute(std::size_t first) {
   return report_;
 }
 
-void PgoLoop::run_phase(const std::string& name, std::size_t index, std::size_t count) {
+void PgoLoop::run_phase(const Phase& phase, std::size_t index, std::size_t count) {
+  const std::string name = phase.name();
   auto interrupted = [&](const std::string& where) {
     report_.status = RunStatus::kInterrupted;
     report_.error = "interrupted by a signal " + where;
     report_.finished_at = now_utc();
     observer_.checkpoint(report_);
-    throw RunFailure(FailureKind::kInterrupted,
-                     Error("interrupted", "", report_.error, "resume with --resume RUNDIR"));
+    throw RunFailure(FailureKind::kInterrupted, interrupted_error(report_.error));
   };
   if (observer_.stop_requested()) interrupted("before " + name);
   observer_.phase_started(name, index, count);
@@ -509,17 +582,16 @@ void PgoLoop::run_phase(const std::string& name, std::size_t index, std::size_t 
     observer_.phase_finished(record);
     observer_.checkpoint(report_);
     if (stop) {
-      throw RunFailure(FailureKind::kInterrupted,
-                       Error("interrupted", "", report_.error, "resume with --resume RUNDIR"));
+      throw RunFailure(FailureKind::kInterrupted, interrupted_error(report_.error));
     }
     throw RunFailure(kind, e);
   };
   try {
-    dispatch(name);
+    dispatch(phase);
   } catch (const RunFailure&) {
     throw;
   } catch (const Error& e) {
-    fail(e, failure_kind(name, e));
+    fail(e, failure_kind(phase, e));
   } catch (const std::exception& e) {
     fail(Error(name, "", std::string("unexpected error: ") + e.what()), FailureKind::kSetup);
   }
@@ -532,48 +604,40 @@ void PgoLoop::run_phase(const std::string& name, std::size_t index, std::size_t 
   if (observer_.stop_requested()) interrupted("after " + name);
 }
 
-void PgoLoop::dispatch(const std::string& name) {
-  if (name == "prepare") return prepare();
-  if (name == "trials") return trials();
-  if (name == "analysis") return analysis();
-  const std::size_t v = name.find(" v");
-  const int iteration = std::stoi(name.substr(v + 2));
-  const std::string verb = name.substr(0, v);
-  if (verb == "build") return build(iteration);
-  if (verb == "profile") return collect(iteration);
-  if (verb == "merge") return merge(iteration);
-  if (verb == "import") return import_profile(iteration);
-  throw Error("loop", "", "unknown phase '" + name + "'");
+void PgoLoop::dispatch(const Phase& phase) {
+  switch (phase.kind) {
+    case PhaseKind::kPrepare:
+      return prepare();
+    case PhaseKind::kBuild:
+      return build(phase.iteration);
+    case PhaseKind::kProfile:
+      return collect(phase.iteration);
+    case PhaseKind::kMerge:
+      return merge(phase.iteration);
+    case PhaseKind::kImport:
+      return import_profile(phase.iteration);
+    case PhaseKind::kTrials:
+      return trials();
+    case PhaseKind::kAnalysis:
+      return analysis();
+  }
 }
 
 // ---- helpers ------------------------------------------------------------------------------
 
-GoBuilder& PgoLoop::builder() {
-  if (!builder_) {
+LoopBuilder& PgoLoop::builder() {
+  LoopBuilder& go = *collaborators_.builder;
+  if (!go_located_) {
     auto start = Clock::now();
-    toolchain_ = std::make_unique<GoToolchain>(GoToolchain::locate(scenario_.target.go));
+    report_.go_version = go.go_version();
     child_seconds_ += seconds_since(start);
-    report_.go_version = toolchain_->version();
-    if (auto vcs = read_git_revision(scenario_.module_path())) {
+    if (auto vcs = go.source_revision(scenario_.module_path())) {
       report_.source_revision = vcs->revision;
       report_.source_dirty = vcs->dirty;
     }
-    switch (options_.build_cache) {
-      case BuildCache::kFresh:
-        builder_ = std::make_unique<GoBuilder>(*toolchain_, dir_.gocache(), GoCacheMode::kFresh);
-        break;
-      case BuildCache::kRun:
-        builder_ = std::make_unique<GoBuilder>(*toolchain_, dir_.gocache(), GoCacheMode::kShared);
-        break;
-      case BuildCache::kGo: {
-        std::string cache = toolchain_->env("GOCACHE");
-        if (cache.empty() || cache == "off") cache = dir_.gocache();
-        builder_ = std::make_unique<GoBuilder>(*toolchain_, cache, GoCacheMode::kShared);
-        break;
-      }
-    }
+    go_located_ = true;
   }
-  return *builder_;
+  return go;
 }
 
 std::map<std::string, std::string> PgoLoop::tool_binaries() const {
@@ -623,19 +687,11 @@ void PgoLoop::add_warning(const std::string& warning) {
 // ---- phases -------------------------------------------------------------------------------
 
 void PgoLoop::prepare() {
-  GoBuilder& go = builder();
+  LoopBuilder& go = builder();
   auto start = Clock::now();
   go.download_modules(scenario_.module_path(), scenario_.target.env,
                       dir_.build_log("go-mod-download"), scenario_.target.build_flags);
   child_seconds_ += seconds_since(start);
-  // Tools are never timed: a shared cache is right for them whatever the run's policy.
-  std::unique_ptr<GoBuilder> shared;
-  GoBuilder* tools = &go;
-  if (go.cache_mode() == GoCacheMode::kFresh) {
-    shared = std::make_unique<GoBuilder>(go.toolchain(), dir_.gocache() + "-tools",
-                                         GoCacheMode::kShared);
-    tools = shared.get();
-  }
   for (const auto& [name, package] : scenario_.target.tools) {
     GoBuildRequest r;
     r.module_dir = scenario_.module_path();
@@ -644,7 +700,7 @@ void PgoLoop::prepare() {
     r.flags = scenario_.target.build_flags;
     r.env = scenario_.target.env;
     r.log_path = dir_.build_log("tool-" + name);
-    GoBuildResult result = tools->build(r);
+    GoBuildResult result = go.build_tool(r);
     child_seconds_ += std::chrono::duration<double>(result.wall_time).count();
   }
 }
@@ -684,7 +740,7 @@ std::optional<StalenessRecord> PgoLoop::staleness_of(const std::string& profile,
 }
 
 void PgoLoop::build(int iteration) {
-  GoBuilder& go = builder();
+  LoopBuilder& go = builder();
   const std::string label = label_of(iteration);
   GoBuildRequest r;
   r.kind = binary_name().ends_with(".test") ? GoBuildKind::kTestBinary : GoBuildKind::kProgram;
@@ -733,77 +789,17 @@ void PgoLoop::collect(int iteration) {
   IterationProfile& slot = profile_slot(iteration);
   slot.collected_from = from->label;
   slot.inputs.clear();
-  ProfileCollector collector(dir_.profile_dir(iteration), dir_.log_dir(iteration));
   const int k = scenario_.profiling.instances;
   for (const Workload& w : scenario_.workloads) {
     if (w.profile_weight <= 0) continue;
-    if (observer_.stop_requested()) throw Error("interrupted", "", "stopped by a signal");
+    if (observer_.stop_requested()) {
+      throw Error(ErrorKind::kInterrupted, "interrupted", "", "stopped by a signal");
+    }
     WorkloadContext context{tool_binaries(), dir_.workdir(w.name), dir_.log_dir(iteration)};
     fs::create_directories(context.workdir);
-    CommandVariables vars = workload_variables(scenario_, w, context, binary);
-    std::map<std::string, std::string> env = workload_environment(scenario_, w);
-    std::string stdin_path = w.stdin_input.empty() ? "" : scenario_.input_path(w, w.stdin_input);
-    CollectionResult result;
     auto start = Clock::now();
-    switch (scenario_.method_for(w)) {
-      case ProfileMethod::kFlag: {
-        FlagCollection c;
-        c.workload = w.name;
-        c.variables = vars;
-        c.working_directory = context.workdir;
-        c.env = env;
-        c.stdin_path = stdin_path;
-        c.instances = k;
-        c.timeout = timeout_of(w);
-        if (!w.profile_command.empty()) {
-          c.command = w.profile_command;
-        } else {
-          for (const std::string& arg : w.command) {
-            c.command.push_back(arg);
-            if (arg == "{binary}") {
-              c.command.insert(c.command.end(), w.profile_args.begin(), w.profile_args.end());
-            }
-          }
-        }
-        result = collector.collect(c);
-        break;
-      }
-      case ProfileMethod::kGotest: {
-        GotestCollection c;
-        c.workload = w.name;
-        c.variables = vars;
-        c.working_directory = workload_directory(scenario_, w, context);
-        c.env = env;
-        c.stdin_path = stdin_path;
-        c.instances = k;
-        c.timeout = timeout_of(w);
-        c.test_binary = binary;
-        c.bench = w.gotest.bench;
-        c.benchtime = w.gotest.benchtime;
-        c.count = w.gotest.count;
-        c.extra_args = w.gotest.args;
-        result = collector.collect(c);
-        break;
-      }
-      case ProfileMethod::kHttp: {
-        HttpCollection c;
-        c.workload = w.name;
-        c.variables = vars;
-        c.working_directory = context.workdir;
-        c.env = env;
-        c.instances = k;
-        c.server_command = w.http.server_command;
-        c.ready_path = w.http.ready_path;
-        c.ready_timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(
-            std::chrono::duration<double>(w.http.ready_timeout_seconds));
-        c.load_command =
-            w.http.profile_load_command.empty() ? w.http.load_command : w.http.profile_load_command;
-        c.profile_seconds = w.http.profile_seconds;
-        c.cpu_affinity = scenario_.trials.pin_cpu;
-        result = collector.collect(c);
-        break;
-      }
-    }
+    CollectionResult result =
+        collaborators_.profiler->collect(w, context, binary, k, dir_.profile_dir(iteration));
     child_seconds_ += seconds_since(start);
     for (const std::string& warning : result.warnings) {
       add_warning("iteration " + std::to_string(iteration) + ": " + warning);
@@ -953,12 +949,12 @@ std::size_t PgoLoop::workload_index(const std::string& name) const {
 }
 
 void PgoLoop::trial_pass(const std::vector<const Workload*>& workloads, bool counting) {
-  std::vector<std::unique_ptr<WorkloadRunner>> runners;
+  std::vector<std::unique_ptr<WorkloadMeasurer>> runners;
   WorkloadTrialExecutor exec([this] { return observer_.stop_requested(); });
   BenchPlan plan;
   for (const Workload* w : workloads) {
     WorkloadContext context{tool_binaries(), dir_.workdir(w->name), dir_.trial_log_dir()};
-    runners.push_back(std::make_unique<WorkloadRunner>(scenario_, *w, context));
+    runners.push_back(collaborators_.runners->runner(*w, context));
     for (const BuildRecord& b : report_.builds) {
       plan.commands.push_back(exec.add(*runners.back(), b.label, dir_.absolute(b.binary)));
     }
@@ -1101,6 +1097,106 @@ void PgoLoop::analysis() {
     merge::write_file_atomically(*options_.emit_default_pgo,
                                  merge::read_file_bytes(dir_.absolute(last.merged_path)));
   }
+}
+
+// ---- the real collaborators ---------------------------------------------------------------
+
+namespace {
+
+class GoLoopBuilder : public LoopBuilder {
+ public:
+  GoLoopBuilder(std::string go_command, BuildCache cache, RunDirectory dir)
+      : go_command_(std::move(go_command)), cache_(cache), dir_(std::move(dir)) {}
+
+  std::string go_version() override { return go().toolchain().version(); }
+
+  std::optional<VcsRevision> source_revision(const std::string& module_dir) override {
+    return read_git_revision(module_dir);
+  }
+
+  void download_modules(const std::string& module_dir,
+                        const std::map<std::string, std::string>& env, const std::string& log_path,
+                        const std::vector<std::string>& build_flags) override {
+    go().download_modules(module_dir, env, log_path, build_flags);
+  }
+
+  GoBuildResult build_tool(const GoBuildRequest& request) override {
+    GoBuilder& go_builder = go();
+    if (go_builder.cache_mode() != GoCacheMode::kFresh) return go_builder.build(request);
+    if (!tools_) {
+      tools_ = std::make_unique<GoBuilder>(go_builder.toolchain(), dir_.gocache() + "-tools",
+                                           GoCacheMode::kShared);
+    }
+    return tools_->build(request);
+  }
+
+  GoBuildResult build(const GoBuildRequest& request) override { return go().build(request); }
+
+ private:
+  GoBuilder& go() {
+    if (builder_) return *builder_;
+    GoToolchain toolchain = GoToolchain::locate(go_command_);
+    switch (cache_) {
+      case BuildCache::kFresh:
+        builder_ = std::make_unique<GoBuilder>(toolchain, dir_.gocache(), GoCacheMode::kFresh);
+        break;
+      case BuildCache::kRun:
+        builder_ = std::make_unique<GoBuilder>(toolchain, dir_.gocache(), GoCacheMode::kShared);
+        break;
+      case BuildCache::kGo: {
+        std::string cache = toolchain.env("GOCACHE");
+        if (cache.empty() || cache == "off") cache = dir_.gocache();
+        builder_ = std::make_unique<GoBuilder>(toolchain, cache, GoCacheMode::kShared);
+        break;
+      }
+    }
+    return *builder_;
+  }
+
+  std::string go_command_;
+  BuildCache cache_;
+  RunDirectory dir_;
+  std::unique_ptr<GoBuilder> builder_;
+  std::unique_ptr<GoBuilder> tools_;  // kFresh: the tools' shared cache
+};
+
+class ProcessProfiler : public WorkloadProfiler {
+ public:
+  explicit ProcessProfiler(const Scenario& scenario) : scenario_(scenario) {}
+
+  CollectionResult collect(const Workload& workload, const WorkloadContext& context,
+                           const std::string& binary, int instances,
+                           const std::string& profile_dir) override {
+    ProfileCollector collector(profile_dir, context.log_dir);
+    return collect_workload_profiles(scenario_, workload, context, binary, instances, collector);
+  }
+
+ private:
+  const Scenario& scenario_;
+};
+
+class ProcessRunners : public WorkloadRunners {
+ public:
+  explicit ProcessRunners(const Scenario& scenario) : scenario_(scenario) {}
+
+  std::unique_ptr<WorkloadMeasurer> runner(const Workload& workload,
+                                           WorkloadContext context) override {
+    return std::make_unique<WorkloadRunner>(scenario_, workload, std::move(context));
+  }
+
+ private:
+  const Scenario& scenario_;
+};
+
+}  // namespace
+
+LoopCollaborators real_collaborators(const Scenario& scenario, BuildCache cache,
+                                     const RunDirectory& dir) {
+  LoopCollaborators c;
+  c.builder = std::make_unique<GoLoopBuilder>(scenario.target.go, cache, dir);
+  c.profiler = std::make_unique<ProcessProfiler>(scenario);
+  c.runners = std::make_unique<ProcessRunners>(scenario);
+  return c;
 }
 
 }  // namespace pgo::harness

@@ -55,6 +55,8 @@
 #include "harness/run_report.h"
 #include "harness/scenario.h"
 #include "harness/trial_scheduler.h"
+#include "harness/vcs_revision.h"
+#include "harness/workload_runner.h"
 #include "merge/error.h"
 
 namespace pgo::harness {
@@ -119,6 +121,84 @@ class LoopObserver {
   virtual bool stop_requested() { return false; }
 };
 
+// The phases of a run, in the order they run (PgoLoop::planned_phases).
+enum class PhaseKind {
+  kPrepare,   // "prepare"
+  kBuild,     // "build vI"
+  kProfile,   // "profile vI": collect profiles from v(I-1)
+  kMerge,     // "merge vI"
+  kImport,    // "import vI": a given profile as iteration I's
+  kTrials,    // "trials"
+  kAnalysis,  // "analysis"
+};
+
+// One phase: its kind and, for build/profile/merge/import, the iteration it makes (vI).
+// The name shown to the user and stored in report.json is derived from it.
+struct Phase {
+  PhaseKind kind = PhaseKind::kPrepare;
+  int iteration = 0;  // 0 for prepare, trials and analysis
+
+  std::string name() const;  // "prepare", "build v2", "profile v1", "trials"
+  friend bool operator==(const Phase&, const Phase&) = default;
+};
+
+// The phase a report.json names `name` (written by this or an older version); nullopt for
+// a name no version writes. The one place where phase text is read back.
+std::optional<Phase> phase_from_name(const std::string& name);
+
+// ---- the loop's collaborators: everything that runs Go or a workload ----------------------
+// Real ones (real_collaborators) start go and the workloads; unit tests give scripted ones
+// so that phase order, resume and failures are tested without Go.
+
+// Go: the toolchain, the module download and the builds.
+class LoopBuilder {
+ public:
+  virtual ~LoopBuilder() = default;
+  // The toolchain's version ("go1.26.8"); the first call locates the toolchain.
+  virtual std::string go_version() = 0;
+  // The revision of the module's sources, when they are in a git repository.
+  virtual std::optional<VcsRevision> source_revision(const std::string& module_dir) = 0;
+  virtual void download_modules(const std::string& module_dir,
+                                const std::map<std::string, std::string>& env,
+                                const std::string& log_path,
+                                const std::vector<std::string>& build_flags) = 0;
+  // A helper tool (target.tools): never timed, so any cache policy is right for it.
+  virtual GoBuildResult build_tool(const GoBuildRequest& request) = 0;
+  // A build of the target (v0, vI), under the run's cache policy.
+  virtual GoBuildResult build(const GoBuildRequest& request) = 0;
+};
+
+// Profiles: the profiled runs of one workload.
+class WorkloadProfiler {
+ public:
+  virtual ~WorkloadProfiler() = default;
+  // `instances` profiles of `workload` run against `binary`, written into profile_dir
+  // (logs into context.log_dir). Throws pgo::Error as ProfileCollector does.
+  virtual CollectionResult collect(const Workload& workload, const WorkloadContext& context,
+                                   const std::string& binary, int instances,
+                                   const std::string& profile_dir) = 0;
+};
+
+// Trials: the measured runs of one workload (harness/workload_runner.h).
+class WorkloadRunners {
+ public:
+  virtual ~WorkloadRunners() = default;
+  // REQUIRES: workload outlives the result.
+  virtual std::unique_ptr<WorkloadMeasurer> runner(const Workload& workload,
+                                                   WorkloadContext context) = 0;
+};
+
+struct LoopCollaborators {
+  std::unique_ptr<LoopBuilder> builder;
+  std::unique_ptr<WorkloadProfiler> profiler;
+  std::unique_ptr<WorkloadRunners> runners;
+};
+
+// The real ones: the scenario's go (target.go) with the cache policy `cache` in `dir`, and
+// the workloads as child processes. `scenario` must outlive them.
+LoopCollaborators real_collaborators(const Scenario& scenario, BuildCache cache,
+                                     const RunDirectory& dir);
+
 // Why a run stopped early; the CLI turns it into an exit code.
 enum class FailureKind {
   kSetup,        // bad options, unreadable run directory, scenario changed on resume
@@ -143,6 +223,9 @@ class PgoLoop {
   // mixes gotest with command/http workloads (one build cannot serve both).
   PgoLoop(Scenario scenario, RunOptions options, RunDirectory dir, LoopObserver& observer,
           std::string tool_version);
+  // The same with the given collaborators (unit tests: scripted ones).
+  PgoLoop(Scenario scenario, RunOptions options, RunDirectory dir, LoopObserver& observer,
+          std::string tool_version, LoopCollaborators collaborators);
   ~PgoLoop();
 
   // A new run. Throws RunFailure after recording the failure in the report.
@@ -150,17 +233,18 @@ class PgoLoop {
   // Continues `previous` (read from this run directory's report.json).
   RunReport resume(RunReport previous);
 
-  std::vector<std::string> planned_phases() const;
+  std::vector<Phase> planned_phases() const;
   const RunReport& report() const { return report_; }
 
  private:
   void start_report();
   RunReport execute(std::size_t first_phase);
-  void run_phase(const std::string& name, std::size_t index, std::size_t count);
-  void dispatch(const std::string& name);
-  // Empty when phase `name` of `previous` is done and its artifacts are intact; otherwise
-  // why it must be run (again).
-  std::string unverified(const std::string& name, const RunReport& previous) const;
+  void run_phase(const Phase& phase, std::size_t index, std::size_t count);
+  void dispatch(const Phase& phase);
+  // Empty when `phase` is among `done` (the phases `previous` finished) and its artifacts
+  // are intact; otherwise why it must be run (again).
+  std::string unverified(const Phase& phase, const std::vector<Phase>& done,
+                         const RunReport& previous) const;
   void truncate_from(std::size_t first_phase);
 
   void prepare();
@@ -180,7 +264,7 @@ class PgoLoop {
   void require_counting_tools() const;
   void analysis();
 
-  GoBuilder& builder();
+  LoopBuilder& builder();
   std::map<std::string, std::string> tool_binaries() const;
   BuildRecord* find_build(int iteration);
   IterationProfile& profile_slot(int iteration);
@@ -196,8 +280,8 @@ class PgoLoop {
   Trials trials_;
   RunReport report_;
   double child_seconds_ = 0;  // of the phase running now
-  std::unique_ptr<GoToolchain> toolchain_;
-  std::unique_ptr<GoBuilder> builder_;
+  LoopCollaborators collaborators_;
+  bool go_located_ = false;  // builder() has recorded the toolchain and the sources
 };
 
 }  // namespace pgo::harness

@@ -101,7 +101,7 @@ bool is_incompatible(std::exception_ptr e) {
   try {
     std::rethrow_exception(e);
   } catch (const Error& err) {
-    return err.problem().starts_with("incompatible");
+    return err.kind() == ErrorKind::kIncompatibleProfiles;
   } catch (...) {
   }
   return false;
