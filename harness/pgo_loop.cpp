@@ -17,8 +17,8 @@
 #include "harness/statistics.h"
 #include "harness/vcs_revision.h"
 #include "harness/workload_runner.h"
+#include "merge/merge_job.h"
 #include "merge/pgo_view.h"
-#include "merge/profile_merger.h"
 #include "merge/profile_reader.h"
 #include "merge/profile_scaling.h"
 #include "merge/profile_staleness.h"
@@ -136,7 +136,11 @@ std::optional<Phase> phase_from_name(const std::string& name) {
   for (const auto& [prefix, kind] : kIterated) {
     const std::string_view rest = std::string_view(name).substr(
         name.starts_with(prefix) ? std::char_traits<char>::length(prefix) : name.size());
-    if (rest.empty() || rest.size() > 3 || (rest.front() == '0' && rest.size() > 1)) continue;
+    const bool digits =
+        std::all_of(rest.begin(), rest.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (rest.empty() || rest.size() > 3 || !digits || (rest.front() == '0' && rest.size() > 1)) {
+      continue;
+    }
     int iteration = 0;
     auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), iteration);
     if (ec != std::errc() || end != rest.data() + rest.size()) continue;
@@ -834,44 +838,44 @@ void PgoLoop::merge(int iteration) {
       min_weight = w.profile_weight;
     }
   }
-  // Read every input once; they are small (K per workload), so keep them for the fold.
-  std::vector<perftools::profiles::Profile> inputs;
-  std::vector<std::int64_t> totals;
-  std::int64_t largest = 0;
+  // Each input's samples and PGO total for the report; the merge library does the
+  // weighting and the normalization (merge/merge_job.h).
+  std::vector<merge::MergeInput> inputs;
+  std::vector<ProfileInput*> merged_inputs;
   for (ProfileInput& in : slot.inputs) {
     const std::string path = dir_.absolute(in.path);
-    inputs.push_back(merge::read_profile_file(path));
-    std::optional<int> index = merge::pgo_sample_index(inputs.back());
+    const perftools::profiles::Profile profile = merge::read_profile_file(path);
+    const std::optional<int> index = merge::pgo_sample_index(profile);
     if (!index) {
       throw Error("merge", path, "the profile has no samples/count or cpu/nanoseconds sample type",
                   "collect CPU profiles");
     }
-    totals.push_back(merge::sample_total(inputs.back(), *index));
-    in.samples = inputs.back().sample_size();
-    in.pgo_weight = totals.back();
-    largest = std::max(largest, totals.back());
-  }
-  merge::ProfileMerger merger;
-  std::int64_t used = 0;
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    ProfileInput& in = slot.inputs[i];
-    double factor = weight[in.workload] / min_weight;
-    if (scenario_.profiling.normalize) {
-      factor *= merge::normalization_factor(totals[i], largest);
+    in.samples = profile.sample_size();
+    in.pgo_weight = merge::sample_total(profile, *index);
+    in.scale = weight[in.workload] / min_weight;
+    if (in.pgo_weight == 0) {
+      // Nothing to add (the collector warned); normalization scales it by 0.
+      if (scenario_.profiling.normalize) in.scale = 0;
+      continue;
     }
-    in.scale = factor;
-    if (totals[i] == 0) continue;  // nothing to add (the collector warned)
-    merger.add(inputs[i], dir_.absolute(in.path), factor);
-    ++used;
+    inputs.push_back({path, in.scale});
+    merged_inputs.push_back(&in);
   }
   const std::string out = dir_.merged_profile(iteration);
-  if (used == 0 || largest == 0) {
+  if (inputs.empty()) {
     throw Error("merge", dir_.profile_dir(iteration),
                 "iteration " + std::to_string(iteration) +
                     ": every collected profile is empty (no CPU samples)",
                 "make the workloads run longer while profiled (at least a second of CPU work)");
   }
-  perftools::profiles::Profile merged = merger.result();
+  merge::MergeJobOptions options;
+  options.normalize = scenario_.profiling.normalize;
+  options.require_pgo_usable = false;  // a profile PGO cannot use is a warning, below
+  merge::MergeOutcome outcome = merge::run_merge_job(inputs, options);
+  for (std::size_t i = 0; i < merged_inputs.size(); ++i) {
+    merged_inputs[i]->scale = outcome.factors[i];
+  }
+  perftools::profiles::Profile& merged = outcome.profile;
   merge::PgoView view = merge::PgoView::from_profile(merged, out);
   merge::write_profile_file(merged, out);
   slot.merged_path = dir_.relative(out);
@@ -1022,13 +1026,14 @@ void PgoLoop::trial_pass(const std::vector<const Workload*>& workloads, bool cou
         }
       }
       if (!t.values.empty()) {
-        t.median = median(t.values);
-        if (auto ci = median_confidence_interval(t.values)) {
-          t.ci_lower = ci->lower;
-          t.ci_upper = ci->upper;
+        const SeriesStatistics stats = series_statistics(t.values);
+        t.median = stats.median;
+        if (stats.median_interval) {
+          t.ci_lower = stats.median_interval->lower;
+          t.ci_upper = stats.median_interval->upper;
         }
-        t.relative_half_width = median_relative_half_width(t.values);
-        t.outliers = static_cast<std::int64_t>(detect_outliers(t.values).outlier_count);
+        t.relative_half_width = stats.precision;
+        t.outliers = static_cast<std::int64_t>(stats.outliers.outlier_count);
       }
       if (counting) {
         for (const auto& [name, value] : counting_environment(scenario_, w)) {

@@ -265,6 +265,7 @@ MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJob
   }
 
   combine(shards);
+  outcome.factors = factors;
   if (shards[0].input_count() == 0) return outcome;  // every input skipped
   outcome.merged_inputs = shards[0].input_count();
   outcome.profile = shards[0].result();
