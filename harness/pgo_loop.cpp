@@ -103,49 +103,51 @@ PgoViewSummary summarize_view(const merge::PgoView& view, std::int64_t samples) 
 
 }  // namespace
 
-// ---- phases -------------------------------------------------------------------------------
+// ---- phase names ---------------------------------------------------------------------------
+
+namespace {
+
+// Every phase kind's word in phase names: "VERB" or, for the iterated ones, "VERB vI".
+struct PhaseWord {
+  PhaseKind kind;
+  std::string_view verb;
+  bool iterated;
+};
+constexpr PhaseWord kPhaseWords[] = {
+    {PhaseKind::kPrepare, "prepare", false},  {PhaseKind::kBuild, "build", true},
+    {PhaseKind::kProfile, "profile", true},   {PhaseKind::kMerge, "merge", true},
+    {PhaseKind::kImport, "import", true},     {PhaseKind::kTrials, "trials", false},
+    {PhaseKind::kAnalysis, "analysis", false}};
+
+}  // namespace
 
 std::string Phase::name() const {
-  switch (kind) {
-    case PhaseKind::kPrepare:
-      return "prepare";
-    case PhaseKind::kBuild:
-      return "build " + label_of(iteration);
-    case PhaseKind::kProfile:
-      return "profile " + label_of(iteration);
-    case PhaseKind::kMerge:
-      return "merge " + label_of(iteration);
-    case PhaseKind::kImport:
-      return "import " + label_of(iteration);
-    case PhaseKind::kTrials:
-      return "trials";
-    case PhaseKind::kAnalysis:
-      return "analysis";
+  for (const PhaseWord& w : kPhaseWords) {
+    if (w.kind != kind) continue;
+    return w.iterated ? std::string(w.verb) + " " + label_of(iteration) : std::string(w.verb);
   }
-  return "prepare";
+  return "unknown";
 }
 
 std::optional<Phase> phase_from_name(const std::string& name) {
-  if (name == "prepare") return Phase{PhaseKind::kPrepare, 0};
-  if (name == "trials") return Phase{PhaseKind::kTrials, 0};
-  if (name == "analysis") return Phase{PhaseKind::kAnalysis, 0};
-  static const std::pair<const char*, PhaseKind> kIterated[] = {{"build v", PhaseKind::kBuild},
-                                                                {"profile v", PhaseKind::kProfile},
-                                                                {"merge v", PhaseKind::kMerge},
-                                                                {"import v", PhaseKind::kImport}};
-  for (const auto& [prefix, kind] : kIterated) {
-    const std::string_view rest = std::string_view(name).substr(
-        name.starts_with(prefix) ? std::char_traits<char>::length(prefix) : name.size());
-    const bool digits =
-        std::all_of(rest.begin(), rest.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (rest.empty() || rest.size() > 3 || !digits || (rest.front() == '0' && rest.size() > 1)) {
+  for (const PhaseWord& w : kPhaseWords) {
+    if (!w.iterated) {
+      if (name == w.verb) return Phase{w.kind, 0};
       continue;
     }
+    const std::string prefix = std::string(w.verb) + " v";
+    if (!name.starts_with(prefix)) continue;
+    const std::string_view digits = std::string_view(name).substr(prefix.size());
+    // 1 to 3 decimal digits without a leading zero, as label_of writes them.
+    const bool plain =
+        !digits.empty() && digits.size() <= 3 &&
+        std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+        (digits.front() != '0' || digits.size() == 1);
+    if (!plain) return std::nullopt;
     int iteration = 0;
-    auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), iteration);
-    if (ec != std::errc() || end != rest.data() + rest.size()) continue;
-    if (iteration == 0 && kind != PhaseKind::kBuild) continue;  // only v0 is built, never made
-    return Phase{kind, iteration};
+    std::from_chars(digits.data(), digits.data() + digits.size(), iteration);
+    if (iteration == 0 && w.kind != PhaseKind::kBuild) return std::nullopt;  // v0 is only built
+    return Phase{w.kind, iteration};
   }
   return std::nullopt;
 }

@@ -121,18 +121,18 @@ CollectionResult collect_workload_profiles(const Scenario& scenario, const Workl
                                            const WorkloadContext& context,
                                            const std::string& binary, int instances,
                                            ProfileCollector& collector) {
-  const CommandVariables vars = workload_variables(scenario, w, context, binary);
-  const std::map<std::string, std::string> env = workload_environment(scenario, w);
+  WorkloadProcess common;
+  common.workload = w.name;
+  common.variables = workload_variables(scenario, w, context, binary);
+  common.working_directory = context.workdir;
+  common.env = workload_environment(scenario, w);
+  common.instances = instances;
   const std::string stdin_path = w.stdin_input.empty() ? "" : scenario.input_path(w, w.stdin_input);
   switch (scenario.method_for(w)) {
     case ProfileMethod::kFlag: {
       FlagCollection c;
-      c.workload = w.name;
-      c.variables = vars;
-      c.working_directory = context.workdir;
-      c.env = env;
+      static_cast<WorkloadProcess&>(c) = common;
       c.stdin_path = stdin_path;
-      c.instances = instances;
       c.timeout = timeout_of(w);
       if (!w.profile_command.empty()) {
         c.command = w.profile_command;
@@ -148,12 +148,9 @@ CollectionResult collect_workload_profiles(const Scenario& scenario, const Workl
     }
     case ProfileMethod::kGotest: {
       GotestCollection c;
-      c.workload = w.name;
-      c.variables = vars;
+      static_cast<WorkloadProcess&>(c) = common;
       c.working_directory = workload_directory(scenario, w, context);
-      c.env = env;
       c.stdin_path = stdin_path;
-      c.instances = instances;
       c.timeout = timeout_of(w);
       c.test_binary = binary;
       c.bench = w.gotest.bench;
@@ -163,12 +160,8 @@ CollectionResult collect_workload_profiles(const Scenario& scenario, const Workl
       return collector.collect(c);
     }
     case ProfileMethod::kHttp: {
-      HttpCollection c;
-      c.workload = w.name;
-      c.variables = vars;
-      c.working_directory = context.workdir;
-      c.env = env;
-      c.instances = instances;
+      HttpCollection c;  // the servers read no input
+      static_cast<WorkloadProcess&>(c) = common;
       c.server_command = w.http.server_command;
       c.ready_path = w.http.ready_path;
       c.ready_timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(
