@@ -6,7 +6,8 @@
 //                observer, "0.1.0");
 //   RunReport report = loop.run();             // or loop.resume(read_run_report("runs/x"))
 //
-// Phases, in order (PgoLoop::planned_phases):
+// Phases, in order (PgoLoop::planned_phases; each a Phase {kind, iteration}, whose name()
+// is what the user and report.json see):
 //   prepare      `go mod download`, helper tools (target.tools) built with -pgo=off
 //   build v0     -pgo=off
 //   profile vI   CPU profiles collected from v(I-1): K instances of every workload with a
@@ -21,12 +22,16 @@
 // with RunOptions::candidate_profile too (`refresh`), "import v2" and "build v2" follow,
 // N = 2, and v2's comparison with v1 is the candidate against the committed profile.
 //
+// Go, the profiled runs and the timed runs are reached only through LoopCollaborators
+// (real_collaborators(), or scripted ones in tests/ that run the loop without Go).
+//
 // Merge weights: with profiling.normalize every profile is scaled so that its total of
 // the sample type the compiler reads equals the largest total among the iteration's
 // profiles, then multiplied by profile_weight / (smallest positive weight); without it
 // only the weight factor applies. All workloads collect K profiles, so each workload's
 // share of iter-I.pgo is its weight over the sum of weights, and no factor is below 1, so
-// rounding never zeroes the small samples/count values the compiler reads.
+// rounding never zeroes the small samples/count values the compiler reads. The merge
+// library does the scaling and the merge (merge::run_merge_job), as for `pgo-merge`.
 //
 // After every phase the report gets a PhaseRecord (wall seconds, and the part spent
 // waiting for child processes: go builds, profiled runs, timed runs) and the observer's
