@@ -3,9 +3,9 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "harness/live_profile_fetch.h"
-#include "merge/error.h"
-#include "merge/file_io.h"
+#include "run/live_profile_fetch.h"
+#include "base/error.h"
+#include "base/file_io.h"
 
 namespace pgo::cli {
 namespace {
@@ -81,7 +81,7 @@ harness::HttpOptions make_http_options(const FetchCliOptions& o) {
     }
     token = trim_line_end(value);
   } else if (!o.token_file.empty()) {
-    token = trim_line_end(merge::read_text_file(o.token_file, "fetch"));
+    token = trim_line_end(pgo::read_text_file(o.token_file, "fetch"));
     if (token.empty()) throw Error("fetch", o.token_file, "the token file is empty");
   }
   if (!token.empty()) {

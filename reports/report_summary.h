@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "harness/run_report.h"
+#include "run/run_report.h"
 
 namespace pgo::reports {
 
