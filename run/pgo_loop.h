@@ -184,7 +184,7 @@ class WorkloadProfiler {
                                    const std::string& profile_dir) = 0;
 };
 
-// Trials: the measured runs of one workload (harness/workload_runner.h).
+// Trials: the measured runs of one workload (run/workload_runner.h).
 class WorkloadRunners {
  public:
   virtual ~WorkloadRunners() = default;
@@ -232,6 +232,9 @@ class PgoLoop {
   PgoLoop(Scenario scenario, RunOptions options, RunDirectory dir, LoopObserver& observer,
           std::string tool_version, LoopCollaborators collaborators);
   ~PgoLoop();
+  // The real collaborators refer to the loop's own scenario: a loop stays where it is made.
+  PgoLoop(PgoLoop&&) = delete;
+  PgoLoop& operator=(PgoLoop&&) = delete;
 
   // A new run. Throws RunFailure after recording the failure in the report.
   RunReport run();
