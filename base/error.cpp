@@ -21,4 +21,10 @@ Error::Error(std::string stage, std::string file, std::string problem, std::stri
       problem_(std::move(problem)),
       hint_(std::move(hint)) {}
 
+Error::Error(ErrorKind kind, std::string stage, std::string file, std::string problem,
+             std::string hint)
+    : Error(std::move(stage), std::move(file), std::move(problem), std::move(hint)) {
+  kind_ = kind;
+}
+
 }  // namespace pgo

@@ -23,6 +23,7 @@
 #include "base/error.h"
 #include "base/file_io.h"
 #include "cli/command.h"
+#include "cli/run_exit_codes.h"
 #include "cli/signal_guard.h"
 #include "process/process.h"
 #include "reports/bench_terminal_format.h"
@@ -45,10 +46,6 @@ namespace {
 
 using namespace pgo::harness;
 namespace fs = std::filesystem;
-
-constexpr int kExitBuild = 3;
-constexpr int kExitWorkload = 4;
-constexpr int kExitProfile = 5;
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -210,22 +207,6 @@ void render_views(const RunReport& report, const RunDirectory& dir) {
   }
 }
 
-int exit_code(FailureKind kind) {
-  switch (kind) {
-    case FailureKind::kSetup:
-      return kExitFailure;
-    case FailureKind::kBuild:
-      return kExitBuild;
-    case FailureKind::kWorkload:
-      return kExitWorkload;
-    case FailureKind::kProfile:
-      return kExitProfile;
-    case FailureKind::kInterrupted:
-      return 128 + (g_stop_signal != 0 ? static_cast<int>(g_stop_signal) : SIGINT);
-  }
-  return kExitFailure;
-}
-
 std::string absolute(const std::string& path) {
   return fs::absolute(path).lexically_normal().string();
 }
@@ -339,7 +320,7 @@ int run_run(const RunArgs& a) {
     report = resuming ? loop.resume(std::move(previous)) : loop.run();
   } catch (const RunFailure& f) {
     kill_all_children();
-    code = exit_code(f.kind());
+    code = run_failure_exit_code(f.kind(), static_cast<int>(g_stop_signal));
     // An interruption's own words already say "interrupted by a signal during PHASE".
     if (f.kind() == FailureKind::kInterrupted) {
       std::fprintf(stderr, "pgo-harness: %s\n",

@@ -101,7 +101,7 @@ bool is_incompatible(std::exception_ptr e) {
   try {
     std::rethrow_exception(e);
   } catch (const Error& err) {
-    return err.problem().starts_with("incompatible");
+    return err.kind() == ErrorKind::kIncompatibleProfiles;
   } catch (...) {
   }
   return false;
@@ -265,6 +265,7 @@ MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJob
   }
 
   combine(shards);
+  outcome.factors = factors;
   if (shards[0].input_count() == 0) return outcome;  // every input skipped
   outcome.merged_inputs = shards[0].input_count();
   outcome.profile = shards[0].result();

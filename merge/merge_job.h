@@ -75,6 +75,9 @@ struct MergeOutcome {
   std::size_t merged_inputs = 0;         // 0 only under skip_bad, when every input was skipped
   std::vector<SkippedInput> skipped;
   std::vector<ProfileStats> input_stats;  // merged inputs in list order, when asked
+  // The factor each input's values were scaled by (its weight, times its normalization
+  // factor under normalize), in list order; skipped inputs included.
+  std::vector<double> factors;
 };
 
 // Throws pgo::Error for the first bad input (unless skip_bad), for an input without a

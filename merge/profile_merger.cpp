@@ -511,13 +511,13 @@ void ProfileMerger::State::check_kind(const WireProfile& p, const std::string& n
     first_name = name;
     kind_set = true;
   } else if (ptype != period_type) {
-    throw Error("merge", name,
+    throw Error(ErrorKind::kIncompatibleProfiles, "merge", name,
                 "incompatible period types: " + strings[ptype.first] + "/" + strings[ptype.second] +
                     " here, " + strings[period_type.first] + "/" + strings[period_type.second] +
                     " in " + first_name,
                 "merge only profiles of the same kind");
   } else if (types != sample_types) {
-    throw Error("merge", name,
+    throw Error(ErrorKind::kIncompatibleProfiles, "merge", name,
                 "incompatible sample types: " + describe_types(strings, types) + " here, " +
                     describe_types(strings, sample_types) + " in " + first_name,
                 "merge only profiles of the same kind");
@@ -552,7 +552,7 @@ void ProfileMerger::State::adopt_kind(const State& o) {
     first_name = o.first_name;
     kind_set = true;
   } else if (translated != sample_types || ptype != period_type) {
-    throw Error("merge", o.first_name,
+    throw Error(ErrorKind::kIncompatibleProfiles, "merge", o.first_name,
                 "incompatible sample types: " + describe_types(strings, translated) + " here, " +
                     describe_types(strings, sample_types) + " in " + first_name,
                 "merge only profiles of the same kind");

@@ -22,7 +22,8 @@ using Clock = std::chrono::steady_clock;
 bool cancelled(const HttpOptions& http) { return http.cancel != nullptr && http.cancel->load(); }
 
 [[noreturn]] void throw_interrupted() {
-  throw Error("interrupted", "", "collection interrupted", "nothing was written");
+  throw Error(ErrorKind::kInterrupted, "interrupted", "", "collection interrupted",
+              "nothing was written");
 }
 
 // Waits until `until`, in short steps so a cancellation ends the wait at once.

@@ -1,6 +1,7 @@
 #include "run/pgo_loop.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -8,8 +9,8 @@
 #include "base/sha256.h"
 #include "go/go_binary_functions.h"
 #include "go/vcs_revision.h"
+#include "merge/merge_job.h"
 #include "merge/pgo_view.h"
-#include "merge/profile_merger.h"
 #include "merge/profile_reader.h"
 #include "merge/profile_scaling.h"
 #include "merge/profile_staleness.h"
@@ -51,26 +52,31 @@ std::optional<T> optional_from(const json& j, const char* key) {
   return j.at(key).get<T>();
 }
 
-std::optional<std::chrono::nanoseconds> timeout_of(const Workload& w) {
-  if (w.timeout_seconds <= 0) return std::nullopt;
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-      std::chrono::duration<double>(w.timeout_seconds));
-}
-
-// The phase kind decides the exit code; within "profile" phases an unusable profile file
+// The phase kind decides the exit code; within profile phases an unusable profile
 // (empty, not a profile, wrong sample type) is a profile fault, anything else (crash,
 // timeout, no file written, server never ready) a workload fault.
-FailureKind failure_kind(const std::string& phase, const Error& e) {
-  if (e.stage() == "interrupted") return FailureKind::kInterrupted;
-  if (phase == "prepare" || phase.rfind("build ", 0) == 0) return FailureKind::kBuild;
-  if (phase.rfind("merge ", 0) == 0 || phase.rfind("import ", 0) == 0) return FailureKind::kProfile;
-  if (phase.rfind("profile ", 0) == 0) {
-    bool profile_file = e.file().size() > 6 && e.file().ends_with(".pprof");
-    bool written = e.problem().find("wrote no profile") == std::string::npos;
-    return profile_file && written ? FailureKind::kProfile : FailureKind::kWorkload;
+FailureKind failure_kind(const Phase& phase, const Error& e) {
+  if (e.kind() == ErrorKind::kInterrupted) return FailureKind::kInterrupted;
+  switch (phase.kind) {
+    case PhaseKind::kPrepare:
+    case PhaseKind::kBuild:
+      return FailureKind::kBuild;
+    case PhaseKind::kMerge:
+    case PhaseKind::kImport:
+      return FailureKind::kProfile;
+    case PhaseKind::kProfile:
+      return e.kind() == ErrorKind::kUnusableProfile ? FailureKind::kProfile
+                                                     : FailureKind::kWorkload;
+    case PhaseKind::kTrials:
+      return FailureKind::kWorkload;
+    case PhaseKind::kAnalysis:
+      return FailureKind::kSetup;
   }
-  if (phase == "trials") return FailureKind::kWorkload;
   return FailureKind::kSetup;
+}
+
+Error interrupted_error(const std::string& text) {
+  return Error(ErrorKind::kInterrupted, "interrupted", "", text, "resume with --resume RUNDIR");
 }
 
 PgoViewSummary summarize_view(const merge::PgoView& view, std::int64_t samples) {
@@ -96,6 +102,55 @@ PgoViewSummary summarize_view(const merge::PgoView& view, std::int64_t samples) 
 }
 
 }  // namespace
+
+// ---- phase names ---------------------------------------------------------------------------
+
+namespace {
+
+// Every phase kind's word in phase names: "VERB" or, for the iterated ones, "VERB vI".
+struct PhaseWord {
+  PhaseKind kind;
+  std::string_view verb;
+  bool iterated;
+};
+constexpr PhaseWord kPhaseWords[] = {
+    {PhaseKind::kPrepare, "prepare", false},  {PhaseKind::kBuild, "build", true},
+    {PhaseKind::kProfile, "profile", true},   {PhaseKind::kMerge, "merge", true},
+    {PhaseKind::kImport, "import", true},     {PhaseKind::kTrials, "trials", false},
+    {PhaseKind::kAnalysis, "analysis", false}};
+
+}  // namespace
+
+std::string Phase::name() const {
+  for (const PhaseWord& w : kPhaseWords) {
+    if (w.kind != kind) continue;
+    return w.iterated ? std::string(w.verb) + " " + label_of(iteration) : std::string(w.verb);
+  }
+  return "unknown";
+}
+
+std::optional<Phase> phase_from_name(const std::string& name) {
+  for (const PhaseWord& w : kPhaseWords) {
+    if (!w.iterated) {
+      if (name == w.verb) return Phase{w.kind, 0};
+      continue;
+    }
+    const std::string prefix = std::string(w.verb) + " v";
+    if (!name.starts_with(prefix)) continue;
+    const std::string_view digits = std::string_view(name).substr(prefix.size());
+    // 1 to 3 decimal digits without a leading zero, as label_of writes them.
+    const bool plain =
+        !digits.empty() && digits.size() <= 3 &&
+        std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+        (digits.front() != '0' || digits.size() == 1);
+    if (!plain) return std::nullopt;
+    int iteration = 0;
+    std::from_chars(digits.data(), digits.data() + digits.size(), iteration);
+    if (iteration == 0 && w.kind != PhaseKind::kBuild) return std::nullopt;  // v0 is only built
+    return Phase{w.kind, iteration};
+  }
+  return std::nullopt;
+}
 
 // ---- options ------------------------------------------------------------------------------
 
@@ -196,11 +251,24 @@ RunFailure::RunFailure(FailureKind kind, const Error& cause)
 
 PgoLoop::PgoLoop(Scenario scenario, RunOptions options, RunDirectory dir, LoopObserver& observer,
                  std::string tool_version)
+    : PgoLoop(std::move(scenario), std::move(options), std::move(dir), observer,
+              std::move(tool_version), LoopCollaborators{}) {}
+
+PgoLoop::PgoLoop(Scenario scenario, RunOptions options, RunDirectory dir, LoopObserver& observer,
+                 std::string tool_version, LoopCollaborators collaborators)
     : scenario_(std::move(scenario)),
       options_(std::move(options)),
       dir_(std::move(dir)),
       observer_(observer),
-      tool_version_(std::move(tool_version)) {
+      tool_version_(std::move(tool_version)),
+      collaborators_(std::move(collaborators)) {
+  // The real collaborators refer to scenario_, so they are made once it is in place.
+  if (!collaborators_.builder || !collaborators_.profiler || !collaborators_.runners) {
+    LoopCollaborators real = real_collaborators(scenario_, options_.build_cache, dir_);
+    if (!collaborators_.builder) collaborators_.builder = std::move(real.builder);
+    if (!collaborators_.profiler) collaborators_.profiler = std::move(real.profiler);
+    if (!collaborators_.runners) collaborators_.runners = std::move(real.runners);
+  }
   iterations_ = options_.effective_iterations(scenario_);
   trials_ = options_.effective_trials(scenario_);
   bool gotest = false, program = false;
@@ -234,24 +302,23 @@ PgoLoop::PgoLoop(Scenario scenario, RunOptions options, RunDirectory dir, LoopOb
 
 PgoLoop::~PgoLoop() = default;
 
-std::vector<std::string> PgoLoop::planned_phases() const {
-  std::vector<std::string> phases = {"prepare", "build v0"};
+std::vector<Phase> PgoLoop::planned_phases() const {
+  std::vector<Phase> phases = {{PhaseKind::kPrepare, 0}, {PhaseKind::kBuild, 0}};
   if (options_.profile) {
-    phases.push_back("import v1");
-    phases.push_back("build v1");
-    if (options_.candidate_profile) {
-      phases.push_back("import v2");
-      phases.push_back("build v2");
+    const int imported = options_.candidate_profile ? 2 : 1;
+    for (int i = 1; i <= imported; ++i) {
+      phases.push_back({PhaseKind::kImport, i});
+      phases.push_back({PhaseKind::kBuild, i});
     }
   } else {
     for (int i = 1; i <= iterations_; ++i) {
-      phases.push_back("profile " + label_of(i));
-      phases.push_back("merge " + label_of(i));
-      phases.push_back("build " + label_of(i));
+      phases.push_back({PhaseKind::kProfile, i});
+      phases.push_back({PhaseKind::kMerge, i});
+      phases.push_back({PhaseKind::kBuild, i});
     }
   }
-  phases.push_back("trials");
-  phases.push_back("analysis");
+  phases.push_back({PhaseKind::kTrials, 0});
+  phases.push_back({PhaseKind::kAnalysis, 0});
   return phases;
 }
 
@@ -310,28 +377,33 @@ RunReport PgoLoop::resume(RunReport previous) {
                                scenario_hash(scenario_).substr(0, 12) + " now)",
                            "start a new run, or restore the scenario"));
   }
-  std::vector<std::string> phases = planned_phases();
-  auto was_done = [&](const std::string& name) {
-    return std::any_of(previous.phases.begin(), previous.phases.end(), [&](const PhaseRecord& p) {
-      return p.name == name && p.status == PhaseStatus::kDone;
-    });
+  const std::vector<Phase> phases = planned_phases();
+  std::vector<Phase> done;
+  for (const PhaseRecord& p : previous.phases) {
+    std::optional<Phase> phase = phase_from_name(p.name);
+    if (phase && p.status == PhaseStatus::kDone) done.push_back(*phase);
+  }
+  auto was_done = [&](const Phase& phase) {
+    return std::find(done.begin(), done.end(), phase) != done.end();
   };
   std::size_t first = 0;
   std::string why;
-  while (first < phases.size() && (why = unverified(phases[first], previous)).empty()) ++first;
+  while (first < phases.size() && (why = unverified(phases[first], done, previous)).empty()) {
+    ++first;
+  }
   // A harness that exits in any way it controls (complete, failed, interrupted) says so
   // in the report; "running" means it was killed (SIGKILL, out of memory, power loss).
   std::string killed;
   if (previous.status == RunStatus::kRunning) {
     auto during = std::find_if(phases.begin(), phases.end(),
-                               [&](const std::string& name) { return !was_done(name); });
+                               [&](const Phase& phase) { return !was_done(phase); });
     killed = "the previous harness was killed";
-    if (during != phases.end()) killed += " during " + *during;
+    if (during != phases.end()) killed += " during " + during->name();
     killed += " (report.json was left at status running, started " + previous.started_at + ")";
   }
   std::string redo;
   if (first < phases.size() && was_done(phases[first])) {
-    redo = "redoing " + phases[first] + " and what follows: " + why;
+    redo = "redoing " + phases[first].name() + " and what follows: " + why;
   }
   report_ = std::move(previous);
   trials_.seed = report_.trial_seed;
@@ -341,7 +413,7 @@ RunReport PgoLoop::resume(RunReport previous) {
     observer_.notice(text);
     add_warning("resumed at " + now_utc() + ": " + text);
   }
-  for (std::size_t i = 0; i < first; ++i) observer_.phase_skipped(phases[i]);
+  for (std::size_t i = 0; i < first; ++i) observer_.phase_skipped(phases[i].name());
   report_.status = RunStatus::kRunning;
   report_.error.clear();
   report_.finished_at.clear();
@@ -371,12 +443,10 @@ std::string artifact_problem(const RunDirectory& dir, const std::string& path,
 
 }  // namespace
 
-std::string PgoLoop::unverified(const std::string& name, const RunReport& previous) const {
-  bool done = false;
-  for (const PhaseRecord& p : previous.phases) {
-    if (p.name == name) done = p.status == PhaseStatus::kDone;
-  }
-  if (!done) return "not done";
+std::string PgoLoop::unverified(const Phase& phase, const std::vector<Phase>& done,
+                                const RunReport& previous) const {
+  if (std::find(done.begin(), done.end(), phase) == done.end()) return "not done";
+  const std::string name = phase.name();
   auto build_of = [&](int i) -> const BuildRecord* {
     for (const BuildRecord& b : previous.builds) {
       if (b.iteration == i) return &b;
@@ -389,61 +459,69 @@ std::string PgoLoop::unverified(const std::string& name, const RunReport& previo
     }
     return nullptr;
   };
-  if (name == "prepare") {
-    for (const auto& [tool, path] : tool_binaries()) {
-      std::error_code ec;
-      if (!fs::is_regular_file(path, ec)) return "helper tool " + path + " is missing";
-    }
-    return {};
-  }
-  if (name.rfind("build v", 0) == 0) {
-    const BuildRecord* b = build_of(std::stoi(name.substr(7)));
-    if (!b) return "the report has no record of " + name;
-    return artifact_problem(dir_, b->binary, b->binary_sha256);
-  }
-  if (name.rfind("profile v", 0) == 0) {
-    const IterationProfile* p = profile_of(std::stoi(name.substr(9)));
-    if (!p || p->inputs.empty()) return "the report lists no profiles of " + name;
-    for (const ProfileInput& in : p->inputs) {
-      std::error_code ec;
-      if (!fs::is_regular_file(dir_.absolute(in.path), ec)) {
-        return "collected profile " + dir_.absolute(in.path) + " is missing";
+  switch (phase.kind) {
+    case PhaseKind::kPrepare:
+      for (const auto& [tool, path] : tool_binaries()) {
+        std::error_code ec;
+        if (!fs::is_regular_file(path, ec)) return "helper tool " + path + " is missing";
       }
+      return {};
+    case PhaseKind::kBuild: {
+      const BuildRecord* b = build_of(phase.iteration);
+      if (!b) return "the report has no record of " + name;
+      return artifact_problem(dir_, b->binary, b->binary_sha256);
     }
-    return {};
+    case PhaseKind::kProfile: {
+      const IterationProfile* p = profile_of(phase.iteration);
+      if (!p || p->inputs.empty()) return "the report lists no profiles of " + name;
+      for (const ProfileInput& in : p->inputs) {
+        std::error_code ec;
+        if (!fs::is_regular_file(dir_.absolute(in.path), ec)) {
+          return "collected profile " + dir_.absolute(in.path) + " is missing";
+        }
+      }
+      return {};
+    }
+    case PhaseKind::kMerge:
+    case PhaseKind::kImport: {
+      const IterationProfile* p = profile_of(phase.iteration);
+      if (!p) return "the report has no record of " + name;
+      return artifact_problem(dir_, p->merged_path, p->merged_sha256);
+    }
+    case PhaseKind::kTrials: {
+      const std::size_t expected = scenario_.workloads.size() * previous.builds.size();
+      if (previous.trials.size() == expected) return {};
+      return "the report holds " + std::to_string(previous.trials.size()) + " of " +
+             std::to_string(expected) + " trial series";
+    }
+    case PhaseKind::kAnalysis:
+      return {};
   }
-  if (name.rfind("merge v", 0) == 0 || name.rfind("import v", 0) == 0) {
-    const IterationProfile* p = profile_of(std::stoi(name.substr(name.find('v') + 1)));
-    if (!p) return "the report has no record of " + name;
-    return artifact_problem(dir_, p->merged_path, p->merged_sha256);
-  }
-  if (name == "trials") {
-    const std::size_t expected = scenario_.workloads.size() * previous.builds.size();
-    if (previous.trials.size() == expected) return {};
-    return "the report holds " + std::to_string(previous.trials.size()) + " of " +
-           std::to_string(expected) + " trial series";
-  }
-  return name == "analysis" ? std::string() : "unknown phase";
+  return "unknown phase";
 }
 
 void PgoLoop::truncate_from(std::size_t first) {
-  std::vector<std::string> phases = planned_phases();
-  auto redo = [&](const std::string& name) {
-    auto it = std::find(phases.begin(), phases.end(), name);
+  const std::vector<Phase> phases = planned_phases();
+  auto redo = [&](const Phase& phase) {
+    auto it = std::find(phases.begin(), phases.end(), phase);
     return it != phases.end() && static_cast<std::size_t>(it - phases.begin()) >= first;
   };
+  // Records of phases this version does not plan (a name it cannot read) are kept as
+  // they are, as those of planned phases before `first`.
   std::vector<PhaseRecord> kept;
   for (const PhaseRecord& p : report_.phases) {
-    if (!redo(p.name) && p.status == PhaseStatus::kDone) kept.push_back(p);
+    const std::optional<Phase> phase = phase_from_name(p.name);
+    if ((!phase || !redo(*phase)) && p.status == PhaseStatus::kDone) kept.push_back(p);
   }
   report_.phases = std::move(kept);
-  std::erase_if(report_.builds,
-                [&](const BuildRecord& b) { return redo("build " + label_of(b.iteration)); });
+  std::erase_if(report_.builds, [&](const BuildRecord& b) {
+    return redo({PhaseKind::kBuild, b.iteration});
+  });
   std::erase_if(report_.profiles, [&](const IterationProfile& p) {
-    return redo("profile " + label_of(p.iteration)) || redo("import " + label_of(p.iteration));
+    return redo({PhaseKind::kProfile, p.iteration}) || redo({PhaseKind::kImport, p.iteration});
   });
   for (IterationProfile& p : report_.profiles) {
-    if (redo("merge " + label_of(p.iteration))) {
+    if (redo({PhaseKind::kMerge, p.iteration})) {
       p.merged_path.clear();
       p.merged_sha256.clear();
       p.merged_size_bytes = 0;
@@ -451,12 +529,12 @@ void PgoLoop::truncate_from(std::size_t first) {
       p.overlap_with_previous.reset();
     }
   }
-  if (redo("trials")) report_.trials.clear();
-  if (redo("analysis")) report_.analysis = Analysis{};
+  if (redo({PhaseKind::kTrials, 0})) report_.trials.clear();
+  if (redo({PhaseKind::kAnalysis, 0})) report_.analysis = Analysis{};
 }
 
 RunReport PgoLoop::execute(std::size_t first) {
-  std::vector<std::string> phases = planned_phases();
+  const std::vector<Phase> phases = planned_phases();
   for (std::size_t i = first; i < phases.size(); ++i) run_phase(phases[i], i, phases.size());
   report_.status = RunStatus::kComplete;
   report_.finished_at = now_utc();
@@ -471,14 +549,14 @@ RunReport PgoLoop::execute(std::size_t first) {
   return report_;
 }
 
-void PgoLoop::run_phase(const std::string& name, std::size_t index, std::size_t count) {
+void PgoLoop::run_phase(const Phase& phase, std::size_t index, std::size_t count) {
+  const std::string name = phase.name();
   auto interrupted = [&](const std::string& where) {
     report_.status = RunStatus::kInterrupted;
     report_.error = "interrupted by a signal " + where;
     report_.finished_at = now_utc();
     observer_.checkpoint(report_);
-    throw RunFailure(FailureKind::kInterrupted,
-                     Error("interrupted", "", report_.error, "resume with --resume RUNDIR"));
+    throw RunFailure(FailureKind::kInterrupted, interrupted_error(report_.error));
   };
   if (observer_.stop_requested()) interrupted("before " + name);
   observer_.phase_started(name, index, count);
@@ -500,17 +578,16 @@ void PgoLoop::run_phase(const std::string& name, std::size_t index, std::size_t 
     observer_.phase_finished(record);
     observer_.checkpoint(report_);
     if (stop) {
-      throw RunFailure(FailureKind::kInterrupted,
-                       Error("interrupted", "", report_.error, "resume with --resume RUNDIR"));
+      throw RunFailure(FailureKind::kInterrupted, interrupted_error(report_.error));
     }
     throw RunFailure(kind, e);
   };
   try {
-    dispatch(name);
+    dispatch(phase);
   } catch (const RunFailure&) {
     throw;
   } catch (const Error& e) {
-    fail(e, failure_kind(name, e));
+    fail(e, failure_kind(phase, e));
   } catch (const std::exception& e) {
     fail(Error(name, "", std::string("unexpected error: ") + e.what()), FailureKind::kSetup);
   }
@@ -523,48 +600,40 @@ void PgoLoop::run_phase(const std::string& name, std::size_t index, std::size_t 
   if (observer_.stop_requested()) interrupted("after " + name);
 }
 
-void PgoLoop::dispatch(const std::string& name) {
-  if (name == "prepare") return prepare();
-  if (name == "trials") return trials();
-  if (name == "analysis") return analysis();
-  const std::size_t v = name.find(" v");
-  const int iteration = std::stoi(name.substr(v + 2));
-  const std::string verb = name.substr(0, v);
-  if (verb == "build") return build(iteration);
-  if (verb == "profile") return collect(iteration);
-  if (verb == "merge") return merge(iteration);
-  if (verb == "import") return import_profile(iteration);
-  throw Error("loop", "", "unknown phase '" + name + "'");
+void PgoLoop::dispatch(const Phase& phase) {
+  switch (phase.kind) {
+    case PhaseKind::kPrepare:
+      return prepare();
+    case PhaseKind::kBuild:
+      return build(phase.iteration);
+    case PhaseKind::kProfile:
+      return collect(phase.iteration);
+    case PhaseKind::kMerge:
+      return merge(phase.iteration);
+    case PhaseKind::kImport:
+      return import_profile(phase.iteration);
+    case PhaseKind::kTrials:
+      return trials();
+    case PhaseKind::kAnalysis:
+      return analysis();
+  }
 }
 
 // ---- helpers ------------------------------------------------------------------------------
 
-GoBuilder& PgoLoop::builder() {
-  if (!builder_) {
+LoopBuilder& PgoLoop::builder() {
+  LoopBuilder& go = *collaborators_.builder;
+  if (!go_located_) {
     auto start = Clock::now();
-    toolchain_ = std::make_unique<GoToolchain>(GoToolchain::locate(scenario_.target.go));
+    report_.go_version = go.go_version();
     child_seconds_ += seconds_since(start);
-    report_.go_version = toolchain_->version();
-    if (auto vcs = read_git_revision(scenario_.module_path())) {
+    if (auto vcs = go.source_revision(scenario_.module_path())) {
       report_.source_revision = vcs->revision;
       report_.source_dirty = vcs->dirty;
     }
-    switch (options_.build_cache) {
-      case BuildCache::kFresh:
-        builder_ = std::make_unique<GoBuilder>(*toolchain_, dir_.gocache(), GoCacheMode::kFresh);
-        break;
-      case BuildCache::kRun:
-        builder_ = std::make_unique<GoBuilder>(*toolchain_, dir_.gocache(), GoCacheMode::kShared);
-        break;
-      case BuildCache::kGo: {
-        std::string cache = toolchain_->env("GOCACHE");
-        if (cache.empty() || cache == "off") cache = dir_.gocache();
-        builder_ = std::make_unique<GoBuilder>(*toolchain_, cache, GoCacheMode::kShared);
-        break;
-      }
-    }
+    go_located_ = true;
   }
-  return *builder_;
+  return go;
 }
 
 std::map<std::string, std::string> PgoLoop::tool_binaries() const {
@@ -614,19 +683,11 @@ void PgoLoop::add_warning(const std::string& warning) {
 // ---- phases -------------------------------------------------------------------------------
 
 void PgoLoop::prepare() {
-  GoBuilder& go = builder();
+  LoopBuilder& go = builder();
   auto start = Clock::now();
   go.download_modules(scenario_.module_path(), scenario_.target.env,
                       dir_.build_log("go-mod-download"), scenario_.target.build_flags);
   child_seconds_ += seconds_since(start);
-  // Tools are never timed: a shared cache is right for them whatever the run's policy.
-  std::unique_ptr<GoBuilder> shared;
-  GoBuilder* tools = &go;
-  if (go.cache_mode() == GoCacheMode::kFresh) {
-    shared = std::make_unique<GoBuilder>(go.toolchain(), dir_.gocache() + "-tools",
-                                         GoCacheMode::kShared);
-    tools = shared.get();
-  }
   for (const auto& [name, package] : scenario_.target.tools) {
     GoBuildRequest r;
     r.module_dir = scenario_.module_path();
@@ -635,7 +696,7 @@ void PgoLoop::prepare() {
     r.flags = scenario_.target.build_flags;
     r.env = scenario_.target.env;
     r.log_path = dir_.build_log("tool-" + name);
-    GoBuildResult result = tools->build(r);
+    GoBuildResult result = go.build_tool(r);
     child_seconds_ += std::chrono::duration<double>(result.wall_time).count();
   }
 }
@@ -675,7 +736,7 @@ std::optional<StalenessRecord> PgoLoop::staleness_of(const std::string& profile,
 }
 
 void PgoLoop::build(int iteration) {
-  GoBuilder& go = builder();
+  LoopBuilder& go = builder();
   const std::string label = label_of(iteration);
   GoBuildRequest r;
   r.kind = binary_name().ends_with(".test") ? GoBuildKind::kTestBinary : GoBuildKind::kProgram;
@@ -724,77 +785,17 @@ void PgoLoop::collect(int iteration) {
   IterationProfile& slot = profile_slot(iteration);
   slot.collected_from = from->label;
   slot.inputs.clear();
-  ProfileCollector collector(dir_.profile_dir(iteration), dir_.log_dir(iteration));
   const int k = scenario_.profiling.instances;
   for (const Workload& w : scenario_.workloads) {
     if (w.profile_weight <= 0) continue;
-    if (observer_.stop_requested()) throw Error("interrupted", "", "stopped by a signal");
+    if (observer_.stop_requested()) {
+      throw Error(ErrorKind::kInterrupted, "interrupted", "", "stopped by a signal");
+    }
     WorkloadContext context{tool_binaries(), dir_.workdir(w.name), dir_.log_dir(iteration)};
     fs::create_directories(context.workdir);
-    CommandVariables vars = workload_variables(scenario_, w, context, binary);
-    std::map<std::string, std::string> env = workload_environment(scenario_, w);
-    std::string stdin_path = w.stdin_input.empty() ? "" : scenario_.input_path(w, w.stdin_input);
-    CollectionResult result;
     auto start = Clock::now();
-    switch (scenario_.method_for(w)) {
-      case ProfileMethod::kFlag: {
-        FlagCollection c;
-        c.workload = w.name;
-        c.variables = vars;
-        c.working_directory = context.workdir;
-        c.env = env;
-        c.stdin_path = stdin_path;
-        c.instances = k;
-        c.timeout = timeout_of(w);
-        if (!w.profile_command.empty()) {
-          c.command = w.profile_command;
-        } else {
-          for (const std::string& arg : w.command) {
-            c.command.push_back(arg);
-            if (arg == "{binary}") {
-              c.command.insert(c.command.end(), w.profile_args.begin(), w.profile_args.end());
-            }
-          }
-        }
-        result = collector.collect(c);
-        break;
-      }
-      case ProfileMethod::kGotest: {
-        GotestCollection c;
-        c.workload = w.name;
-        c.variables = vars;
-        c.working_directory = workload_directory(scenario_, w, context);
-        c.env = env;
-        c.stdin_path = stdin_path;
-        c.instances = k;
-        c.timeout = timeout_of(w);
-        c.test_binary = binary;
-        c.bench = w.gotest.bench;
-        c.benchtime = w.gotest.benchtime;
-        c.count = w.gotest.count;
-        c.extra_args = w.gotest.args;
-        result = collector.collect(c);
-        break;
-      }
-      case ProfileMethod::kHttp: {
-        HttpCollection c;
-        c.workload = w.name;
-        c.variables = vars;
-        c.working_directory = context.workdir;
-        c.env = env;
-        c.instances = k;
-        c.server_command = w.http.server_command;
-        c.ready_path = w.http.ready_path;
-        c.ready_timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(
-            std::chrono::duration<double>(w.http.ready_timeout_seconds));
-        c.load_command =
-            w.http.profile_load_command.empty() ? w.http.load_command : w.http.profile_load_command;
-        c.profile_seconds = w.http.profile_seconds;
-        c.cpu_affinity = scenario_.trials.pin_cpu;
-        result = collector.collect(c);
-        break;
-      }
-    }
+    CollectionResult result =
+        collaborators_.profiler->collect(w, context, binary, k, dir_.profile_dir(iteration));
     child_seconds_ += seconds_since(start);
     for (const std::string& warning : result.warnings) {
       add_warning("iteration " + std::to_string(iteration) + ": " + warning);
@@ -829,44 +830,44 @@ void PgoLoop::merge(int iteration) {
       min_weight = w.profile_weight;
     }
   }
-  // Read every input once; they are small (K per workload), so keep them for the fold.
-  std::vector<perftools::profiles::Profile> inputs;
-  std::vector<std::int64_t> totals;
-  std::int64_t largest = 0;
+  // Each input's samples and PGO total for the report; the merge library does the
+  // weighting and the normalization (merge/merge_job.h).
+  std::vector<merge::MergeInput> inputs;
+  std::vector<ProfileInput*> merged_inputs;
   for (ProfileInput& in : slot.inputs) {
     const std::string path = dir_.absolute(in.path);
-    inputs.push_back(merge::read_profile_file(path));
-    std::optional<int> index = merge::pgo_sample_index(inputs.back());
+    const perftools::profiles::Profile profile = merge::read_profile_file(path);
+    const std::optional<int> index = merge::pgo_sample_index(profile);
     if (!index) {
       throw Error("merge", path, "the profile has no samples/count or cpu/nanoseconds sample type",
                   "collect CPU profiles");
     }
-    totals.push_back(merge::sample_total(inputs.back(), *index));
-    in.samples = inputs.back().sample_size();
-    in.pgo_weight = totals.back();
-    largest = std::max(largest, totals.back());
-  }
-  merge::ProfileMerger merger;
-  std::int64_t used = 0;
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    ProfileInput& in = slot.inputs[i];
-    double factor = weight[in.workload] / min_weight;
-    if (scenario_.profiling.normalize) {
-      factor *= merge::normalization_factor(totals[i], largest);
+    in.samples = profile.sample_size();
+    in.pgo_weight = merge::sample_total(profile, *index);
+    in.scale = weight[in.workload] / min_weight;
+    if (in.pgo_weight == 0) {
+      // Nothing to add (the collector warned); normalization scales it by 0.
+      if (scenario_.profiling.normalize) in.scale = 0;
+      continue;
     }
-    in.scale = factor;
-    if (totals[i] == 0) continue;  // nothing to add (the collector warned)
-    merger.add(inputs[i], dir_.absolute(in.path), factor);
-    ++used;
+    inputs.push_back({path, in.scale});
+    merged_inputs.push_back(&in);
   }
   const std::string out = dir_.merged_profile(iteration);
-  if (used == 0 || largest == 0) {
+  if (inputs.empty()) {
     throw Error("merge", dir_.profile_dir(iteration),
                 "iteration " + std::to_string(iteration) +
                     ": every collected profile is empty (no CPU samples)",
                 "make the workloads run longer while profiled (at least a second of CPU work)");
   }
-  perftools::profiles::Profile merged = merger.result();
+  merge::MergeJobOptions options;
+  options.normalize = scenario_.profiling.normalize;
+  options.require_pgo_usable = false;  // a profile PGO cannot use is a warning, below
+  merge::MergeOutcome outcome = merge::run_merge_job(inputs, options);
+  for (std::size_t i = 0; i < merged_inputs.size(); ++i) {
+    merged_inputs[i]->scale = outcome.factors[i];
+  }
+  perftools::profiles::Profile& merged = outcome.profile;
   merge::PgoView view = merge::PgoView::from_profile(merged, out);
   merge::write_profile_file(merged, out);
   slot.merged_path = dir_.relative(out);
@@ -944,12 +945,12 @@ std::size_t PgoLoop::workload_index(const std::string& name) const {
 }
 
 void PgoLoop::trial_pass(const std::vector<const Workload*>& workloads, bool counting) {
-  std::vector<std::unique_ptr<WorkloadRunner>> runners;
+  std::vector<std::unique_ptr<WorkloadMeasurer>> runners;
   WorkloadTrialExecutor exec([this] { return observer_.stop_requested(); });
   BenchPlan plan;
   for (const Workload* w : workloads) {
     WorkloadContext context{tool_binaries(), dir_.workdir(w->name), dir_.trial_log_dir()};
-    runners.push_back(std::make_unique<WorkloadRunner>(scenario_, *w, context));
+    runners.push_back(collaborators_.runners->runner(*w, context));
     for (const BuildRecord& b : report_.builds) {
       plan.commands.push_back(exec.add(*runners.back(), b.label, dir_.absolute(b.binary)));
     }
@@ -1017,13 +1018,14 @@ void PgoLoop::trial_pass(const std::vector<const Workload*>& workloads, bool cou
         }
       }
       if (!t.values.empty()) {
-        t.median = median(t.values);
-        if (auto ci = median_confidence_interval(t.values)) {
-          t.ci_lower = ci->lower;
-          t.ci_upper = ci->upper;
+        const SeriesStatistics stats = series_statistics(t.values);
+        t.median = stats.median;
+        if (stats.median_interval) {
+          t.ci_lower = stats.median_interval->lower;
+          t.ci_upper = stats.median_interval->upper;
         }
-        t.relative_half_width = median_relative_half_width(t.values);
-        t.outliers = static_cast<std::int64_t>(detect_outliers(t.values).outlier_count);
+        t.relative_half_width = stats.precision;
+        t.outliers = static_cast<std::int64_t>(stats.outliers.outlier_count);
       }
       if (counting) {
         for (const auto& [name, value] : counting_environment(scenario_, w)) {
@@ -1092,6 +1094,106 @@ void PgoLoop::analysis() {
     pgo::write_file_atomically(*options_.emit_default_pgo,
                                merge::read_file_bytes(dir_.absolute(last.merged_path)));
   }
+}
+
+// ---- the real collaborators ---------------------------------------------------------------
+
+namespace {
+
+class GoLoopBuilder : public LoopBuilder {
+ public:
+  GoLoopBuilder(std::string go_command, BuildCache cache, RunDirectory dir)
+      : go_command_(std::move(go_command)), cache_(cache), dir_(std::move(dir)) {}
+
+  std::string go_version() override { return go().toolchain().version(); }
+
+  std::optional<VcsRevision> source_revision(const std::string& module_dir) override {
+    return read_git_revision(module_dir);
+  }
+
+  void download_modules(const std::string& module_dir,
+                        const std::map<std::string, std::string>& env, const std::string& log_path,
+                        const std::vector<std::string>& build_flags) override {
+    go().download_modules(module_dir, env, log_path, build_flags);
+  }
+
+  GoBuildResult build_tool(const GoBuildRequest& request) override {
+    GoBuilder& go_builder = go();
+    if (go_builder.cache_mode() != GoCacheMode::kFresh) return go_builder.build(request);
+    if (!tools_) {
+      tools_ = std::make_unique<GoBuilder>(go_builder.toolchain(), dir_.gocache() + "-tools",
+                                           GoCacheMode::kShared);
+    }
+    return tools_->build(request);
+  }
+
+  GoBuildResult build(const GoBuildRequest& request) override { return go().build(request); }
+
+ private:
+  GoBuilder& go() {
+    if (builder_) return *builder_;
+    GoToolchain toolchain = GoToolchain::locate(go_command_);
+    switch (cache_) {
+      case BuildCache::kFresh:
+        builder_ = std::make_unique<GoBuilder>(toolchain, dir_.gocache(), GoCacheMode::kFresh);
+        break;
+      case BuildCache::kRun:
+        builder_ = std::make_unique<GoBuilder>(toolchain, dir_.gocache(), GoCacheMode::kShared);
+        break;
+      case BuildCache::kGo: {
+        std::string cache = toolchain.env("GOCACHE");
+        if (cache.empty() || cache == "off") cache = dir_.gocache();
+        builder_ = std::make_unique<GoBuilder>(toolchain, cache, GoCacheMode::kShared);
+        break;
+      }
+    }
+    return *builder_;
+  }
+
+  std::string go_command_;
+  BuildCache cache_;
+  RunDirectory dir_;
+  std::unique_ptr<GoBuilder> builder_;
+  std::unique_ptr<GoBuilder> tools_;  // kFresh: the tools' shared cache
+};
+
+class ProcessProfiler : public WorkloadProfiler {
+ public:
+  explicit ProcessProfiler(const Scenario& scenario) : scenario_(scenario) {}
+
+  CollectionResult collect(const Workload& workload, const WorkloadContext& context,
+                           const std::string& binary, int instances,
+                           const std::string& profile_dir) override {
+    ProfileCollector collector(profile_dir, context.log_dir);
+    return collect_workload_profiles(scenario_, workload, context, binary, instances, collector);
+  }
+
+ private:
+  const Scenario& scenario_;
+};
+
+class ProcessRunners : public WorkloadRunners {
+ public:
+  explicit ProcessRunners(const Scenario& scenario) : scenario_(scenario) {}
+
+  std::unique_ptr<WorkloadMeasurer> runner(const Workload& workload,
+                                           WorkloadContext context) override {
+    return std::make_unique<WorkloadRunner>(scenario_, workload, std::move(context));
+  }
+
+ private:
+  const Scenario& scenario_;
+};
+
+}  // namespace
+
+LoopCollaborators real_collaborators(const Scenario& scenario, BuildCache cache,
+                                     const RunDirectory& dir) {
+  LoopCollaborators c;
+  c.builder = std::make_unique<GoLoopBuilder>(scenario.target.go, cache, dir);
+  c.profiler = std::make_unique<ProcessProfiler>(scenario);
+  c.runners = std::make_unique<ProcessRunners>(scenario);
+  return c;
 }
 
 }  // namespace pgo::harness

@@ -155,13 +155,15 @@ void check_collected_profile(CollectedProfile& profile, const std::string& who,
                              std::vector<std::string>& warnings) {
   std::error_code ec;
   if (!fs::exists(profile.path, ec)) {
-    throw Error("collect", profile.path, with_log_tail(who + " wrote no profile", profile.log_path),
+    throw Error(ErrorKind::kProfileMissing, "collect", profile.path,
+                with_log_tail(who + " wrote no profile", profile.log_path),
                 "does the command pass {profile} to the program's CPU-profile flag, and does the "
                 "program stop the profiler before it exits?");
   }
   auto size = fs::file_size(profile.path, ec);
   if (ec || size == 0) {
-    throw Error("collect", profile.path, who + " wrote an empty profile",
+    throw Error(ErrorKind::kUnusableProfile, "collect", profile.path,
+                who + " wrote an empty profile",
                 "the program must call pprof.StopCPUProfile before exiting");
   }
   profile.bytes = static_cast<std::int64_t>(size);
@@ -169,11 +171,12 @@ void check_collected_profile(CollectedProfile& profile, const std::string& who,
   try {
     p = merge::read_profile_file(profile.path);
   } catch (const Error& e) {
-    throw Error("collect", profile.path, who + " wrote an invalid profile: " + e.problem(),
+    throw Error(ErrorKind::kUnusableProfile, "collect", profile.path,
+                who + " wrote an invalid profile: " + e.problem(),
                 "is it a pprof CPU profile (not text, not another profile kind)?");
   }
   if (!usable_sample_type(p)) {
-    throw Error("collect", profile.path,
+    throw Error(ErrorKind::kUnusableProfile, "collect", profile.path,
                 who + "'s profile has no samples/count or cpu/nanoseconds sample type",
                 "collect a CPU profile (/debug/pprof/profile), not a heap or other profile");
   }
@@ -431,7 +434,8 @@ CollectionResult ProfileCollector::collect(const HttpCollection& w) {
     CollectedProfile& p = result.profiles[k];
     p.elapsed = fetched[k].elapsed;
     if (!fetched[k].ok()) {
-      throw Error("collect", p.path,
+      // No usable profile came back: a profile fault (exit 5), as an unreadable one.
+      throw Error(ErrorKind::kUnusableProfile, "collect", p.path,
                   with_log_tail(instance_label(w, p.instance) + ": fetching " + downloads[k].url +
                                     " failed: " + fetched[k].describe(),
                                 p.log_path),

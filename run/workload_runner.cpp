@@ -117,6 +117,65 @@ std::string metric_unit(Metric metric, WorkloadKind kind) {
   }
 }
 
+CollectionResult collect_workload_profiles(const Scenario& scenario, const Workload& w,
+                                           const WorkloadContext& context,
+                                           const std::string& binary, int instances,
+                                           ProfileCollector& collector) {
+  WorkloadProcess common;
+  common.workload = w.name;
+  common.variables = workload_variables(scenario, w, context, binary);
+  common.working_directory = context.workdir;
+  common.env = workload_environment(scenario, w);
+  common.instances = instances;
+  const std::string stdin_path = w.stdin_input.empty() ? "" : scenario.input_path(w, w.stdin_input);
+  switch (scenario.method_for(w)) {
+    case ProfileMethod::kFlag: {
+      FlagCollection c;
+      static_cast<WorkloadProcess&>(c) = common;
+      c.stdin_path = stdin_path;
+      c.timeout = timeout_of(w);
+      if (!w.profile_command.empty()) {
+        c.command = w.profile_command;
+      } else {
+        for (const std::string& arg : w.command) {
+          c.command.push_back(arg);
+          if (arg == "{binary}") {
+            c.command.insert(c.command.end(), w.profile_args.begin(), w.profile_args.end());
+          }
+        }
+      }
+      return collector.collect(c);
+    }
+    case ProfileMethod::kGotest: {
+      GotestCollection c;
+      static_cast<WorkloadProcess&>(c) = common;
+      c.working_directory = workload_directory(scenario, w, context);
+      c.stdin_path = stdin_path;
+      c.timeout = timeout_of(w);
+      c.test_binary = binary;
+      c.bench = w.gotest.bench;
+      c.benchtime = w.gotest.benchtime;
+      c.count = w.gotest.count;
+      c.extra_args = w.gotest.args;
+      return collector.collect(c);
+    }
+    case ProfileMethod::kHttp: {
+      HttpCollection c;  // the servers read no input
+      static_cast<WorkloadProcess&>(c) = common;
+      c.server_command = w.http.server_command;
+      c.ready_path = w.http.ready_path;
+      c.ready_timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(
+          std::chrono::duration<double>(w.http.ready_timeout_seconds));
+      c.load_command =
+          w.http.profile_load_command.empty() ? w.http.load_command : w.http.profile_load_command;
+      c.profile_seconds = w.http.profile_seconds;
+      c.cpu_affinity = scenario.trials.pin_cpu;
+      return collector.collect(c);
+    }
+  }
+  throw Error("collect", scenario.path, "workload '" + w.name + "': unknown profile method");
+}
+
 WorkloadRunner::WorkloadRunner(const Scenario& scenario, const Workload& workload,
                                WorkloadContext context)
     : scenario_(scenario), workload_(workload), context_(std::move(context)) {
@@ -362,7 +421,7 @@ WorkloadMeasurement WorkloadRunner::run_counted(const std::string& binary,
 WorkloadTrialExecutor::WorkloadTrialExecutor(std::function<bool()> stop_requested)
     : stop_requested_(std::move(stop_requested)), start_(Clock::now()) {}
 
-BenchCommand WorkloadTrialExecutor::add(WorkloadRunner& runner, const std::string& label,
+BenchCommand WorkloadTrialExecutor::add(WorkloadMeasurer& runner, const std::string& label,
                                         const std::string& binary) {
   BenchCommand c;
   c.name = runner.workload().name + "@" + label;
@@ -379,7 +438,8 @@ TrialMeasurement WorkloadTrialExecutor::run(const BenchCommand& command, RunKind
     throw Error("trial", "", "unknown trial command '" + command.name + "'");
   }
   if (stop_requested_ && stop_requested_()) {
-    throw Error("interrupted", "", "stopped by a signal before " + command.name);
+    throw Error(ErrorKind::kInterrupted, "interrupted", "",
+                "stopped by a signal before " + command.name);
   }
   Entry& e = entries_[it->second];
   // A failed run throws and ends the phase; its time then counts as the harness's own,

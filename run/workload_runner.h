@@ -50,6 +50,7 @@
 #include "process/command_template.h"
 #include "process/http_client.h"
 #include "process/port_allocator.h"
+#include "run/profile_collector.h"
 #include "scenario/scenario.h"
 #include "trials/cachegrind.h"
 #include "trials/command_executor.h"
@@ -108,19 +109,38 @@ int counting_iterations(const Scenario& scenario, const Workload& workload);
 // metrics (with "/op" for kind gotest), "s" otherwise.
 std::string metric_unit(Metric metric, WorkloadKind kind = WorkloadKind::kCommand);
 
-class WorkloadRunner {
+// Profiles of `instances` profiled runs of `workload` against `binary`, collected the way
+// scenario.method_for(workload) says (flag: the command with its profile arguments or
+// profile_command; gotest: the test binary with -test.cpuprofile; http: pprof fetched
+// from the servers while the profile load runs). Throws what ProfileCollector throws.
+CollectionResult collect_workload_profiles(const Scenario& scenario, const Workload& workload,
+                                           const WorkloadContext& context,
+                                           const std::string& binary, int instances,
+                                           ProfileCollector& collector);
+
+// One workload's measured runs, whatever they are: the seam between the loop's trials and
+// the processes they start (WorkloadRunner runs them; unit tests script them).
+class WorkloadMeasurer {
+ public:
+  virtual ~WorkloadMeasurer() = default;
+  // One timed (or counted) run of `binary`; `label` names the build in logs and errors.
+  virtual WorkloadMeasurement run(const std::string& binary, const std::string& label) = 0;
+  virtual const Workload& workload() const = 0;
+  virtual std::string unit() const { return metric_unit(workload().metric, workload().kind); }
+  // The argv of a timed run (http: the load command, servers not started), for display.
+  virtual std::vector<std::string> display_argv(const std::string& binary) const = 0;
+};
+
+class WorkloadRunner : public WorkloadMeasurer {
  public:
   // REQUIRES: workload belongs to scenario; both outlive the runner.
   WorkloadRunner(const Scenario& scenario, const Workload& workload, WorkloadContext context);
 
-  // One timed run of `binary`; `label` names the build in logs and errors.
-  WorkloadMeasurement run(const std::string& binary, const std::string& label);
+  WorkloadMeasurement run(const std::string& binary, const std::string& label) override;
 
-  const Workload& workload() const { return workload_; }
-  std::string unit() const { return metric_unit(workload_.metric, workload_.kind); }
+  const Workload& workload() const override { return workload_; }
   std::string log_path(const std::string& label) const;
-  // The argv of a timed run (http: the load command, servers not started), for display.
-  std::vector<std::string> display_argv(const std::string& binary) const;
+  std::vector<std::string> display_argv(const std::string& binary) const override;
 
  private:
   WorkloadMeasurement run_command(const std::string& binary, const std::string& label);
@@ -150,7 +170,7 @@ class WorkloadTrialExecutor : public CommandExecutor {
 
   // Registers (runner, build) and returns its BenchCommand ("WORKLOAD@LABEL"). The runner
   // must outlive the executor.
-  BenchCommand add(WorkloadRunner& runner, const std::string& label, const std::string& binary);
+  BenchCommand add(WorkloadMeasurer& runner, const std::string& label, const std::string& binary);
 
   TrialMeasurement run(const BenchCommand& command, RunKind kind) override;
   double now_seconds() override;
@@ -162,7 +182,7 @@ class WorkloadTrialExecutor : public CommandExecutor {
 
  private:
   struct Entry {
-    WorkloadRunner* runner;
+    WorkloadMeasurer* runner;
     std::string label;
     std::string binary;
     std::vector<WorkloadMeasurement> timed;

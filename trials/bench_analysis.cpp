@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <string>
+#include <utility>
 
 #include "base/error.h"
 
@@ -32,11 +33,12 @@ void analyze_command(CommandResult& cr, const BenchOptions& options) {
   }
   cr.mean_user_seconds = user / static_cast<double>(cr.runs.size());
   cr.mean_system_seconds = system / static_cast<double>(cr.runs.size());
-  cr.median_interval = median_confidence_interval(times, 0.95);
-  cr.precision = median_relative_half_width(times, 0.95);
+  SeriesStatistics series = series_statistics(times);
+  cr.median_interval = series.median_interval;
+  cr.precision = series.precision;
   cr.precision_target_reached =
       options.target_precision && cr.precision && *cr.precision <= *options.target_precision;
-  cr.outliers = detect_outliers(times);
+  cr.outliers = std::move(series.outliers);
 
   if (cr.failed_runs > 0) {
     cr.warnings.push_back(std::to_string(cr.failed_runs) + " of " + std::to_string(cr.runs.size()) +
@@ -66,6 +68,15 @@ void analyze_command(CommandResult& cr, const BenchOptions& options) {
 }
 
 }  // namespace
+
+SeriesStatistics series_statistics(const std::vector<double>& values) {
+  SeriesStatistics s;
+  s.median = median(values);
+  s.median_interval = median_confidence_interval(values, 0.95);
+  s.precision = median_relative_half_width(values, 0.95);
+  s.outliers = detect_outliers(values);
+  return s;
+}
 
 void analyze_bench_result(BenchResult& result) {
   const BenchOptions& options = result.options;

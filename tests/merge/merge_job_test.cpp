@@ -209,6 +209,17 @@ TEST_CASE("bad inputs fail the job unless skip_bad, which reports them", "[job]"
   CHECK_THROWS_WITH(pgo::merge::run_merge_job({{good}, {bad}}, strict), Catch::Contains("bad"));
   CHECK_THROWS_WITH(pgo::merge::run_merge_job({{good}, {incompatible}}, strict),
                     Catch::Contains("incompatible sample types"));
+  // The skip policy knows an incompatible input by the error's kind, not its words.
+  try {
+    pgo::merge::run_merge_job({{good}, {incompatible}}, strict);
+  } catch (const pgo::Error& e) {
+    CHECK(e.kind() == pgo::ErrorKind::kIncompatibleProfiles);
+  }
+  try {
+    pgo::merge::run_merge_job({{good}, {bad}}, strict);
+  } catch (const pgo::Error& e) {
+    CHECK(e.kind() == pgo::ErrorKind::kGeneric);
+  }
 
   pgo::merge::MergeJobOptions lenient;
   lenient.skip_bad = true;
@@ -237,8 +248,14 @@ TEST_CASE("normalize scales every input to the largest total, then applies weigh
   for (const auto& s : out.profile.sample()) CHECK(s.value(0) == 40);
   // cpu/nanoseconds is scaled by the same factor: counts and time stay consistent.
   for (const auto& s : out.profile.sample()) CHECK(s.value(1) == 400);
+  CHECK(out.factors == std::vector<double>{4.0, 1.0});
   out = pgo::merge::run_merge_job({{small, 0.5}, {large}}, options);
   CHECK(total(out.profile) == 60);
+  CHECK(out.factors == std::vector<double>{2.0, 1.0});
+  options.normalize = false;
+  CHECK(pgo::merge::run_merge_job({{small, 0.5}, {large, 3}}, options).factors ==
+        std::vector<double>{0.5, 3.0});
+  options.normalize = true;
   // A profile without a PGO sample type cannot be normalized.
   ProfileBuilder heap(std::vector<std::pair<std::string, std::string>>{{"alloc_space", "bytes"}});
   auto f = heap.function("f", "f.go", 1);

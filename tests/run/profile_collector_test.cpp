@@ -88,6 +88,9 @@ TEST_CASE("collected profile: missing or empty or corrupt or wrong-kind profiles
     } catch (const pgo::Error& e) {
       CHECK(e.stage() == "collect");
       CHECK(e.file() == file.string());
+      // No file is the workload's fault; a file that is no usable profile, the profile's.
+      CHECK(e.kind() == (fs::exists(file) ? pgo::ErrorKind::kUnusableProfile
+                                          : pgo::ErrorKind::kProfileMissing));
       return e.problem();
     }
     return "no error";
