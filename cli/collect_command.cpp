@@ -28,6 +28,7 @@
 #include "merge/error.h"
 #include "merge/file_io.h"
 #include "merge/profile_writer.h"
+#include "reports/text_format.h"
 
 namespace pgo::cli {
 namespace {
@@ -185,22 +186,23 @@ nlohmann::json to_json(const LiveCollection& c, const CollectOptions& o, bool wr
           {"warnings", c.warnings}};
 }
 
-std::string pad(const std::string& s, std::size_t width) {
-  return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
-}
-
 std::string render_text(const LiveCollection& c) {
-  std::string out = pad("instance", 28) + pad("rounds", 8) + pad("samples", 10) +
-                    pad("duration", 10) + "hot weight covered\n";
+  // Fixed widths (one blank more when a cell overflows), as the run summary's.
+  TextTable table({{"instance", TextColumn::kLeft, 27, false},
+                   {"rounds", TextColumn::kLeft, 7, false},
+                   {"samples", TextColumn::kLeft, 9, false},
+                   {"duration", TextColumn::kLeft, 9, false},
+                   {"hot weight covered"}},
+                  " ");
   for (const InstanceResult& inst : c.instances) {
-    out += pad(inst.target.name, 28) +
-           pad(fmt::format("{}/{}", inst.usable_rounds, inst.fetches.size()), 8) +
-           pad(std::to_string(inst.samples), 10) +
-           pad(fmt::format("{:.1f} s", static_cast<double>(inst.duration_nanos) / 1e9), 10) +
-           (inst.hot_weight_coverage ? percent(*inst.hot_weight_coverage) : std::string("-")) +
-           (inst.outlier ? "  OUTLIER" : "") + "\n";
+    table.add_row(
+        {inst.target.name, fmt::format("{}/{}", inst.usable_rounds, inst.fetches.size()),
+         std::to_string(inst.samples),
+         fmt::format("{:.1f} s", static_cast<double>(inst.duration_nanos) / 1e9),
+         (inst.hot_weight_coverage ? percent(*inst.hot_weight_coverage) : std::string("-")) +
+             (inst.outlier ? "  OUTLIER" : "")});
   }
-  return out;
+  return table.render();
 }
 
 int run_collect(CollectOptions o) {

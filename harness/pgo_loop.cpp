@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "harness/bench_analysis.h"
 #include "harness/cachegrind.h"
 #include "harness/environment_info.h"
 #include "harness/go_binary_functions.h"

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +11,7 @@
 
 #include "harness/process.h"
 #include "harness/process_log.h"
+#include "harness/run_directory.h"
 #include "harness/server_group.h"
 #include "merge/error.h"
 #include "merge/profile_reader.h"
@@ -26,16 +26,6 @@ using std::chrono::nanoseconds;
 std::string instance_label(const WorkloadProcess& w, int instance) {
   return "workload '" + w.workload + "' instance " + std::to_string(instance) + " of " +
          std::to_string(w.instances);
-}
-
-// Workload names come from scenarios; keep file names portable.
-std::string file_stem(const std::string& name) {
-  std::string out;
-  for (char c : name) {
-    bool keep = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-    out += keep ? c : '_';
-  }
-  return out;
 }
 
 std::string seconds_text(nanoseconds d) {
@@ -199,14 +189,14 @@ ProfileCollector::ProfileCollector(std::string profile_dir, std::string log_dir)
 }
 
 std::string ProfileCollector::profile_path(const std::string& workload, int instance) const {
-  std::string name = file_stem(workload);
+  std::string name = portable_file_stem(workload);
   name.append("-").append(std::to_string(instance)).append(".pprof");
   return (fs::path(profile_dir_) / name).string();
 }
 
 std::string ProfileCollector::log_path(const std::string& workload,
                                        const std::string& suffix) const {
-  std::string name = file_stem(workload);
+  std::string name = portable_file_stem(workload);
   name.append("-").append(suffix).append(".log");
   return (fs::path(log_dir_) / name).string();
 }
@@ -317,7 +307,7 @@ CollectionResult ProfileCollector::collect(const HttpCollection& w) {
   const std::string context = "workload '" + w.workload + "'";
 
   ServerGroupSpec group;
-  group.name = file_stem(w.workload);
+  group.name = portable_file_stem(w.workload);
   group.server_command = w.server_command;
   group.variables = w.variables;
   group.working_directory = w.working_directory;

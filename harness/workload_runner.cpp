@@ -11,6 +11,7 @@
 #include "harness/process.h"
 #include "harness/process_log.h"
 #include "harness/profile_collector.h"
+#include "harness/run_directory.h"
 #include "harness/server_group.h"
 #include "harness/statistics.h"
 #include "merge/error.h"
@@ -23,16 +24,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::string file_stem(const std::string& name) {
-  std::string out;
-  for (char c : name) {
-    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '-' || c == '_' || c == '.';
-    out += keep ? c : '_';
-  }
-  return out;
 }
 
 std::optional<std::chrono::nanoseconds> timeout_of(const Workload& w) {
@@ -128,7 +119,7 @@ WorkloadRunner::WorkloadRunner(const Scenario& scenario, const Workload& workloa
 }
 
 std::string WorkloadRunner::log_path(const std::string& label) const {
-  return context_.log_dir + "/" + file_stem(workload_.name) + "-" + file_stem(label) + ".log";
+  return workload_log(context_.log_dir, workload_.name, label);
 }
 
 std::vector<std::string> WorkloadRunner::display_argv(const std::string& binary) const {
@@ -269,7 +260,7 @@ WorkloadMeasurement WorkloadRunner::run_http(const std::string& binary, const st
   CommandVariables vars = workload_variables(scenario_, workload_, context_, binary);
   auto start = Clock::now();
   ServerGroupSpec group;
-  group.name = file_stem(workload_.name) + "-" + file_stem(label);
+  group.name = portable_file_stem(workload_.name) + "-" + portable_file_stem(label);
   group.server_command = workload_.http.server_command;
   group.variables = vars;
   group.working_directory = context_.workdir;
@@ -306,7 +297,7 @@ CountSummary WorkloadRunner::count_once(const std::vector<std::string>& argv,
                                         const std::string& label, const std::string& log,
                                         WorkloadMeasurement& m) {
   if (valgrind_.empty()) valgrind_ = find_valgrind();
-  const std::string out = context_.workdir + "/cachegrind-" + file_stem(label) + ".out";
+  const std::string out = context_.workdir + "/cachegrind-" + portable_file_stem(label) + ".out";
   std::error_code ec;
   fs::remove(out, ec);
   ProcessSpec spec = timed_spec(scenario_, workload_, cachegrind_argv(valgrind_, out, argv),

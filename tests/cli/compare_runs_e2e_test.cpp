@@ -1,8 +1,8 @@
 // Risk guarded against: `run`, `report` and `compare` each passing their own tests on
-// constructed reports while the chain a user runs (issue 5, "Done means") is broken: a real
-// run's report.json that `report` cannot render or `compare` cannot read, a genuinely
-// slower build that the gate lets through (exit 0), a run compared with itself failing the
-// gate, or shared-Go-cache build times presented as a PGO build cost.
+// constructed reports while the chain a user runs (run, then report, then compare) is
+// broken: a real run's report.json that `report` cannot render or `compare` cannot read, a
+// genuinely slower build that the gate lets through (exit 0), a run compared with itself
+// failing the gate, or shared-Go-cache build times presented as a PGO build cost.
 // Runs the built pgo-harness on a copy of tests/cli/testdata/pgoloop with the real Go
 // toolchain (label: integration): two runs of the same scenario with `--profile` (no
 // collection, one PGO build) on the user's Go build cache, the second after making the

@@ -14,3 +14,53 @@ TEST_CASE("counts print with an SI prefix, other units as before", "[text_format
   CHECK(format_value(12, "cycles") == "12 cycles");
   CHECK(format_value(1234.25, "ns/op") == "1234 ns/op");
 }
+
+using pgo::TextColumn;
+using pgo::TextTable;
+
+TEST_CASE("a text table fits columns to their longest cell, header included", "[text_format]") {
+  TextTable table({{"report"}, {"speedup"}});
+  table.add_row({"2026-11-24T05:00", "1.043x"});
+  table.add_row({"b", "-"});
+  CHECK(table.render() ==
+        "report            speedup\n"
+        "2026-11-24T05:00  1.043x\n"
+        "b                 -\n");
+}
+
+TEST_CASE("a text table right-aligns, caps fitted widths and lets long cells overflow",
+          "[text_format]") {
+  TextTable table({{"Command", TextColumn::kLeft, 0, true, 6},
+                   {"p", TextColumn::kRight, 5, false},
+                   {"Verdict"}});
+  table.add_row({"ab", "0.01", "faster"});
+  table.add_row({"a-long-name", "0.5", "no change"});
+  CHECK(table.render("  ") ==
+        "  Command      p  Verdict\n"
+        "  ab       0.01  faster\n"
+        "  a-long-name    0.5  no change\n");
+}
+
+TEST_CASE("a text table with fixed widths ends short rows early, without trailing blanks",
+          "[text_format]") {
+  TextTable table({{"workload", TextColumn::kLeft, 9, false},
+                   {"runs", TextColumn::kLeft, 4, false},
+                   {"speedup"}},
+                  " ");
+  table.add_row({"json", "30"});
+  table.add_row({"a-very-long-workload", "5", "1.1x"});
+  CHECK(table.render() ==
+        "workload  runs speedup\n"
+        "json      30\n"
+        "a-very-long-workload 5    1.1x\n");
+}
+
+TEST_CASE("text widths count code points, so a micro sign lines up", "[text_format]") {
+  CHECK(pgo::display_width("12 µs") == 5);
+  CHECK(pgo::pad_left("1 µs", 6) == "  1 µs");
+  CHECK(pgo::pad_right("µ", 3) == "µ  ");
+  TextTable table({{"t", TextColumn::kRight, 0, true}});
+  table.add_row({"1 µs"});
+  table.add_row({"10 ms"});
+  CHECK(table.render() == "    t\n 1 µs\n10 ms\n");
+}
