@@ -137,9 +137,14 @@ std::string format_run_summary(const RunReport& r, const std::string& run_dir) {
   auto column = [](const char* header, std::size_t width) {
     return TextColumn{header, TextColumn::kLeft, width - 1, false};
   };
-  TextTable trials({column("workload", 14), column("build", 7), column("median", 17),
-                    column("runs", 6), column("speedup vs v0", 15), column("95% CI", 20),
-                    column("p", 8), {"vs previous"}},
+  TextTable trials({column("workload", 14),
+                    column("build", 7),
+                    column("median", 17),
+                    column("runs", 6),
+                    column("speedup vs v0", 15),
+                    column("95% CI", 20),
+                    column("p", 8),
+                    {"vs previous"}},
                    " ");
   for (const WorkloadAnalysis& w : r.analysis.workloads) {
     const TrialSeries* off = reports::find_trials(r, w.workload, "v0");
@@ -151,14 +156,13 @@ std::string format_run_summary(const RunReport& r, const std::string& run_dir) {
       const TrialSeries* t = reports::find_trials(r, w.workload, it.build);
       std::string median = t && t->median ? reports::format_value(*t->median, t->unit) : "-";
       auto ci = reports::speedup_interval(it.vs_off);
-      trials.add_row(
-          {w.workload, it.build, median, t ? std::to_string(t->values.size()) : "0",
-           reports::format_speedup(it.vs_off.speedup),
-           ci ? reports::format_speedup_interval(ci->first, ci->second) : "-",
-           reports::format_p_value(it.vs_off.p_value),
-           it.vs_previous ? reports::format_change(it.vs_previous->time_ratio) + " (" +
-                                it.vs_previous->verdict + ")"
-                          : std::string("-")});
+      trials.add_row({w.workload, it.build, median, t ? std::to_string(t->values.size()) : "0",
+                      reports::format_speedup(it.vs_off.speedup),
+                      ci ? reports::format_speedup_interval(ci->first, ci->second) : "-",
+                      reports::format_p_value(it.vs_off.p_value),
+                      it.vs_previous ? reports::format_change(it.vs_previous->time_ratio) + " (" +
+                                           it.vs_previous->verdict + ")"
+                                     : std::string("-")});
     }
   }
   for (const GeomeanSpeedup& g : r.analysis.geomean) {
@@ -167,10 +171,12 @@ std::string format_run_summary(const RunReport& r, const std::string& run_dir) {
                     g.significant ? "significant" : "not significant"});
   }
   out += "\n" + trials.render();
-  TextTable builds(
-      {column("build", 7), column("pgo", 22), column("build time", 14), column("size", 12),
-       {"vs v0"}},
-      " ");
+  TextTable builds({column("build", 7),
+                    column("pgo", 22),
+                    column("build time", 14),
+                    column("size", 12),
+                    {"vs v0"}},
+                   " ");
   for (std::size_t i = 0; i < r.builds.size(); ++i) {
     const BuildRecord& b = r.builds[i];
     std::string vs = "-";

@@ -53,7 +53,7 @@ class RunDirectory {
   std::string merged_profile(int iteration) const;
   std::string build_log(const std::string& label) const;
   std::string log_dir(int iteration) const;  // logs/iter-I
-  std::string trial_log_dir() const;  // logs/trials
+  std::string trial_log_dir() const;         // logs/trials
   std::string workdir(const std::string& workload) const;
   std::string gocache() const;
 
