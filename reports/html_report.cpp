@@ -125,25 +125,14 @@ std::string distribution_section(const RunReport& r, const ReportSummary& s) {
 
 std::string builds_section(const RunReport& r) {
   if (r.builds.empty()) return "";
-  BarChart time, size;
-  time.title = "Build time";
-  time.y_label = "seconds";
-  time.format_y = [](double v) { return format_seconds(v); };
-  size.title = "Binary size";
-  size.y_label = "MiB";
-  size.format_y = [](double v) { return fmt::format("{:.3g} MiB", v); };
-  for (const auto& b : r.builds) {
-    time.labels.push_back(b.label);
-    time.values.push_back(b.build_seconds);
-    size.labels.push_back(b.label);
-    size.values.push_back(static_cast<double>(b.binary_size_bytes) / 1048576.0);
-  }
+  std::vector<std::pair<std::string, const harness::BuildRecord*>> bars;
+  for (const auto& b : r.builds) bars.emplace_back(b.label, &b);
   std::string out = "<section>\n<h2>Builds</h2>\n";
   if (!r.analysis.build_times_comparable) {
     out += "<p class=\"note\">Build times " + std::string(kBuildTimesNotComparable) +
            ": v0 may have reused cached packages while every PGO build recompiled them.</p>\n";
   }
-  out += "<div class=\"pair\">\n" + render_bar_chart(time) + render_bar_chart(size) + "</div>\n";
+  out += build_bar_charts(bars);
   out +=
       "<table><tr><th>Build</th><th>-pgo</th><th>Build time</th><th>Binary size</th>"
       "<th>Binary sha256</th></tr>\n";
@@ -374,6 +363,24 @@ svg .flagged { fill: none; stroke: #d62728; stroke-width: 2.2; }
 ul.warnings li { margin: 2px 0; }
 </style>
 )";
+}
+
+std::string build_bar_charts(
+    const std::vector<std::pair<std::string, const harness::BuildRecord*>>& builds) {
+  BarChart time, size;
+  time.title = "Build time";
+  time.y_label = "seconds";
+  time.format_y = [](double v) { return format_seconds(v); };
+  size.title = "Binary size";
+  size.y_label = "bytes";
+  size.format_y = [](double v) { return format_bytes(static_cast<std::int64_t>(v)); };
+  for (const auto& [label, b] : builds) {
+    time.labels.push_back(label);
+    time.values.push_back(b->build_seconds);
+    size.labels.push_back(label);
+    size.values.push_back(static_cast<double>(b->binary_size_bytes));
+  }
+  return "<div class=\"pair\">\n" + render_bar_chart(time) + render_bar_chart(size) + "</div>\n";
 }
 
 std::string render_html_report(const RunReport& r) {
