@@ -50,10 +50,6 @@ constexpr int kExitBuild = 3;
 constexpr int kExitWorkload = 4;
 constexpr int kExitProfile = 5;
 
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 struct RunArgs {
   std::string scenario;
   std::string out;
@@ -402,16 +398,7 @@ void configure_run_command(CLI::App& app, CommandRunner& runner) {
                  "cache for the run, cold at the start: build times compare too) or go (your go "
                  "build cache; --quick's default; build times then not comparable)");
   app.add_flag("--quiet,-q", a->quiet, "No progress on stderr");
-  app.callback([a, &runner] {
-    runner = [a]() -> int {
-      try {
-        return run_run(*a);
-      } catch (const UsageError& e) {
-        std::cerr << "pgo-harness: error: " << e.what() << " (see pgo-harness run --help)\n";
-        return kExitUsage;
-      }
-    };
-  });
+  app.callback([a, &runner] { runner = [a] { return run_run(*a); }; });
 }
 
 }  // namespace pgo::cli
