@@ -240,18 +240,16 @@ std::string workload_table(const RunReport& r, const ReportSummary& s) {
 }
 
 std::string memory_section(const RunReport& r) {
-  const std::vector<MemoryOverhead> rows = memory_overheads(r);
-  if (rows.empty()) return "";
-  std::string out =
-      "<section>\n<h2>Peak memory</h2>\n<p class=\"note\">Median over the timed runs of the "
-      "measured process's peak RSS (http: the largest server instance).</p>\n<table>\n"
-      "<tr><th>Workload</th><th>Build</th><th>Peak RSS</th><th>vs v0</th></tr>\n";
-  for (const MemoryOverhead& m : rows) {
+  const MemoryTable table = memory_table(r);
+  if (table.rows.empty()) return "";
+  std::string out = std::string("<section>\n<h2>Peak memory</h2>\n<p class=\"note\">") +
+                    MemoryTable::kNote + "</p>\n<table>\n<tr>";
+  for (const char* h : MemoryTable::kHeader) out += std::string("<th>") + h + "</th>";
+  out += "</tr>\n";
+  for (const auto& row : table.rows) {
     out += fmt::format(
         "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-        esc(m.workload), esc(m.build),
-        esc(format_bytes(static_cast<std::int64_t>(m.median_peak_rss_bytes))),
-        esc(m.ratio_vs_off ? format_change(*m.ratio_vs_off) : "-"));
+        esc(row[0]), esc(row[1]), esc(row[2]), esc(row[3]));
   }
   return out + "</table>\n</section>\n";
 }
