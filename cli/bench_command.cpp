@@ -32,16 +32,10 @@
 #include "reports/bench_terminal_format.h"
 #include "reports/text_format.h"
 
-#ifndef PGO_HARNESS_VERSION
-#define PGO_HARNESS_VERSION "unknown"
-#endif
-
 namespace pgo::cli {
 namespace {
 
 using namespace pgo::harness;
-
-// A wrong command line found after parsing (conflicting options, bad values): exit 2.
 
 struct BenchArgs {
   std::vector<std::string> commands;

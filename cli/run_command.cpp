@@ -36,10 +36,6 @@
 #include "reports/run_report_json.h"
 #include "reports/text_format.h"
 
-#ifndef PGO_HARNESS_VERSION
-#define PGO_HARNESS_VERSION "unknown"
-#endif
-
 namespace pgo::cli {
 namespace {
 
