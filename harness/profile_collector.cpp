@@ -201,6 +201,17 @@ std::string ProfileCollector::log_path(const std::string& workload,
   return (fs::path(log_dir_) / name).string();
 }
 
+CollectedProfile ProfileCollector::new_instance(const std::string& workload, int instance,
+                                                const std::string& log_suffix) const {
+  CollectedProfile p;
+  p.workload = workload;
+  p.instance = instance;
+  p.path = profile_path(workload, instance);
+  if (!log_suffix.empty()) p.log_path = log_path(workload, log_suffix);
+  remove_stale(p.path);
+  return p;
+}
+
 // ---- flag ----------------------------------------------------------------------------
 
 CollectionResult ProfileCollector::collect(const FlagCollection& w) {
@@ -211,12 +222,7 @@ CollectionResult ProfileCollector::collect(const FlagCollection& w) {
   CollectionResult result;
   std::vector<ProcessSpec> specs;
   for (int i = 1; i <= w.instances; ++i) {
-    CollectedProfile p;
-    p.workload = w.workload;
-    p.instance = i;
-    p.path = profile_path(w.workload, i);
-    p.log_path = log_path(w.workload, std::to_string(i));
-    remove_stale(p.path);  // a stale profile must not pass for a new one
+    CollectedProfile p = new_instance(w.workload, i, std::to_string(i));
     CommandVariables vars = w.variables;
     vars.set("profile", p.path);
     vars.set("instance", std::to_string(i));
@@ -264,12 +270,7 @@ CollectionResult ProfileCollector::collect(const GotestCollection& w) {
   CollectionResult result;
   std::vector<ProcessSpec> specs;
   for (int i = 1; i <= w.instances; ++i) {
-    CollectedProfile p;
-    p.workload = w.workload;
-    p.instance = i;
-    p.path = profile_path(w.workload, i);
-    p.log_path = log_path(w.workload, std::to_string(i));
-    remove_stale(p.path);
+    CollectedProfile p = new_instance(w.workload, i, std::to_string(i));
     GotestCollection run = w;
     run.variables.set("instance", std::to_string(i));
     specs.push_back(workload_spec(w, gotest_argv(run, p.path), p.log_path));
@@ -368,13 +369,9 @@ CollectionResult ProfileCollector::collect(const HttpCollection& w) {
   // Capture from every instance at the same time, so the windows cover the same load.
   std::vector<HttpDownload> downloads;
   for (int i = 1; i <= w.instances; ++i) {
-    CollectedProfile p;
-    p.workload = w.workload;
-    p.instance = i;
-    p.path = profile_path(w.workload, i);
+    CollectedProfile p = new_instance(w.workload, i, "");
     p.log_path = servers.log_paths()[static_cast<std::size_t>(i - 1)];
     p.url = servers.urls()[static_cast<std::size_t>(i - 1)];
-    remove_stale(p.path);
     std::string sep = w.profile_path.find('?') == std::string::npos ? "?" : "&";
     downloads.push_back(
         {p.url + w.profile_path + sep + "seconds=" + std::to_string(w.profile_seconds), p.path});
