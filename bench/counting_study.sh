@@ -9,7 +9,7 @@
 #       runs/x/builds/v0/ruleeval runs/x/builds/v2/ruleeval -rules rules.txt -q
 #
 # Counting: COUNT_RUNS runs of each build under cachegrind with exactly the harness's
-# settings (harness/cachegrind.cpp: fixed simulated caches; harness/workload_runner.cpp:
+# settings (trials/cachegrind.cpp: fixed simulated caches; run/workload_runner.cpp:
 # GOMAXPROCS=1 GOGC=off GOMEMLIMIT=1GiB GODEBUG=asyncpreemptoff=1), interleaved.
 # Timing: `pgo-harness bench` with TIME_RUNS interleaved runs per build (default
 # environment), CPU time (user + system) and wall time.

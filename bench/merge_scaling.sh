@@ -10,6 +10,9 @@
 #   BEFORE=/tmp/pgo-merge.old RUNS=5 bench/merge_scaling.sh
 #   JOBS="1 2 4 8 16" bench/merge_scaling.sh            (default: 1 up to the core count)
 #   SECTIONS="hostile" bench/merge_scaling.sh           (default: "compare scaling hostile")
+#   PPROF=/path/to/pprof DEFAULT_PGO=/path/default.pgo TIME=/path/to/gnu-time bench/merge_scaling.sh
+#                                 (a machine without Go: a pprof binary from `go tool -n pprof`)
+#   taskset -c 0,1 bench/merge_scaling.sh               (both tools on 2 cores of a larger machine)
 #
 # Only compare figures from the same run: on a shared machine absolute times drift, the
 # ratios of tools measured side by side much less. Thread counts above the machine's core
@@ -21,18 +24,20 @@ pgo_merge=${1:-build/bin/pgo-merge}
 runs=${RUNS:-3}
 cores=$(nproc)
 jobs_list=${JOBS:-$(for j in 1 2 4 8 16; do if [ "$j" -le "$cores" ]; then echo "$j"; fi; done)}
-for tool in go python3 /usr/bin/time "$pgo_merge"; do
+time_bin=${TIME:-/usr/bin/time}
+read -r -a pprof <<<"${PPROF:-go tool pprof}"
+for tool in "${pprof[0]}" "$time_bin" "$pgo_merge"; do
   command -v "$tool" >/dev/null || { echo "merge_scaling: missing $tool" >&2; exit 1; }
 done
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-default_pgo="$(go env GOROOT)/src/cmd/compile/default.pgo"
+default_pgo=${DEFAULT_PGO:-$(go env GOROOT)/src/cmd/compile/default.pgo}
 for n in 100 1000; do
   mkdir -p "$work/d$n"
   for i in $(seq -w 1 "$n"); do cp "$default_pgo" "$work/d$n/p$i.pb.gz"; done
 done
-go tool pprof -h >/dev/null 2>&1 || true  # build/cache the pprof tool before timing
+"${pprof[@]}" -h >/dev/null 2>&1 || true  # build/cache the pprof tool before timing
 
 # measure RUNS CMD...: best-of wall; sets wall, cpu, rss (MB), rc of that run.
 measure() {
@@ -40,7 +45,7 @@ measure() {
   wall=; cpu=; rss=; rc=0
   for _ in $(seq "$n"); do
     local r=0
-    /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err" || r=$?
+    "$time_bin" -f '%e %U %S %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err" || r=$?
     read -r t u s m < <(tail -n 1 "$work/time")  # after "Command exited with ..." if any
     if [ -z "$wall" ] || awk -v a="$t" -v b="$wall" 'BEGIN { exit !(a < b) }'; then
       wall=$t; cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
@@ -61,7 +66,7 @@ echo "== pprof vs pgo-merge (wall s, CPU s = user + sys, peak RSS MB; best of ru
 row input tool "wall" "CPU" "RSS" ""
 for n in 100 1000; do
   r=$runs; [ "$n" = 1000 ] && r=1
-  measure "$r" go tool pprof -symbolize=none -proto "$work/d$n"/*.pb.gz
+  measure "$r" "${pprof[@]}" -symbolize=none -proto "$work/d$n"/*.pb.gz
   p_wall=$wall; p_cpu=$cpu
   row "${n} x default.pgo" pprof "$wall" "$cpu" "$rss"
   if [ -n "${BEFORE:-}" ]; then

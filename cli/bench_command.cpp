@@ -13,18 +13,18 @@
 #include <string>
 #include <vector>
 
-#include "harness/bench_analysis.h"
-#include "harness/cachegrind.h"
-#include "harness/command_executor.h"
-#include "harness/command_line.h"
-#include "harness/count_comparison.h"
-#include "harness/counting_executor.h"
-#include "harness/environment_info.h"
-#include "harness/process.h"
-#include "harness/random.h"
-#include "harness/trial_scheduler.h"
-#include "merge/error.h"
-#include "merge/file_io.h"
+#include "trials/bench_analysis.h"
+#include "trials/cachegrind.h"
+#include "trials/command_executor.h"
+#include "process/command_line.h"
+#include "stats/count_comparison.h"
+#include "trials/counting_executor.h"
+#include "trials/environment_info.h"
+#include "process/process.h"
+#include "stats/random.h"
+#include "trials/trial_scheduler.h"
+#include "base/error.h"
+#include "base/file_io.h"
 #include "reports/bench_csv_export.h"
 #include "reports/bench_json_export.h"
 #include "reports/bench_markdown_export.h"
@@ -72,7 +72,7 @@ struct BenchArgs {
 
 // `bench --metric instructions|cycles_estimate`: per command the median count, its runs and
 // their spread; per command against the reference, the count-spread rule's verdict
-// (harness/count_comparison.h).
+// (stats/count_comparison.h).
 std::string format_counts(const BenchResult& result, const std::string& metric) {
   const std::string unit =
       metric.find("instructions") != std::string::npos ? "instructions" : "cycles";
@@ -165,7 +165,7 @@ std::string pick(const std::vector<std::string>& values, std::size_t template_in
 // Checks an export path now, so a bad path fails before the first run; the file itself
 // is written atomically at the end, so a failed run never destroys an earlier export.
 std::string checked_export(const std::string& path) {
-  if (!path.empty()) merge::check_writable(path);
+  if (!path.empty()) pgo::check_writable(path);
   return path;
 }
 
@@ -522,15 +522,15 @@ int run_bench(const BenchArgs& a) {
   }
   // Also after an interrupt: the runs completed so far, marked interrupted.
   if (!json_path.empty()) {
-    merge::write_file_atomically(json_path, reports::bench_result_to_json(result));
+    pgo::write_file_atomically(json_path, reports::bench_result_to_json(result));
   }
   if (!csv_path.empty())
-    merge::write_file_atomically(csv_path, reports::bench_result_to_csv(result));
+    pgo::write_file_atomically(csv_path, reports::bench_result_to_csv(result));
   if (!md_path.empty()) {
-    merge::write_file_atomically(md_path, reports::bench_result_to_markdown(result, unit));
+    pgo::write_file_atomically(md_path, reports::bench_result_to_markdown(result, unit));
   }
   if (!benchfmt_path.empty()) {
-    merge::write_file_atomically(benchfmt_path, reports::bench_result_to_benchfmt(result));
+    pgo::write_file_atomically(benchfmt_path, reports::bench_result_to_benchfmt(result));
   }
   if (result.interrupted) {
     std::size_t runs = 0;

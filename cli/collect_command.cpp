@@ -1,5 +1,5 @@
 // `pgo-harness collect`: CPU profiles from live service instances merged into one PGO
-// profile (harness/live_collection.h), with the per-instance outcome and
+// profile (run/live_collection.h), with the per-instance outcome and
 // representativeness on stdout (or as JSON), progress on stderr.
 //
 // Exit codes (README.md, "pgo-harness collect"):
@@ -22,11 +22,11 @@
 #include "cli/command.h"
 #include "cli/fetch_options.h"
 #include "cli/signal_guard.h"
-#include "harness/live_collection.h"
-#include "harness/profile_target.h"
-#include "harness/sha256.h"
-#include "merge/error.h"
-#include "merge/file_io.h"
+#include "run/live_collection.h"
+#include "run/profile_target.h"
+#include "base/sha256.h"
+#include "base/error.h"
+#include "base/file_io.h"
 #include "merge/profile_writer.h"
 #include "reports/text_format.h"
 
@@ -261,7 +261,7 @@ int run_collect(CollectOptions o) {
     return 128 + static_cast<int>(g_signal);
   }
   if (!o.keep_raw.empty()) {
-    merge::write_file_atomically(o.keep_raw + "/manifest.json",
+    pgo::write_file_atomically(o.keep_raw + "/manifest.json",
                                  render_raw_manifest(c, o.fetch.seconds));
   }
   const bool single = c.instances.size() == 1;

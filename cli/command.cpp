@@ -6,7 +6,7 @@
 #include <exception>
 #include <iostream>
 
-#include "merge/error.h"
+#include "base/error.h"
 
 namespace pgo::cli {
 namespace {

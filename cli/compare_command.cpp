@@ -6,8 +6,8 @@
 #include <iostream>
 
 #include "cli/command.h"
-#include "merge/error.h"
-#include "merge/file_io.h"
+#include "base/error.h"
+#include "base/file_io.h"
 #include "reports/comparison_html.h"
 #include "reports/run_comparison.h"
 
@@ -82,15 +82,15 @@ int run_compare(const CompareCommandOptions& o) {
     reports::ComparedReports compared;
     comparison = reports::compare_files(o.base, o.candidate, options, &compared);
     if (!o.html_file.empty()) {
-      merge::write_file_atomically(o.html_file,
+      pgo::write_file_atomically(o.html_file,
                                    reports::render_comparison_html(comparison, compared));
     }
     if (!o.markdown_file.empty()) {
-      merge::write_file_atomically(o.markdown_file,
+      pgo::write_file_atomically(o.markdown_file,
                                    reports::render_comparison_markdown(comparison));
     }
     if (!o.json_file.empty()) {
-      merge::write_file_atomically(o.json_file,
+      pgo::write_file_atomically(o.json_file,
                                    reports::comparison_to_json(comparison).dump(2) + "\n");
     }
   } catch (const pgo::Error& e) {

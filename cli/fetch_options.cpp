@@ -3,11 +3,11 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "harness/live_collection.h"
-#include "harness/live_profile_fetch.h"
-#include "harness/profile_target.h"
-#include "merge/error.h"
-#include "merge/file_io.h"
+#include "run/live_profile_fetch.h"
+#include "base/error.h"
+#include "base/file_io.h"
+#include "run/live_collection.h"
+#include "run/profile_target.h"
 
 namespace pgo::cli {
 namespace {
@@ -83,7 +83,7 @@ harness::HttpOptions make_http_options(const FetchCliOptions& o) {
     }
     token = trim_line_end(value);
   } else if (!o.token_file.empty()) {
-    token = trim_line_end(merge::read_text_file(o.token_file, "fetch"));
+    token = trim_line_end(pgo::read_text_file(o.token_file, "fetch"));
     if (token.empty()) throw Error("fetch", o.token_file, "the token file is empty");
   }
   if (!token.empty()) {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/http_client.h"
+#include "process/http_client.h"
 
 namespace pgo::cli {
 

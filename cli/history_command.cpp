@@ -6,9 +6,9 @@
 #include <iostream>
 
 #include "cli/command.h"
-#include "harness/go_bench_format.h"
-#include "merge/error.h"
-#include "merge/file_io.h"
+#include "go/go_bench_format.h"
+#include "base/error.h"
+#include "base/file_io.h"
 #include "reports/benchfmt_history.h"
 #include "reports/history.h"
 #include "reports/history_json.h"
@@ -60,7 +60,7 @@ int run_history(const HistoryCommandOptions& o) {
     std::vector<std::string> json_files;
     for (const auto& path : o.reports) {
       const std::string file = reports::resolve_report_path(path);
-      const std::string text = merge::read_text_file(file, "history");
+      const std::string text = pgo::read_text_file(file, "history");
       const auto first = text.find_first_not_of(" \t\r\n");
       if (first != std::string::npos && text[first] != '{') {
         text_inputs.push_back({file, harness::parse_go_bench_output(text)});
@@ -82,13 +82,13 @@ int run_history(const HistoryCommandOptions& o) {
       history = reports::build_history(inputs, options);
     }
     if (!o.markdown_file.empty()) {
-      merge::write_file_atomically(o.markdown_file, reports::render_history_markdown(history));
+      pgo::write_file_atomically(o.markdown_file, reports::render_history_markdown(history));
     }
     if (!o.html_file.empty()) {
-      merge::write_file_atomically(o.html_file, reports::render_history_html(history));
+      pgo::write_file_atomically(o.html_file, reports::render_history_html(history));
     }
     if (!o.json_file.empty()) {
-      merge::write_file_atomically(o.json_file, reports::history_to_json(history).dump(2) + "\n");
+      pgo::write_file_atomically(o.json_file, reports::history_to_json(history).dump(2) + "\n");
     }
   } catch (const pgo::Error& e) {
     std::cerr << "pgo-harness history: error: " << e.what() << "\n";

@@ -9,7 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/merge_stats_output.h"
-#include "harness/go_binary_functions.h"
+#include "go/go_binary_functions.h"
 #include "merge/profile_reader.h"
 #include "merge/profile_staleness.h"
 #include "merge/profile_stats.h"

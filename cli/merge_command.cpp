@@ -20,8 +20,8 @@
 #include "cli/fetch_options.h"
 #include "cli/post_merge_steps.h"
 #include "cli/url_inputs.h"
-#include "harness/profile_target.h"
-#include "merge/error.h"
+#include "run/profile_target.h"
+#include "base/error.h"
 #include "merge/merge_job.h"
 #include "merge/profile_reader.h"
 #include "merge/profile_scaling.h"
@@ -257,7 +257,7 @@ int run_merge(const MergeCommandOptions& o, const std::string& program) {
   if (to_stdout) {
     write_stdout(bytes);
   } else {
-    merge::write_file_atomically(o.output, bytes);
+    pgo::write_file_atomically(o.output, bytes);
   }
   if (!o.quiet) {
     std::cerr << program << ": merged " << outcome.merged_inputs << " of " << inputs.size()

@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "cli/merge_stats_output.h"
-#include "merge/error.h"
+#include "base/error.h"
 #include "merge/pgo_view.h"
 #include "merge/profile_reader.h"
 #include "merge/profile_trimmer.h"
@@ -85,7 +85,7 @@ void finish_post_merge_steps(const PostMergeOptions& o, const PostMergeResult& r
       throw Error("write", "<stdout>", "cannot write the statistics to standard output");
     }
   } else {
-    merge::write_file_atomically(o.stats_json, json);
+    pgo::write_file_atomically(o.stats_json, json);
   }
 }
 

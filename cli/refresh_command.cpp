@@ -1,8 +1,8 @@
 // `pgo-harness refresh`: the weekly default.pgo job with a gate. Builds -pgo=off (v0), the
 // committed profile (v1) and a candidate (v2: a file, or collected from live TARGETs) with
 // the scenario's settings, times them in interleaved rounds (the `run` loop,
-// harness/pgo_loop.h), and replaces the committed file atomically only when the candidate
-// is not significantly slower (harness/refresh_gate.h). Prints a Markdown summary fit for
+// run/pgo_loop.h), and replaces the committed file atomically only when the candidate
+// is not significantly slower (run/refresh_gate.h). Prints a Markdown summary fit for
 // a pull-request body.
 //
 // Exit codes (README.md, "pgo-harness refresh"):
@@ -22,16 +22,16 @@
 #include "cli/command.h"
 #include "cli/fetch_options.h"
 #include "cli/signal_guard.h"
-#include "harness/live_collection.h"
-#include "harness/pgo_loop.h"
-#include "harness/process.h"
-#include "harness/profile_target.h"
-#include "harness/refresh_gate.h"
-#include "harness/run_directory.h"
-#include "harness/scenario.h"
-#include "harness/sha256.h"
-#include "merge/error.h"
-#include "merge/file_io.h"
+#include "run/live_collection.h"
+#include "run/pgo_loop.h"
+#include "process/process.h"
+#include "run/profile_target.h"
+#include "run/refresh_gate.h"
+#include "run/run_directory.h"
+#include "scenario/scenario.h"
+#include "base/sha256.h"
+#include "base/error.h"
+#include "base/file_io.h"
 #include "merge/profile_reader.h"
 #include "reports/html_report.h"
 #include "reports/markdown_report.h"
@@ -179,7 +179,7 @@ std::string collect_candidate(const RefreshArgs& a, const RunDirectory& dir, std
   if (!a.quiet)
     req.progress = [](const std::string& l) { std::fprintf(stderr, "%s\n", l.c_str()); };
   LiveCollection c = collect_live_profiles(req);
-  merge::write_file_atomically(req.raw_dir + "/manifest.json",
+  pgo::write_file_atomically(req.raw_dir + "/manifest.json",
                                render_raw_manifest(c, a.fetch.seconds));
   for (const InstanceResult& inst : c.instances) {
     for (const FetchedProfile& f : inst.fetches) {
@@ -273,9 +273,9 @@ int run_refresh(const RefreshArgs& a) {
   }
   kill_all_children();
   try {
-    merge::write_file_atomically(dir.root() + "/report.md",
+    pgo::write_file_atomically(dir.root() + "/report.md",
                                  reports::render_markdown_report(report));
-    merge::write_file_atomically(dir.root() + "/report.html", reports::render_html_report(report));
+    pgo::write_file_atomically(dir.root() + "/report.html", reports::render_html_report(report));
   } catch (const std::exception& e) {
     std::cerr << "pgo-harness refresh: warning: could not render report.md/html: " << e.what()
               << "\n";
@@ -287,9 +287,9 @@ int run_refresh(const RefreshArgs& a) {
     std::cerr << "pgo-harness refresh: interrupted; " << a.committed << " left untouched\n";
     return 128 + static_cast<int>(g_signal);
   }
-  if (decision.replace) merge::write_file_atomically(a.committed, candidate_bytes);
+  if (decision.replace) pgo::write_file_atomically(a.committed, candidate_bytes);
   const std::string summary = render_summary(report, decision, a, origin, dir.root());
-  if (!a.summary.empty()) merge::write_file_atomically(a.summary, summary);
+  if (!a.summary.empty()) pgo::write_file_atomically(a.summary, summary);
   std::cout << summary << std::flush;
   return decision.replace ? kExitOk : kExitKept;
 }

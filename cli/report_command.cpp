@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "cli/command.h"
-#include "merge/file_io.h"
+#include "base/file_io.h"
 #include "reports/benchfmt_export.h"
 #include "reports/html_report.h"
 #include "reports/markdown_report.h"
@@ -51,9 +51,9 @@ int run_report(const ReportCommandOptions& o) {
       o.benchfmt_file.empty() ? (dir / "report.bench.txt").string() : o.benchfmt_file;
 
   const std::string markdown = reports::render_markdown_report(report);
-  merge::write_file_atomically(markdown_file, markdown);
-  merge::write_file_atomically(html_file, reports::render_html_report(report));
-  merge::write_file_atomically(benchfmt_file, reports::run_report_to_benchfmt(report));
+  pgo::write_file_atomically(markdown_file, markdown);
+  pgo::write_file_atomically(html_file, reports::render_html_report(report));
+  pgo::write_file_atomically(benchfmt_file, reports::run_report_to_benchfmt(report));
   if (o.print) {
     std::cout << markdown;
   } else {

@@ -1,4 +1,4 @@
-// `pgo-harness run`: the PGO loop for one scenario (harness/pgo_loop.h), with progress on
+// `pgo-harness run`: the PGO loop for one scenario (run/pgo_loop.h), with progress on
 // stderr, report.json written after every phase, and the summary table at the end.
 //
 // Exit codes (README.md, "pgo-harness run"):
@@ -22,12 +22,12 @@
 
 #include "cli/command.h"
 #include "cli/signal_guard.h"
-#include "harness/pgo_loop.h"
-#include "harness/process.h"
-#include "harness/run_directory.h"
-#include "harness/scenario.h"
-#include "merge/error.h"
-#include "merge/file_io.h"
+#include "run/pgo_loop.h"
+#include "process/process.h"
+#include "run/run_directory.h"
+#include "scenario/scenario.h"
+#include "base/error.h"
+#include "base/file_io.h"
 #include "reports/bench_terminal_format.h"
 #include "reports/benchfmt_export.h"
 #include "reports/html_report.h"
@@ -198,10 +198,10 @@ std::string format_run_summary(const RunReport& r, const std::string& run_dir) {
 
 void render_views(const RunReport& report, const RunDirectory& dir) {
   try {
-    merge::write_file_atomically(dir.root() + "/report.md",
+    pgo::write_file_atomically(dir.root() + "/report.md",
                                  reports::render_markdown_report(report));
-    merge::write_file_atomically(dir.root() + "/report.html", reports::render_html_report(report));
-    merge::write_file_atomically(dir.root() + "/report.bench.txt",
+    pgo::write_file_atomically(dir.root() + "/report.html", reports::render_html_report(report));
+    pgo::write_file_atomically(dir.root() + "/report.bench.txt",
                                  reports::run_report_to_benchfmt(report));
   } catch (const std::exception& e) {
     std::fprintf(stderr,

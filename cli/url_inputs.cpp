@@ -4,9 +4,9 @@
 
 #include <filesystem>
 
-#include "harness/live_profile_fetch.h"
-#include "harness/profile_target.h"
-#include "merge/error.h"
+#include "run/live_profile_fetch.h"
+#include "run/profile_target.h"
+#include "base/error.h"
 
 namespace pgo::cli {
 

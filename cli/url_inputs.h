@@ -1,5 +1,5 @@
 // http(s) URL inputs of `pgo-merge` / `pgo-harness merge`, like `go tool pprof URL`: each
-// URL argument is fetched (all at once, through harness/live_profile_fetch.h) into a
+// URL argument is fetched (all at once, through run/live_profile_fetch.h) into a
 // private temporary directory before the merge, and stands for that file from then on.
 // The directory is removed when the object goes away, so nothing fetched is left behind.
 //
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/http_client.h"
+#include "process/http_client.h"
 
 namespace pgo::cli {
 

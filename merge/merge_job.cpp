@@ -8,7 +8,7 @@
 #include <functional>
 #include <thread>
 
-#include "merge/error.h"
+#include "base/error.h"
 #include "merge/pgo_view.h"
 #include "merge/profile_merger.h"
 #include "merge/profile_scaling.h"

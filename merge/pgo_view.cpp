@@ -10,7 +10,7 @@
 #include <unordered_set>
 #include <utility>
 
-#include "merge/error.h"
+#include "base/error.h"
 #include "merge/profile_scaling.h"
 
 namespace pgo::merge {

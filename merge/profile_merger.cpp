@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "merge/error.h"
+#include "base/error.h"
 #include "merge/index_table.h"
 #include "merge/profile_scaling.h"
 #include "merge/wire_profile.h"

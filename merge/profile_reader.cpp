@@ -10,8 +10,8 @@
 #include <fstream>
 #include <limits>
 
-#include "merge/error.h"
-#include "merge/file_io.h"
+#include "base/error.h"
+#include "base/file_io.h"
 
 namespace pgo::merge {
 namespace {

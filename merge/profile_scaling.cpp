@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "merge/error.h"
+#include "base/error.h"
 
 namespace pgo::merge {
 

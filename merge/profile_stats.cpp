@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "merge/error.h"
+#include "base/error.h"
 #include "merge/profile_scaling.h"
 
 namespace pgo::merge {

@@ -4,8 +4,8 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <zlib.h>
 
-#include "merge/error.h"
-#include "merge/file_io.h"
+#include "base/error.h"
+#include "base/file_io.h"
 
 namespace pgo::merge {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "merge/file_io.h"
+#include "base/file_io.h"
 #include "proto/profile.pb.h"
 
 namespace pgo::merge {

@@ -2,7 +2,7 @@
 
 #include <unordered_set>
 
-#include "merge/error.h"
+#include "base/error.h"
 
 namespace pgo::merge {
 namespace {

@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "harness/bench_result.h"
+#include "trials/bench_result.h"
 
 namespace pgo::reports {
 

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "merge/error.h"
+#include "base/error.h"
 
 namespace pgo::reports {
 

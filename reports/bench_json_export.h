@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "harness/bench_result.h"
+#include "trials/bench_result.h"
 
 namespace pgo::reports {
 

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "harness/bench_result.h"
+#include "trials/bench_result.h"
 #include "reports/bench_format.h"
 
 namespace pgo::reports {

@@ -12,7 +12,7 @@
 
 #include <string>
 
-#include "harness/bench_result.h"
+#include "trials/bench_result.h"
 #include "reports/bench_format.h"
 
 namespace pgo::reports {

@@ -6,10 +6,10 @@
 #include <set>
 #include <span>
 
-#include "harness/run_analysis.h"
-#include "harness/sample_comparison.h"
-#include "harness/statistics.h"
-#include "merge/error.h"
+#include "run/run_analysis.h"
+#include "stats/sample_comparison.h"
+#include "stats/statistics.h"
+#include "base/error.h"
 
 namespace pgo::reports {
 namespace {

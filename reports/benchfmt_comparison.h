@@ -28,7 +28,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/go_bench_format.h"
+#include "go/go_bench_format.h"
 #include "reports/run_comparison.h"
 
 namespace pgo::reports {

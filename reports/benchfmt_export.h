@@ -22,8 +22,8 @@
 
 #include <string>
 
-#include "harness/bench_result.h"
-#include "harness/run_report.h"
+#include "trials/bench_result.h"
+#include "run/run_report.h"
 
 namespace pgo::reports {
 

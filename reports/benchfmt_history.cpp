@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "harness/statistics.h"
-#include "merge/error.h"
+#include "stats/statistics.h"
+#include "base/error.h"
 #include "reports/benchfmt_comparison.h"
 
 namespace pgo::reports {

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/go_bench_format.h"
+#include "go/go_bench_format.h"
 #include "reports/history.h"
 
 namespace pgo::reports {

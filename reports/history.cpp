@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <map>
 
-#include "harness/statistics.h"
-#include "merge/error.h"
+#include "stats/statistics.h"
+#include "base/error.h"
 #include "reports/html_report.h"
 #include "reports/report_summary.h"
 #include "reports/svg_chart.h"

@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/run_report.h"
+#include "run/run_report.h"
 
 namespace pgo::reports {
 

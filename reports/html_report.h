@@ -2,7 +2,7 @@
 // images or links to fetch), rendered from the model.
 //
 //   std::string html = pgo::reports::render_html_report(report);
-//   pgo::merge::write_file_atomically(run_dir + "/report.html", html);
+//   pgo::write_file_atomically(run_dir + "/report.html", html);
 //
 // Contents: the verdict with the final speedup, build and size overhead and harness
 // overhead; the convergence chart (speedup over v0 per iteration with 95% interval
@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "harness/run_report.h"
+#include "run/run_report.h"
 
 namespace pgo::reports {
 

@@ -5,8 +5,8 @@
 #include <set>
 #include <utility>
 
-#include "merge/error.h"
-#include "merge/file_io.h"
+#include "base/error.h"
+#include "base/file_io.h"
 
 namespace pgo::reports {
 
@@ -61,7 +61,7 @@ JsonSchema::JsonSchema(json schema, std::string file)
 }
 
 JsonSchema JsonSchema::load(const std::string& path) {
-  const std::string text = merge::read_text_file(path, "schema");
+  const std::string text = pgo::read_text_file(path, "schema");
   json schema;
   try {
     schema = json::parse(text);

@@ -1,7 +1,7 @@
 // report.md: the summary of one run a person reads in a minute, rendered from the model.
 //
 //   std::string md = pgo::reports::render_markdown_report(report);
-//   pgo::merge::write_file_atomically(run_dir + "/report.md", md);
+//   pgo::write_file_atomically(run_dir + "/report.md", md);
 //
 // Sections, in reading order: the verdict and the final speedup with its interval; run
 // facts (status, scenario, toolchain, harness overhead share); speedup over pgo=off per
@@ -13,7 +13,7 @@
 
 #include <string>
 
-#include "harness/run_report.h"
+#include "run/run_report.h"
 
 namespace pgo::reports {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "harness/statistics.h"
+#include "stats/statistics.h"
 #include "reports/text_format.h"
 
 namespace pgo::reports {

@@ -7,13 +7,13 @@
 #include <map>
 #include <set>
 
-#include "harness/go_bench_format.h"
-#include "harness/count_comparison.h"
-#include "harness/random.h"
-#include "harness/sample_comparison.h"
-#include "harness/statistics.h"
-#include "merge/error.h"
-#include "merge/file_io.h"
+#include "go/go_bench_format.h"
+#include "stats/count_comparison.h"
+#include "stats/random.h"
+#include "stats/sample_comparison.h"
+#include "stats/statistics.h"
+#include "base/error.h"
+#include "base/file_io.h"
 #include "reports/benchfmt_comparison.h"
 #include "reports/run_report_json.h"
 #include "reports/text_format.h"
@@ -64,7 +64,7 @@ ComparisonRow time_row(const std::string& workload, const std::string& build,
                        bool counting) {
   if (!counting) return compare_sample_row("time", workload, build, unit, base, candidate, false, o);
   // Counts (instructions, estimated cycles) are near-deterministic: a few runs per side,
-  // judged by the tolerance rule of harness/count_comparison.h, not the rank test.
+  // judged by the tolerance rule of stats/count_comparison.h, not the rank test.
   return row_from_comparison(harness::compare_counts(base, candidate, harness::CountRule{}),
                              "time", workload, build, unit, false, o.threshold);
 }
@@ -75,7 +75,7 @@ struct SpeedupSamples {
   const std::vector<double>* base_pgo;
   const std::vector<double>* new_off;
   const std::vector<double>* new_pgo;
-  bool counting = false;  // a counting metric (harness/count_comparison.h)
+  bool counting = false;  // a counting metric (stats/count_comparison.h)
 };
 
 double median_of(const std::vector<double>& xs) { return harness::median(xs); }
@@ -467,7 +467,7 @@ RunComparison compare_files(const std::string& base_path, const std::string& can
   };
   auto load = [](const std::string& path) {
     Input in{resolve_report_path(path), {}, std::nullopt};
-    in.text = merge::read_text_file(in.file, "compare");
+    in.text = pgo::read_text_file(in.file, "compare");
     const auto first = in.text.find_first_not_of(" \t\r\n");
     if (first != std::string::npos && (in.text[first] == '{' || in.text[first] == '[')) {
       try {

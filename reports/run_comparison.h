@@ -47,7 +47,7 @@
 #include <utility>
 #include <vector>
 
-#include "harness/run_report.h"
+#include "run/run_report.h"
 
 namespace pgo::reports {
 

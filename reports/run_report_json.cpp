@@ -9,8 +9,8 @@
 #include <utility>
 #include <vector>
 
-#include "merge/error.h"
-#include "merge/file_io.h"
+#include "base/error.h"
+#include "base/file_io.h"
 
 namespace pgo::reports {
 
@@ -615,11 +615,11 @@ std::string resolve_report_path(const std::string& path) {
 
 RunReport read_run_report(const std::string& path) {
   const std::string file = resolve_report_path(path);
-  return parse_run_report(merge::read_text_file(file, "report"), file);
+  return parse_run_report(pgo::read_text_file(file, "report"), file);
 }
 
 void write_run_report(const RunReport& report, const std::string& path) {
-  merge::write_file_atomically(path, run_report_to_string(report));
+  pgo::write_file_atomically(path, run_report_to_string(report));
 }
 
 }  // namespace pgo::reports

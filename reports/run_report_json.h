@@ -24,7 +24,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "harness/run_report.h"
+#include "run/run_report.h"
 
 namespace pgo::reports {
 
@@ -41,7 +41,7 @@ harness::RunReport parse_run_report(const std::string& text, const std::string& 
 // directory). Throws pgo::Error when it is missing, not JSON or not a valid report.
 harness::RunReport read_run_report(const std::string& path);
 
-// Writes run_report_to_string(report) to `path` atomically (merge/file_io.h).
+// Writes run_report_to_string(report) to `path` atomically (base/file_io.h).
 void write_run_report(const harness::RunReport& report, const std::string& path);
 
 // The report.json a `path` argument designates: `path` itself, or `path`/report.json when

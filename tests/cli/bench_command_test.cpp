@@ -15,7 +15,7 @@
 #include <sstream>
 #include <thread>
 
-#include "harness/process.h"
+#include "process/process.h"
 
 namespace fs = std::filesystem;
 using pgo::harness::BackgroundProcess;

@@ -15,9 +15,9 @@
 #include <sstream>
 #include <thread>
 
-#include "harness/port_allocator.h"
-#include "harness/process.h"
-#include "harness/sha256.h"
+#include "process/port_allocator.h"
+#include "process/process.h"
+#include "base/sha256.h"
 #include "merge/profile_reader.h"
 #include "pprof_test_server.h"
 
@@ -141,7 +141,7 @@ TEST_CASE("collect merges the live pair and names every failed instance with its
   // The output: a CPU profile the Go toolchain accepts, its sha256 in the report.
   auto merged = pgo::merge::read_profile_file(out.string());
   CHECK(merged.sample_size() > 0);
-  CHECK(doc["merged"]["sha256"] == pgo::harness::sha256_file_hex(out.string()));
+  CHECK(doc["merged"]["sha256"] == pgo::sha256_file_hex(out.string()));
   ProcessSpec pre;
   pre.argv = {"go", "tool", "preprofile", "-i", out.string(), "-o", (t.path / "pre").string()};
   pre.stderr_mode = StreamMode::kCapture;
@@ -155,7 +155,7 @@ TEST_CASE("collect merges the live pair and names every failed instance with its
     if (f["outcome"] != "ok") continue;
     ++ok;
     CHECK(f["sha256"] ==
-          pgo::harness::sha256_file_hex((raw / f["file"].get<std::string>()).string()));
+          pgo::sha256_file_hex((raw / f["file"].get<std::string>()).string()));
     CHECK(f["http_status"] == 200);
     CHECK_FALSE(f["window_start"].get<std::string>().empty());
   }

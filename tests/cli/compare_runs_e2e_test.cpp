@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "harness/process.h"
+#include "process/process.h"
 #include "reports/json_schema.h"
 
 namespace fs = std::filesystem;

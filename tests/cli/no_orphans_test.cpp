@@ -2,7 +2,7 @@
 // processes its commands started live on: a background job (`sleep 151 &`), a daemon that
 // double-forked into its own session, a grandchild that ignores SIGTERM; in timed runs,
 // hooks, profiled runs and warm-ups alike.
-// The harness is started with posix_spawn, not through harness/process.h, so that this
+// The harness is started with posix_spawn, not through process/process.h, so that this
 // test process is not a subreaper: whatever the harness leaves is re-parented to PID 1
 // and found alive in /proc. The run case builds tests/cli/testdata/pgoloop with the real
 // Go toolchain (label: integration).
@@ -163,13 +163,13 @@ TEST_CASE("reliability: a complete run leaves no orphaned process behind", "[run
 
 TEST_CASE("reliability: a run with HTTP servers and load generators leaves no process behind",
           "[run][integration]") {
-  // tests/harness/testdata/gotool: a net/http server and its load generator, both started
+  // tests/support/testdata/gotool: a net/http server and its load generator, both started
   // through the leftover script, in the timed runs of v0 and of v1, built with a fixed
   // profile from GOROOT (--profile), so that its PGO build of net/http comes from the Go
-  // build cache after the first time (tests/harness/go_toolchain_integration_test.cpp uses
+  // build cache after the first time (tests/stats/go_toolchain_integration_test.cpp uses
   // the same profile). The command-workload case above covers profiled runs.
   Scratch s;
-  fs::copy(fs::path(PGO_TESTS_DIR) / "harness" / "testdata" / "gotool", s.dir / "gotool",
+  fs::copy(fs::path(PGO_TESTS_DIR) / "support" / "testdata" / "gotool", s.dir / "gotool",
            fs::copy_options::recursive);
   const std::string pids = s.path("pids");
   const std::string script = write_leftover_script(s, pids);

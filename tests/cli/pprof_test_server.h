@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "harness/process.h"
+#include "process/process.h"
 
 namespace pgo::cli::testing {
 

@@ -15,7 +15,7 @@
 #include <sstream>
 #include <thread>
 
-#include "harness/process.h"
+#include "process/process.h"
 #include "pprof_test_server.h"
 
 namespace fs = std::filesystem;

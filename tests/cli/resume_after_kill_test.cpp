@@ -14,7 +14,7 @@
 #include <sstream>
 #include <thread>
 
-#include "harness/process.h"
+#include "process/process.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;

@@ -17,8 +17,8 @@
 #include <sstream>
 #include <thread>
 
-#include "harness/process.h"
-#include "harness/sha256.h"
+#include "process/process.h"
+#include "base/sha256.h"
 #include "reports/json_schema.h"
 
 namespace fs = std::filesystem;
@@ -203,7 +203,7 @@ TEST_CASE("run: SIGTERM mid-run leaves an interrupted report and no child, --res
     CHECK(b["pgo"] == "profiles/iter-" + std::to_string(i) + ".pgo");
     CHECK(b["pgo_build_setting"] == (fs::path(loop.out()) / b["pgo"].get<std::string>()).string());
     CHECK(b["binary_size_bytes"].get<std::int64_t>() > 0);
-    CHECK(pgo::harness::sha256_file_hex(loop.out() + "/" + b["binary"].get<std::string>()) ==
+    CHECK(pgo::sha256_file_hex(loop.out() + "/" + b["binary"].get<std::string>()) ==
           b["binary_sha256"]);
     CHECK(b["profile_sha256"] == r["profiles"][i - 1]["merged_sha256"]);
   }
@@ -217,7 +217,7 @@ TEST_CASE("run: SIGTERM mid-run leaves an interrupted report and no child, --res
     CHECK(p["inputs"].size() == 2);
     for (const json& in : p["inputs"])
       CHECK(fs::exists(loop.out() + "/" + in["path"].get<std::string>()));
-    CHECK(pgo::harness::sha256_file_hex(loop.out() + "/" + p["merged_path"].get<std::string>()) ==
+    CHECK(pgo::sha256_file_hex(loop.out() + "/" + p["merged_path"].get<std::string>()) ==
           p["merged_sha256"]);
     CHECK(p["view"]["samples"].get<std::int64_t>() > 0);
   }
@@ -343,11 +343,11 @@ TEST_CASE("run: every fault gives its exit code, a one-line message and a failed
 }
 
 TEST_CASE("run: an HTTP server that never gets ready fails the run cleanly", "[run]") {
-  // tests/harness/testdata/gotool has a net/http server; its -pgo=off build is cached.
+  // tests/support/testdata/gotool has a net/http server; its -pgo=off build is cached.
   fs::path dir = fs::temp_directory_path() / ("pgo_run_http_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
-  fs::copy(fs::path(PGO_TESTS_DIR) / "harness" / "testdata" / "gotool", dir / "gotool",
+  fs::copy(fs::path(PGO_TESTS_DIR) / "support" / "testdata" / "gotool", dir / "gotool",
            fs::copy_options::recursive);
   json s = {{"name", "never-ready"},
             {"workloads",

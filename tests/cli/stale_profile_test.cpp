@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "harness/process.h"
+#include "process/process.h"
 #include "merge/pgo_view.h"
 #include "merge/profile_reader.h"
 

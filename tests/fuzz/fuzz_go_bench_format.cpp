@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "harness/go_bench_format.h"
+#include "go/go_bench_format.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

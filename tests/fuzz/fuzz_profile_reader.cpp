@@ -12,7 +12,7 @@
 #include <span>
 #include <string>
 
-#include "merge/error.h"
+#include "base/error.h"
 #include "merge/pgo_view.h"
 #include "merge/profile_reader.h"
 #include "merge/profile_trimmer.h"

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "merge/error.h"
+#include "base/error.h"
 #include "reports/run_report_json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -10,15 +10,15 @@
 #include <filesystem>
 #include <string>
 
-#include "harness/scenario.h"
-#include "merge/error.h"
+#include "scenario/scenario.h"
+#include "base/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   // Anchored beside the test scenarios (a module with ./cmd/app, inputs/, bench/), so
   // that relative paths can resolve and accepted scenarios are not rare.
   static const std::string path = (std::filesystem::path(__FILE__).parent_path().parent_path() /
-                                   "harness" / "scenarios" / "fuzz-scenario.json")
+                                   "scenario" / "scenarios" / "fuzz-scenario.json")
                                       .string();
   pgo::harness::Scenario scenario;
   try {

@@ -12,7 +12,7 @@
 #include <fstream>
 #include <random>
 
-#include "merge/error.h"
+#include "base/error.h"
 #include "merge/profile_scaling.h"
 #include "merge/profile_writer.h"
 #include "tests/merge/profile_builder.h"

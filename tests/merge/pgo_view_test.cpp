@@ -8,7 +8,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "merge/error.h"
+#include "base/error.h"
 #include "tests/merge/pgo_corner_profiles.h"
 
 using pgo::merge::CallEdge;

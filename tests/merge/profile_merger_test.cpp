@@ -8,7 +8,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 
-#include "merge/error.h"
+#include "base/error.h"
 #include "merge/profile_reader.h"
 #include "merge/profile_writer.h"
 #include "tests/merge/profile_builder.h"

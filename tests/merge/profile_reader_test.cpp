@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "merge/error.h"
+#include "base/error.h"
 #include "merge/profile_writer.h"
 #include "tests/merge/profile_builder.h"
 
@@ -102,6 +102,16 @@ TEST_CASE("missing and empty files are rejected at the read stage", "[reader]") 
     CHECK(e.file() == empty);
     CHECK_THAT(e.problem(), Catch::Contains("empty file"));
   }
+}
+
+TEST_CASE("a symlink loop as profile input is named as such, not as a missing file", "[reader]") {
+  TempDir dir;
+  const std::string loop = (dir.path / "loop").string();
+  fs::create_symlink("loop", loop);
+  CHECK_THROWS_WITH(pgo::merge::read_file_bytes(loop),
+                    Catch::Contains("too many levels of symbolic links"));
+  CHECK_THROWS_WITH(pgo::merge::expand_inputs({loop}),
+                    Catch::Contains("too many levels of symbolic links"));
 }
 
 TEST_CASE("truncated and corrupt gzip are rejected at the gunzip stage", "[reader]") {

@@ -8,7 +8,7 @@
 #include <catch2/catch.hpp>
 #include <set>
 
-#include "merge/error.h"
+#include "base/error.h"
 #include "merge/pgo_view.h"
 #include "merge/profile_reader.h"
 #include "tests/merge/pgo_corner_profiles.h"

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "merge/error.h"
+#include "base/error.h"
 #include "merge/profile_reader.h"
 #include "tests/merge/profile_builder.h"
 
@@ -68,9 +68,9 @@ TEST_CASE("encoding is deterministic gzip with no name and zero mtime", "[writer
 TEST_CASE("atomic write creates, replaces and leaves no temporary files", "[writer]") {
   TempDir dir;
   const auto out = (dir.path / "out.pgo").string();
-  pgo::merge::write_file_atomically(out, std::vector<std::uint8_t>{1, 2, 3});
+  pgo::write_file_atomically(out, std::vector<std::uint8_t>{1, 2, 3});
   CHECK(slurp(out) == std::string("\x01\x02\x03", 3));
-  pgo::merge::write_file_atomically(out, std::vector<std::uint8_t>{4, 5});
+  pgo::write_file_atomically(out, std::vector<std::uint8_t>{4, 5});
   CHECK(slurp(out) == std::string("\x04\x05", 2));
   CHECK(dir.entries() == 1);
   // Permissions follow the umask like a plain create, not mkstemp's 0600.
@@ -86,19 +86,19 @@ TEST_CASE("a failed write leaves the existing output untouched", "[writer]") {
     // root ignores directory permissions; use a path whose directory does not exist.
     TempDir dir;
     const auto out = (dir.path / "missing-dir" / "out.pgo").string();
-    CHECK_THROWS_AS(pgo::merge::write_file_atomically(out, std::vector<std::uint8_t>{1}),
+    CHECK_THROWS_AS(pgo::write_file_atomically(out, std::vector<std::uint8_t>{1}),
                     pgo::Error);
     CHECK(dir.entries() == 0);
   }
   TempDir dir;
   const auto out = (dir.path / "out.pgo").string();
-  pgo::merge::write_file_atomically(out, std::vector<std::uint8_t>{9, 9, 9});
+  pgo::write_file_atomically(out, std::vector<std::uint8_t>{9, 9, 9});
   // Renaming a file over a directory fails after the temporary file was fully written:
   // the temporary must be removed and the directory left as it was.
   const auto blocker = (dir.path / "blocker").string();
   fs::create_directories(fs::path(blocker) / "child");
   try {
-    pgo::merge::write_file_atomically(blocker, std::vector<std::uint8_t>{1, 2});
+    pgo::write_file_atomically(blocker, std::vector<std::uint8_t>{1, 2});
     FAIL("rename over a non-empty directory succeeded");
   } catch (const pgo::Error& e) {
     CHECK(e.stage() == "write");

@@ -8,7 +8,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "merge/error.h"
+#include "base/error.h"
 
 namespace h = pgo::harness;
 namespace r = pgo::reports;

@@ -7,7 +7,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "harness/go_bench_format.h"
+#include "go/go_bench_format.h"
 #include "sample_bench_result.h"
 #include "sample_run_report.h"
 

@@ -145,7 +145,7 @@ def check_pair(label, ours_p, ours_median, theirs_center, theirs_delta, theirs_p
     if theirs_p is None:
         theirs_p = 0.0  # benchstat prints no p when it computed 0
     if abs(round(ours_p, 3) - theirs_p) > 1e-9:
-        # The one documented difference (harness/sample_comparison.h): with ties, benchstat
+        # The one documented difference (stats/sample_comparison.h): with ties, benchstat
         # doubles the lower tail at min(u_a, u_b); the harness doubles the smaller tail at
         # u_a. Both must be what an independent computation of each rule gives.
         if samples is None or len(set(samples[0] + samples[1])) == len(samples[0] + samples[1]):

@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
-#include "harness/go_bench_format.h"
+#include "go/go_bench_format.h"
 #include "html_check.h"
-#include "merge/error.h"
+#include "base/error.h"
 #include "reports/benchfmt_history.h"
 #include "reports/history_json.h"
 #include "reports/json_schema.h"

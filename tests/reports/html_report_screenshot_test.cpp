@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "merge/file_io.h"
+#include "base/file_io.h"
 #include "reports/comparison_html.h"
 #include "reports/html_report.h"
 #include "sample_run_report.h"
@@ -131,7 +131,7 @@ TEST_CASE("report.html renders in headless Chromium with its charts",
   std::filesystem::create_directories(dir);
   const std::string html = (dir / "report.html").string();
   const std::string shot = (dir / "shot.png").string();
-  pgo::merge::write_file_atomically(
+  pgo::write_file_atomically(
       html, pgo::reports::render_html_report(pgo::reports::testing::make_sample_report()));
 
   const std::string command =
@@ -188,7 +188,7 @@ TEST_CASE("the sign-off page of compare --html renders in headless Chromium",
   pgo::reports::ComparedReports reports{pgo::reports::testing::make_sample_report(),
                                         pgo::reports::testing::make_sample_report(slow)};
   const auto comparison = pgo::reports::compare_run_reports(*reports.base, *reports.candidate, {});
-  pgo::merge::write_file_atomically(html,
+  pgo::write_file_atomically(html,
                                     pgo::reports::render_comparison_html(comparison, reports));
   const std::string command =
       "timeout 120 chromium --headless --no-sandbox --disable-gpu "

@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "merge/error.h"
+#include "base/error.h"
 
 using nlohmann::json;
 using pgo::reports::JsonSchema;

@@ -5,8 +5,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "harness/go_bench_format.h"
-#include "merge/error.h"
+#include "go/go_bench_format.h"
+#include "base/error.h"
 #include "reports/benchfmt_comparison.h"
 #include "reports/json_schema.h"
 #include "sample_run_report.h"

@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "golden_file.h"
-#include "merge/error.h"
+#include "base/error.h"
 #include "reports/json_schema.h"
 #include "reports/markdown_report.h"
 #include "sample_run_report.h"

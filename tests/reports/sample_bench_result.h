@@ -2,8 +2,8 @@
 // with hand-picked times, analyzed, and a fixed environment.
 #pragma once
 
-#include "harness/bench_analysis.h"
-#include "harness/bench_result.h"
+#include "trials/bench_analysis.h"
+#include "trials/bench_result.h"
 
 namespace pgo::reports::testing {
 

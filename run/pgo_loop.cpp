@@ -1,0 +1,1105 @@
+#include "run/pgo_loop.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "trials/cachegrind.h"
+#include "trials/environment_info.h"
+#include "go/go_binary_functions.h"
+#include "run/profile_collector.h"
+#include "stats/random.h"
+#include "run/run_analysis.h"
+#include "base/sha256.h"
+#include "stats/statistics.h"
+#include "go/vcs_revision.h"
+#include "run/workload_runner.h"
+#include "merge/pgo_view.h"
+#include "merge/profile_merger.h"
+#include "merge/profile_reader.h"
+#include "merge/profile_scaling.h"
+#include "merge/profile_staleness.h"
+#include "merge/profile_writer.h"
+
+namespace pgo::harness {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using json = nlohmann::json;
+
+constexpr std::size_t kTopHotEdges = 10;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string now_utc() { return iso8601_utc(std::chrono::system_clock::now()); }
+
+std::string label_of(int iteration) { return "v" + std::to_string(iteration); }
+
+template <typename T>
+json optional_json(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+template <typename T>
+std::optional<T> optional_from(const json& j, const char* key) {
+  if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
+  return j.at(key).get<T>();
+}
+
+std::optional<std::chrono::nanoseconds> timeout_of(const Workload& w) {
+  if (w.timeout_seconds <= 0) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::chrono::duration<double>(w.timeout_seconds));
+}
+
+// The phase kind decides the exit code; within "profile" phases an unusable profile file
+// (empty, not a profile, wrong sample type) is a profile fault, anything else (crash,
+// timeout, no file written, server never ready) a workload fault.
+FailureKind failure_kind(const std::string& phase, const Error& e) {
+  if (e.stage() == "interrupted") return FailureKind::kInterrupted;
+  if (phase == "prepare" || phase.rfind("build ", 0) == 0) return FailureKind::kBuild;
+  if (phase.rfind("merge ", 0) == 0 || phase.rfind("import ", 0) == 0) return FailureKind::kProfile;
+  if (phase.rfind("profile ", 0) == 0) {
+    bool profile_file = e.file().size() > 6 && e.file().ends_with(".pprof");
+    bool written = e.problem().find("wrote no profile") == std::string::npos;
+    return profile_file && written ? FailureKind::kProfile : FailureKind::kWorkload;
+  }
+  if (phase == "trials") return FailureKind::kWorkload;
+  return FailureKind::kSetup;
+}
+
+PgoViewSummary summarize_view(const merge::PgoView& view, std::int64_t samples) {
+  PgoViewSummary s;
+  s.samples = samples;
+  s.total_weight = view.total_weight();
+  s.edges = static_cast<std::int64_t>(view.edges().size());
+  s.hot_edges = static_cast<std::int64_t>(view.hot_edges().size());
+  s.hot_callees = static_cast<std::int64_t>(view.hot_callee_count());
+  for (const merge::CallEdge& e : view.hot_edges()) {
+    if (s.top_hot_edges.size() >= kTopHotEdges) break;
+    HotEdge h;
+    h.caller = e.caller;
+    h.callee = e.callee;
+    h.offset = e.offset;
+    h.weight = e.weight;
+    h.share = view.total_weight() > 0
+                  ? static_cast<double>(e.weight) / static_cast<double>(view.total_weight())
+                  : 0;
+    s.top_hot_edges.push_back(std::move(h));
+  }
+  return s;
+}
+
+}  // namespace
+
+// ---- options ------------------------------------------------------------------------------
+
+std::string to_string(BuildCache cache) {
+  switch (cache) {
+    case BuildCache::kFresh:
+      return "fresh";
+    case BuildCache::kRun:
+      return "run";
+    case BuildCache::kGo:
+      return "go";
+  }
+  return "fresh";
+}
+
+std::optional<BuildCache> build_cache_from_string(const std::string& word) {
+  if (word == "fresh") return BuildCache::kFresh;
+  if (word == "run") return BuildCache::kRun;
+  if (word == "go") return BuildCache::kGo;
+  return std::nullopt;
+}
+
+int RunOptions::effective_iterations(const Scenario& scenario) const {
+  if (profile) return candidate_profile ? 2 : 1;
+  if (iterations) return *iterations;
+  return quick ? std::min(2, scenario.iterations) : scenario.iterations;
+}
+
+Trials RunOptions::effective_trials(const Scenario& scenario) const {
+  Trials t = scenario.trials;
+  if (quick) {
+    t.runs = 6;
+    t.warmup = 0;
+  }
+  if (trials.warmup) t.warmup = *trials.warmup;
+  if (trials.min_runs || trials.max_runs || trials.target_precision) t.runs.reset();
+  if (trials.min_runs) t.min_runs = *trials.min_runs;
+  if (trials.max_runs) t.max_runs = *trials.max_runs;
+  if (t.min_runs > t.max_runs) t.min_runs = t.max_runs;
+  if (trials.target_precision) t.target_precision = *trials.target_precision;
+  if (trials.runs) t.runs = *trials.runs;
+  if (trials.max_time_seconds) t.max_time_seconds = *trials.max_time_seconds;
+  if (trials.seed) t.seed = *trials.seed;
+  return t;
+}
+
+json RunOptions::to_json() const {
+  json t = {{"warmup", optional_json(trials.warmup)},
+            {"runs", optional_json(trials.runs)},
+            {"min_runs", optional_json(trials.min_runs)},
+            {"max_runs", optional_json(trials.max_runs)},
+            {"target_precision", optional_json(trials.target_precision)},
+            {"max_time_seconds", optional_json(trials.max_time_seconds)},
+            {"seed", optional_json(trials.seed)}};
+  return {{"iterations", optional_json(iterations)},
+          {"trial_overrides", t},
+          {"profile", optional_json(profile)},
+          {"candidate_profile", optional_json(candidate_profile)},
+          {"emit_default_pgo", optional_json(emit_default_pgo)},
+          {"quick", quick},
+          {"build_cache", harness::to_string(build_cache)}};
+}
+
+RunOptions RunOptions::from_json(const json& j) {
+  RunOptions o;
+  try {
+    o.iterations = optional_from<int>(j, "iterations");
+    o.profile = optional_from<std::string>(j, "profile");
+    if (j.contains("candidate_profile")) {
+      o.candidate_profile = optional_from<std::string>(j, "candidate_profile");
+    }
+    o.emit_default_pgo = optional_from<std::string>(j, "emit_default_pgo");
+    o.quick = j.value("quick", false);
+    auto cache = build_cache_from_string(j.value("build_cache", std::string("fresh")));
+    if (!cache) throw std::invalid_argument("unknown build_cache");
+    o.build_cache = *cache;
+    if (j.contains("trial_overrides")) {
+      const json& t = j.at("trial_overrides");
+      o.trials.warmup = optional_from<int>(t, "warmup");
+      o.trials.runs = optional_from<int>(t, "runs");
+      o.trials.min_runs = optional_from<int>(t, "min_runs");
+      o.trials.max_runs = optional_from<int>(t, "max_runs");
+      o.trials.target_precision = optional_from<double>(t, "target_precision");
+      o.trials.max_time_seconds = optional_from<double>(t, "max_time_seconds");
+      o.trials.seed = optional_from<std::uint64_t>(t, "seed");
+    }
+  } catch (const std::exception& e) {
+    throw Error("resume", "", std::string("the report's options are malformed: ") + e.what(),
+                "start a new run");
+  }
+  return o;
+}
+
+RunFailure::RunFailure(FailureKind kind, const Error& cause)
+    : Error(cause.stage(), cause.file(), cause.problem(), cause.hint()), kind_(kind) {}
+
+// ---- the loop -----------------------------------------------------------------------------
+
+PgoLoop::PgoLoop(Scenario scenario, RunOptions options, RunDirectory dir, LoopObserver& observer,
+                 std::string tool_version)
+    : scenario_(std::move(scenario)),
+      options_(std::move(options)),
+      dir_(std::move(dir)),
+      observer_(observer),
+      tool_version_(std::move(tool_version)) {
+  iterations_ = options_.effective_iterations(scenario_);
+  trials_ = options_.effective_trials(scenario_);
+  bool gotest = false, program = false;
+  for (const Workload& w : scenario_.workloads) {
+    (w.kind == WorkloadKind::kGotest ? gotest : program) = true;
+  }
+  if (gotest && program) {
+    throw RunFailure(FailureKind::kSetup,
+                     Error("scenario", scenario_.path,
+                           "gotest workloads cannot be mixed with command or http workloads "
+                           "in one scenario (each build is either a program or a test binary)",
+                           "split the scenario in two"));
+  }
+  // Fail before building anything when a gotest run's directory cannot be resolved.
+  for (const Workload& w : scenario_.workloads) {
+    if (w.kind != WorkloadKind::kGotest ||
+        w.gotest.working_directory != GotestDirectory::kPackage) {
+      continue;
+    }
+    try {
+      (void)scenario_.package_path();
+    } catch (const Error& e) {
+      throw RunFailure(FailureKind::kSetup, e);
+    }
+    break;
+  }
+  if (iterations_ < 1) {
+    throw RunFailure(FailureKind::kSetup, Error("options", "", "--iterations must be at least 1"));
+  }
+}
+
+PgoLoop::~PgoLoop() = default;
+
+std::vector<std::string> PgoLoop::planned_phases() const {
+  std::vector<std::string> phases = {"prepare", "build v0"};
+  if (options_.profile) {
+    phases.push_back("import v1");
+    phases.push_back("build v1");
+    if (options_.candidate_profile) {
+      phases.push_back("import v2");
+      phases.push_back("build v2");
+    }
+  } else {
+    for (int i = 1; i <= iterations_; ++i) {
+      phases.push_back("profile " + label_of(i));
+      phases.push_back("merge " + label_of(i));
+      phases.push_back("build " + label_of(i));
+    }
+  }
+  phases.push_back("trials");
+  phases.push_back("analysis");
+  return phases;
+}
+
+void PgoLoop::start_report() {
+  report_ = RunReport{};
+  report_.tool_version = tool_version_;
+  report_.status = RunStatus::kRunning;
+  report_.started_at = now_utc();
+  report_.scenario_name = scenario_.name;
+  report_.scenario_path = fs::absolute(scenario_.path).lexically_normal().string();
+  report_.scenario_hash = scenario_hash(scenario_);
+  report_.scenario = to_json(scenario_);
+  report_.trial_seed = trials_.seed ? *trials_.seed : fresh_seed();
+  json options = options_.to_json();
+  options["effective"] = {{"iterations", iterations_}, {"trials", to_json([&] {
+                                                          Scenario s = scenario_;
+                                                          s.trials = trials_;
+                                                          s.trials.seed = report_.trial_seed;
+                                                          return s;
+                                                        }())["trials"]}};
+  report_.options = options;
+}
+
+void PgoLoop::require_counting_tools() const {
+  for (const Workload& w : scenario_.workloads) {
+    if (!is_counting(w.metric)) continue;
+    try {
+      find_valgrind();
+    } catch (const Error& e) {
+      throw RunFailure(FailureKind::kSetup, Error(e.stage(), scenario_.path,
+                                                  "workload '" + w.name + "' (metric " +
+                                                      to_string(w.metric) + "): " + e.problem(),
+                                                  e.hint()));
+    }
+    return;
+  }
+}
+
+RunReport PgoLoop::run() {
+  require_counting_tools();
+  start_report();
+  EnvironmentInfo env = collect_environment_info(tool_version_);
+  report_.environment = {{"cpu_model", env.cpu_model},
+                         {"logical_cores", env.logical_cores},
+                         {"governor", env.governor},
+                         {"aslr", optional_json(env.aslr)},
+                         {"load_average_1m", optional_json(env.load_average_1m)},
+                         {"load_average_5m", optional_json(env.load_average_5m)},
+                         {"load_average_15m", optional_json(env.load_average_15m)},
+                         {"kernel", env.kernel},
+                         {"hostname", env.hostname},
+                         {"harness_version", env.harness_version},
+                         {"date", env.date}};
+  for (const std::string& w : environment_warnings(env)) add_warning(w);
+  observer_.checkpoint(report_);
+  return execute(0);
+}
+
+RunReport PgoLoop::resume(RunReport previous) {
+  require_counting_tools();
+  if (previous.scenario_hash != scenario_hash(scenario_)) {
+    throw RunFailure(FailureKind::kSetup,
+                     Error("resume", scenario_.path,
+                           "the scenario changed since the run started (hash " +
+                               previous.scenario_hash.substr(0, 12) + " in the report, " +
+                               scenario_hash(scenario_).substr(0, 12) + " now)",
+                           "start a new run, or restore the scenario"));
+  }
+  std::vector<std::string> phases = planned_phases();
+  auto was_done = [&](const std::string& name) {
+    return std::any_of(previous.phases.begin(), previous.phases.end(),
+                       [&](const PhaseRecord& p) { return p.name == name && p.status == "done"; });
+  };
+  std::size_t first = 0;
+  std::string why;
+  while (first < phases.size() && (why = unverified(phases[first], previous)).empty()) ++first;
+  // A harness that exits in any way it controls (complete, failed, interrupted) says so
+  // in the report; "running" means it was killed (SIGKILL, out of memory, power loss).
+  std::string killed;
+  if (previous.status == RunStatus::kRunning) {
+    auto during = std::find_if(phases.begin(), phases.end(),
+                               [&](const std::string& name) { return !was_done(name); });
+    killed = "the previous harness was killed";
+    if (during != phases.end()) killed += " during " + *during;
+    killed += " (report.json was left at status running, started " + previous.started_at + ")";
+  }
+  std::string redo;
+  if (first < phases.size() && was_done(phases[first])) {
+    redo = "redoing " + phases[first] + " and what follows: " + why;
+  }
+  report_ = std::move(previous);
+  trials_.seed = report_.trial_seed;
+  truncate_from(first);
+  for (const std::string& text : {killed, redo}) {
+    if (text.empty()) continue;
+    observer_.notice(text);
+    add_warning("resumed at " + now_utc() + ": " + text);
+  }
+  for (std::size_t i = 0; i < first; ++i) observer_.phase_skipped(phases[i]);
+  report_.status = RunStatus::kRunning;
+  report_.error.clear();
+  report_.finished_at.clear();
+  observer_.checkpoint(report_);
+  return execute(first);
+}
+
+namespace {
+
+// Empty when `path` (absolute, or relative to `dir`) is a regular file whose sha256 is
+// `sha256`; otherwise what is wrong with it, naming the file.
+std::string artifact_problem(const RunDirectory& dir, const std::string& path,
+                             const std::string& sha256) {
+  const std::string abs = dir.absolute(path);
+  std::error_code ec;
+  if (abs.empty() || !fs::is_regular_file(abs, ec)) return abs + " is missing";
+  std::string found;
+  try {
+    found = sha256_file_hex(abs);
+  } catch (const Error& e) {
+    return abs + " cannot be read: " + e.problem();
+  }
+  if (found == sha256) return {};
+  return abs + " failed its sha256 check (the report has " + sha256.substr(0, 12) +
+         "..., the file " + found.substr(0, 12) + "...)";
+}
+
+}  // namespace
+
+std::string PgoLoop::unverified(const std::string& name, const RunReport& previous) const {
+  bool done = false;
+  for (const PhaseRecord& p : previous.phases) {
+    if (p.name == name) done = p.status == "done";
+  }
+  if (!done) return "not done";
+  auto build_of = [&](int i) -> const BuildRecord* {
+    for (const BuildRecord& b : previous.builds) {
+      if (b.iteration == i) return &b;
+    }
+    return nullptr;
+  };
+  auto profile_of = [&](int i) -> const IterationProfile* {
+    for (const IterationProfile& p : previous.profiles) {
+      if (p.iteration == i) return &p;
+    }
+    return nullptr;
+  };
+  if (name == "prepare") {
+    for (const auto& [tool, path] : tool_binaries()) {
+      std::error_code ec;
+      if (!fs::is_regular_file(path, ec)) return "helper tool " + path + " is missing";
+    }
+    return {};
+  }
+  if (name.rfind("build v", 0) == 0) {
+    const BuildRecord* b = build_of(std::stoi(name.substr(7)));
+    if (!b) return "the report has no record of " + name;
+    return artifact_problem(dir_, b->binary, b->binary_sha256);
+  }
+  if (name.rfind("profile v", 0) == 0) {
+    const IterationProfile* p = profile_of(std::stoi(name.substr(9)));
+    if (!p || p->inputs.empty()) return "the report lists no profiles of " + name;
+    for (const ProfileInput& in : p->inputs) {
+      std::error_code ec;
+      if (!fs::is_regular_file(dir_.absolute(in.path), ec)) {
+        return "collected profile " + dir_.absolute(in.path) + " is missing";
+      }
+    }
+    return {};
+  }
+  if (name.rfind("merge v", 0) == 0 || name.rfind("import v", 0) == 0) {
+    const IterationProfile* p = profile_of(std::stoi(name.substr(name.find('v') + 1)));
+    if (!p) return "the report has no record of " + name;
+    return artifact_problem(dir_, p->merged_path, p->merged_sha256);
+  }
+  if (name == "trials") {
+    const std::size_t expected = scenario_.workloads.size() * previous.builds.size();
+    if (previous.trials.size() == expected) return {};
+    return "the report holds " + std::to_string(previous.trials.size()) + " of " +
+           std::to_string(expected) + " trial series";
+  }
+  return name == "analysis" ? std::string() : "unknown phase";
+}
+
+void PgoLoop::truncate_from(std::size_t first) {
+  std::vector<std::string> phases = planned_phases();
+  auto redo = [&](const std::string& name) {
+    auto it = std::find(phases.begin(), phases.end(), name);
+    return it != phases.end() && static_cast<std::size_t>(it - phases.begin()) >= first;
+  };
+  std::vector<PhaseRecord> kept;
+  for (const PhaseRecord& p : report_.phases) {
+    if (!redo(p.name) && p.status == "done") kept.push_back(p);
+  }
+  report_.phases = std::move(kept);
+  std::erase_if(report_.builds,
+                [&](const BuildRecord& b) { return redo("build " + label_of(b.iteration)); });
+  std::erase_if(report_.profiles, [&](const IterationProfile& p) {
+    return redo("profile " + label_of(p.iteration)) || redo("import " + label_of(p.iteration));
+  });
+  for (IterationProfile& p : report_.profiles) {
+    if (redo("merge " + label_of(p.iteration))) {
+      p.merged_path.clear();
+      p.merged_sha256.clear();
+      p.merged_size_bytes = 0;
+      p.view = {};
+      p.overlap_with_previous.reset();
+    }
+  }
+  if (redo("trials")) report_.trials.clear();
+  if (redo("analysis")) report_.analysis = Analysis{};
+}
+
+RunReport PgoLoop::execute(std::size_t first) {
+  std::vector<std::string> phases = planned_phases();
+  for (std::size_t i = first; i < phases.size(); ++i) run_phase(phases[i], i, phases.size());
+  report_.status = RunStatus::kComplete;
+  report_.finished_at = now_utc();
+  if (report_.harness_share() > 0.02) {
+    char text[160];
+    std::snprintf(text, sizeof text,
+                  "the harness's own time was %.1f%% of the run's wall time (target: < 2%%)",
+                  report_.harness_share() * 100);
+    add_warning(text);
+  }
+  observer_.checkpoint(report_);
+  return report_;
+}
+
+void PgoLoop::run_phase(const std::string& name, std::size_t index, std::size_t count) {
+  auto interrupted = [&](const std::string& where) {
+    report_.status = RunStatus::kInterrupted;
+    report_.error = "interrupted by a signal " + where;
+    report_.finished_at = now_utc();
+    observer_.checkpoint(report_);
+    throw RunFailure(FailureKind::kInterrupted,
+                     Error("interrupted", "", report_.error, "resume with --resume RUNDIR"));
+  };
+  if (observer_.stop_requested()) interrupted("before " + name);
+  observer_.phase_started(name, index, count);
+  PhaseRecord record;
+  record.name = name;
+  record.started_at = now_utc();
+  child_seconds_ = 0;
+  auto start = Clock::now();
+  auto fail = [&](const Error& e, FailureKind kind) {
+    record.wall_seconds = seconds_since(start);
+    record.child_seconds = std::min(child_seconds_, record.wall_seconds);
+    const bool stop = observer_.stop_requested() || kind == FailureKind::kInterrupted;
+    record.status = stop ? "interrupted" : "failed";
+    record.error = e.what();
+    report_.phases.push_back(record);
+    report_.status = stop ? RunStatus::kInterrupted : RunStatus::kFailed;
+    report_.error = stop ? "interrupted by a signal during " + name : name + ": " + e.what();
+    report_.finished_at = now_utc();
+    observer_.phase_finished(record);
+    observer_.checkpoint(report_);
+    if (stop) {
+      throw RunFailure(FailureKind::kInterrupted,
+                       Error("interrupted", "", report_.error, "resume with --resume RUNDIR"));
+    }
+    throw RunFailure(kind, e);
+  };
+  try {
+    dispatch(name);
+  } catch (const RunFailure&) {
+    throw;
+  } catch (const Error& e) {
+    fail(e, failure_kind(name, e));
+  } catch (const std::exception& e) {
+    fail(Error(name, "", std::string("unexpected error: ") + e.what()), FailureKind::kSetup);
+  }
+  record.wall_seconds = seconds_since(start);
+  record.child_seconds = std::min(child_seconds_, record.wall_seconds);
+  record.status = "done";
+  report_.phases.push_back(record);
+  observer_.phase_finished(record);
+  observer_.checkpoint(report_);
+  if (observer_.stop_requested()) interrupted("after " + name);
+}
+
+void PgoLoop::dispatch(const std::string& name) {
+  if (name == "prepare") return prepare();
+  if (name == "trials") return trials();
+  if (name == "analysis") return analysis();
+  const std::size_t v = name.find(" v");
+  const int iteration = std::stoi(name.substr(v + 2));
+  const std::string verb = name.substr(0, v);
+  if (verb == "build") return build(iteration);
+  if (verb == "profile") return collect(iteration);
+  if (verb == "merge") return merge(iteration);
+  if (verb == "import") return import_profile(iteration);
+  throw Error("loop", "", "unknown phase '" + name + "'");
+}
+
+// ---- helpers ------------------------------------------------------------------------------
+
+GoBuilder& PgoLoop::builder() {
+  if (!builder_) {
+    auto start = Clock::now();
+    toolchain_ = std::make_unique<GoToolchain>(GoToolchain::locate(scenario_.target.go));
+    child_seconds_ += seconds_since(start);
+    report_.go_version = toolchain_->version();
+    if (auto vcs = read_git_revision(scenario_.module_path())) {
+      report_.source_revision = vcs->revision;
+      report_.source_dirty = vcs->dirty;
+    }
+    switch (options_.build_cache) {
+      case BuildCache::kFresh:
+        builder_ = std::make_unique<GoBuilder>(*toolchain_, dir_.gocache(), GoCacheMode::kFresh);
+        break;
+      case BuildCache::kRun:
+        builder_ = std::make_unique<GoBuilder>(*toolchain_, dir_.gocache(), GoCacheMode::kShared);
+        break;
+      case BuildCache::kGo: {
+        std::string cache = toolchain_->env("GOCACHE");
+        if (cache.empty() || cache == "off") cache = dir_.gocache();
+        builder_ = std::make_unique<GoBuilder>(*toolchain_, cache, GoCacheMode::kShared);
+        break;
+      }
+    }
+  }
+  return *builder_;
+}
+
+std::map<std::string, std::string> PgoLoop::tool_binaries() const {
+  std::map<std::string, std::string> tools;
+  for (const auto& [name, package] : scenario_.target.tools) tools[name] = dir_.tool_binary(name);
+  return tools;
+}
+
+BuildRecord* PgoLoop::find_build(int iteration) {
+  for (BuildRecord& b : report_.builds) {
+    if (b.iteration == iteration) return &b;
+  }
+  return nullptr;
+}
+
+IterationProfile& PgoLoop::profile_slot(int iteration) {
+  for (IterationProfile& p : report_.profiles) {
+    if (p.iteration == iteration) return p;
+  }
+  IterationProfile p;
+  p.iteration = iteration;
+  auto at = std::find_if(report_.profiles.begin(), report_.profiles.end(),
+                         [&](const IterationProfile& q) { return q.iteration > iteration; });
+  return *report_.profiles.insert(at, std::move(p));
+}
+
+std::string PgoLoop::binary_name() const {
+  std::string package = scenario_.target.package;
+  while (package.size() > 1 && package.back() == '/') package.pop_back();
+  std::string name = fs::path(package).filename().string();
+  if (name.empty() || name == "." || name == "..") {
+    name = fs::path(scenario_.module_path()).filename().string();
+  }
+  if (name.empty()) name = scenario_.name;
+  const bool test =
+      !scenario_.workloads.empty() && scenario_.workloads.front().kind == WorkloadKind::kGotest;
+  return test ? name + ".test" : name;
+}
+
+void PgoLoop::add_warning(const std::string& warning) {
+  if (std::find(report_.warnings.begin(), report_.warnings.end(), warning) ==
+      report_.warnings.end()) {
+    report_.warnings.push_back(warning);
+  }
+}
+
+// ---- phases -------------------------------------------------------------------------------
+
+void PgoLoop::prepare() {
+  GoBuilder& go = builder();
+  auto start = Clock::now();
+  go.download_modules(scenario_.module_path(), scenario_.target.env,
+                      dir_.build_log("go-mod-download"), scenario_.target.build_flags);
+  child_seconds_ += seconds_since(start);
+  // Tools are never timed: a shared cache is right for them whatever the run's policy.
+  std::unique_ptr<GoBuilder> shared;
+  GoBuilder* tools = &go;
+  if (go.cache_mode() == GoCacheMode::kFresh) {
+    shared = std::make_unique<GoBuilder>(go.toolchain(), dir_.gocache() + "-tools",
+                                         GoCacheMode::kShared);
+    tools = shared.get();
+  }
+  for (const auto& [name, package] : scenario_.target.tools) {
+    GoBuildRequest r;
+    r.module_dir = scenario_.module_path();
+    r.package = package;
+    r.output = dir_.tool_binary(name);
+    r.flags = scenario_.target.build_flags;
+    r.env = scenario_.target.env;
+    r.log_path = dir_.build_log("tool-" + name);
+    GoBuildResult result = tools->build(r);
+    child_seconds_ += std::chrono::duration<double>(result.wall_time).count();
+  }
+}
+
+std::optional<StalenessRecord> PgoLoop::staleness_of(const std::string& profile,
+                                                     const std::string& binary,
+                                                     const std::string& label) {
+  try {
+    const GoBinaryFunctions functions = read_go_binary_functions(binary);
+    const merge::PgoView view =
+        merge::PgoView::from_profile(merge::read_profile_file(profile), profile);
+    const merge::ProfileStaleness s = merge::profile_staleness(view, functions.names, 5);
+    StalenessRecord rec;
+    rec.function_names_from = functions.source;
+    rec.total_share = s.total_share;
+    rec.hot_share = s.hot_share;
+    rec.missing_functions = static_cast<std::int64_t>(s.missing_functions);
+    for (const merge::MissingFunction& m : s.hottest_missing) {
+      rec.hottest_missing.push_back({m.name, m.weight});
+    }
+    if (s.hot_share > merge::kStaleHotShareWarning) {
+      std::string names;
+      for (const merge::MissingFunction& m : s.hottest_missing) {
+        names += (names.empty() ? "" : ", ") + m.name;
+      }
+      char share[32];
+      std::snprintf(share, sizeof share, "%.1f%%", s.hot_share * 100);
+      add_warning("stale profile for build " + label + ": " + share +
+                  " of its hot edge weight is on functions the binary no longer has (" + names +
+                  ")");
+    }
+    return rec;
+  } catch (const Error& e) {
+    add_warning("build " + label + ": profile staleness not computed: " + e.what());
+    return std::nullopt;
+  }
+}
+
+void PgoLoop::build(int iteration) {
+  GoBuilder& go = builder();
+  const std::string label = label_of(iteration);
+  GoBuildRequest r;
+  r.kind = binary_name().ends_with(".test") ? GoBuildKind::kTestBinary : GoBuildKind::kProgram;
+  r.module_dir = scenario_.module_path();
+  r.package = scenario_.target.package;
+  r.pgo = iteration == 0 ? "off" : dir_.merged_profile(iteration);
+  r.output = dir_.build_binary(label, binary_name());
+  r.flags = scenario_.target.build_flags;
+  r.env = scenario_.target.env;
+  r.log_path = dir_.build_log(label);
+  GoBuildResult result = go.build(r);
+  child_seconds_ += std::chrono::duration<double>(result.wall_time).count();
+
+  BuildRecord b;
+  b.label = label;
+  b.iteration = iteration;
+  b.pgo = iteration == 0 ? "off" : dir_.relative(r.pgo);
+  if (iteration > 0) b.profile_sha256 = profile_slot(iteration).merged_sha256;
+  b.pgo_build_setting = result.pgo_recorded;
+  b.binary = dir_.relative(result.output);
+  b.binary_size_bytes = result.binary_size;
+  b.binary_sha256 = result.sha256;
+  b.build_seconds = std::chrono::duration<double>(result.wall_time).count();
+  b.log = dir_.relative(result.log_path);
+  if (iteration > 0) b.staleness = staleness_of(r.pgo, result.output, label);
+  if (BuildRecord* old = find_build(iteration)) {
+    *old = b;
+  } else {
+    report_.builds.push_back(b);
+    std::sort(report_.builds.begin(), report_.builds.end(),
+              [](const BuildRecord& x, const BuildRecord& y) { return x.iteration < y.iteration; });
+  }
+  if (iteration > 0) {
+    const BuildRecord* prev = find_build(iteration - 1);
+    if (prev && prev->binary_sha256 == b.binary_sha256) {
+      add_warning("build " + label + " is byte-identical to " + prev->label +
+                  ": the profile changed nothing the compiler uses");
+    }
+  }
+}
+
+void PgoLoop::collect(int iteration) {
+  const BuildRecord* from = find_build(iteration - 1);
+  if (!from) throw Error("profile", "", "build " + label_of(iteration - 1) + " is missing");
+  const std::string binary = dir_.absolute(from->binary);
+  IterationProfile& slot = profile_slot(iteration);
+  slot.collected_from = from->label;
+  slot.inputs.clear();
+  ProfileCollector collector(dir_.profile_dir(iteration), dir_.log_dir(iteration));
+  const int k = scenario_.profiling.instances;
+  for (const Workload& w : scenario_.workloads) {
+    if (w.profile_weight <= 0) continue;
+    if (observer_.stop_requested()) throw Error("interrupted", "", "stopped by a signal");
+    WorkloadContext context{tool_binaries(), dir_.workdir(w.name), dir_.log_dir(iteration)};
+    fs::create_directories(context.workdir);
+    CommandVariables vars = workload_variables(scenario_, w, context, binary);
+    std::map<std::string, std::string> env = workload_environment(scenario_, w);
+    std::string stdin_path = w.stdin_input.empty() ? "" : scenario_.input_path(w, w.stdin_input);
+    CollectionResult result;
+    auto start = Clock::now();
+    switch (scenario_.method_for(w)) {
+      case ProfileMethod::kFlag: {
+        FlagCollection c;
+        c.workload = w.name;
+        c.variables = vars;
+        c.working_directory = context.workdir;
+        c.env = env;
+        c.stdin_path = stdin_path;
+        c.instances = k;
+        c.timeout = timeout_of(w);
+        if (!w.profile_command.empty()) {
+          c.command = w.profile_command;
+        } else {
+          for (const std::string& arg : w.command) {
+            c.command.push_back(arg);
+            if (arg == "{binary}") {
+              c.command.insert(c.command.end(), w.profile_args.begin(), w.profile_args.end());
+            }
+          }
+        }
+        result = collector.collect(c);
+        break;
+      }
+      case ProfileMethod::kGotest: {
+        GotestCollection c;
+        c.workload = w.name;
+        c.variables = vars;
+        c.working_directory = workload_directory(scenario_, w, context);
+        c.env = env;
+        c.stdin_path = stdin_path;
+        c.instances = k;
+        c.timeout = timeout_of(w);
+        c.test_binary = binary;
+        c.bench = w.gotest.bench;
+        c.benchtime = w.gotest.benchtime;
+        c.count = w.gotest.count;
+        c.extra_args = w.gotest.args;
+        result = collector.collect(c);
+        break;
+      }
+      case ProfileMethod::kHttp: {
+        HttpCollection c;
+        c.workload = w.name;
+        c.variables = vars;
+        c.working_directory = context.workdir;
+        c.env = env;
+        c.instances = k;
+        c.server_command = w.http.server_command;
+        c.ready_path = w.http.ready_path;
+        c.ready_timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(
+            std::chrono::duration<double>(w.http.ready_timeout_seconds));
+        c.load_command =
+            w.http.profile_load_command.empty() ? w.http.load_command : w.http.profile_load_command;
+        c.profile_seconds = w.http.profile_seconds;
+        c.cpu_affinity = scenario_.trials.pin_cpu;
+        result = collector.collect(c);
+        break;
+      }
+    }
+    child_seconds_ += seconds_since(start);
+    for (const std::string& warning : result.warnings) {
+      add_warning("iteration " + std::to_string(iteration) + ": " + warning);
+    }
+    for (const CollectedProfile& p : result.profiles) {
+      ProfileInput in;
+      in.workload = w.name;
+      in.instance = p.instance;
+      in.path = dir_.relative(p.path);
+      in.samples = p.samples;
+      in.sha256 = sha256_file_hex(p.path);
+      if (!p.url.empty()) {
+        in.url = p.url + "/debug/pprof/profile?seconds=" + std::to_string(w.http.profile_seconds);
+      }
+      in.window_seconds = static_cast<double>(p.duration_nanos) / 1e9;
+      slot.inputs.push_back(std::move(in));
+    }
+  }
+  if (slot.inputs.empty()) {
+    throw Error("profile", scenario_.path, "no workload has a positive profile_weight",
+                "give at least one workload a profile_weight above 0");
+  }
+}
+
+void PgoLoop::merge(int iteration) {
+  IterationProfile& slot = profile_slot(iteration);
+  double min_weight = 0;
+  std::map<std::string, double> weight;
+  for (const Workload& w : scenario_.workloads) {
+    weight[w.name] = w.profile_weight;
+    if (w.profile_weight > 0 && (min_weight == 0 || w.profile_weight < min_weight)) {
+      min_weight = w.profile_weight;
+    }
+  }
+  // Read every input once; they are small (K per workload), so keep them for the fold.
+  std::vector<perftools::profiles::Profile> inputs;
+  std::vector<std::int64_t> totals;
+  std::int64_t largest = 0;
+  for (ProfileInput& in : slot.inputs) {
+    const std::string path = dir_.absolute(in.path);
+    inputs.push_back(merge::read_profile_file(path));
+    std::optional<int> index = merge::pgo_sample_index(inputs.back());
+    if (!index) {
+      throw Error("merge", path, "the profile has no samples/count or cpu/nanoseconds sample type",
+                  "collect CPU profiles");
+    }
+    totals.push_back(merge::sample_total(inputs.back(), *index));
+    in.samples = inputs.back().sample_size();
+    in.pgo_weight = totals.back();
+    largest = std::max(largest, totals.back());
+  }
+  merge::ProfileMerger merger;
+  std::int64_t used = 0;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    ProfileInput& in = slot.inputs[i];
+    double factor = weight[in.workload] / min_weight;
+    if (scenario_.profiling.normalize) {
+      factor *= merge::normalization_factor(totals[i], largest);
+    }
+    in.scale = factor;
+    if (totals[i] == 0) continue;  // nothing to add (the collector warned)
+    merger.add(inputs[i], dir_.absolute(in.path), factor);
+    ++used;
+  }
+  const std::string out = dir_.merged_profile(iteration);
+  if (used == 0 || largest == 0) {
+    throw Error("merge", dir_.profile_dir(iteration),
+                "iteration " + std::to_string(iteration) +
+                    ": every collected profile is empty (no CPU samples)",
+                "make the workloads run longer while profiled (at least a second of CPU work)");
+  }
+  perftools::profiles::Profile merged = merger.result();
+  merge::PgoView view = merge::PgoView::from_profile(merged, out);
+  merge::write_profile_file(merged, out);
+  slot.merged_path = dir_.relative(out);
+  slot.merged_sha256 = sha256_file_hex(out);
+  slot.merged_size_bytes = static_cast<std::int64_t>(fs::file_size(out));
+  slot.view = summarize_view(view, merged.sample_size());
+  if (view.total_weight() == 0) {
+    add_warning("iteration " + std::to_string(iteration) +
+                ": the merged profile has no call edges; PGO will change nothing");
+  }
+  slot.overlap_with_previous.reset();
+  if (iteration >= 2) {
+    const std::string prev = dir_.merged_profile(iteration - 1);
+    merge::PgoView before = merge::PgoView::from_profile(merge::read_profile_file(prev), prev);
+    merge::ViewOverlap o = merge::overlap(before, view);
+    slot.overlap_with_previous = ProfileOverlap{o.hot_coverage, o.weighted_overlap, o.hot_jaccard};
+  }
+}
+
+void PgoLoop::import_profile(int iteration) {
+  const std::string source = iteration == 1 ? *options_.profile : *options_.candidate_profile;
+  perftools::profiles::Profile p = merge::read_profile_file(source);
+  merge::PgoView view = merge::PgoView::from_profile(p, source);
+  const std::string out = dir_.merged_profile(iteration);
+  fs::create_directories(fs::path(out).parent_path());
+  pgo::write_file_atomically(out, merge::read_file_bytes(source));  // byte for byte
+  IterationProfile& slot = profile_slot(iteration);
+  slot.collected_from.clear();
+  ProfileInput in;
+  in.path = source;
+  in.instance = 1;
+  in.samples = p.sample_size();
+  if (auto index = merge::pgo_sample_index(p)) in.pgo_weight = merge::sample_total(p, *index);
+  in.sha256 = sha256_file_hex(out);  // the copy is byte for byte the given file
+  in.window_seconds = static_cast<double>(p.duration_nanos()) / 1e9;
+  slot.inputs = {in};
+  slot.merged_path = dir_.relative(out);
+  slot.merged_sha256 = sha256_file_hex(out);
+  slot.merged_size_bytes = static_cast<std::int64_t>(fs::file_size(out));
+  slot.view = summarize_view(view, p.sample_size());
+  if (view.total_weight() == 0) {
+    add_warning("the given profile has no call edges; PGO will change nothing");
+  }
+  slot.overlap_with_previous.reset();
+  if (iteration >= 2) {  // the candidate against the committed profile
+    const std::string prev = dir_.merged_profile(iteration - 1);
+    merge::PgoView before = merge::PgoView::from_profile(merge::read_profile_file(prev), prev);
+    merge::ViewOverlap o = merge::overlap(before, view);
+    slot.overlap_with_previous = ProfileOverlap{o.hot_coverage, o.weighted_overlap, o.hot_jaccard};
+  }
+}
+
+void PgoLoop::trials() {
+  // Counting workloads run in their own pass: a few runs under cachegrind, stopped by the
+  // spread rule; timed workloads keep the scenario's trial settings.
+  std::vector<const Workload*> counted, timed;
+  for (const Workload& w : scenario_.workloads) {
+    (is_counting(w.metric) ? counted : timed).push_back(&w);
+  }
+  report_.trials.clear();
+  if (!counted.empty()) trial_pass(counted, true);
+  if (!timed.empty()) trial_pass(timed, false);
+  // The report lists series in the scenario's workload order.
+  std::stable_sort(report_.trials.begin(), report_.trials.end(),
+                   [this](const TrialSeries& a, const TrialSeries& b) {
+                     return workload_index(a.workload) < workload_index(b.workload);
+                   });
+}
+
+std::size_t PgoLoop::workload_index(const std::string& name) const {
+  for (std::size_t i = 0; i < scenario_.workloads.size(); ++i) {
+    if (scenario_.workloads[i].name == name) return i;
+  }
+  return scenario_.workloads.size();
+}
+
+void PgoLoop::trial_pass(const std::vector<const Workload*>& workloads, bool counting) {
+  std::vector<std::unique_ptr<WorkloadRunner>> runners;
+  WorkloadTrialExecutor exec([this] { return observer_.stop_requested(); });
+  BenchPlan plan;
+  for (const Workload* w : workloads) {
+    WorkloadContext context{tool_binaries(), dir_.workdir(w->name), dir_.trial_log_dir()};
+    runners.push_back(std::make_unique<WorkloadRunner>(scenario_, *w, context));
+    for (const BuildRecord& b : report_.builds) {
+      plan.commands.push_back(exec.add(*runners.back(), b.label, dir_.absolute(b.binary)));
+    }
+  }
+  const Counting& k = scenario_.counting;
+  BenchOptions o;
+  if (counting) {
+    // Counts need no warm-up (no cache or frequency state carries over between runs).
+    o.min_runs = static_cast<std::size_t>(k.min_runs);
+    o.max_runs = static_cast<std::size_t>(k.max_runs);
+    o.min_time_seconds = 0;
+    o.spread_tolerance = k.tolerance;
+  } else {
+    o.warmup_runs = static_cast<std::size_t>(trials_.warmup);
+    if (trials_.runs) {
+      o.exact_runs = static_cast<std::size_t>(*trials_.runs);
+    } else if (trials_.target_precision <= 0) {
+      o.exact_runs = static_cast<std::size_t>(trials_.max_runs);  // "0: never early"
+    } else {
+      o.min_runs = static_cast<std::size_t>(trials_.min_runs);
+      o.max_runs = static_cast<std::size_t>(trials_.max_runs);
+      o.target_precision = trials_.target_precision;
+    }
+  }
+  // Scenario: per workload, all builds together; the scheduler: per command.
+  o.max_time_seconds = trials_.max_time_seconds / static_cast<double>(report_.builds.size());
+  o.order =
+      trials_.order == TrialOrder::kSequential ? RunOrder::kSequential : RunOrder::kInterleaved;
+  o.seed = report_.trial_seed;
+  o.alpha = trials_.alpha;
+  o.pin_cpus = trials_.pin_cpu;
+  TrialScheduler scheduler(exec, o);
+  scheduler.on_progress([&](const SchedulerProgress& p) {
+    observer_.trial_progress(p, plan.commands[p.command].name);
+  });
+  BenchResult result;
+  try {
+    result = scheduler.run(plan);
+  } catch (...) {
+    child_seconds_ += exec.child_seconds();
+    throw;
+  }
+  child_seconds_ += exec.child_seconds();
+
+  std::size_t index = 0;
+  for (const auto& runner : runners) {
+    const Workload& w = runner->workload();
+    for (const BuildRecord& b : report_.builds) {
+      TrialSeries t;
+      t.workload = w.name;
+      t.build = b.label;
+      t.metric = to_string(w.metric);
+      t.unit = runner->unit();
+      for (const WorkloadMeasurement& m : exec.timed(index)) {
+        t.values.push_back(m.value);
+        t.wall_seconds.push_back(m.wall_seconds);
+        t.peak_rss_bytes.push_back(m.peak_rss_bytes);
+        if (m.counts) {
+          t.counts["instructions"].push_back(static_cast<double>(m.counts->instructions));
+          t.counts["cycles_estimate"].push_back(m.counts->cycles_estimate);
+          t.counts["l1_misses"].push_back(static_cast<double>(m.counts->l1_misses));
+          t.counts["last_level_misses"].push_back(static_cast<double>(m.counts->last_level_misses));
+          t.counts["branch_mispredicts"].push_back(
+              static_cast<double>(m.counts->branch_mispredicts));
+        }
+      }
+      if (!t.values.empty()) {
+        t.median = median(t.values);
+        if (auto ci = median_confidence_interval(t.values)) {
+          t.ci_lower = ci->lower;
+          t.ci_upper = ci->upper;
+        }
+        t.relative_half_width = median_relative_half_width(t.values);
+        t.outliers = static_cast<std::int64_t>(detect_outliers(t.values).outlier_count);
+      }
+      if (counting) {
+        for (const auto& [name, value] : counting_environment(scenario_, w)) {
+          if (name == "GOMAXPROCS" || name == "GOGC" || name == "GOMEMLIMIT" || name == "GODEBUG") {
+            t.run_settings[name] = value;
+          }
+        }
+        if (w.kind == WorkloadKind::kGotest) {
+          t.run_settings["benchtime"] = std::to_string(counting_iterations(scenario_, w)) + "x";
+        }
+        t.spread = relative_spread(t.values);
+        if (t.spread) {
+          t.deterministic = is_deterministic(*t.spread, count_rule());
+          t.precision_reached = *t.deterministic && t.values.size() >= 2;
+          if (!*t.deterministic) {
+            char text[96];
+            std::snprintf(text, sizeof text, "%.3f%% (tolerance %.3f%%)", *t.spread * 100,
+                          k.tolerance * 100);
+            add_warning("trials: " + t.workload + "@" + t.build + ": the " + t.metric +
+                        " counts of its runs differ by " + text +
+                        ": not deterministic; likely cause: " +
+                        nondeterminism_cause(t.run_settings["GOMAXPROCS"], t.run_settings["GOGC"]));
+          }
+        }
+      } else {
+        t.precision_reached = trials_.target_precision > 0 && t.relative_half_width &&
+                              *t.relative_half_width <= trials_.target_precision;
+        if (trials_.target_precision > 0 && !trials_.runs && !t.precision_reached) {
+          char text[64];
+          std::snprintf(text, sizeof text, "%.1f%%", trials_.target_precision * 100);
+          add_warning("trials: " + t.workload + "@" + t.build +
+                      " did not reach the target precision (" + text +
+                      ") within max_runs or max_time_seconds");
+        }
+      }
+      report_.trials.push_back(std::move(t));
+      ++index;
+    }
+  }
+}
+
+CountRule PgoLoop::count_rule() const {
+  CountRule rule;
+  rule.spread_multiple = scenario_.counting.spread_multiple;
+  rule.min_effect = scenario_.counting.min_effect;
+  rule.tolerance = scenario_.counting.tolerance;
+  return rule;
+}
+
+void PgoLoop::analysis() {
+  report_.analysis =
+      analyze_run(report_.builds, report_.trials, report_.profiles, scenario_.convergence,
+                  trials_.alpha, report_.trial_seed, count_rule());
+  // The user's cache is warm with whatever was built before, typically the -pgo=off
+  // packages, while a new profile recompiles every package: the ratio would measure the
+  // cache, not PGO (go_toolchain.h, "Build cache policy").
+  if (options_.build_cache == BuildCache::kGo) {
+    report_.analysis.build_times_comparable = false;
+    add_warning(
+        "build times are not comparable: the builds used the shared Go build cache "
+        "(--build-cache go), so v0 may have reused cached packages while every PGO build "
+        "recompiled them; use --build-cache run or fresh to measure PGO's build cost");
+  }
+  if (options_.emit_default_pgo && !report_.profiles.empty()) {
+    const IterationProfile& last = report_.profiles.back();
+    pgo::write_file_atomically(*options_.emit_default_pgo,
+                                 merge::read_file_bytes(dir_.absolute(last.merged_path)));
+  }
+}
+
+}  // namespace pgo::harness

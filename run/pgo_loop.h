@@ -1,0 +1,203 @@
+// PgoLoop: the PGO iteration loop of `pgo-harness run` (DESIGN.md, "The PGO loop").
+//
+//   RunDirectory dir("runs/x");
+//   MyObserver observer;                       // writes report.json on checkpoint()
+//   PgoLoop loop(load_scenario("scenarios/x/scenario.json"), RunOptions::defaults_for(s), dir,
+//                observer, "0.1.0");
+//   RunReport report = loop.run();             // or loop.resume(read_run_report("runs/x"))
+//
+// Phases, in order (PgoLoop::planned_phases):
+//   prepare      `go mod download`, helper tools (target.tools) built with -pgo=off
+//   build v0     -pgo=off
+//   profile vI   CPU profiles collected from v(I-1): K instances of every workload with a
+//                positive profile_weight (I = 1..N)
+//   merge vI     weighted merge into profiles/iter-I.pgo, its PGO view and the hot-edge
+//                overlap with iter-(I-1).pgo
+//   build vI     -pgo=profiles/iter-I.pgo
+//   trials       every build x every workload, interleaved rounds (the bench engine)
+//   analysis     run/run_analysis.h; then --emit-default-pgo
+// With RunOptions::profile (`run --profile FILE`) the profile phases become one
+// "import v1" (FILE copied byte for byte to profiles/iter-1.pgo and checked) and N = 1;
+// with RunOptions::candidate_profile too (`refresh`), "import v2" and "build v2" follow,
+// N = 2, and v2's comparison with v1 is the candidate against the committed profile.
+//
+// Merge weights: with profiling.normalize every profile is scaled so that its total of
+// the sample type the compiler reads equals the largest total among the iteration's
+// profiles, then multiplied by profile_weight / (smallest positive weight); without it
+// only the weight factor applies. All workloads collect K profiles, so each workload's
+// share of iter-I.pgo is its weight over the sum of weights, and no factor is below 1, so
+// rounding never zeroes the small samples/count values the compiler reads.
+//
+// After every phase the report gets a PhaseRecord (wall seconds, and the part spent
+// waiting for child processes: go builds, profiled runs, timed runs) and the observer's
+// checkpoint() is called, so the CLI can write report.json atomically. A phase that throws
+// is recorded as "failed" (or "interrupted" when the observer asks to stop), the report's
+// status says so, checkpoint() is called, and RunFailure is thrown. The loop never prints.
+//
+// Resume: resume(previous) keeps every phase of `previous` marked "done" whose artifacts
+// are still there and unchanged (binaries and merged profiles by sha256, collected
+// profiles by existence), up to the first that is not; it and every later phase run again.
+// The scenario's hash must equal the report's.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stats/count_comparison.h"
+#include "go/go_toolchain.h"
+#include "run/run_directory.h"
+#include "run/run_report.h"
+#include "scenario/scenario.h"
+#include "trials/trial_scheduler.h"
+#include "base/error.h"
+
+namespace pgo::harness {
+
+// Trial settings given on the command line, applied over the scenario's.
+struct TrialOverrides {
+  std::optional<int> warmup;
+  std::optional<int> runs;
+  std::optional<int> min_runs;
+  std::optional<int> max_runs;
+  std::optional<double> target_precision;  // fraction (0.01 = 1%)
+  std::optional<double> max_time_seconds;
+  std::optional<std::uint64_t> seed;
+};
+
+// Which Go build cache the run uses (go/go_toolchain.h, GoCacheMode).
+enum class BuildCache {
+  kFresh,  // "fresh": an empty cache per build in RUNDIR/gocache: comparable build times
+  kRun,    // "run": one cache for the run in RUNDIR/gocache
+  kGo,     // "go": the user's own cache (`go env GOCACHE`): fastest, quick runs and tests
+};
+std::string to_string(BuildCache cache);
+std::optional<BuildCache> build_cache_from_string(const std::string& word);
+
+struct RunOptions {
+  std::optional<int> iterations;  // overrides Scenario::iterations
+  TrialOverrides trials;
+  std::optional<std::string> profile;            // evaluate this profile (absolute path)
+  std::optional<std::string> candidate_profile;  // with profile: also this one, as v2
+  std::optional<std::string> emit_default_pgo;   // write the final profile here (absolute)
+  bool quick = false;  // 2 iterations, 6 runs, no warm-up (the CLI adds BuildCache::kGo)
+  BuildCache build_cache = BuildCache::kFresh;
+
+  // What the run does with `scenario`: iterations and trial settings after --quick and the
+  // overrides, and the seed (drawn when neither gives one).
+  int effective_iterations(const Scenario& scenario) const;
+  Trials effective_trials(const Scenario& scenario) const;
+
+  // The report's `options` object and back (for --resume). from_json throws pgo::Error
+  // (stage "resume") for a malformed object.
+  nlohmann::json to_json() const;
+  static RunOptions from_json(const nlohmann::json& j);
+};
+
+// Progress and checkpoints. Every method has a no-op default except checkpoint().
+class LoopObserver {
+ public:
+  virtual ~LoopObserver() = default;
+  virtual void phase_started(const std::string& /*name*/, std::size_t /*index*/,
+                             std::size_t /*count*/) {}
+  virtual void phase_skipped(const std::string& /*name*/) {}  // done before (resume)
+  // Something the user must hear now, e.g. on resume: the previous harness was killed, or
+  // a kept artifact failed its sha256 check. It is also among the report's warnings.
+  virtual void notice(const std::string& /*text*/) {}
+  virtual void phase_finished(const PhaseRecord& /*phase*/) {}
+  virtual void trial_progress(const SchedulerProgress& /*progress*/,
+                              const std::string& /*command*/) {}
+  // The report after every phase and at every status change: persist it.
+  virtual void checkpoint(const RunReport& report) = 0;
+  // Asked between and inside phases (before every child the loop starts itself); true
+  // ends the run as "interrupted" at the next check.
+  virtual bool stop_requested() { return false; }
+};
+
+// Why a run stopped early; the CLI turns it into an exit code.
+enum class FailureKind {
+  kSetup,        // bad options, unreadable run directory, scenario changed on resume
+  kBuild,        // go mod download, a tool build or a build failed
+  kWorkload,     // a workload crashed, timed out, wrote no profile, was never ready
+  kProfile,      // a profile is empty, invalid, or useless to the compiler
+  kInterrupted,  // SIGINT / SIGTERM
+};
+
+class RunFailure : public Error {
+ public:
+  RunFailure(FailureKind kind, const Error& cause);
+  FailureKind kind() const { return kind_; }
+
+ private:
+  FailureKind kind_;
+};
+
+class PgoLoop {
+ public:
+  // REQUIRES: observer outlives the loop. Throws RunFailure (kSetup) when the scenario
+  // mixes gotest with command/http workloads (one build cannot serve both).
+  PgoLoop(Scenario scenario, RunOptions options, RunDirectory dir, LoopObserver& observer,
+          std::string tool_version);
+  ~PgoLoop();
+
+  // A new run. Throws RunFailure after recording the failure in the report.
+  RunReport run();
+  // Continues `previous` (read from this run directory's report.json).
+  RunReport resume(RunReport previous);
+
+  std::vector<std::string> planned_phases() const;
+  const RunReport& report() const { return report_; }
+
+ private:
+  void start_report();
+  RunReport execute(std::size_t first_phase);
+  void run_phase(const std::string& name, std::size_t index, std::size_t count);
+  void dispatch(const std::string& name);
+  // Empty when phase `name` of `previous` is done and its artifacts are intact; otherwise
+  // why it must be run (again).
+  std::string unverified(const std::string& name, const RunReport& previous) const;
+  void truncate_from(std::size_t first_phase);
+
+  void prepare();
+  void build(int iteration);
+  // The profile's staleness for the binary built with it; warns above
+  // merge::kStaleHotShareWarning; nullopt (and a warning) when the binary cannot be read.
+  std::optional<StalenessRecord> staleness_of(const std::string& profile, const std::string& binary,
+                                              const std::string& label);
+  void collect(int iteration);
+  void merge(int iteration);
+  void import_profile(int iteration);
+  void trials();
+  void trial_pass(const std::vector<const Workload*>& workloads, bool counting);
+  std::size_t workload_index(const std::string& name) const;
+  CountRule count_rule() const;
+  // Counting metrics need valgrind: fail before anything is built when it is missing.
+  void require_counting_tools() const;
+  void analysis();
+
+  GoBuilder& builder();
+  std::map<std::string, std::string> tool_binaries() const;
+  BuildRecord* find_build(int iteration);
+  IterationProfile& profile_slot(int iteration);
+  std::string binary_name() const;
+  void add_warning(const std::string& warning);
+
+  Scenario scenario_;
+  RunOptions options_;
+  RunDirectory dir_;
+  LoopObserver& observer_;
+  std::string tool_version_;
+  int iterations_ = 1;
+  Trials trials_;
+  RunReport report_;
+  double child_seconds_ = 0;  // of the phase running now
+  std::unique_ptr<GoToolchain> toolchain_;
+  std::unique_ptr<GoBuilder> builder_;
+};
+
+}  // namespace pgo::harness

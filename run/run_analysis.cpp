@@ -1,0 +1,393 @@
+#include "run/run_analysis.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "stats/random.h"
+#include "stats/sample_comparison.h"
+#include "stats/statistics.h"
+
+namespace pgo::harness {
+namespace {
+
+std::string percent(double ratio_minus_one) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%+.1f%%", ratio_minus_one * 100);
+  return text;
+}
+
+std::string fraction(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f%%", value * 100);
+  return text;
+}
+
+// "faster"/"slower" change of a time ratio, as people read it: 0.95 -> "5.0% faster".
+std::string change_words(double time_ratio) {
+  double speedup = 1 / time_ratio;
+  return speedup >= 1 ? fraction(speedup - 1) + " faster" : fraction(1 - speedup) + " slower";
+}
+
+const TrialSeries* find_series(const std::vector<TrialSeries>& trials, const std::string& workload,
+                               const std::string& build) {
+  for (const TrialSeries& t : trials) {
+    if (t.workload == workload && t.build == build) return &t;
+  }
+  return nullptr;
+}
+
+// Draws n values with replacement and returns their median (scratch reused).
+double resampled_median(std::span<const double> xs, SeededRng& rng, std::vector<double>& scratch) {
+  scratch.resize(xs.size());
+  for (double& x : scratch) x = xs[rng.uniform_index(xs.size())];
+  return median(scratch);
+}
+
+}  // namespace
+
+Comparison make_comparison(const std::string& build, const std::string& against,
+                           std::span<const double> reference, std::span<const double> candidate,
+                           double alpha, std::uint64_t seed,
+                           const std::optional<CountRule>& count_rule) {
+  Comparison c;
+  c.build = build;
+  c.against = against;
+  SampleComparison s = count_rule ? compare_counts(reference, candidate, *count_rule)
+                                  : compare_samples(reference, candidate, alpha, seed);
+  c.method = std::string(to_string(s.method));
+  c.time_ratio = s.median_ratio;
+  if (s.median_ratio_interval) {
+    c.time_ratio_ci_lower = s.median_ratio_interval->lower;
+    c.time_ratio_ci_upper = s.median_ratio_interval->upper;
+  }
+  if (s.median_ratio && *s.median_ratio > 0) c.speedup = 1 / *s.median_ratio;
+  c.p_value = s.p_value;
+  c.verdict = std::string(to_string(s.verdict));
+  return c;
+}
+
+GeomeanEstimate geomean_speedup(const std::vector<SamplePair>& pairs, double confidence,
+                                std::uint64_t seed, std::size_t resamples) {
+  GeomeanEstimate out;
+  std::vector<SamplePair> used;
+  for (const SamplePair& p : pairs) {
+    if (!p.reference.empty() && !p.candidate.empty()) used.push_back(p);
+  }
+  if (used.empty()) return out;
+  double log_sum = 0;
+  for (const SamplePair& p : used) {
+    double ref = median(p.reference), cand = median(p.candidate);
+    if (ref <= 0 || cand <= 0) return out;
+    log_sum += std::log(ref / cand);
+  }
+  const double n = static_cast<double>(used.size());
+  out.speedup = std::exp(log_sum / n);
+
+  // Joint bootstrap: one resample redraws every workload of both builds, so the interval
+  // reflects the noise of all workloads together.
+  SeededRng rng(seed);
+  std::vector<double> geomeans, scratch;
+  geomeans.reserve(resamples);
+  for (std::size_t r = 0; r < resamples; ++r) {
+    double sum = 0;
+    bool ok = true;
+    for (const SamplePair& p : used) {
+      double ref = resampled_median(p.reference, rng, scratch);
+      double cand = resampled_median(p.candidate, rng, scratch);
+      if (ref <= 0 || cand <= 0) {
+        ok = false;
+        break;
+      }
+      sum += std::log(ref / cand);
+    }
+    if (ok) geomeans.push_back(std::exp(sum / n));
+  }
+  if (geomeans.empty()) return out;
+  std::sort(geomeans.begin(), geomeans.end());
+  out.ci_lower = quantile_of_sorted(geomeans, (1 - confidence) / 2);
+  out.ci_upper = quantile_of_sorted(geomeans, (1 + confidence) / 2);
+  return out;
+}
+
+ConvergenceVerdict convergence_verdict(const std::vector<ConvergenceStep>& steps,
+                                       const Convergence& t) {
+  ConvergenceVerdict v;
+  if (steps.empty()) {
+    v.kind = "incomplete";
+    v.explanation = "no PGO build was timed";
+    return v;
+  }
+  const std::size_t n = steps.size();
+  const ConvergenceStep& last = steps.back();
+
+  // 1. regressed
+  if (last.significant_vs_off && last.time_ratio_vs_off > 1 + t.max_regression) {
+    v.kind = "regressed";
+    v.explanation = "v" + std::to_string(n) + " is " + change_words(last.time_ratio_vs_off) +
+                    " than v0 (significant; the limit is " + fraction(t.max_regression) + ")";
+    return v;
+  }
+
+  // 2. no significant gain
+  std::optional<std::size_t> best;
+  for (std::size_t i = 0; i < n; ++i) {
+    const ConvergenceStep& s = steps[i];
+    if (s.significant_vs_off && s.time_ratio_vs_off < 1 &&
+        1 / s.time_ratio_vs_off >= 1 + t.min_gain - 1e-12) {
+      if (!best || s.time_ratio_vs_off < steps[*best].time_ratio_vs_off) best = i;
+    }
+  }
+  if (!best) {
+    std::size_t closest = 0;
+    for (std::size_t i = 1; i < n; ++i) {
+      if (steps[i].time_ratio_vs_off < steps[closest].time_ratio_vs_off) closest = i;
+    }
+    v.kind = "no_significant_gain";
+    v.explanation = "no iteration is significantly faster than v0 by at least " +
+                    fraction(t.min_gain) + " (best: v" + std::to_string(closest + 1) + ", " +
+                    change_words(steps[closest].time_ratio_vs_off) +
+                    (steps[closest].significant_vs_off ? "" : ", not significant") + ")";
+    return v;
+  }
+
+  // 3. oscillating
+  std::optional<std::size_t> previous;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!steps[i].significant_step) continue;
+    if (previous) {
+      double a = steps[*previous].step_ratio - 1, b = steps[i].step_ratio - 1;
+      if (a * b < 0 && std::abs(a) >= t.oscillation_swing && std::abs(b) >= t.oscillation_swing) {
+        v.kind = "oscillating";
+        v.explanation = "step v" + std::to_string(*previous) + "->v" +
+                        std::to_string(*previous + 1) + " changed time by " + percent(a) +
+                        ", step v" + std::to_string(i) + "->v" + std::to_string(i + 1) + " by " +
+                        percent(b) + " (both significant, swing limit " +
+                        fraction(t.oscillation_swing) + ")";
+        return v;
+      }
+    }
+    previous = i;
+  }
+
+  // 4. converged at k / 5. still improving
+  auto stable = [&](std::size_t i) {  // i: 0-based index of iteration i + 1
+    const ConvergenceStep& s = steps[i];
+    bool small = !s.significant_step || std::abs(s.step_ratio - 1) < t.stable_within;
+    if (small && t.min_hot_edge_overlap > 0 && i >= 1) {
+      small = s.hot_edge_overlap && *s.hot_edge_overlap >= t.min_hot_edge_overlap;
+    }
+    return small;
+  };
+  std::size_t k = n;  // iteration number
+  while (k > 1 && stable(k - 1)) --k;
+  const double gain = 1 / steps[*best].time_ratio_vs_off - 1;
+  if (k < n) {
+    v.kind = "converged";
+    v.converged_at = static_cast<int>(k);
+    v.explanation = "converged at iteration " + std::to_string(k) + ": v" + std::to_string(k) +
+                    " is " + change_words(steps[k - 1].time_ratio_vs_off) +
+                    " than v0, and every later step is not significant or within " +
+                    fraction(t.stable_within) +
+                    (t.min_hot_edge_overlap > 0
+                         ? " with hot-edge overlap >= " + fraction(t.min_hot_edge_overlap)
+                         : std::string()) +
+                    " (best gain " + fraction(gain) + " at v" + std::to_string(*best + 1) + ")";
+    return v;
+  }
+  v.kind = "still_improving";
+  const ConvergenceStep& s = steps[n - 1];
+  v.explanation =
+      n == 1 ? "only one iteration: v1 is " + change_words(s.time_ratio_vs_off) +
+                   " than v0; convergence needs at least one more iteration"
+             : "the last step v" + std::to_string(n - 1) + "->v" + std::to_string(n) +
+                   " still changed time by " + percent(s.step_ratio - 1) +
+                   (t.min_hot_edge_overlap > 0 && s.significant_step &&
+                            std::abs(s.step_ratio - 1) < t.stable_within
+                        ? " (hot-edge overlap below " + fraction(t.min_hot_edge_overlap) + ")"
+                        : std::string(" (significant)"));
+  return v;
+}
+
+Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<TrialSeries>& trials,
+                     const std::vector<IterationProfile>& profiles, const Convergence& thresholds,
+                     double alpha, std::uint64_t seed, const CountRule& count_rule) {
+  Analysis a;
+  // Workloads in the order their trials appear.
+  std::vector<std::string> workloads;
+  std::map<std::string, std::string> metric_of;
+  for (const TrialSeries& t : trials) {
+    if (!metric_of.count(t.workload)) workloads.push_back(t.workload);
+    metric_of[t.workload] = t.metric;
+  }
+  if (builds.empty() || workloads.empty()) {
+    a.verdict.explanation = builds.empty() ? "no build finished" : "no trials were run";
+    return a;
+  }
+  const BuildRecord& v0 = builds.front();
+  bool complete = true;
+  for (const std::string& w : workloads) {
+    for (const BuildRecord& b : builds) {
+      const TrialSeries* s = find_series(trials, w, b.label);
+      if (!s || s->values.empty()) complete = false;
+    }
+  }
+
+  // Per workload comparisons. Seeds differ per comparison so their bootstraps are
+  // independent, yet all follow from the run's one seed.
+  std::uint64_t comparison = 0;
+  for (const std::string& w : workloads) {
+    WorkloadAnalysis wa;
+    wa.workload = w;
+    wa.metric = metric_of[w];
+    const TrialSeries* off = find_series(trials, w, v0.label);
+    std::optional<CountRule> rule;
+    if (is_counting_metric_name(wa.metric)) rule = count_rule;
+    for (std::size_t i = 1; i < builds.size(); ++i) {
+      const TrialSeries* cur = find_series(trials, w, builds[i].label);
+      const TrialSeries* prev = find_series(trials, w, builds[i - 1].label);
+      IterationAnalysis ia;
+      ia.build = builds[i].label;
+      ia.iteration = builds[i].iteration;
+      static const std::vector<double> kNone;
+      const std::vector<double>& cv = cur ? cur->values : kNone;
+      ia.vs_off = make_comparison(builds[i].label, v0.label, off ? off->values : kNone, cv, alpha,
+                                  seed + ++comparison, rule);
+      if (i >= 2) {
+        ia.vs_previous =
+            make_comparison(builds[i].label, builds[i - 1].label, prev ? prev->values : kNone, cv,
+                            alpha, seed + ++comparison, rule);
+      }
+      wa.iterations.push_back(std::move(ia));
+    }
+    a.workloads.push_back(std::move(wa));
+  }
+
+  auto pairs_of = [&](const std::string& ref, const std::string& cand) {
+    std::vector<SamplePair> pairs;
+    for (const std::string& w : workloads) {
+      const TrialSeries* r = find_series(trials, w, ref);
+      const TrialSeries* c = find_series(trials, w, cand);
+      if (r && c) pairs.push_back({r->values, c->values});
+    }
+    return pairs;
+  };
+
+  // With every workload counting, a bootstrap interval of near-identical runs excludes 1
+  // for any difference at all; require the practical floor too.
+  const bool all_counting =
+      std::all_of(workloads.begin(), workloads.end(),
+                  [&](const std::string& w) { return is_counting_metric_name(metric_of[w]); });
+  auto beyond_floor = [&](std::optional<double> speedup) {
+    return !all_counting ||
+           (speedup && std::abs(std::log(*speedup)) > std::log1p(count_rule.min_effect));
+  };
+
+  // Geomean and overhead per build.
+  for (std::size_t i = 1; i < builds.size(); ++i) {
+    GeomeanSpeedup g;
+    g.build = builds[i].label;
+    g.iteration = builds[i].iteration;
+    GeomeanEstimate e = geomean_speedup(pairs_of(v0.label, builds[i].label), 0.95, seed + 1000 + i);
+    g.speedup = e.speedup;
+    g.ci_lower = e.ci_lower;
+    g.ci_upper = e.ci_upper;
+    g.significant =
+        e.ci_lower && e.ci_upper && (*e.ci_lower > 1 || *e.ci_upper < 1) && beyond_floor(e.speedup);
+    a.geomean.push_back(g);
+
+    BuildOverhead o;
+    o.build = builds[i].label;
+    o.build_time_ratio = v0.build_seconds > 0 ? builds[i].build_seconds / v0.build_seconds : 1;
+    o.binary_size_ratio = v0.binary_size_bytes > 0
+                              ? static_cast<double>(builds[i].binary_size_bytes) /
+                                    static_cast<double>(v0.binary_size_bytes)
+                              : 1;
+    a.overhead.push_back(o);
+  }
+
+  if (!complete || builds.size() < 2) {
+    a.verdict.kind = "incomplete";
+    a.verdict.explanation =
+        builds.size() < 2 ? "no PGO build was made" : "some build has no trials on some workload";
+    return a;
+  }
+
+  // The series the verdict is decided on.
+  std::vector<ConvergenceStep> steps;
+  for (std::size_t i = 1; i < builds.size(); ++i) {
+    ConvergenceStep s;
+    if (workloads.size() == 1) {
+      const IterationAnalysis& ia = a.workloads[0].iterations[i - 1];
+      s.time_ratio_vs_off = ia.vs_off.time_ratio.value_or(1);
+      s.significant_vs_off = ia.vs_off.verdict == "faster" || ia.vs_off.verdict == "slower";
+      const Comparison& step = ia.vs_previous ? *ia.vs_previous : ia.vs_off;
+      s.step_ratio = step.time_ratio.value_or(1);
+      s.significant_step = step.verdict == "faster" || step.verdict == "slower";
+    } else {
+      auto reduce = [&](const std::string& ref, double& ratio, bool& significant,
+                        std::uint64_t salt) {
+        GeomeanEstimate e =
+            geomean_speedup(pairs_of(ref, builds[i].label), 1 - alpha, seed + salt + i);
+        ratio = e.speedup ? 1 / *e.speedup : 1;
+        significant = e.ci_lower && e.ci_upper && (*e.ci_lower > 1 || *e.ci_upper < 1) &&
+                      beyond_floor(e.speedup);
+      };
+      reduce(v0.label, s.time_ratio_vs_off, s.significant_vs_off, 2000);
+      reduce(builds[i - 1].label, s.step_ratio, s.significant_step, 3000);
+    }
+    for (const IterationProfile& p : profiles) {
+      if (p.iteration == builds[i].iteration && p.overlap_with_previous) {
+        s.hot_edge_overlap = p.overlap_with_previous->hot_jaccard;
+      }
+    }
+    steps.push_back(s);
+  }
+  a.verdict = convergence_verdict(steps, thresholds);
+  return a;
+}
+
+}  // namespace pgo::harness
+
+namespace pgo::harness {
+
+std::vector<std::string> count_time_disagreements(const Analysis& analysis,
+                                                  const std::vector<CountTimePair>& pairs) {
+  auto find = [&](const std::string& name) -> const WorkloadAnalysis* {
+    for (const WorkloadAnalysis& w : analysis.workloads) {
+      if (w.workload == name) return &w;
+    }
+    return nullptr;
+  };
+  // -1: the interval lies below 1 (faster), +1: above (slower), 0: it includes 1 or is absent.
+  auto side = [](const Comparison& c) {
+    if (!c.time_ratio_ci_lower || !c.time_ratio_ci_upper) return 0;
+    if (*c.time_ratio_ci_upper < 1) return -1;
+    if (*c.time_ratio_ci_lower > 1) return 1;
+    return 0;
+  };
+  auto words = [](const WorkloadAnalysis& w, const Comparison& c) {
+    return w.workload + " (" + w.metric + ") says " + change_words(c.time_ratio.value_or(1));
+  };
+  std::vector<std::string> out;
+  for (const CountTimePair& p : pairs) {
+    const WorkloadAnalysis* counted = find(p.counted);
+    const WorkloadAnalysis* timed = find(p.timed);
+    if (!counted || !timed) continue;
+    for (const IterationAnalysis& c : counted->iterations) {
+      for (const IterationAnalysis& t : timed->iterations) {
+        if (c.build != t.build) continue;
+        const int a = side(c.vs_off), b = side(t.vs_off);
+        if (a != 0 && b != 0 && a != b) {
+          out.push_back(c.build + " vs v0: count and time disagree in direction: " +
+                        words(*counted, c.vs_off) + ", " + words(*timed, t.vs_off) +
+                        "; the count model misses what changed, trust the time");
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace pgo::harness

@@ -1,0 +1,109 @@
+// RunAnalysis: from a run's builds, trials and profiles to speedups, overheads and the
+// convergence verdict (RunReport::analysis). Pure: no I/O, the only randomness is a
+// bootstrap seeded by the caller, so the same inputs give the same analysis.
+//
+//   pgo::harness::Analysis a = pgo::harness::analyze_run(report.builds, report.trials,
+//                                                        report.profiles, scenario.convergence,
+//                                                        scenario.trials.alpha, report.trial_seed);
+//   print(a.verdict.kind, a.verdict.explanation);
+//
+// What is computed (lower values are better; speedup = reference / candidate):
+// - Per workload and build v(i), i >= 1: v(i) against v0 (`vs_off`) and, for i >= 2,
+//   against v(i-1) (`vs_previous`) with harness::compare_samples (ratio of medians, its
+//   bootstrap interval, the Mann-Whitney p-value and verdict at `alpha`).
+// - Counting metrics ("instructions", "cycles_estimate"): the comparisons use the tolerance
+//   rule of stats/count_comparison.h (`count_rule`) instead of the U test, so three runs
+//   per side suffice; their verdicts carry into the convergence verdict the same way.
+// - Per build v(i): the geometric mean over workloads of the speedup over v0, with a joint
+//   percentile bootstrap: each of kGeomeanResamples resamples redraws every workload's runs
+//   of both builds with replacement and takes the geomean of the ratios of medians.
+//   `significant` = the 95% interval excludes 1 (and, when every workload counts, the
+//   geomean differs from 1 by more than count_rule.min_effect).
+// - Per build v(i): build time and binary size over v0's.
+//
+// The convergence verdict follows scenarios/README.md, "Convergence thresholds", on ONE
+// series: the workload itself when the run has one workload, the geomean when it has
+// several. For that series, with r_i = time ratio of v(i) over v0 and the step
+// s_i = time ratio of v(i) over v(i-1) (s_1 = r_1, the PGO gain itself):
+// - "significant" for one workload is the Mann-Whitney test at `alpha` (compare_samples'
+//   verdict); for the geomean it is the joint bootstrap interval at confidence 1 - alpha
+//   excluding 1 (there is no rank test of a geomean);
+// - checked in this order, the first that holds wins:
+//   1. regressed: r_N significantly > 1 + max_regression (N = last iteration);
+//   2. no_significant_gain: no i with r_i significantly < 1 and 1/r_i >= 1 + min_gain;
+//   3. oscillating: among the significant steps, in order (insignificant ones skipped),
+//      two neighbours of opposite sign with |s - 1| >= oscillation_swing each;
+//   4. converged at k: step i is stable when it is not significant or |s_i - 1| <
+//      stable_within, and, when min_hot_edge_overlap > 0 and i >= 2, the hot-edge Jaccard
+//      overlap of iter-(i-1).pgo and iter-i.pgo is >= min_hot_edge_overlap (missing
+//      overlap: not stable). k = the smallest k >= 1 with every step after k stable;
+//      converged when k < N;
+//   5. still_improving: otherwise (k = N: the last step still changed performance).
+// - "incomplete" when a build v0..vN has no trials for some workload, or no builds exist.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "stats/count_comparison.h"
+#include "run/run_report.h"
+#include "scenario/scenario.h"
+
+namespace pgo::harness {
+
+inline constexpr std::size_t kGeomeanResamples = 1000;
+
+// The whole analysis. `builds` are v0..vN in order (iteration 0..N); `trials` hold one
+// series per (workload, build) whose `values` are the metric of each run; `profiles` give
+// the hot-edge overlap of successive iterations. REQUIRES: 0 < alpha < 1.
+Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<TrialSeries>& trials,
+                     const std::vector<IterationProfile>& profiles, const Convergence& thresholds,
+                     double alpha, std::uint64_t seed, const CountRule& count_rule = {});
+
+// One comparison in the report's form: candidate `build` against `against`; with
+// `count_rule` the counting rule decides, else compare_samples at alpha.
+Comparison make_comparison(const std::string& build, const std::string& against,
+                           std::span<const double> reference, std::span<const double> candidate,
+                           double alpha, std::uint64_t seed,
+                           const std::optional<CountRule>& count_rule = std::nullopt);
+
+// The geomean over workloads of median(reference_w) / median(candidate_w) with a joint
+// percentile bootstrap interval at `confidence`. Pairs with an empty side are skipped;
+// nullopt speedup when no pair is left or a median is <= 0.
+struct GeomeanEstimate {
+  std::optional<double> speedup;
+  std::optional<double> ci_lower;
+  std::optional<double> ci_upper;
+};
+struct SamplePair {
+  std::span<const double> reference;
+  std::span<const double> candidate;
+};
+GeomeanEstimate geomean_speedup(const std::vector<SamplePair>& pairs, double confidence,
+                                std::uint64_t seed, std::size_t resamples = kGeomeanResamples);
+
+// Side by side: for each (counted, timed) pair of workloads that run the same program the
+// same way, one line per build whose count-based and time-based intervals of the ratio
+// over v0 lie on opposite sides of 1 ("faster" by one, "slower" by the other): the count
+// model then misses what changed, and time is the truth. Empty when they agree or either
+// interval includes 1.
+struct CountTimePair {
+  std::string counted;  // workload with a counting metric
+  std::string timed;    // workload with a timed metric
+};
+std::vector<std::string> count_time_disagreements(const Analysis& analysis,
+                                                  const std::vector<CountTimePair>& pairs);
+
+// The verdict rules above, on an already reduced series (index 0 is iteration 1).
+struct ConvergenceStep {
+  double time_ratio_vs_off = 1;  // r_i
+  bool significant_vs_off = false;
+  double step_ratio = 1;  // s_i
+  bool significant_step = false;
+  std::optional<double> hot_edge_overlap;  // iter-(i-1) vs iter-i, i >= 2
+};
+ConvergenceVerdict convergence_verdict(const std::vector<ConvergenceStep>& steps,
+                                       const Convergence& thresholds);
+
+}  // namespace pgo::harness

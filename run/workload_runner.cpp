@@ -1,0 +1,395 @@
+#include "run/workload_runner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "go/go_bench_format.h"
+#include "process/process.h"
+#include "process/process_log.h"
+#include "run/profile_collector.h"
+#include "process/server_group.h"
+#include "stats/statistics.h"
+#include "base/error.h"
+#include "run/run_directory.h"
+
+namespace pgo::harness {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::optional<std::chrono::nanoseconds> timeout_of(const Workload& w) {
+  if (w.timeout_seconds <= 0) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::chrono::duration<double>(w.timeout_seconds));
+}
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+CommandVariables workload_variables(const Scenario& scenario, const Workload& workload,
+                                    const WorkloadContext& context, const std::string& binary) {
+  CommandVariables v;
+  if (!binary.empty()) v.set("binary", binary);
+  for (const auto& [name, rel] : workload.inputs) {
+    v.set("input_" + name, scenario.input_path(workload, name));
+  }
+  if (workload.inputs.size() == 1) {
+    v.set("input", scenario.input_path(workload, workload.inputs.begin()->first));
+  }
+  for (const auto& [name, path] : context.tools) v.set("tool_" + name, path);
+  v.set("scenario_dir", scenario.directory);
+  v.set("workdir", context.workdir);
+  return v;
+}
+
+std::map<std::string, std::string> workload_environment(const Scenario& scenario,
+                                                        const Workload& workload) {
+  std::map<std::string, std::string> env = workload.env;
+  if (scenario.trials.gomaxprocs) env["GOMAXPROCS"] = std::to_string(*scenario.trials.gomaxprocs);
+  return env;
+}
+
+std::string workload_directory(const Scenario& scenario, const Workload& workload,
+                               const WorkloadContext& context) {
+  if (workload.kind == WorkloadKind::kGotest &&
+      workload.gotest.working_directory == GotestDirectory::kPackage) {
+    return scenario.package_path();
+  }
+  return context.workdir;
+}
+
+std::map<std::string, std::string> counting_environment(const Scenario& scenario,
+                                                        const Workload& workload) {
+  std::map<std::string, std::string> env = workload_environment(scenario, workload);
+  env["GOMAXPROCS"] = std::to_string(scenario.counting.gomaxprocs);
+  env["GOGC"] = scenario.counting.gogc;
+  env["GOMEMLIMIT"] = scenario.counting.gomemlimit;
+  if (!scenario.counting.godebug.empty()) env["GODEBUG"] = scenario.counting.godebug;
+  return env;
+}
+
+int counting_iterations(const Scenario& scenario, const Workload& workload) {
+  const std::string& b = workload.gotest.benchtime;
+  if (b.size() >= 2 && b.back() == 'x' &&
+      std::all_of(b.begin(), b.end() - 1, [](char c) { return c >= '0' && c <= '9'; }) &&
+      b.size() <= 10) {
+    int n = std::stoi(b.substr(0, b.size() - 1));
+    if (n >= 2) return n;
+  }
+  return scenario.counting.gotest_iterations;
+}
+
+std::string metric_unit(Metric metric, WorkloadKind kind) {
+  const std::string per = kind == WorkloadKind::kGotest ? "/op" : "";
+  switch (metric) {
+    case Metric::kNsPerOp:
+      return "ns/op";
+    case Metric::kInstructions:
+      return "instructions" + per;
+    case Metric::kCyclesEstimate:
+      return "cycles" + per;
+    default:
+      return "s";
+  }
+}
+
+WorkloadRunner::WorkloadRunner(const Scenario& scenario, const Workload& workload,
+                               WorkloadContext context)
+    : scenario_(scenario), workload_(workload), context_(std::move(context)) {
+  std::error_code ec;
+  fs::create_directories(context_.workdir, ec);
+  if (ec)
+    throw Error("trial", context_.workdir,
+                "cannot create the workload's directory: " + ec.message());
+}
+
+std::string WorkloadRunner::log_path(const std::string& label) const {
+  return workload_log(context_.log_dir, workload_.name, label);
+}
+
+std::vector<std::string> WorkloadRunner::display_argv(const std::string& binary) const {
+  CommandVariables vars = workload_variables(scenario_, workload_, context_, binary);
+  const std::string context = "workload '" + workload_.name + "'";
+  switch (workload_.kind) {
+    case WorkloadKind::kCommand:
+      return expand_command(workload_.command, vars, context);
+    case WorkloadKind::kGotest:
+      return gotest_argv(binary,
+                         is_counting(workload_.metric)
+                             ? std::to_string(counting_iterations(scenario_, workload_)) + "x"
+                             : workload_.gotest.benchtime);
+    case WorkloadKind::kHttp: {
+      // The load command as it reads before the servers' ports are known.
+      vars.set("port", "PORT");
+      vars.set("ports", "PORT");
+      vars.set("urls", "URLS");
+      vars.set("instances", std::to_string(workload_.http.instances));
+      return expand_command(workload_.http.load_command, vars, context);
+    }
+  }
+  return {};
+}
+
+std::vector<std::string> WorkloadRunner::gotest_argv(const std::string& binary,
+                                                     const std::string& benchtime) const {
+  GotestCollection g;
+  g.workload = workload_.name;
+  g.variables = workload_variables(scenario_, workload_, context_, binary);
+  g.test_binary = binary;
+  g.bench = workload_.gotest.bench;
+  g.benchtime = benchtime;
+  // Counting: one pass of N ops; the count of several passes would only repeat it.
+  g.count = is_counting(workload_.metric) ? 1 : workload_.gotest.count;
+  g.extra_args = workload_.gotest.args;
+  return ProfileCollector::gotest_argv(g, "");
+}
+
+WorkloadMeasurement WorkloadRunner::run(const std::string& binary, const std::string& label) {
+  if (is_counting(workload_.metric)) return run_counted(binary, label);
+  switch (workload_.kind) {
+    case WorkloadKind::kCommand:
+      return run_command(binary, label);
+    case WorkloadKind::kGotest:
+      return run_gotest(binary, label);
+    case WorkloadKind::kHttp:
+      return run_http(binary, label);
+  }
+  throw Error("trial", "", "unknown workload kind");
+}
+
+namespace {
+
+ProcessSpec timed_spec(const Scenario& s, const Workload& w, const std::vector<std::string>& argv,
+                       const std::string& workdir, const std::string& log) {
+  ProcessSpec spec = logged_process_spec(argv, workdir, workload_environment(s, w), log);
+  if (!w.stdin_input.empty()) {
+    spec.stdin_mode = StreamMode::kFile;
+    spec.stdin_path = s.input_path(w, w.stdin_input);
+  }
+  spec.timeout = timeout_of(w);
+  spec.cpu_affinity = s.trials.pin_cpu;
+  return spec;
+}
+
+[[noreturn]] void run_failed(const Workload& w, const std::string& label, const std::string& what,
+                             const ProcessResult& r, const std::string& log) {
+  throw Error("trial", log,
+              with_log_tail("workload '" + w.name + "' on build " + label + ": " + what +
+                                " failed (" + r.describe_status() + ")",
+                            log),
+              r.timed_out ? "raise the workload's timeout_seconds, or make the run shorter"
+                          : "run the command from the log by hand to see why");
+}
+
+}  // namespace
+
+WorkloadMeasurement WorkloadRunner::run_command(const std::string& binary,
+                                                const std::string& label) {
+  const std::string log = log_path(label);
+  ProcessSpec spec = timed_spec(scenario_, workload_, display_argv(binary), context_.workdir, log);
+  auto start = Clock::now();
+  ProcessResult r = run_process(spec);
+  WorkloadMeasurement m;
+  m.elapsed_seconds = seconds_since(start);
+  if (!r.succeeded()) run_failed(workload_, label, "the run", r, log);
+  m.wall_seconds = std::chrono::duration<double>(r.wall_time).count();
+  m.cpu_seconds = r.user_seconds + r.system_seconds;
+  m.peak_rss_bytes = r.max_rss_bytes;
+  m.value = workload_.metric == Metric::kCpu ? m.cpu_seconds : m.wall_seconds;
+  return m;
+}
+
+WorkloadMeasurement WorkloadRunner::run_gotest(const std::string& binary,
+                                               const std::string& label) {
+  const std::string log = log_path(label);
+  ProcessSpec spec = timed_spec(scenario_, workload_, display_argv(binary),
+                                workload_directory(scenario_, workload_, context_), log);
+  auto start = Clock::now();
+  ProcessResult r = run_process(spec);
+  WorkloadMeasurement m;
+  m.elapsed_seconds = seconds_since(start);
+  if (!r.succeeded()) run_failed(workload_, label, "the benchmark run", r, log);
+  m.wall_seconds = std::chrono::duration<double>(r.wall_time).count();
+  m.cpu_seconds = r.user_seconds + r.system_seconds;
+  m.peak_rss_bytes = r.max_rss_bytes;
+  if (workload_.metric != Metric::kNsPerOp) {
+    m.value = workload_.metric == Metric::kCpu ? m.cpu_seconds : m.wall_seconds;
+    return m;
+  }
+  GoBenchOutput out = parse_go_bench_output(read_all(log));
+  std::vector<std::string> names;
+  for (const GoBenchResult& b : out.results) {
+    if (b.value("ns/op") && std::find(names.begin(), names.end(), b.base_name) == names.end()) {
+      names.push_back(b.base_name);
+    }
+  }
+  if (names.empty()) {
+    throw Error("trial", log,
+                with_log_tail("workload '" + workload_.name + "' on build " + label +
+                                  ": no benchmark result with ns/op (pattern -test.bench=" +
+                                  workload_.gotest.bench + ")",
+                              log),
+                "check the pattern against the package's Benchmark functions");
+  }
+  double log_sum = 0;
+  for (const std::string& name : names) {
+    std::vector<double> values = go_bench_values(out, "ns/op", name);
+    log_sum += std::log(std::max(median(values), 1e-12));
+  }
+  m.value = std::exp(log_sum / static_cast<double>(names.size()));
+  return m;
+}
+
+WorkloadMeasurement WorkloadRunner::run_http(const std::string& binary, const std::string& label) {
+  const std::string log = log_path(label);
+  CommandVariables vars = workload_variables(scenario_, workload_, context_, binary);
+  auto start = Clock::now();
+  ServerGroupSpec group;
+  group.name = portable_file_stem(workload_.name) + "-" + portable_file_stem(label);
+  group.server_command = workload_.http.server_command;
+  group.variables = vars;
+  group.working_directory = context_.workdir;
+  group.env = workload_environment(scenario_, workload_);
+  group.cpu_affinity = scenario_.trials.pin_cpu;
+  group.instances = workload_.http.instances;
+  group.ready_path = workload_.http.ready_path;
+  group.ready_timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::chrono::duration<double>(workload_.http.ready_timeout_seconds));
+  group.log_dir = context_.log_dir;
+  group.stage = "trial";
+  ServerGroup servers(group, ports_, http_);  // stops the servers on every way out
+
+  std::vector<std::string> argv =
+      expand_command(workload_.http.load_command, servers.load_variables(vars),
+                     "workload '" + workload_.name + "' load command");
+  ProcessSpec spec = timed_spec(scenario_, workload_, argv, context_.workdir, log);
+  ProcessResult load = run_process(spec);
+  if (!load.succeeded()) run_failed(workload_, label, "the load command", load, log);
+  servers.check_running("during the timed load");
+  std::vector<ProcessResult> stopped = servers.stop();
+  WorkloadMeasurement m;
+  m.elapsed_seconds = seconds_since(start);
+  m.wall_seconds = std::chrono::duration<double>(load.wall_time).count();
+  for (const ProcessResult& s : stopped) {
+    m.cpu_seconds += s.user_seconds + s.system_seconds;
+    m.peak_rss_bytes = std::max(m.peak_rss_bytes, s.max_rss_bytes);
+  }
+  m.value = workload_.metric == Metric::kCpu ? m.cpu_seconds : m.wall_seconds;
+  return m;
+}
+
+CountSummary WorkloadRunner::count_once(const std::vector<std::string>& argv,
+                                        const std::string& label, const std::string& log,
+                                        WorkloadMeasurement& m) {
+  if (valgrind_.empty()) valgrind_ = find_valgrind();
+  const std::string out = context_.workdir + "/cachegrind-" + portable_file_stem(label) + ".out";
+  std::error_code ec;
+  fs::remove(out, ec);
+  ProcessSpec spec = timed_spec(scenario_, workload_, cachegrind_argv(valgrind_, out, argv),
+                                workload_directory(scenario_, workload_, context_), log);
+  spec.env_overrides = counting_environment(scenario_, workload_);
+  ProcessResult r = run_process(spec);
+  if (!r.succeeded()) run_failed(workload_, label, "the run under valgrind (cachegrind)", r, log);
+  m.wall_seconds += std::chrono::duration<double>(r.wall_time).count();
+  m.cpu_seconds += r.user_seconds + r.system_seconds;
+  if (!fs::is_regular_file(out, ec)) {
+    throw Error("counting", log,
+                with_log_tail("workload '" + workload_.name + "' on build " + label +
+                                  ": cachegrind wrote no output file " + out,
+                              log),
+                "run the command from the log by hand to see why");
+  }
+  CountSummary s = summarize_counts(parse_cachegrind_output(read_all(out), out));
+  fs::remove(out, ec);
+  return s;
+}
+
+WorkloadMeasurement WorkloadRunner::run_counted(const std::string& binary,
+                                                const std::string& label) {
+  auto start = Clock::now();
+  WorkloadMeasurement m;
+  CountSummary s;
+  if (workload_.kind == WorkloadKind::kGotest) {
+    const int n = counting_iterations(scenario_, workload_);
+    CountSummary all = count_once(display_argv(binary), label, log_path(label), m);
+    CountSummary one = count_once(gotest_argv(binary, "1x"), label, log_path(label + "-1x"), m);
+    auto per_op = [n](std::int64_t a, std::int64_t b) {
+      return std::max<std::int64_t>(0, (a - b) / n);
+    };
+    s.instructions = per_op(all.instructions, one.instructions);
+    s.l1_misses = per_op(all.l1_misses, one.l1_misses);
+    s.last_level_misses = per_op(all.last_level_misses, one.last_level_misses);
+    s.branch_mispredicts = per_op(all.branch_mispredicts, one.branch_mispredicts);
+    s.cycles_estimate = std::max(0.0, (all.cycles_estimate - one.cycles_estimate) / n);
+  } else if (workload_.kind == WorkloadKind::kCommand) {
+    s = count_once(display_argv(binary), label, log_path(label), m);
+  } else {
+    throw Error("trial", "", "workload '" + workload_.name + "': kind http cannot be counted");
+  }
+  m.elapsed_seconds = seconds_since(start);
+  m.counts = s;
+  m.value = workload_.metric == Metric::kInstructions ? static_cast<double>(s.instructions)
+                                                      : s.cycles_estimate;
+  return m;
+}
+
+// ---- WorkloadTrialExecutor -------------------------------------------------------------
+
+WorkloadTrialExecutor::WorkloadTrialExecutor(std::function<bool()> stop_requested)
+    : stop_requested_(std::move(stop_requested)), start_(Clock::now()) {}
+
+BenchCommand WorkloadTrialExecutor::add(WorkloadRunner& runner, const std::string& label,
+                                        const std::string& binary) {
+  BenchCommand c;
+  c.name = runner.workload().name + "@" + label;
+  c.argv = runner.display_argv(binary);
+  c.text = quote_command(c.argv);
+  by_name_[c.name] = entries_.size();
+  entries_.push_back(Entry{&runner, label, binary, {}});
+  return c;
+}
+
+TrialMeasurement WorkloadTrialExecutor::run(const BenchCommand& command, RunKind kind) {
+  auto it = by_name_.find(command.name);
+  if (it == by_name_.end()) {
+    throw Error("trial", "", "unknown trial command '" + command.name + "'");
+  }
+  if (stop_requested_ && stop_requested_()) {
+    throw Error("interrupted", "", "stopped by a signal before " + command.name);
+  }
+  Entry& e = entries_[it->second];
+  // A failed run throws and ends the phase; its time then counts as the harness's own,
+  // which only makes the overhead figure pessimistic.
+  WorkloadMeasurement m = e.runner->run(e.binary, e.label);
+  child_seconds_ += m.elapsed_seconds;
+  if (kind == RunKind::kTimed) e.timed.push_back(m);
+  TrialMeasurement t;
+  // The scheduler's stopping rule reads wall_seconds: give it the metric.
+  t.wall_seconds = e.runner->workload().metric == Metric::kNsPerOp ? m.value * 1e-9 : m.value;
+  t.user_seconds = m.cpu_seconds;
+  t.max_rss_bytes = m.peak_rss_bytes;
+  return t;
+}
+
+double WorkloadTrialExecutor::now_seconds() { return seconds_since(start_); }
+
+const std::vector<WorkloadMeasurement>& WorkloadTrialExecutor::timed(std::size_t index) const {
+  return entries_.at(index).timed;
+}
+
+}  // namespace pgo::harness

@@ -1,9 +1,0 @@
-// Fixture for tests/harness/scenario_test.cpp (a "gotest" package); never built.
-package bench
-
-import "testing"
-
-func BenchmarkNothing(b *testing.B) {
-	for i := 0; i < b.N; i++ {
-	}
-}

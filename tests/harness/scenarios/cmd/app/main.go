@@ -1,5 +1,0 @@
-// Fixture for tests/harness/scenario_test.cpp: the loader only checks that this package
-// directory exists; it is never built.
-package main
-
-func main() {}

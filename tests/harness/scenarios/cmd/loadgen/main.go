@@ -1,4 +1,0 @@
-// Fixture for tests/harness/scenario_test.cpp (a "tool" package); never built.
-package main
-
-func main() {}
