@@ -19,16 +19,18 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "base/error.h"
+#include "base/file_io.h"
+#include "base/percent.h"
+#include "base/sha256.h"
+#include "base/text_table.h"
 #include "cli/command.h"
 #include "cli/fetch_options.h"
 #include "cli/signal_guard.h"
-#include "run/live_collection.h"
-#include "run/profile_target.h"
-#include "base/sha256.h"
-#include "base/error.h"
-#include "base/file_io.h"
 #include "merge/profile_writer.h"
 #include "reports/text_format.h"
+#include "run/live_collection.h"
+#include "run/profile_target.h"
 
 namespace pgo::cli {
 namespace {
@@ -126,8 +128,6 @@ std::optional<std::chrono::milliseconds> parse_duration(const std::string& text)
   return std::chrono::milliseconds(static_cast<long long>(ms));
 }
 
-std::string percent(double fraction) { return fmt::format("{:.0f}%", fraction * 100); }
-
 nlohmann::json to_json(const LiveCollection& c, const CollectOptions& o, bool written,
                        const std::string& output_sha256) {
   nlohmann::json instances = nlohmann::json::array();
@@ -193,12 +193,12 @@ std::string render_text(const LiveCollection& c) {
                    {"hot weight covered"}},
                   " ");
   for (const InstanceResult& inst : c.instances) {
-    table.add_row(
-        {inst.target.name, fmt::format("{}/{}", inst.usable_rounds, inst.fetches.size()),
-         std::to_string(inst.samples),
-         fmt::format("{:.1f} s", static_cast<double>(inst.duration_nanos) / 1e9),
-         (inst.hot_weight_coverage ? percent(*inst.hot_weight_coverage) : std::string("-")) +
-             (inst.outlier ? "  OUTLIER" : "")});
+    table.add_row({inst.target.name, fmt::format("{}/{}", inst.usable_rounds, inst.fetches.size()),
+                   std::to_string(inst.samples),
+                   fmt::format("{:.1f} s", static_cast<double>(inst.duration_nanos) / 1e9),
+                   (inst.hot_weight_coverage ? format_percent(*inst.hot_weight_coverage, 0)
+                                             : std::string("-")) +
+                       (inst.outlier ? "  OUTLIER" : "")});
   }
   return table.render();
 }

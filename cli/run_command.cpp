@@ -20,14 +20,12 @@
 #include <optional>
 #include <string>
 
-#include "cli/command.h"
-#include "cli/signal_guard.h"
-#include "run/pgo_loop.h"
-#include "process/process.h"
-#include "run/run_directory.h"
-#include "scenario/scenario.h"
 #include "base/error.h"
 #include "base/file_io.h"
+#include "base/text_table.h"
+#include "cli/command.h"
+#include "cli/signal_guard.h"
+#include "process/process.h"
 #include "reports/bench_terminal_format.h"
 #include "reports/benchfmt_export.h"
 #include "reports/html_report.h"
@@ -35,6 +33,9 @@
 #include "reports/report_summary.h"
 #include "reports/run_report_json.h"
 #include "reports/text_format.h"
+#include "run/pgo_loop.h"
+#include "run/run_directory.h"
+#include "scenario/scenario.h"
 
 namespace pgo::cli {
 namespace {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "base/text_table.h"
 #include "reports/text_format.h"
 
 namespace pgo::reports {

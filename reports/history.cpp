@@ -5,12 +5,13 @@
 #include <algorithm>
 #include <map>
 
-#include "stats/statistics.h"
 #include "base/error.h"
+#include "base/text_table.h"
 #include "reports/html_report.h"
 #include "reports/report_summary.h"
 #include "reports/svg_chart.h"
 #include "reports/text_format.h"
+#include "stats/statistics.h"
 
 namespace pgo::reports {
 

@@ -5,22 +5,23 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "trials/cachegrind.h"
-#include "trials/environment_info.h"
-#include "go/go_binary_functions.h"
-#include "run/profile_collector.h"
-#include "stats/random.h"
-#include "run/run_analysis.h"
+#include "base/elapsed.h"
 #include "base/sha256.h"
-#include "stats/statistics.h"
+#include "go/go_binary_functions.h"
 #include "go/vcs_revision.h"
-#include "run/workload_runner.h"
 #include "merge/pgo_view.h"
 #include "merge/profile_merger.h"
 #include "merge/profile_reader.h"
 #include "merge/profile_scaling.h"
 #include "merge/profile_staleness.h"
 #include "merge/profile_writer.h"
+#include "run/profile_collector.h"
+#include "run/run_analysis.h"
+#include "run/workload_runner.h"
+#include "stats/random.h"
+#include "stats/statistics.h"
+#include "trials/cachegrind.h"
+#include "trials/environment_info.h"
 
 namespace pgo::harness {
 namespace fs = std::filesystem;
@@ -30,10 +31,6 @@ using Clock = std::chrono::steady_clock;
 using json = nlohmann::json;
 
 constexpr std::size_t kTopHotEdges = 10;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 std::string now_utc() { return iso8601_utc(std::chrono::system_clock::now()); }
 

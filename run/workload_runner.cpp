@@ -7,24 +7,21 @@
 #include <set>
 #include <sstream>
 
+#include "base/elapsed.h"
+#include "base/error.h"
 #include "go/go_bench_format.h"
 #include "process/process.h"
 #include "process/process_log.h"
-#include "run/profile_collector.h"
 #include "process/server_group.h"
-#include "stats/statistics.h"
-#include "base/error.h"
+#include "run/profile_collector.h"
 #include "run/run_directory.h"
+#include "stats/statistics.h"
 
 namespace pgo::harness {
 namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 std::optional<std::chrono::nanoseconds> timeout_of(const Workload& w) {
   if (w.timeout_seconds <= 0) return std::nullopt;
