@@ -24,22 +24,15 @@ namespace fs = std::filesystem;
 using pgo::testing::read_file;
 using json = nlohmann::json;
 using pgo::harness::ProcessResult;
-using pgo::harness::ProcessSpec;
-using pgo::harness::StreamMode;
 
 namespace {
 
 const std::string kHarness = std::string(PGO_BIN_DIR) + "/pgo-harness";
 const fs::path kTestdata = fs::path(PGO_TESTS_DIR) / "cli" / "testdata";
 
-ProcessResult harness(const std::vector<std::string>& args) {
-  ProcessSpec spec;
-  spec.argv = {kHarness};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.stdout_mode = StreamMode::kCapture;
-  spec.stderr_mode = StreamMode::kCapture;
-  spec.timeout = std::chrono::minutes(10);
-  return pgo::harness::run_process(spec);
+ProcessResult harness(std::vector<std::string> args) {
+  args.insert(args.begin(), kHarness);
+  return pgo::testing::run_tool(std::move(args), std::chrono::minutes(10));
 }
 
 // The comparison row (kind, workload, build) of `compare --json` output.

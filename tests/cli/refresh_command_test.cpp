@@ -63,12 +63,8 @@ struct Module {
 };
 
 ProcessResult harness(std::vector<std::string> args) {
-  ProcessSpec spec;
-  spec.argv = {kHarness};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.stdout_mode = spec.stderr_mode = StreamMode::kCapture;
-  spec.timeout = std::chrono::minutes(10);
-  return pgo::harness::run_process(spec);
+  args.insert(args.begin(), kHarness);
+  return pgo::testing::run_tool(std::move(args), std::chrono::minutes(10));
 }
 
 }  // namespace

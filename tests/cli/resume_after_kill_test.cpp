@@ -23,21 +23,15 @@ using json = nlohmann::json;
 using pgo::harness::BackgroundProcess;
 using pgo::harness::ProcessResult;
 using pgo::harness::ProcessSpec;
-using pgo::harness::StreamMode;
 
 namespace {
 
 const std::string kHarness = std::string(PGO_BIN_DIR) + "/pgo-harness";
 const fs::path kTestdata = fs::path(PGO_TESTS_DIR) / "cli" / "testdata";
 
-ProcessSpec harness_spec(const std::vector<std::string>& args) {
-  ProcessSpec spec;
-  spec.argv = {kHarness, "run"};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.stdout_mode = StreamMode::kCapture;
-  spec.stderr_mode = StreamMode::kCapture;
-  spec.timeout = std::chrono::minutes(10);
-  return spec;
+ProcessSpec harness_spec(std::vector<std::string> args) {
+  args.insert(args.begin(), {kHarness, "run"});
+  return pgo::testing::tool_spec(std::move(args), std::chrono::minutes(10));
 }
 
 }  // namespace

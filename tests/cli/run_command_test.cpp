@@ -65,14 +65,9 @@ struct Loop {
   json report() const { return json::parse(read_file(dir / "run" / "report.json")); }
 };
 
-ProcessSpec harness_spec(const std::vector<std::string>& args) {
-  ProcessSpec spec;
-  spec.argv = {kHarness, "run"};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.stdout_mode = StreamMode::kCapture;
-  spec.stderr_mode = StreamMode::kCapture;
-  spec.timeout = std::chrono::minutes(15);
-  return spec;
+ProcessSpec harness_spec(std::vector<std::string> args) {
+  args.insert(args.begin(), {kHarness, "run"});
+  return pgo::testing::tool_spec(std::move(args), std::chrono::minutes(15));
 }
 
 ProcessResult run(const std::vector<std::string>& args) {

@@ -70,15 +70,22 @@ inline std::string built_tool(const std::string& name) {
   return std::string(PGO_BIN_DIR) + "/" + name;
 }
 
-// Runs argv with stdout and stderr captured, killed after `timeout`.
-inline harness::ProcessResult run_tool(std::vector<std::string> argv,
-                                       std::chrono::nanoseconds timeout) {
+// argv with stdout and stderr captured, killed after `timeout` (for run_process or a
+// BackgroundProcess).
+inline harness::ProcessSpec tool_spec(std::vector<std::string> argv,
+                                      std::chrono::nanoseconds timeout) {
   harness::ProcessSpec spec;
   spec.argv = std::move(argv);
   spec.stdout_mode = harness::StreamMode::kCapture;
   spec.stderr_mode = harness::StreamMode::kCapture;
   spec.timeout = timeout;
-  return harness::run_process(spec);
+  return spec;
+}
+
+// Runs tool_spec(argv, timeout) to its end.
+inline harness::ProcessResult run_tool(std::vector<std::string> argv,
+                                       std::chrono::nanoseconds timeout) {
+  return harness::run_process(tool_spec(std::move(argv), timeout));
 }
 
 }  // namespace pgo::testing
