@@ -6,7 +6,7 @@
 # that total divided by the runs alone. For `true` the measured time itself is essentially
 # spawn overhead, and each tool's timing window starts and ends at slightly different
 # points around the spawn, so wall/run is the fairer comparison of what a run costs.
-# Targets (issue 3): the measured times agree within noise; our overhead <= hyperfine's.
+# Targets: the measured times agree within noise; our overhead <= hyperfine's.
 #
 #   bench/bench_vs_hyperfine.sh [PATH/TO/pgo-harness]    (default: build/bin/pgo-harness)
 #   ROUNDS=5 bench/bench_vs_hyperfine.sh                  alternate the tools 5 times

@@ -32,19 +32,10 @@
 #include "trials/environment_info.h"
 #include "trials/trial_scheduler.h"
 
-#ifndef PGO_HARNESS_VERSION
-#define PGO_HARNESS_VERSION "unknown"
-#endif
-
 namespace pgo::cli {
 namespace {
 
 using namespace pgo::harness;
-
-// A wrong command line found after parsing (conflicting options, bad values): exit 2.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 struct BenchArgs {
   std::vector<std::string> commands;
@@ -645,17 +636,7 @@ void configure_bench_command(CLI::App& app, CommandRunner& runner) {
   app.add_option("--style", a->style,
                  "full (progress bar on a terminal), basic (no progress bar) or none");
   app.add_flag("-q,--quiet", a->quiet, "Print nothing but errors (same as --style none)");
-  app.callback([a, &runner, &app] {
-    runner = [a, &app]() -> int {
-      try {
-        return run_bench(*a);
-      } catch (const UsageError& e) {
-        std::cerr << "pgo-harness: error: " << e.what() << " (see pgo-harness " << app.get_name()
-                  << " --help)\n";
-        return kExitUsage;
-      }
-    };
-  });
+  app.callback([a, &runner] { runner = [a] { return run_bench(*a); }; });
 }
 
 }  // namespace pgo::cli

@@ -21,11 +21,14 @@
 
 #include "base/error.h"
 #include "base/file_io.h"
+#include "base/percent.h"
 #include "base/sha256.h"
+#include "base/text_table.h"
 #include "cli/command.h"
 #include "cli/fetch_options.h"
 #include "cli/signal_guard.h"
 #include "merge/profile_writer.h"
+#include "reports/text_format.h"
 #include "run/live_collection.h"
 #include "run/profile_target.h"
 
@@ -36,14 +39,12 @@ namespace fs = std::filesystem;
 using namespace pgo::harness;
 
 struct CollectOptions {
-  std::vector<std::string> targets;
-  std::string targets_file;
+  TargetCliOptions live;
   std::string output = "default.pgo";
   int rounds = 1;
   std::string every = "0s";
   std::string keep_raw;
   bool no_normalize = false;
-  int min_instances = 0;  // 0: default_min_instances
   double outlier_gap_percent = kDefaultOutlierGap * 100;
   bool json = false;
   bool quiet = false;
@@ -127,8 +128,6 @@ std::optional<std::chrono::milliseconds> parse_duration(const std::string& text)
   return std::chrono::milliseconds(static_cast<long long>(ms));
 }
 
-std::string percent(double fraction) { return fmt::format("{:.0f}%", fraction * 100); }
-
 nlohmann::json to_json(const LiveCollection& c, const CollectOptions& o, bool written,
                        const std::string& output_sha256) {
   nlohmann::json instances = nlohmann::json::array();
@@ -185,36 +184,30 @@ nlohmann::json to_json(const LiveCollection& c, const CollectOptions& o, bool wr
           {"warnings", c.warnings}};
 }
 
-std::string pad(const std::string& s, std::size_t width) {
-  return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
-}
-
 std::string render_text(const LiveCollection& c) {
-  std::string out = pad("instance", 28) + pad("rounds", 8) + pad("samples", 10) +
-                    pad("duration", 10) + "hot weight covered\n";
+  // Fixed widths (one blank more when a cell overflows), as the run summary's.
+  TextTable table({{"instance", TextColumn::kLeft, 27, false},
+                   {"rounds", TextColumn::kLeft, 7, false},
+                   {"samples", TextColumn::kLeft, 9, false},
+                   {"duration", TextColumn::kLeft, 9, false},
+                   {"hot weight covered"}},
+                  " ");
   for (const InstanceResult& inst : c.instances) {
-    out += pad(inst.target.name, 28) +
-           pad(fmt::format("{}/{}", inst.usable_rounds, inst.fetches.size()), 8) +
-           pad(std::to_string(inst.samples), 10) +
-           pad(fmt::format("{:.1f} s", static_cast<double>(inst.duration_nanos) / 1e9), 10) +
-           (inst.hot_weight_coverage ? percent(*inst.hot_weight_coverage) : std::string("-")) +
-           (inst.outlier ? "  OUTLIER" : "") + "\n";
+    table.add_row({inst.target.name, fmt::format("{}/{}", inst.usable_rounds, inst.fetches.size()),
+                   std::to_string(inst.samples),
+                   fmt::format("{:.1f} s", static_cast<double>(inst.duration_nanos) / 1e9),
+                   (inst.hot_weight_coverage ? format_percent(*inst.hot_weight_coverage, 0)
+                                             : std::string("-")) +
+                       (inst.outlier ? "  OUTLIER" : "")});
   }
-  return out;
+  return table.render();
 }
 
 int run_collect(CollectOptions o) {
   g_cancel.store(false);
   g_signal = 0;
-  if (!o.targets_file.empty()) {
-    std::vector<std::string> listed = read_targets_file(o.targets_file);
-    if (listed.empty() && o.targets.empty()) {
-      throw Error("targets", o.targets_file, "no targets in the file",
-                  "one URL per line; '#' starts a comment");
-    }
-    o.targets.insert(o.targets.end(), listed.begin(), listed.end());
-  }
-  if (o.targets.empty()) {
+  const std::vector<std::string> targets = all_targets(o.live);
+  if (targets.empty()) {
     std::cerr << "pgo-harness collect: error: no targets given (name at least one TARGET URL, "
                  "or --targets-file)\n";
     return kExitUsage;
@@ -226,15 +219,14 @@ int run_collect(CollectOptions o) {
     return kExitUsage;
   }
   LiveCollectionRequest req;
-  for (const std::string& spec : o.targets)
+  for (const std::string& spec : targets)
     req.targets.push_back(parse_profile_target(spec, o.fetch.seconds));
   req.http = make_http_options(o.fetch);
   req.http.cancel = &g_cancel;
   req.rounds = o.rounds;
   req.every = *every;
   req.normalize = !o.no_normalize;
-  req.min_instances =
-      o.min_instances > 0 ? o.min_instances : default_min_instances(req.targets.size());
+  req.min_instances = min_instances_of(o.live, req.targets.size());
   if (req.min_instances > static_cast<int>(req.targets.size())) {
     std::cerr << "pgo-harness collect: error: --min-instances " << req.min_instances << " but only "
               << req.targets.size() << " target(s)\n";
@@ -329,10 +321,9 @@ int run_collect(CollectOptions o) {
 void configure_collect_command(CLI::App& app, CommandRunner& runner) {
   auto o = std::make_shared<CollectOptions>();
   app.footer(kCollectFooter);
-  app.add_option("TARGET", o->targets, "Base URL (http://HOST:PORT) or full profile URL")
-      ->type_name("TARGET...");
-  app.add_option("--targets-file", o->targets_file, "File of targets, one per line ('#' comments)")
-      ->type_name("FILE");
+  add_target_options(app, o->live, "Base URL (http://HOST:PORT) or full profile URL",
+                     "Fail unless this many instances gave a usable profile (default: a "
+                     "majority, floor(N/2)+1)");
   app.add_option("-o,--output", o->output, "The merged PGO profile, replaced atomically")
       ->type_name("FILE")
       ->default_val("default.pgo");
@@ -350,11 +341,6 @@ void configure_collect_command(CLI::App& app, CommandRunner& runner) {
       ->type_name("DIR");
   app.add_flag("--no-normalize", o->no_normalize,
                "Merge raw sample values instead of scaling each profile to the same total");
-  app.add_option("--min-instances", o->min_instances,
-                 "Fail unless this many instances gave a usable profile (default: a majority, "
-                 "floor(N/2)+1)")
-      ->type_name("N")
-      ->check(CLI::Range(1, 100000));
   app.add_option("--outlier-gap", o->outlier_gap_percent,
                  "Flag an instance whose coverage of the merged hot weight is this many points "
                  "below the others' median")

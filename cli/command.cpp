@@ -35,6 +35,17 @@ int finish(const std::string& program, int code) {
   return code == kExitOk ? kExitFailure : code;
 }
 
+// "pgo-harness bench": the program and the subcommand that was parsed, for help hints.
+std::string selected_command(const CLI::App& app) {
+  std::string name = app.get_name();
+  const CLI::App* selected = &app;
+  while (!selected->get_subcommands().empty()) {
+    selected = selected->get_subcommands().front();
+    name += " " + selected->get_name();
+  }
+  return name;
+}
+
 }  // namespace
 
 int run_app(CLI::App& app, int argc, char** argv, CommandRunner& runner) {
@@ -57,6 +68,10 @@ int run_app(CLI::App& app, int argc, char** argv, CommandRunner& runner) {
   }
   try {
     return finish(program, runner());
+  } catch (const UsageError& e) {
+    std::cerr << program << ": error: " << e.what() << " (see " << selected_command(app)
+              << " --help)\n";
+    return kExitUsage;
   } catch (const pgo::Error& e) {
     std::cerr << program << ": error: " << e.what() << "\n";
     return kExitFailure;

@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <stdexcept>
 
 namespace pgo::cli {
 
@@ -19,6 +20,13 @@ using CommandRunner = std::function<int()>;
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // bad input, failed stage
 inline constexpr int kExitUsage = 2;    // bad command line
+
+// A command-line mistake found after parsing (a bad value, options that conflict). run_app
+// prints "PROGRAM: error: MESSAGE (see PROGRAM [COMMAND] --help)" and exits kExitUsage.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 // Parses argv into app, runs the runner, and turns every error into one line on stderr
 // and a documented exit code. The program name prefixes every message.

@@ -5,7 +5,9 @@
 
 #include "base/error.h"
 #include "base/file_io.h"
+#include "run/live_collection.h"
 #include "run/live_profile_fetch.h"
+#include "run/profile_target.h"
 
 namespace pgo::cli {
 namespace {
@@ -93,6 +95,33 @@ harness::HttpOptions make_http_options(const FetchCliOptions& o) {
                                                              : o.token_header + ": " + token);
   }
   return http;
+}
+
+void add_target_options(CLI::App& app, TargetCliOptions& o, const std::string& target_help,
+                        const std::string& min_instances_help) {
+  app.add_option("TARGET", o.targets, target_help)->type_name("TARGET...");
+  app.add_option("--targets-file", o.targets_file, "File of targets, one per line ('#' comments)")
+      ->type_name("FILE");
+  app.add_option("--min-instances", o.min_instances, min_instances_help)
+      ->type_name("N")
+      ->check(CLI::Range(1, 100000));
+}
+
+std::vector<std::string> all_targets(const TargetCliOptions& o) {
+  std::vector<std::string> targets = o.targets;
+  if (!o.targets_file.empty()) {
+    std::vector<std::string> listed = harness::read_targets_file(o.targets_file);
+    if (listed.empty() && targets.empty()) {
+      throw Error("targets", o.targets_file, "no targets in the file",
+                  "one URL per line; '#' starts a comment");
+    }
+    targets.insert(targets.end(), listed.begin(), listed.end());
+  }
+  return targets;
+}
+
+int min_instances_of(const TargetCliOptions& o, std::size_t targets) {
+  return o.min_instances > 0 ? o.min_instances : harness::default_min_instances(targets);
 }
 
 }  // namespace pgo::cli

@@ -35,4 +35,25 @@ void add_fetch_options(CLI::App& app, FetchCliOptions& options, const std::strin
 // missing, or a --header is not "Name: value".
 harness::HttpOptions make_http_options(const FetchCliOptions& options);
 
+// The live instances to collect from, as `collect` and `refresh` take them: TARGET...,
+// --targets-file FILE and --min-instances N.
+struct TargetCliOptions {
+  std::vector<std::string> targets;
+  std::string targets_file;
+  int min_instances = 0;  // 0: harness::default_min_instances of the targets' count
+  bool given() const { return !targets.empty() || !targets_file.empty(); }
+};
+
+// Adds TARGET..., --targets-file and --min-instances to app, with each command's wording
+// of what TARGET and --min-instances mean there.
+void add_target_options(CLI::App& app, TargetCliOptions& options, const std::string& target_help,
+                        const std::string& min_instances_help);
+
+// The TARGETs, then the lines of --targets-file. Throws pgo::Error (stage "targets") when
+// the file is unreadable, or lists nothing and no TARGET was given either.
+std::vector<std::string> all_targets(const TargetCliOptions& options);
+
+// --min-instances, or a majority of `targets` when it is not given.
+int min_instances_of(const TargetCliOptions& options, std::size_t targets);
+
 }  // namespace pgo::cli

@@ -78,11 +78,6 @@ Exit codes: 0 merged, 1 bad input or failed stage (one line on stderr naming the
 Memory: each of the --jobs threads holds one inflated input (at most --max-input-size)
 and its share of the merged result; samples are decoded one at a time, never all at once.)";
 
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
 std::string root_name(const CLI::App& app) {
   const CLI::App* root = &app;
   while (root->get_parent() != nullptr) root = root->get_parent();
@@ -211,7 +206,7 @@ int run_merge(const MergeCommandOptions& o, const std::string& program) {
   const bool to_stdout = o.output.empty() || o.output == "-";
   std::vector<merge::MergeInput> inputs;
   UrlInputs urls;  // removes what it fetched when the merge is over
-  try {
+  {
     // Refuse before doing any work: binary data would garble the terminal.
     if (to_stdout && ::isatty(STDOUT_FILENO)) {
       throw UsageError(
@@ -238,9 +233,6 @@ int run_merge(const MergeCommandOptions& o, const std::string& program) {
         check_output_is_not_input(o.post.stats_json, "--stats-json", o.inputs, inputs);
       }
     }
-  } catch (const UsageError& e) {
-    std::cerr << program << ": error: " << e.what() << " (see " << program << " --help)\n";
-    return kExitUsage;
   }
 
   merge::MergeJobOptions job;

@@ -51,9 +51,7 @@ struct RefreshArgs {
   std::string scenario;
   std::string committed;
   std::string candidate;
-  std::vector<std::string> targets;
-  std::string targets_file;
-  int min_instances = 0;
+  TargetCliOptions live;
   FetchCliOptions fetch;
   std::string out;
   double max_slowdown_percent = 1.0;
@@ -170,17 +168,13 @@ std::string render_summary(const RunReport& r, const RefreshDecision& d, const R
 // Collects the candidate from live targets into RUNDIR/candidate.pgo (raw profiles and
 // their manifest kept in RUNDIR/candidate-raw for provenance).
 std::string collect_candidate(const RefreshArgs& a, const RunDirectory& dir, std::string& origin) {
-  std::vector<std::string> specs = a.targets;
-  if (!a.targets_file.empty()) {
-    auto listed = read_targets_file(a.targets_file);
-    specs.insert(specs.end(), listed.begin(), listed.end());
-  }
+  const std::vector<std::string> specs = all_targets(a.live);
   LiveCollectionRequest req;
   for (const std::string& s : specs)
     req.targets.push_back(parse_profile_target(s, a.fetch.seconds));
   req.http = make_http_options(a.fetch);
   req.http.cancel = &g_cancel;
-  req.min_instances = a.min_instances > 0 ? a.min_instances : default_min_instances(specs.size());
+  req.min_instances = min_instances_of(a.live, specs.size());
   req.raw_dir = dir.root() + "/candidate-raw";
   if (!a.quiet)
     req.progress = [](const std::string& l) { std::fprintf(stderr, "%s\n", l.c_str()); };
@@ -211,7 +205,7 @@ std::string collect_candidate(const RefreshArgs& a, const RunDirectory& dir, std
 int run_refresh(const RefreshArgs& a) {
   g_cancel.store(false);
   g_signal = 0;
-  const bool from_targets = !a.targets.empty() || !a.targets_file.empty();
+  const bool from_targets = a.live.given();
   if (a.candidate.empty() == !from_targets) {
     std::cerr << "pgo-harness refresh: error: give the candidate as --candidate FILE or as "
                  "TARGET URLs to collect from (not both)\n";
@@ -324,14 +318,8 @@ untouched), 2 bad command line, 130/143 interrupted (committed file untouched).)
       ->type_name("FILE");
   app.add_option("--candidate", a->candidate, "The candidate profile (instead of TARGETs)")
       ->type_name("FILE");
-  app.add_option("TARGET", a->targets, "Collect the candidate from these live instances")
-      ->type_name("TARGET...");
-  app.add_option("--targets-file", a->targets_file, "File of targets, one per line")
-      ->type_name("FILE");
-  app.add_option("--min-instances", a->min_instances,
-                 "With TARGETs: instances that must succeed (default: a majority)")
-      ->type_name("N")
-      ->check(CLI::Range(1, 100000));
+  add_target_options(app, a->live, "Collect the candidate from these live instances",
+                     "With TARGETs: instances that must succeed (default: a majority)");
   add_fetch_options(app, a->fetch, "With TARGETs: capture window of each CPU profile, in seconds");
   app.add_option("--out,-o", a->out, "Run directory (default: runs/NAME-refresh-YYYYMMDD-HHMMSS)");
   app.add_option("--max-slowdown", a->max_slowdown_percent,

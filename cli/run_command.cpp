@@ -22,6 +22,7 @@
 
 #include "base/error.h"
 #include "base/file_io.h"
+#include "base/text_table.h"
 #include "cli/command.h"
 #include "cli/run_exit_codes.h"
 #include "cli/signal_guard.h"
@@ -37,19 +38,11 @@
 #include "run/run_directory.h"
 #include "scenario/scenario.h"
 
-#ifndef PGO_HARNESS_VERSION
-#define PGO_HARNESS_VERSION "unknown"
-#endif
-
 namespace pgo::cli {
 namespace {
 
 using namespace pgo::harness;
 namespace fs = std::filesystem;
-
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 struct RunArgs {
   std::string scenario;
@@ -124,49 +117,56 @@ class ConsoleObserver : public LoopObserver {
   bool bar_ = false;
 };
 
-std::string pad(const std::string& text, std::size_t width) {
-  // Column widths count bytes; the table only uses ASCII.
-  return text.size() >= width ? text + " " : text + std::string(width - text.size(), ' ');
-}
-
 // The end-of-run table: one row per (workload, build), then geomean, builds, overhead.
 std::string format_run_summary(const RunReport& r, const std::string& run_dir) {
   std::string out;
   reports::ReportSummary s = reports::summarize_report(r);
   out += fmt::format("{}: {}\n", r.scenario_name, s.headline);
   if (!r.analysis.verdict.explanation.empty()) out += "  " + r.analysis.verdict.explanation + "\n";
-  out += "\n" + pad("workload", 14) + pad("build", 7) + pad("median", 17) + pad("runs", 6) +
-         pad("speedup vs v0", 15) + pad("95% CI", 20) + pad("p", 8) + "vs previous\n";
+  // Fixed widths (one blank more when a cell overflows): a new run lines up with the last.
+  auto column = [](const char* header, std::size_t width) {
+    return TextColumn{header, TextColumn::kLeft, width - 1, false};
+  };
+  TextTable trials({column("workload", 14),
+                    column("build", 7),
+                    column("median", 17),
+                    column("runs", 6),
+                    column("speedup vs v0", 15),
+                    column("95% CI", 20),
+                    column("p", 8),
+                    {"vs previous"}},
+                   " ");
   for (const WorkloadAnalysis& w : r.analysis.workloads) {
     const TrialSeries* off = reports::find_trials(r, w.workload, "v0");
     if (off && off->median) {
-      out += pad(w.workload, 14) + pad("v0", 7) +
-             pad(reports::format_value(*off->median, off->unit), 17) +
-             pad(std::to_string(off->values.size()), 6) + "\n";
+      trials.add_row({w.workload, "v0", reports::format_value(*off->median, off->unit),
+                      std::to_string(off->values.size())});
     }
     for (const IterationAnalysis& it : w.iterations) {
       const TrialSeries* t = reports::find_trials(r, w.workload, it.build);
       std::string median = t && t->median ? reports::format_value(*t->median, t->unit) : "-";
       auto ci = reports::speedup_interval(it.vs_off);
-      out += pad(w.workload, 14) + pad(it.build, 7) + pad(median, 17) +
-             pad(t ? std::to_string(t->values.size()) : "0", 6) +
-             pad(reports::format_speedup(it.vs_off.speedup), 15) +
-             pad(ci ? reports::format_speedup_interval(ci->first, ci->second) : "-", 20) +
-             pad(reports::format_p_value(it.vs_off.p_value), 8) +
-             (it.vs_previous ? reports::format_change(it.vs_previous->time_ratio) + " (" +
-                                   std::string(to_string(it.vs_previous->verdict)) + ")"
-                             : std::string("-")) +
-             "\n";
+      trials.add_row({w.workload, it.build, median, t ? std::to_string(t->values.size()) : "0",
+                      reports::format_speedup(it.vs_off.speedup),
+                      ci ? reports::format_speedup_interval(ci->first, ci->second) : "-",
+                      reports::format_p_value(it.vs_off.p_value),
+                      it.vs_previous ? reports::format_change(it.vs_previous->time_ratio) + " (" +
+                                           std::string(to_string(it.vs_previous->verdict)) + ")"
+                                     : std::string("-")});
     }
   }
   for (const GeomeanSpeedup& g : r.analysis.geomean) {
-    out += pad("geomean", 14) + pad(g.build, 7) + pad("", 23) +
-           pad(reports::format_speedup(g.speedup), 15) +
-           pad(reports::format_speedup_interval(g.ci_lower, g.ci_upper), 20) +
-           (g.significant ? "significant" : "not significant") + "\n";
+    trials.add_row({"geomean", g.build, "", "", reports::format_speedup(g.speedup),
+                    reports::format_speedup_interval(g.ci_lower, g.ci_upper),
+                    g.significant ? "significant" : "not significant"});
   }
-  out +=
-      "\n" + pad("build", 7) + pad("pgo", 22) + pad("build time", 14) + pad("size", 12) + "vs v0\n";
+  out += "\n" + trials.render();
+  TextTable builds({column("build", 7),
+                    column("pgo", 22),
+                    column("build time", 14),
+                    column("size", 12),
+                    {"vs v0"}},
+                   " ");
   for (std::size_t i = 0; i < r.builds.size(); ++i) {
     const BuildRecord& b = r.builds[i];
     std::string vs = "-";
@@ -179,9 +179,10 @@ std::string format_run_summary(const RunReport& r, const std::string& run_dir) {
                               o.binary_size_ratio);
       }
     }
-    out += pad(b.label, 7) + pad(b.pgo, 22) + pad(reports::format_seconds(b.build_seconds), 14) +
-           pad(reports::format_bytes(b.binary_size_bytes), 12) + vs + "\n";
+    builds.add_row({b.label, b.pgo, reports::format_seconds(b.build_seconds),
+                    reports::format_bytes(b.binary_size_bytes), vs});
   }
+  out += "\n" + builds.render();
   double total = 0;
   for (const PhaseRecord& p : r.phases) total += p.wall_seconds;
   out += fmt::format("\nharness overhead: {} of {} (own time {})\n",
@@ -374,16 +375,7 @@ void configure_run_command(CLI::App& app, CommandRunner& runner) {
                  "cache for the run, cold at the start: build times compare too) or go (your go "
                  "build cache; --quick's default; build times then not comparable)");
   app.add_flag("--quiet,-q", a->quiet, "No progress on stderr");
-  app.callback([a, &runner] {
-    runner = [a]() -> int {
-      try {
-        return run_run(*a);
-      } catch (const UsageError& e) {
-        std::cerr << "pgo-harness: error: " << e.what() << " (see pgo-harness run --help)\n";
-        return kExitUsage;
-      }
-    };
-  });
+  app.callback([a, &runner] { runner = [a] { return run_run(*a); }; });
 }
 
 }  // namespace pgo::cli

@@ -10,7 +10,7 @@
 //   other.absorb(merger);  // merging mergers: the same result as adding every input once
 //   perftools::profiles::Profile merged = merger.result();
 //
-// Semantics follow pprof's Merge (see /work/shared/FACTS.md §2):
+// Semantics follow pprof's Merge (github.com/google/pprof, profile/merge.go):
 //  - inputs must share the period type and the sample types (type and unit, in order);
 //  - functions are equal when (name, system_name, filename, start_line) are; mappings when
 //    (size rounded up to 4 KiB, file_offset, build_id, or filename without a build id)

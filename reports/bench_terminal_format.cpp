@@ -4,23 +4,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include "base/text_table.h"
 #include "reports/text_format.h"
 
 namespace pgo::reports {
 namespace {
-
-std::string pad_left(const std::string& s, std::size_t width) {
-  // Count code points, not bytes: "µs" must line up with "ms".
-  std::size_t cps = 0;
-  for (unsigned char c : s) cps += (c & 0xC0) != 0x80;
-  return cps >= width ? s : std::string(width - cps, ' ') + s;
-}
-
-std::string pad_right(const std::string& s, std::size_t width) {
-  std::size_t cps = 0;
-  for (unsigned char c : s) cps += (c & 0xC0) != 0x80;
-  return cps >= width ? s : s + std::string(width - cps, ' ');
-}
 
 std::string t(double seconds, TimeUnit unit) { return pad_left(format_time(seconds, unit), 9); }
 
@@ -85,28 +73,26 @@ std::string format_comparison_table(const harness::BenchResult& result, TimeUnit
     out += "    ran " + fixed(shown, 2) + sd + " times " + (faster ? "faster" : "slower") +
            " than '" + name + "'\n";
   }
-  std::size_t width = 7;
-  for (const auto& c : result.comparisons) {
-    width = std::max(width, result.commands[c.candidate].command.name.size());
-  }
-  width = std::min<std::size_t>(width, 40);
   char alpha[32];
   std::snprintf(alpha, sizeof alpha, "%g", result.options.alpha);
   out += "\n  vs '" + ref.command.name + "': ratio of medians, 95% bootstrap CI, " +
          "Mann-Whitney U at alpha " + alpha + "\n";
-  out += "  " + pad_right("Command", width) + "  " + pad_left("Change", 8) + "  " +
-         pad_left("95% CI", 18) + "  " + pad_left("p", 7) + "  Verdict\n";
+  // Long command names overflow their column rather than widen it past 40.
+  TextTable table({{"Command", TextColumn::kLeft, 0, true, 40},
+                   {"Change", TextColumn::kRight, 8, false},
+                   {"95% CI", TextColumn::kRight, 18, false},
+                   {"p", TextColumn::kRight, 7, false},
+                   {"Verdict"}});
   for (const auto& c : result.comparisons) {
     const auto& st = c.stats;
     std::string ci = st.median_ratio_interval
                          ? format_change_interval(st.median_ratio_interval->lower,
                                                   st.median_ratio_interval->upper)
                          : "-";
-    out += "  " + pad_right(result.commands[c.candidate].command.name, width) + "  " +
-           pad_left(format_change(st.median_ratio), 8) + "  " + pad_left(ci, 18) + "  " +
-           pad_left(format_p_value(st.p_value), 7) + "  " +
-           std::string(harness::to_string(st.verdict)) + "\n";
+    table.add_row({result.commands[c.candidate].command.name, format_change(st.median_ratio), ci,
+                   format_p_value(st.p_value), std::string(harness::to_string(st.verdict))});
   }
+  out += table.render("  ");
   return out;
 }
 

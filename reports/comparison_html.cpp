@@ -137,29 +137,18 @@ std::string distribution_section(const RunReport& base, const RunReport& next) {
 }
 
 std::string builds_section(const RunReport& base, const RunReport& next) {
-  BarChart time, size;
-  time.title = "Build time";
-  time.y_label = "seconds";
-  time.format_y = [](double v) { return format_seconds(v); };
-  size.title = "Binary size";
-  size.y_label = "bytes";
-  size.format_y = [](double v) { return format_bytes(static_cast<std::int64_t>(v)); };
+  std::vector<std::pair<std::string, const harness::BuildRecord*>> bars;
   for (const RunReport* r : {&base, &next}) {
-    const char* which = r == &base ? "base " : "new ";
-    for (const auto& b : r->builds) {
-      time.labels.push_back(which + b.label);
-      time.values.push_back(b.build_seconds);
-      size.labels.push_back(which + b.label);
-      size.values.push_back(static_cast<double>(b.binary_size_bytes));
-    }
+    const std::string which = r == &base ? "base " : "new ";
+    for (const auto& b : r->builds) bars.emplace_back(which + b.label, &b);
   }
-  if (time.labels.empty()) return "";
+  if (bars.empty()) return "";
   std::string note;
   if (!base.analysis.build_times_comparable || !next.analysis.build_times_comparable) {
     note = "<p class=\"note\">Build times " + std::string(kBuildTimesNotComparable) + ".</p>\n";
   }
-  return "<section>\n<h2>Builds, base and new</h2>\n" + note + "<div class=\"pair\">\n" +
-         render_bar_chart(time) + render_bar_chart(size) + "</div>\n</section>\n";
+  return "<section>\n<h2>Builds, base and new</h2>\n" + note + build_bar_charts(bars) +
+         "</section>\n";
 }
 
 std::string rows_section(const RunComparison& c) {

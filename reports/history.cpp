@@ -6,6 +6,7 @@
 #include <map>
 
 #include "base/error.h"
+#include "base/text_table.h"
 #include "reports/html_report.h"
 #include "reports/report_summary.h"
 #include "reports/svg_chart.h"
@@ -208,30 +209,16 @@ History build_history(const std::vector<HistoryInput>& given, const HistoryOptio
 }
 
 std::string render_history_text(const History& h) {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> header = {"report"};
-  for (const auto& s : h.series) header.push_back(s.name());
+  std::vector<TextColumn> columns = {{"report"}};
+  for (const auto& s : h.series) columns.push_back({s.name()});
+  TextTable table(std::move(columns));
   for (std::size_t i = 0; i < h.labels.size(); ++i) {
     std::vector<std::string> row = {h.labels[i]};
     for (const auto& s : h.series) row.push_back(point_cell(s, s.points[i]));
-    rows.push_back(std::move(row));
+    table.add_row(std::move(row));
   }
-  std::vector<std::size_t> width(header.size());
-  for (std::size_t c = 0; c < header.size(); ++c) {
-    width[c] = header[c].size();
-    for (const auto& r : rows) width[c] = std::max(width[c], r[c].size());
-  }
-  auto line = [&](const std::vector<std::string>& row) {
-    std::string out;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      out += row[c];
-      if (c + 1 < row.size()) out += std::string(width[c] - row[c].size() + 2, ' ');
-    }
-    return out + "\n";
-  };
   std::string out = "history of " + h.scenario_name + " (" + std::to_string(h.labels.size()) +
-                    " reports, oldest first)\n\n" + line(header);
-  for (const auto& r : rows) out += line(r);
+                    " reports, oldest first)\n\n" + table.render();
   std::size_t flags = 0;
   for (const auto& s : h.series) {
     for (std::size_t i = 0; i < s.points.size(); ++i) {

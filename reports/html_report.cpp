@@ -126,25 +126,14 @@ std::string distribution_section(const RunReport& r, const ReportSummary& s) {
 
 std::string builds_section(const RunReport& r) {
   if (r.builds.empty()) return "";
-  BarChart time, size;
-  time.title = "Build time";
-  time.y_label = "seconds";
-  time.format_y = [](double v) { return format_seconds(v); };
-  size.title = "Binary size";
-  size.y_label = "MiB";
-  size.format_y = [](double v) { return fmt::format("{:.3g} MiB", v); };
-  for (const auto& b : r.builds) {
-    time.labels.push_back(b.label);
-    time.values.push_back(b.build_seconds);
-    size.labels.push_back(b.label);
-    size.values.push_back(static_cast<double>(b.binary_size_bytes) / 1048576.0);
-  }
+  std::vector<std::pair<std::string, const harness::BuildRecord*>> bars;
+  for (const auto& b : r.builds) bars.emplace_back(b.label, &b);
   std::string out = "<section>\n<h2>Builds</h2>\n";
   if (!r.analysis.build_times_comparable) {
     out += "<p class=\"note\">Build times " + std::string(kBuildTimesNotComparable) +
            ": v0 may have reused cached packages while every PGO build recompiled them.</p>\n";
   }
-  out += "<div class=\"pair\">\n" + render_bar_chart(time) + render_bar_chart(size) + "</div>\n";
+  out += build_bar_charts(bars);
   out +=
       "<table><tr><th>Build</th><th>-pgo</th><th>Build time</th><th>Binary size</th>"
       "<th>Binary sha256</th></tr>\n";
@@ -254,18 +243,16 @@ std::string workload_table(const RunReport& r, const ReportSummary& s) {
 }
 
 std::string memory_section(const RunReport& r) {
-  const std::vector<MemoryOverhead> rows = memory_overheads(r);
-  if (rows.empty()) return "";
-  std::string out =
-      "<section>\n<h2>Peak memory</h2>\n<p class=\"note\">Median over the timed runs of the "
-      "measured process's peak RSS (http: the largest server instance).</p>\n<table>\n"
-      "<tr><th>Workload</th><th>Build</th><th>Peak RSS</th><th>vs v0</th></tr>\n";
-  for (const MemoryOverhead& m : rows) {
+  const MemoryTable table = memory_table(r);
+  if (table.rows.empty()) return "";
+  std::string out = std::string("<section>\n<h2>Peak memory</h2>\n<p class=\"note\">") +
+                    MemoryTable::kNote + "</p>\n<table>\n<tr>";
+  for (const char* h : MemoryTable::kHeader) out += std::string("<th>") + h + "</th>";
+  out += "</tr>\n";
+  for (const auto& row : table.rows) {
     out += fmt::format(
         "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-        esc(m.workload), esc(m.build),
-        esc(format_bytes(static_cast<std::int64_t>(m.median_peak_rss_bytes))),
-        esc(m.ratio_vs_off ? format_change(*m.ratio_vs_off) : "-"));
+        esc(row[0]), esc(row[1]), esc(row[2]), esc(row[3]));
   }
   return out + "</table>\n</section>\n";
 }
@@ -378,6 +365,24 @@ svg .flagged { fill: none; stroke: #d62728; stroke-width: 2.2; }
 ul.warnings li { margin: 2px 0; }
 </style>
 )";
+}
+
+std::string build_bar_charts(
+    const std::vector<std::pair<std::string, const harness::BuildRecord*>>& builds) {
+  BarChart time, size;
+  time.title = "Build time";
+  time.y_label = "seconds";
+  time.format_y = [](double v) { return format_seconds(v); };
+  size.title = "Binary size";
+  size.y_label = "bytes";
+  size.format_y = [](double v) { return format_bytes(static_cast<std::int64_t>(v)); };
+  for (const auto& [label, b] : builds) {
+    time.labels.push_back(label);
+    time.values.push_back(b->build_seconds);
+    size.labels.push_back(label);
+    size.values.push_back(static_cast<double>(b->binary_size_bytes));
+  }
+  return "<div class=\"pair\">\n" + render_bar_chart(time) + render_bar_chart(size) + "</div>\n";
 }
 
 std::string render_html_report(const RunReport& r) {

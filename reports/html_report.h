@@ -14,6 +14,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "run/run_report.h"
 
@@ -23,5 +25,10 @@ std::string render_html_report(const harness::RunReport& report);
 
 // The page's <style> element, shared with the history page so both look alike.
 std::string html_report_style();
+
+// Build time and binary size side by side as two bar charts (a <div class="pair">), one bar
+// per (label, build); report.html and the sign-off page both show their builds this way.
+std::string build_bar_charts(
+    const std::vector<std::pair<std::string, const harness::BuildRecord*>>& builds);
 
 }  // namespace pgo::reports

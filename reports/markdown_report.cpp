@@ -236,16 +236,13 @@ std::string warnings_section(const harness::RunReport& r) {
 }
 
 std::string memory_section(const harness::RunReport& r) {
-  const std::vector<MemoryOverhead> rows = memory_overheads(r);
-  if (rows.empty()) return "";
-  std::string out =
-      "## Peak memory\n\nMedian over the timed runs of the measured process's peak RSS (http: "
-      "the largest server instance).\n\n| Workload | Build | Peak RSS | vs v0 "
-      "|\n|---|---|---:|---:|\n";
-  for (const MemoryOverhead& m : rows) {
-    out += fmt::format("| {} | {} | {} | {} |\n", markdown_cell(m.workload), m.build,
-                       format_bytes(static_cast<std::int64_t>(m.median_peak_rss_bytes)),
-                       m.ratio_vs_off ? format_change(*m.ratio_vs_off) : "-");
+  const MemoryTable table = memory_table(r);
+  if (table.rows.empty()) return "";
+  std::string out = fmt::format("## Peak memory\n\n{}\n\n|", MemoryTable::kNote);
+  for (const char* h : MemoryTable::kHeader) out += fmt::format(" {} |", h);
+  out += "\n|---|---|---:|---:|\n";
+  for (const auto& row : table.rows) {
+    out += fmt::format("| {} | {} | {} | {} |\n", markdown_cell(row[0]), row[1], row[2], row[3]);
   }
   return out + "\n";
 }

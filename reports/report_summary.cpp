@@ -89,6 +89,16 @@ std::vector<MemoryOverhead> memory_overheads(const harness::RunReport& report) {
   return out;
 }
 
+MemoryTable memory_table(const harness::RunReport& report) {
+  MemoryTable table;
+  for (const MemoryOverhead& m : memory_overheads(report)) {
+    table.rows.push_back({m.workload, m.build,
+                          format_bytes(static_cast<std::int64_t>(m.median_peak_rss_bytes)),
+                          m.ratio_vs_off ? format_change(*m.ratio_vs_off) : "-"});
+  }
+  return table;
+}
+
 std::vector<std::string> workload_names(const harness::RunReport& report) {
   std::vector<std::string> names;
   auto add = [&](const std::string& n) {

@@ -7,6 +7,7 @@
 //   if (s.final_geomean) print(*s.final_geomean->speedup);
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <utility>
@@ -52,6 +53,18 @@ struct MemoryOverhead {
 // One entry per trial series with RSS recorded, in the order of the trials; empty for
 // reports written before peak RSS was recorded.
 std::vector<MemoryOverhead> memory_overheads(const harness::RunReport& report);
+
+// The peak-memory table of report.md and report.html: what it shows, its header and its
+// cells as text (each view escapes them its own way); no rows when memory_overheads is
+// empty.
+struct MemoryTable {
+  static constexpr const char* kNote =
+      "Median over the timed runs of the measured process's peak RSS (http: the largest "
+      "server instance).";
+  static constexpr std::array<const char*, 4> kHeader = {"Workload", "Build", "Peak RSS", "vs v0"};
+  std::vector<std::array<std::string, 4>> rows;
+};
+MemoryTable memory_table(const harness::RunReport& report);
 
 // The trials of (workload, build); nullptr when there are none.
 const harness::TrialSeries* find_trials(const harness::RunReport& report,

@@ -42,10 +42,7 @@ std::string format_speedup(std::optional<double> speedup) {
 
 std::string format_change(std::optional<double> ratio) {
   if (!ratio) return "-";
-  const double percent = (*ratio - 1.0) * 100.0;
-  // Avoid "-0.0%" for a change that rounds to zero.
-  if (std::fabs(percent) < 0.05) return "+0.0%";
-  return fmt::format("{:+.1f}%", percent);
+  return format_signed_percent(*ratio - 1.0);
 }
 
 std::string format_speedup_interval(std::optional<double> lower, std::optional<double> upper) {
@@ -63,8 +60,6 @@ std::string format_p_value(std::optional<double> p) {
   if (*p < 0.001) return "<0.001";
   return fmt::format("{:.3f}", *p);
 }
-
-std::string format_percent(double fraction) { return fmt::format("{:.1f}%", fraction * 100.0); }
 
 std::string html_escape(const std::string& text) {
   std::string out;

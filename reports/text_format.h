@@ -13,6 +13,8 @@
 #include <optional>
 #include <string>
 
+#include "base/percent.h"
+
 namespace pgo::reports {
 
 // Seconds with a unit chosen for three or four significant digits (ns, us, ms, s).
@@ -30,8 +32,8 @@ std::string format_speedup_interval(std::optional<double> lower, std::optional<d
 std::string format_change_interval(std::optional<double> lower, std::optional<double> upper);
 // p-values: "0.003", "<0.001", "-".
 std::string format_p_value(std::optional<double> p);
-// A fraction as a percentage with one decimal: 0.0123 -> "1.2%".
-std::string format_percent(double fraction);
+// A fraction as a percentage with one decimal: 0.0123 -> "1.2%" (base/percent.h).
+using pgo::format_percent;
 
 // Escapes &, <, >, " and ' for HTML and SVG text and attributes.
 std::string html_escape(const std::string& text);

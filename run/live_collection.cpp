@@ -8,6 +8,7 @@
 
 #include "base/error.h"
 #include "base/file_io.h"
+#include "base/percent.h"
 #include "merge/hot_weight_coverage.h"
 #include "merge/merge_job.h"
 #include "merge/pgo_view.h"
@@ -45,10 +46,6 @@ merge::PgoView view_of(const std::vector<std::string>& paths, bool normalize,
   merge::PgoView view = merge::PgoView::from_profile(outcome.profile, name);
   if (keep != nullptr) *keep = std::move(outcome.profile);
   return view;
-}
-
-std::string percent(double fraction) {
-  return std::to_string(static_cast<int>(std::lround(fraction * 100))) + "%";
 }
 
 }  // namespace
@@ -124,9 +121,10 @@ LiveCollection collect_live_profiles(const LiveCollectionRequest& request) {
       hi = std::max(hi, coverage[j]);
     }
     inst.outlier = true;
-    inst.outlier_note = "instance " + inst.target.name + " covers " + percent(coverage[k]) +
-                        " of the merged hot weight; others " +
-                        (lo == hi ? percent(lo) : percent(lo) + "-" + percent(hi));
+    inst.outlier_note =
+        "instance " + inst.target.name + " covers " + format_percent(coverage[k], 0) +
+        " of the merged hot weight; others " +
+        (lo == hi ? format_percent(lo, 0) : format_percent(lo, 0) + "-" + format_percent(hi, 0));
     c.warnings.push_back(inst.outlier_note);
   }
   return c;

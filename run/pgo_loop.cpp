@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "base/elapsed.h"
 #include "base/sha256.h"
 #include "go/go_binary_functions.h"
 #include "go/vcs_revision.h"
@@ -32,10 +33,6 @@ using Clock = std::chrono::steady_clock;
 using json = nlohmann::json;
 
 constexpr std::size_t kTopHotEdges = 10;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 std::string now_utc() { return iso8601_utc(std::chrono::system_clock::now()); }
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +14,7 @@
 #include "process/process.h"
 #include "process/process_log.h"
 #include "process/server_group.h"
+#include "run/run_directory.h"
 
 namespace pgo::harness {
 namespace fs = std::filesystem;
@@ -26,16 +26,6 @@ using std::chrono::nanoseconds;
 std::string instance_label(const WorkloadProcess& w, int instance) {
   return "workload '" + w.workload + "' instance " + std::to_string(instance) + " of " +
          std::to_string(w.instances);
-}
-
-// Workload names come from scenarios; keep file names portable.
-std::string file_stem(const std::string& name) {
-  std::string out;
-  for (char c : name) {
-    bool keep = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-    out += keep ? c : '_';
-  }
-  return out;
 }
 
 std::string seconds_text(nanoseconds d) {
@@ -202,16 +192,27 @@ ProfileCollector::ProfileCollector(std::string profile_dir, std::string log_dir)
 }
 
 std::string ProfileCollector::profile_path(const std::string& workload, int instance) const {
-  std::string name = file_stem(workload);
+  std::string name = portable_file_stem(workload);
   name.append("-").append(std::to_string(instance)).append(".pprof");
   return (fs::path(profile_dir_) / name).string();
 }
 
 std::string ProfileCollector::log_path(const std::string& workload,
                                        const std::string& suffix) const {
-  std::string name = file_stem(workload);
+  std::string name = portable_file_stem(workload);
   name.append("-").append(suffix).append(".log");
   return (fs::path(log_dir_) / name).string();
+}
+
+CollectedProfile ProfileCollector::new_instance(const std::string& workload, int instance,
+                                                const std::string& log_suffix) const {
+  CollectedProfile p;
+  p.workload = workload;
+  p.instance = instance;
+  p.path = profile_path(workload, instance);
+  if (!log_suffix.empty()) p.log_path = log_path(workload, log_suffix);
+  remove_stale(p.path);
+  return p;
 }
 
 // ---- flag ----------------------------------------------------------------------------
@@ -224,12 +225,7 @@ CollectionResult ProfileCollector::collect(const FlagCollection& w) {
   CollectionResult result;
   std::vector<ProcessSpec> specs;
   for (int i = 1; i <= w.instances; ++i) {
-    CollectedProfile p;
-    p.workload = w.workload;
-    p.instance = i;
-    p.path = profile_path(w.workload, i);
-    p.log_path = log_path(w.workload, std::to_string(i));
-    remove_stale(p.path);  // a stale profile must not pass for a new one
+    CollectedProfile p = new_instance(w.workload, i, std::to_string(i));
     CommandVariables vars = w.variables;
     vars.set("profile", p.path);
     vars.set("instance", std::to_string(i));
@@ -277,12 +273,7 @@ CollectionResult ProfileCollector::collect(const GotestCollection& w) {
   CollectionResult result;
   std::vector<ProcessSpec> specs;
   for (int i = 1; i <= w.instances; ++i) {
-    CollectedProfile p;
-    p.workload = w.workload;
-    p.instance = i;
-    p.path = profile_path(w.workload, i);
-    p.log_path = log_path(w.workload, std::to_string(i));
-    remove_stale(p.path);
+    CollectedProfile p = new_instance(w.workload, i, std::to_string(i));
     GotestCollection run = w;
     run.variables.set("instance", std::to_string(i));
     specs.push_back(workload_spec(w, gotest_argv(run, p.path), p.log_path));
@@ -320,7 +311,7 @@ CollectionResult ProfileCollector::collect(const HttpCollection& w) {
   const std::string context = "workload '" + w.workload + "'";
 
   ServerGroupSpec group;
-  group.name = file_stem(w.workload);
+  group.name = portable_file_stem(w.workload);
   group.server_command = w.server_command;
   group.variables = w.variables;
   group.working_directory = w.working_directory;
@@ -381,13 +372,9 @@ CollectionResult ProfileCollector::collect(const HttpCollection& w) {
   // Capture from every instance at the same time, so the windows cover the same load.
   std::vector<HttpDownload> downloads;
   for (int i = 1; i <= w.instances; ++i) {
-    CollectedProfile p;
-    p.workload = w.workload;
-    p.instance = i;
-    p.path = profile_path(w.workload, i);
+    CollectedProfile p = new_instance(w.workload, i, "");
     p.log_path = servers.log_paths()[static_cast<std::size_t>(i - 1)];
     p.url = servers.urls()[static_cast<std::size_t>(i - 1)];
-    remove_stale(p.path);
     std::string sep = w.profile_path.find('?') == std::string::npos ? "?" : "&";
     downloads.push_back(
         {p.url + w.profile_path + sep + "seconds=" + std::to_string(w.profile_seconds), p.path});

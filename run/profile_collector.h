@@ -132,6 +132,10 @@ class ProfileCollector {
  private:
   std::string profile_path(const std::string& workload, int instance) const;
   std::string log_path(const std::string& workload, const std::string& suffix) const;
+  // Instance `instance` of `workload` with its profile path (any stale file there removed,
+  // so that it cannot pass for a new one) and, for a given suffix, its log path.
+  CollectedProfile new_instance(const std::string& workload, int instance,
+                                const std::string& log_suffix) const;
 
   std::string profile_dir_;
   std::string log_dir_;

@@ -3,15 +3,10 @@
 #include <cstdio>
 
 #include "base/error.h"
+#include "base/percent.h"
 
 namespace pgo::harness {
 namespace {
-
-std::string percent(double fraction) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", fraction * 100);
-  return buf;
-}
 
 }  // namespace
 
@@ -29,7 +24,7 @@ RefreshDecision decide_refresh(const RunReport& report, const RefreshThresholds&
           *c.time_ratio > 1 + thresholds.max_slowdown) {
         d.worse_workloads.push_back(w.workload);
         if (worst.empty()) {
-          worst = w.workload + " " + percent(*c.time_ratio - 1) + " slower";
+          worst = w.workload + " " + format_percent(*c.time_ratio - 1) + " slower";
           if (c.p_value) {
             char p[32];
             std::snprintf(p, sizeof p, ", p = %.3g", *c.p_value);
@@ -48,13 +43,13 @@ RefreshDecision decide_refresh(const RunReport& report, const RefreshThresholds&
     d.reason = "kept: the candidate is byte-identical to the committed profile";
   } else if (!d.worse_workloads.empty()) {
     d.reason = "kept: the candidate is significantly slower than the committed profile (" + worst +
-               "; tolerance " + percent(thresholds.max_slowdown) + ")";
+               "; tolerance " + format_percent(thresholds.max_slowdown) + ")";
   } else {
     d.replace = true;
     d.reason =
         "updated: the candidate is not significantly slower than the committed profile on "
         "any workload (tolerance " +
-        percent(thresholds.max_slowdown) + ")";
+        format_percent(thresholds.max_slowdown) + ")";
   }
   return d;
 }

@@ -12,17 +12,6 @@ namespace pgo::harness {
 namespace fs = std::filesystem;
 namespace {
 
-// Workload and tool names come from scenarios; keep file names portable.
-std::string file_stem(const std::string& name) {
-  std::string out;
-  for (char c : name) {
-    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '-' || c == '_' || c == '.';
-    out += keep ? c : '_';
-  }
-  return out.empty() || out == "." || out == ".." ? "_" + out : out;
-}
-
 std::string format_time(std::chrono::system_clock::time_point when, const char* format) {
   std::time_t t = std::chrono::system_clock::to_time_t(when);
   std::tm tm{};
@@ -33,6 +22,21 @@ std::string format_time(std::chrono::system_clock::time_point when, const char* 
 }
 
 }  // namespace
+
+std::string portable_file_stem(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '_' || c == '.';
+    out += keep ? c : '_';
+  }
+  return out.empty() || out == "." || out == ".." ? "_" + out : out;
+}
+
+std::string workload_log(const std::string& log_dir, const std::string& workload,
+                         const std::string& label) {
+  return log_dir + "/" + portable_file_stem(workload) + "-" + portable_file_stem(label) + ".log";
+}
 
 RunDirectory::RunDirectory(const std::string& root)
     : root_(fs::absolute(root).lexically_normal().string()) {
@@ -53,11 +57,11 @@ RunDirectory::RunDirectory(const std::string& root)
 std::string RunDirectory::report_json() const { return root_ + "/report.json"; }
 
 std::string RunDirectory::build_binary(const std::string& label, const std::string& name) const {
-  return root_ + "/builds/" + file_stem(label) + "/" + file_stem(name);
+  return root_ + "/builds/" + portable_file_stem(label) + "/" + portable_file_stem(name);
 }
 
 std::string RunDirectory::tool_binary(const std::string& tool) const {
-  return root_ + "/builds/tools/" + file_stem(tool);
+  return root_ + "/builds/tools/" + portable_file_stem(tool);
 }
 
 std::string RunDirectory::profile_dir(int iteration) const {
@@ -69,23 +73,17 @@ std::string RunDirectory::merged_profile(int iteration) const {
 }
 
 std::string RunDirectory::build_log(const std::string& label) const {
-  return root_ + "/logs/build-" + file_stem(label) + ".log";
+  return root_ + "/logs/build-" + portable_file_stem(label) + ".log";
 }
 
 std::string RunDirectory::log_dir(int iteration) const {
   return root_ + "/logs/iter-" + std::to_string(iteration);
 }
 
-std::string RunDirectory::trial_log(const std::string& workload, const std::string& label) const {
-  return trial_log_dir() + "/" + file_stem(workload) + "-" + file_stem(label) + ".log";
-}
-
 std::string RunDirectory::trial_log_dir() const { return root_ + "/logs/trials"; }
 
-std::string RunDirectory::logs_dir() const { return root_ + "/logs"; }
-
 std::string RunDirectory::workdir(const std::string& workload) const {
-  return root_ + "/work/" + file_stem(workload);
+  return root_ + "/work/" + portable_file_stem(workload);
 }
 
 std::string RunDirectory::gocache() const { return root_ + "/gocache"; }
@@ -109,7 +107,7 @@ void RunDirectory::write_atomically(const std::string& path, std::string_view co
 
 std::string default_run_directory(const std::string& scenario_name,
                                   std::chrono::system_clock::time_point when) {
-  return "runs/" + file_stem(scenario_name) + "-" + format_time(when, "%Y%m%d-%H%M%S");
+  return "runs/" + portable_file_stem(scenario_name) + "-" + format_time(when, "%Y%m%d-%H%M%S");
 }
 
 bool artifact_matches(const RunDirectory& dir, const std::string& path, const std::string& sha256) {

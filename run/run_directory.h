@@ -29,6 +29,16 @@
 
 namespace pgo::harness {
 
+// A workload, build or tool name made safe as one file name: characters other than ASCII
+// letters, digits, '-', '_' and '.' become '_', and "", "." and ".." get a leading '_'.
+//   portable_file_stem("api/v2 fast") -> "api_v2_fast"
+std::string portable_file_stem(const std::string& name);
+
+// "<log_dir>/<workload>-<label>.log": the log of one run of a workload on one build (the
+// trials' logs/trials/W-vI.log, the profiled runs' logs/iter-I/W-vI.log).
+std::string workload_log(const std::string& log_dir, const std::string& workload,
+                         const std::string& label);
+
 class RunDirectory {
  public:
   // Creates root and its subdirectories when missing. Throws pgo::Error (stage "rundir")
@@ -43,9 +53,7 @@ class RunDirectory {
   std::string merged_profile(int iteration) const;
   std::string build_log(const std::string& label) const;
   std::string log_dir(int iteration) const;  // logs/iter-I
-  std::string trial_log(const std::string& workload, const std::string& label) const;
-  std::string trial_log_dir() const;  // logs/trials
-  std::string logs_dir() const;
+  std::string trial_log_dir() const;         // logs/trials
   std::string workdir(const std::string& workload) const;
   std::string gocache() const;
 

@@ -7,12 +7,14 @@
 #include <set>
 #include <sstream>
 
+#include "base/elapsed.h"
 #include "base/error.h"
 #include "go/go_bench_format.h"
 #include "process/process.h"
 #include "process/process_log.h"
 #include "process/server_group.h"
 #include "run/profile_collector.h"
+#include "run/run_directory.h"
 #include "stats/statistics.h"
 
 namespace pgo::harness {
@@ -20,20 +22,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::string file_stem(const std::string& name) {
-  std::string out;
-  for (char c : name) {
-    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '-' || c == '_' || c == '.';
-    out += keep ? c : '_';
-  }
-  return out;
-}
 
 std::optional<std::chrono::nanoseconds> timeout_of(const Workload& w) {
   if (w.timeout_seconds <= 0) return std::nullopt;
@@ -187,7 +175,7 @@ WorkloadRunner::WorkloadRunner(const Scenario& scenario, const Workload& workloa
 }
 
 std::string WorkloadRunner::log_path(const std::string& label) const {
-  return context_.log_dir + "/" + file_stem(workload_.name) + "-" + file_stem(label) + ".log";
+  return workload_log(context_.log_dir, workload_.name, label);
 }
 
 std::vector<std::string> WorkloadRunner::display_argv(const std::string& binary) const {
@@ -328,7 +316,7 @@ WorkloadMeasurement WorkloadRunner::run_http(const std::string& binary, const st
   CommandVariables vars = workload_variables(scenario_, workload_, context_, binary);
   auto start = Clock::now();
   ServerGroupSpec group;
-  group.name = file_stem(workload_.name) + "-" + file_stem(label);
+  group.name = portable_file_stem(workload_.name) + "-" + portable_file_stem(label);
   group.server_command = workload_.http.server_command;
   group.variables = vars;
   group.working_directory = context_.workdir;
@@ -365,7 +353,7 @@ CountSummary WorkloadRunner::count_once(const std::vector<std::string>& argv,
                                         const std::string& label, const std::string& log,
                                         WorkloadMeasurement& m) {
   if (valgrind_.empty()) valgrind_ = find_valgrind();
-  const std::string out = context_.workdir + "/cachegrind-" + file_stem(label) + ".out";
+  const std::string out = context_.workdir + "/cachegrind-" + portable_file_stem(label) + ".out";
   std::error_code ec;
   fs::remove(out, ec);
   ProcessSpec spec = timed_spec(scenario_, workload_, cachegrind_argv(valgrind_, out, argv),

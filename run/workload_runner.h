@@ -33,7 +33,8 @@
 // set-up subtracted (the testing package runs one op, then N, so the difference is N ops).
 // A run that fails (non-zero exit, signal, timeout, a server that is never ready or dies,
 // no benchmark output) throws pgo::Error (stage "trial") naming the workload and build,
-// with the tail of its log (RunDirectory::trial_log). Nothing started by a run outlives it.
+// with the tail of its log (run/run_directory.h: workload_log). Nothing started by a run
+// outlives it.
 //
 // The bench engine only knows TrialMeasurement, whose wall_seconds drives adaptive
 // stopping; the executor puts the METRIC there (ns/op as 1e-9 s) so that stopping follows

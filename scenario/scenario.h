@@ -59,7 +59,7 @@ enum class Metric {
 // True for the metrics that count work instead of timing it.
 bool is_counting(Metric m);
 
-// How CPU profiles are collected (DESIGN.md, "Profile collection methods").
+// How CPU profiles are collected from a workload (harness/profile_collector.h runs each).
 enum class ProfileMethod {
   kFlag,    // "flag": the program writes a profile to the path it is given
   kHttp,    // "http": fetched from /debug/pprof/profile of every server instance

@@ -5,15 +5,10 @@
 #include <utility>
 
 #include "base/error.h"
+#include "base/percent.h"
 
 namespace pgo::harness {
 namespace {
-
-std::string percent(double fraction) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", fraction * 100);
-  return buf;
-}
 
 void analyze_command(CommandResult& cr, const BenchOptions& options) {
   cr.warnings.clear();
@@ -55,13 +50,14 @@ void analyze_command(CommandResult& cr, const BenchOptions& options) {
   }
   if (cr.summary->stddev && cr.summary->mean > 0 &&
       *cr.summary->stddev / cr.summary->mean > kNoisyCoefficientOfVariation) {
-    cr.warnings.push_back("the runs vary by " + percent(*cr.summary->stddev / cr.summary->mean) +
+    cr.warnings.push_back("the runs vary by " +
+                          format_percent(*cr.summary->stddev / cr.summary->mean) +
                           " (stddev / mean): the machine looks noisy");
   }
   if (options.target_precision && !cr.precision_target_reached) {
-    std::string got =
-        cr.precision ? "±" + percent(*cr.precision) : std::string("no interval (too few runs)");
-    cr.warnings.push_back("target precision ±" + percent(*options.target_precision) +
+    std::string got = cr.precision ? "±" + format_percent(*cr.precision)
+                                   : std::string("no interval (too few runs)");
+    cr.warnings.push_back("target precision ±" + format_percent(*options.target_precision) +
                           " not reached: " + got + " after " + std::to_string(cr.runs.size()) +
                           " runs (raise --max-runs or --max-time)");
   }

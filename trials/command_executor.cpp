@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "base/elapsed.h"
 #include "process/process.h"
 
 namespace pgo::harness {
@@ -29,9 +30,7 @@ const char* to_string(RunKind kind) {
 RealExecutor::RealExecutor(RealExecutorOptions options)
     : options_(std::move(options)), start_(std::chrono::steady_clock::now()) {}
 
-double RealExecutor::now_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-}
+double RealExecutor::now_seconds() { return seconds_since(start_); }
 
 ProcessSpec RealExecutor::spec_for(const BenchCommand& command, bool measured) const {
   ProcessSpec spec;

@@ -16,55 +16,32 @@
 #include <thread>
 
 #include "process/process.h"
+#include "tests/support/test_support.h"
 
 namespace fs = std::filesystem;
 using pgo::harness::BackgroundProcess;
 using pgo::harness::ProcessResult;
 using pgo::harness::ProcessSpec;
 using pgo::harness::StreamMode;
+using pgo::testing::read_file;
 
 namespace {
 
 const std::string kHarness = std::string(PGO_BIN_DIR) + "/pgo-harness";
 const std::string kHelper = std::string(PGO_BIN_DIR) + "/bench_helper";
 
-struct Scratch {
-  fs::path dir;
-  Scratch() {
-    static int counter = 0;
-    dir = fs::temp_directory_path() /
-          ("pgo_bench_cli_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(dir);
-  }
-  ~Scratch() { fs::remove_all(dir); }
-  std::string path(const std::string& name) const { return (dir / name).string(); }
+struct Scratch : pgo::testing::TempDir {
+  Scratch() : TempDir("pgo_bench_cli") {}
 };
 
 ProcessResult bench(std::vector<std::string> args) {
-  ProcessSpec spec;
-  spec.argv = {kHarness, "bench", "--style", "basic"};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.stdout_mode = StreamMode::kCapture;
-  spec.stderr_mode = StreamMode::kCapture;
-  spec.timeout = std::chrono::seconds(60);
-  return pgo::harness::run_process(spec);
+  args.insert(args.begin(), {kHarness, "bench", "--style", "basic"});
+  return pgo::testing::run_tool(std::move(args), std::chrono::seconds(60));
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::vector<std::string> lines(const std::string& path) { return pgo::testing::read_lines(path); }
 
-std::vector<std::string> lines(const std::string& path) {
-  std::vector<std::string> out;
-  std::istringstream in(slurp(path));
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
-
-nlohmann::json read_json(const std::string& path) { return nlohmann::json::parse(slurp(path)); }
+nlohmann::json read_json(const std::string& path) { return nlohmann::json::parse(read_file(path)); }
 
 std::string helper(const std::string& rest) { return kHelper + " " + rest; }
 

@@ -20,8 +20,10 @@
 #include "pprof_test_server.h"
 #include "process/port_allocator.h"
 #include "process/process.h"
+#include "tests/support/test_support.h"
 
 namespace fs = std::filesystem;
+using pgo::testing::read_file;
 using json = nlohmann::json;
 using pgo::cli::testing::PprofServer;
 using pgo::harness::ProcessResult;
@@ -43,13 +45,6 @@ struct TempDir {
   }
   ~TempDir() { fs::remove_all(path); }
 };
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 ProcessResult harness(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
   ProcessSpec spec;
@@ -149,7 +144,7 @@ TEST_CASE("collect merges the live pair and names every failed instance with its
   INFO(pr.captured_stderr);
   CHECK(pr.succeeded());
   // The raw profiles and their manifest.
-  json manifest = json::parse(slurp(raw / "manifest.json"));
+  json manifest = json::parse(read_file(raw / "manifest.json"));
   int ok = 0;
   for (const json& f : manifest["profiles"]) {
     if (f["outcome"] != "ok") continue;
@@ -176,7 +171,7 @@ TEST_CASE("collect below --min-instances fails and leaves the committed profile 
                                                 "least 2 needed"));
   CHECK_THAT(r.captured_stderr, Catch::Contains("failed: down"));
   CHECK_THAT(r.captured_stderr, Catch::Contains("failed: not-cpu-profile"));
-  CHECK(slurp(out) == "committed");
+  CHECK(read_file(out) == "committed");
   for (const auto& e : fs::directory_iterator(t.path)) {
     CHECK(e.path().filename().string().find(".part") == std::string::npos);
   }
@@ -195,7 +190,7 @@ TEST_CASE("collect over HTTPS with a private CA and a token that never appears i
   CHECK(r.exit_code == 0);
   CHECK(fs::exists(out));
   for (const std::string& text :
-       {r.captured_stdout, r.captured_stderr, slurp(raw / "manifest.json")}) {
+       {r.captured_stdout, r.captured_stderr, read_file(raw / "manifest.json")}) {
     CHECK(text.find(token) == std::string::npos);
   }
   // A token file works the same; without the CA the certificate is refused, one line.
@@ -249,7 +244,7 @@ TEST_CASE("collect: rounds over time and the raw manifest per round") {
   CHECK(std::chrono::steady_clock::now() - start >= std::chrono::seconds(3));
   json doc = json::parse(r.captured_stdout);
   CHECK(instance(doc, a.base_url())["usable_rounds"] == 2);
-  CHECK(json::parse(slurp(raw / "manifest.json"))["profiles"].size() == 4);
+  CHECK(json::parse(read_file(raw / "manifest.json"))["profiles"].size() == 4);
   CHECK(fs::exists(raw / "round-2-2.pprof"));
 }
 
@@ -296,8 +291,8 @@ TEST_CASE("interrupting collect leaves the output untouched and exits at once") 
   REQUIRE(result);
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
   CHECK(result->exit_code == 130);
-  CHECK_THAT(slurp(t.path / "stderr"), Catch::Contains("left untouched"));
-  CHECK(slurp(out) == "committed");
+  CHECK_THAT(read_file(t.path / "stderr"), Catch::Contains("left untouched"));
+  CHECK(read_file(out) == "committed");
   for (const auto& e : fs::directory_iterator(t.path)) {
     CHECK(e.path().filename().string().find(".part") == std::string::npos);
   }

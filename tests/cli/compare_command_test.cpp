@@ -13,10 +13,12 @@
 
 #include "../reports/sample_run_report.h"
 #include "reports/run_report_json.h"
+#include "tests/support/test_support.h"
 
 namespace fs = std::filesystem;
 using pgo::reports::testing::make_sample_report;
 using pgo::reports::testing::SampleOptions;
+using pgo::testing::read_file;
 
 namespace {
 
@@ -26,19 +28,12 @@ struct Result {
   std::string err;
 };
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 Result harness(const fs::path& dir, const std::string& args) {
   const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
   const std::string command = std::string(PGO_BIN_DIR) + "/pgo-harness " + args + " > " +
                               out.string() + " 2> " + err.string();
   const int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
 }
 
 // A temporary directory holding base.json, same.json (same distribution), slow.json (5%
@@ -86,7 +81,7 @@ TEST_CASE("compare writes Markdown and JSON", "[compare_command]") {
                                       (f / "base.json") + " " + (f / "slow.json"));
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.out, Catch::StartsWith("## pgo-harness compare: regression"));
-  const auto j = nlohmann::json::parse(slurp(f.dir / "cmp.json"));
+  const auto j = nlohmann::json::parse(read_file(f.dir / "cmp.json"));
   CHECK(j["result"] == "regression");
 }
 
@@ -113,7 +108,7 @@ TEST_CASE("report writes report.md and report.html beside report.json", "[report
   CHECK(r.exit_code == 0);
   CHECK(fs::exists(f.dir / "run" / "report.md"));
   CHECK(fs::exists(f.dir / "run" / "report.html"));
-  CHECK_THAT(slurp(f.dir / "run" / "report.md"), Catch::StartsWith("# PGO report: interp"));
+  CHECK_THAT(read_file(f.dir / "run" / "report.md"), Catch::StartsWith("# PGO report: interp"));
   CHECK(harness(f.dir, "report " + (f / "missing")).exit_code == 1);
 }
 

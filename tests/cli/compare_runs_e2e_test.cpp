@@ -1,8 +1,8 @@
 // Risk guarded against: `run`, `report` and `compare` each passing their own tests on
-// constructed reports while the chain a user runs (issue 5, "Done means") is broken: a real
-// run's report.json that `report` cannot render or `compare` cannot read, a genuinely
-// slower build that the gate lets through (exit 0), a run compared with itself failing the
-// gate, or shared-Go-cache build times presented as a PGO build cost.
+// constructed reports while the chain a user runs (run, then report, then compare) is
+// broken: a real run's report.json that `report` cannot render or `compare` cannot read, a
+// genuinely slower build that the gate lets through (exit 0), a run compared with itself
+// failing the gate, or shared-Go-cache build times presented as a PGO build cost.
 // Runs the built pgo-harness on a copy of tests/cli/testdata/pgoloop with the real Go
 // toolchain (label: integration): two runs of the same scenario with `--profile` (no
 // collection, one PGO build) on the user's Go build cache, the second after making the
@@ -18,33 +18,21 @@
 
 #include "process/process.h"
 #include "reports/json_schema.h"
+#include "tests/support/test_support.h"
 
 namespace fs = std::filesystem;
+using pgo::testing::read_file;
 using json = nlohmann::json;
 using pgo::harness::ProcessResult;
-using pgo::harness::ProcessSpec;
-using pgo::harness::StreamMode;
 
 namespace {
 
 const std::string kHarness = std::string(PGO_BIN_DIR) + "/pgo-harness";
 const fs::path kTestdata = fs::path(PGO_TESTS_DIR) / "cli" / "testdata";
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-ProcessResult harness(const std::vector<std::string>& args) {
-  ProcessSpec spec;
-  spec.argv = {kHarness};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.stdout_mode = StreamMode::kCapture;
-  spec.stderr_mode = StreamMode::kCapture;
-  spec.timeout = std::chrono::minutes(10);
-  return pgo::harness::run_process(spec);
+ProcessResult harness(std::vector<std::string> args) {
+  args.insert(args.begin(), kHarness);
+  return pgo::testing::run_tool(std::move(args), std::chrono::minutes(10));
 }
 
 // The comparison row (kind, workload, build) of `compare --json` output.
@@ -99,7 +87,7 @@ TEST_CASE("run, report and compare: a deliberately slowed build fails the gate",
   // Plain blocks, not SECTIONs: Catch2 would rerun both runs for every section.
   ProcessResult first = run_into(base);
   // The slowdown: 30% more calls per round of the hot loop, same scenario.json.
-  std::string source = slurp(module / "main.go");
+  std::string source = read_file(module / "main.go");
   const std::string from = "const roundSize = 100000\n";
   const auto at = source.find(from);
   REQUIRE(at != std::string::npos);
@@ -107,8 +95,8 @@ TEST_CASE("run, report and compare: a deliberately slowed build fails the gate",
   std::ofstream(module / "main.go") << source;
   run_into(slow);
 
-  const json base_report = json::parse(slurp(base + "/report.json"));
-  const json slow_report = json::parse(slurp(slow + "/report.json"));
+  const json base_report = json::parse(read_file(base + "/report.json"));
+  const json slow_report = json::parse(read_file(slow + "/report.json"));
   const auto schema = pgo::reports::JsonSchema::load(std::string(PGO_TESTS_DIR) +
                                                      "/../reports/run_report.schema.json");
   CHECK(schema.validate(base_report) == std::vector<std::string>{});
@@ -129,7 +117,7 @@ TEST_CASE("run, report and compare: a deliberately slowed build fails the gate",
     CHECK(warned);
     CHECK_THAT(first.captured_stdout,
                Catch::Contains("time not comparable (shared Go build cache)"));
-    CHECK_THAT(slurp(base + "/report.md"),
+    CHECK_THAT(read_file(base + "/report.md"),
                Catch::Contains("not comparable (shared Go build cache)"));
   }
 
@@ -139,8 +127,8 @@ TEST_CASE("run, report and compare: a deliberately slowed build fails the gate",
     ProcessResult r = harness({"report", base});
     INFO(r.captured_stderr);
     REQUIRE(r.exit_code == 0);
-    const std::string md = slurp(base + "/report.md");
-    const std::string html = slurp(base + "/report.html");
+    const std::string md = read_file(base + "/report.md");
+    const std::string html = read_file(base + "/report.html");
     const std::string kind = base_report["analysis"]["verdict"]["kind"];
     CHECK(kind != "incomplete");
     CHECK_THAT(md, Catch::StartsWith("# PGO report: compare-e2e\n\n**Verdict: "));
@@ -156,7 +144,7 @@ TEST_CASE("run, report and compare: a deliberately slowed build fails the gate",
     INFO(r.captured_stdout << r.captured_stderr);
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.captured_stdout, Catch::Contains("result: REGRESSION"));
-    const json c = json::parse(slurp(out));
+    const json c = json::parse(read_file(out));
     for (const char* build : {"v0", "v1"}) {
       INFO(build);
       const json* t = row(c, "time", "spin", build);
@@ -189,7 +177,7 @@ TEST_CASE("run, report and compare: a deliberately slowed build fails the gate",
         harness({"compare", slow, base, "--fail-on-regression", "5%", "--json", out});
     INFO(back.captured_stdout << back.captured_stderr);
     CHECK(back.exit_code == 0);
-    const json c = json::parse(slurp(out));
+    const json c = json::parse(read_file(out));
     const json* t = row(c, "time", "spin", "v0");
     REQUIRE(t);
     CHECK((*t)["verdict"] == "improvement");

@@ -22,7 +22,10 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/test_support.h"
+
 namespace fs = std::filesystem;
+using pgo::testing::read_file;
 using json = nlohmann::json;
 
 extern char** environ;
@@ -32,25 +35,9 @@ namespace {
 const std::string kHarness = std::string(PGO_BIN_DIR) + "/pgo-harness";
 const fs::path kTestdata = fs::path(PGO_TESTS_DIR) / "cli" / "testdata";
 
-struct Scratch {
-  fs::path dir;
-  Scratch() {
-    static int counter = 0;
-    dir = fs::temp_directory_path() /
-          ("pgo_no_orphans_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ~Scratch() { fs::remove_all(dir); }
-  std::string path(const std::string& name) const { return (dir / name).string(); }
+struct Scratch : pgo::testing::TempDir {
+  Scratch() : TempDir("pgo_no_orphans") {}
 };
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // Runs the harness to completion with stdout/stderr in files; returns its exit status.
 int run_harness(const std::vector<std::string>& args, const std::string& output) {
@@ -87,7 +74,7 @@ std::vector<std::string> survivors(const std::string& file) {
   std::vector<std::string> alive;
   for (pid_t pid : pids_in(file)) {
     fs::path proc = "/proc/" + std::to_string(pid);
-    std::string cmdline = slurp(proc / "cmdline");
+    std::string cmdline = read_file(proc / "cmdline");
     for (char& c : cmdline) c = c == '\0' ? ' ' : c;
     if (cmdline.find("sleep 15") != std::string::npos) {
       alive.push_back(std::to_string(pid) + ": " + cmdline);
@@ -125,7 +112,7 @@ TEST_CASE("reliability: bench leaves no orphaned grandchild, daemon or SIGTERM-p
   int code = run_harness({"bench", "--style", "none", "--runs", "2", "--warmup", "1", "--prepare",
                           "sh " + script, "sh " + script},
                          s.path("out"));
-  INFO(slurp(s.path("out")));
+  INFO(read_file(s.path("out")));
   REQUIRE(code == 0);
   // 3 runs of the command and 3 of the --prepare hook, 3 leftovers each.
   CHECK(pids_in(pids).size() == 18);
@@ -154,7 +141,7 @@ TEST_CASE("reliability: a complete run leaves no orphaned process behind", "[run
   int code = run_harness({"run", (module / "scenario.json").string(), "--out", s.path("run"),
                           "--build-cache", "go", "-q"},
                          s.path("out"));
-  INFO(slurp(s.path("out")));
+  INFO(read_file(s.path("out")));
   REQUIRE(code == 0);
   // One profiled run and 2 timed runs of each of the two builds: 5 runs, 3 leftovers each.
   CHECK(pids_in(pids).size() >= 15);
@@ -205,7 +192,7 @@ TEST_CASE("reliability: a run with HTTP servers and load generators leaves no pr
       run_harness({"run", (s.dir / "gotool" / "scenario.json").string(), "--out", s.path("run"),
                    "--profile", profile.string(), "--build-cache", "go", "-q"},
                   s.path("out"));
-  INFO(slurp(s.path("out")));
+  INFO(read_file(s.path("out")));
   REQUIRE(code == 0);
   // At least one server and two timed load runs for each of the two builds, three
   // leftovers each.

@@ -17,8 +17,10 @@
 
 #include "pprof_test_server.h"
 #include "process/process.h"
+#include "tests/support/test_support.h"
 
 namespace fs = std::filesystem;
+using pgo::testing::read_file;
 using json = nlohmann::json;
 using pgo::cli::testing::PprofServer;
 using pgo::harness::ProcessResult;
@@ -30,13 +32,6 @@ namespace {
 const std::string kHarness = std::string(PGO_BIN_DIR) + "/pgo-harness";
 const std::string kMerge = std::string(PGO_BIN_DIR) + "/pgo-merge";
 const fs::path kTestdata = fs::path(PGO_TESTS_DIR) / "cli" / "testdata";
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // A copy of the pgoloop module, its scenario, and a committed profile beside it.
 struct Module {
@@ -68,12 +63,8 @@ struct Module {
 };
 
 ProcessResult harness(std::vector<std::string> args) {
-  ProcessSpec spec;
-  spec.argv = {kHarness};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.stdout_mode = spec.stderr_mode = StreamMode::kCapture;
-  spec.timeout = std::chrono::minutes(10);
-  return pgo::harness::run_process(spec);
+  args.insert(args.begin(), kHarness);
+  return pgo::testing::run_tool(std::move(args), std::chrono::minutes(10));
 }
 
 }  // namespace
@@ -92,8 +83,8 @@ TEST_CASE("refresh replaces the committed profile with a candidate that is not s
                 candidate.string(),
                 m.committed.string()};
   REQUIRE(pgo::harness::run_process(merge).succeeded());
-  const std::string before = slurp(m.committed);
-  REQUIRE(slurp(candidate) != before);
+  const std::string before = read_file(m.committed);
+  REQUIRE(read_file(candidate) != before);
   const fs::path summary = m.dir / "summary.md";
   auto r = harness({"refresh", m.scenario, "--committed", m.committed.string(), "--candidate",
                     candidate.string(), "--out", (m.dir / "run").string(), "--build-cache", "go",
@@ -101,8 +92,8 @@ TEST_CASE("refresh replaces the committed profile with a candidate that is not s
   INFO(r.captured_stderr);
   INFO(r.captured_stdout);
   REQUIRE(r.exit_code == 0);
-  CHECK(slurp(m.committed) == slurp(candidate));
-  const std::string md = slurp(summary);
+  CHECK(read_file(m.committed) == read_file(candidate));
+  const std::string md = read_file(summary);
   CHECK(md == r.captured_stdout);
   CHECK_THAT(md, Catch::Contains("**updated: "));
   CHECK_THAT(md, Catch::Contains("| v1 (committed) |"));
@@ -111,7 +102,7 @@ TEST_CASE("refresh replaces the committed profile with a candidate that is not s
   CHECK_THAT(md, Catch::Contains("| spin |"));
   CHECK_THAT(md, Catch::Contains("Hot-edge overlap of the candidate with the committed profile"));
   CHECK_THAT(md, Catch::Contains("Staleness of the committed profile: 0.0%"));
-  json report = json::parse(slurp(m.dir / "run" / "report.json"));
+  json report = json::parse(read_file(m.dir / "run" / "report.json"));
   REQUIRE(report["builds"].size() == 3);
   CHECK(report["builds"][2]["pgo_build_setting"].get<std::string>().find("iter-2.pgo") !=
         std::string::npos);
@@ -119,19 +110,19 @@ TEST_CASE("refresh replaces the committed profile with a candidate that is not s
 
 TEST_CASE("refresh keeps the committed profile for an identical candidate, exit 3") {
   Module m;
-  const std::string before = slurp(m.committed);
+  const std::string before = read_file(m.committed);
   auto r = harness({"refresh", m.scenario, "--committed", m.committed.string(), "--candidate",
                     (kTestdata / "pgoloop.pgo").string(), "--out", (m.dir / "run").string(),
                     "--build-cache", "go", "--runs", "4", "-q"});
   INFO(r.captured_stderr);
   CHECK(r.exit_code == 3);
   CHECK_THAT(r.captured_stdout, Catch::Contains("**kept: the candidate is byte-identical"));
-  CHECK(slurp(m.committed) == before);
+  CHECK(read_file(m.committed) == before);
 }
 
 TEST_CASE("refresh: a candidate collected from live instances, bad input leaves the file") {
   Module m;
-  const std::string before = slurp(m.committed);
+  const std::string before = read_file(m.committed);
   // No candidate at all, and an unusable candidate file: one line, committed untouched.
   auto none = harness({"refresh", m.scenario, "--committed", m.committed.string()});
   CHECK(none.exit_code == 2);
@@ -140,7 +131,7 @@ TEST_CASE("refresh: a candidate collected from live instances, bad input leaves 
                        (m.dir / "junk.pgo").string(), "--out", (m.dir / "junk-run").string()});
   CHECK(junk.exit_code == 1);
   CHECK_THAT(junk.captured_stderr, Catch::Contains("junk.pgo"));
-  CHECK(slurp(m.committed) == before);
+  CHECK(read_file(m.committed) == before);
 
   // Live instances of another program: the candidate's functions are not the module's, so
   // the run still completes and the summary says where the candidate came from.
@@ -152,20 +143,20 @@ TEST_CASE("refresh: a candidate collected from live instances, bad input leaves 
   CHECK((r.exit_code == 0 || r.exit_code == 3));
   CHECK_THAT(r.captured_stdout, Catch::Contains("collected from 2 of 2 target(s)"));
   CHECK(fs::exists(m.dir / "live-run" / "candidate.pgo"));
-  CHECK(json::parse(slurp(m.dir / "live-run" / "candidate-raw" / "manifest.json"))["profiles"]
+  CHECK(json::parse(read_file(m.dir / "live-run" / "candidate-raw" / "manifest.json"))["profiles"]
             .size() == 2);
 }
 
 TEST_CASE("run with \"profile\": \"auto\" evaluates the package's default.pgo") {
   Module m;
-  json s = json::parse(slurp(m.scenario));
+  json s = json::parse(read_file(m.scenario));
   s["profile"] = "auto";
   std::ofstream(m.scenario, std::ios::trunc) << s.dump(2);
   auto r = harness({"run", m.scenario, "--out", (m.dir / "run").string(), "--build-cache", "go",
                     "--runs", "3", "-q"});
   INFO(r.captured_stderr);
   REQUIRE(r.exit_code == 0);
-  json report = json::parse(slurp(m.dir / "run" / "report.json"));
+  json report = json::parse(read_file(m.dir / "run" / "report.json"));
   REQUIRE(report["builds"].size() == 2);
   CHECK(report["profiles"][0]["inputs"][0]["path"] ==
         fs::absolute(m.committed).lexically_normal().string());
@@ -188,7 +179,7 @@ TEST_CASE("interrupting refresh leaves the committed profile untouched and no ch
                 candidate.string(),
                 m.committed.string()};
   REQUIRE(pgo::harness::run_process(merge).succeeded());
-  const std::string before = slurp(m.committed);
+  const std::string before = read_file(m.committed);
   const fs::path run_dir = m.dir / "interrupted-run";
   ProcessSpec spec;
   spec.argv = {kHarness,
@@ -210,16 +201,16 @@ TEST_CASE("interrupting refresh leaves the committed profile untouched and no ch
   REQUIRE(::kill(p.pid(), SIGTERM) == 0);
   auto result = p.wait_for(std::chrono::seconds(60));
   REQUIRE(result);
-  INFO(slurp(m.dir / "stderr"));
+  INFO(read_file(m.dir / "stderr"));
   CHECK(result->exit_code == 143);
-  CHECK_THAT(slurp(m.dir / "stderr"), Catch::Contains("left untouched"));
-  CHECK(slurp(m.committed) == before);
+  CHECK_THAT(read_file(m.dir / "stderr"), Catch::Contains("left untouched"));
+  CHECK(read_file(m.committed) == before);
   // Nothing it started (go build, the workload) still runs.
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   for (const auto& e : fs::directory_iterator("/proc")) {
     const std::string pid = e.path().filename().string();
     if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string cmdline = slurp(e.path() / "cmdline");
+    std::string cmdline = read_file(e.path() / "cmdline");
     for (char& c : cmdline) c = c == '\0' ? ' ' : c;
     CHECK(cmdline.find(run_dir.string()) == std::string::npos);
   }

@@ -15,34 +15,23 @@
 #include <thread>
 
 #include "process/process.h"
+#include "tests/support/test_support.h"
 
 namespace fs = std::filesystem;
+using pgo::testing::read_file;
 using json = nlohmann::json;
 using pgo::harness::BackgroundProcess;
 using pgo::harness::ProcessResult;
 using pgo::harness::ProcessSpec;
-using pgo::harness::StreamMode;
 
 namespace {
 
 const std::string kHarness = std::string(PGO_BIN_DIR) + "/pgo-harness";
 const fs::path kTestdata = fs::path(PGO_TESTS_DIR) / "cli" / "testdata";
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-ProcessSpec harness_spec(const std::vector<std::string>& args) {
-  ProcessSpec spec;
-  spec.argv = {kHarness, "run"};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.stdout_mode = StreamMode::kCapture;
-  spec.stderr_mode = StreamMode::kCapture;
-  spec.timeout = std::chrono::minutes(10);
-  return spec;
+ProcessSpec harness_spec(std::vector<std::string> args) {
+  args.insert(args.begin(), {kHarness, "run"});
+  return pgo::testing::tool_spec(std::move(args), std::chrono::minutes(10));
 }
 
 }  // namespace
@@ -83,7 +72,7 @@ TEST_CASE(
   REQUIRE(fs::exists(profiled_log));
   REQUIRE(::kill(harness->pid(), SIGKILL) == 0);
   REQUIRE(harness->wait_for(std::chrono::seconds(30)));
-  json killed = json::parse(slurp(run / "report.json"));
+  json killed = json::parse(read_file(run / "report.json"));
   REQUIRE(killed["status"] == "running");
 
   // Damage the kept v0 binary: the resume must rebuild it and say why.
@@ -99,7 +88,7 @@ TEST_CASE(
         std::string::npos);
   CHECK(resumed.captured_stderr.find("redoing build v0 and what follows: " + binary.string() +
                                      " failed its sha256 check") != std::string::npos);
-  json r = json::parse(slurp(run / "report.json"));
+  json r = json::parse(read_file(run / "report.json"));
   CHECK(r["status"] == "complete");
   std::string warnings;
   for (const json& w : r["warnings"]) warnings += w.get<std::string>() + "\n";

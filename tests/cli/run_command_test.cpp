@@ -20,8 +20,10 @@
 #include "base/sha256.h"
 #include "process/process.h"
 #include "reports/json_schema.h"
+#include "tests/support/test_support.h"
 
 namespace fs = std::filesystem;
+using pgo::testing::read_file;
 using json = nlohmann::json;
 using pgo::harness::BackgroundProcess;
 using pgo::harness::ProcessResult;
@@ -32,13 +34,6 @@ namespace {
 
 const std::string kHarness = std::string(PGO_BIN_DIR) + "/pgo-harness";
 const fs::path kTestdata = fs::path(PGO_TESTS_DIR) / "cli" / "testdata";
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // A copy of the pgoloop module with a scenario written next to it.
 struct Loop {
@@ -67,17 +62,12 @@ struct Loop {
     return (module / "scenario.json").string();
   }
   std::string out() const { return (dir / "run").string(); }
-  json report() const { return json::parse(slurp(dir / "run" / "report.json")); }
+  json report() const { return json::parse(read_file(dir / "run" / "report.json")); }
 };
 
-ProcessSpec harness_spec(const std::vector<std::string>& args) {
-  ProcessSpec spec;
-  spec.argv = {kHarness, "run"};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.stdout_mode = StreamMode::kCapture;
-  spec.stderr_mode = StreamMode::kCapture;
-  spec.timeout = std::chrono::minutes(15);
-  return spec;
+ProcessSpec harness_spec(std::vector<std::string> args) {
+  args.insert(args.begin(), {kHarness, "run"});
+  return pgo::testing::tool_spec(std::move(args), std::chrono::minutes(15));
 }
 
 ProcessResult run(const std::vector<std::string>& args) {
@@ -97,7 +87,7 @@ std::vector<std::string> processes_mentioning(const std::string& needle) {
   for (const auto& e : fs::directory_iterator("/proc")) {
     std::string pid = e.path().filename().string();
     if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string cmdline = slurp(e.path() / "cmdline");
+    std::string cmdline = read_file(e.path() / "cmdline");
     for (char& c : cmdline) c = c == '\0' ? ' ' : c;
     if (cmdline.find(needle) != std::string::npos) found.push_back(pid + ": " + cmdline);
   }
@@ -147,7 +137,7 @@ TEST_CASE("run: SIGTERM mid-run leaves an interrupted report and no child, --res
   REQUIRE(::kill(harness->pid(), SIGTERM) == 0);
   std::optional<ProcessResult> ended = harness->wait_for(std::chrono::seconds(30));
   REQUIRE(ended);
-  INFO(slurp(loop.dir / "first.err"));
+  INFO(read_file(loop.dir / "first.err"));
   CHECK(ended->exit_code == 143);
   CHECK(processes_mentioning(loop.out()).empty());
 
@@ -157,11 +147,11 @@ TEST_CASE("run: SIGTERM mid-run leaves an interrupted report and no child, --res
   CHECK((*phase(interrupted, "build v0"))["status"] == "done");
   REQUIRE(phase(interrupted, "profile v1"));
   CHECK((*phase(interrupted, "profile v1"))["status"] == "interrupted");
-  CHECK(slurp(loop.dir / "first.err").find("--resume") != std::string::npos);
+  CHECK(read_file(loop.dir / "first.err").find("--resume") != std::string::npos);
   // Said once: "pgo-harness: interrupted by a signal during ...", not "interrupted: interrupted:".
-  CHECK(slurp(loop.dir / "first.err").find("pgo-harness: interrupted by a signal") !=
+  CHECK(read_file(loop.dir / "first.err").find("pgo-harness: interrupted by a signal") !=
         std::string::npos);
-  CHECK(slurp(loop.dir / "first.err").find("interrupted: interrupted") == std::string::npos);
+  CHECK(read_file(loop.dir / "first.err").find("interrupted: interrupted") == std::string::npos);
   const std::string v0_sha = interrupted["builds"][0]["binary_sha256"];
 
   ProcessResult resumed = run({"--resume", loop.out()});
@@ -272,8 +262,8 @@ TEST_CASE("run --profile evaluates a given profile and --emit-default-pgo writes
   CHECK_FALSE(phase(report, "profile v1"));
   CHECK(report["profiles"][0]["inputs"][0]["path"] ==
         fs::absolute(given).lexically_normal().string());
-  CHECK(slurp(loop.out() + "/profiles/iter-1.pgo") == slurp(given));
-  CHECK(slurp(emitted) == slurp(given));
+  CHECK(read_file(loop.out() + "/profiles/iter-1.pgo") == read_file(given));
+  CHECK(read_file(emitted) == read_file(given));
   CHECK(report["trials"][0]["values"].size() == 4);
   // The given profile comes from this very source: nothing in it is stale.
   REQUIRE(report["builds"][1].contains("staleness"));
@@ -372,7 +362,7 @@ TEST_CASE("run: an HTTP server that never gets ready fails the run cleanly", "[r
   INFO(r.captured_stderr);
   CHECK(r.exit_code == 4);
   CHECK(r.captured_stderr.find("ready") != std::string::npos);
-  json report = json::parse(slurp(dir / "run" / "report.json"));
+  json report = json::parse(read_file(dir / "run" / "report.json"));
   CHECK(report["status"] == "failed");
   CHECK((*phase(report, "profile v1"))["status"] == "failed");
   CHECK(processes_mentioning(out).empty());

@@ -15,8 +15,10 @@
 #include "merge/pgo_view.h"
 #include "merge/profile_reader.h"
 #include "process/process.h"
+#include "tests/support/test_support.h"
 
 namespace fs = std::filesystem;
+using pgo::testing::read_file;
 using json = nlohmann::json;
 using pgo::harness::ProcessSpec;
 using pgo::harness::StreamMode;
@@ -24,13 +26,6 @@ using pgo::harness::StreamMode;
 namespace {
 
 const std::string kHarness = std::string(PGO_BIN_DIR) + "/pgo-harness";
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 pgo::harness::ProcessResult run(std::vector<std::string> argv, const fs::path& cwd) {
   ProcessSpec spec;
@@ -110,7 +105,7 @@ TEST_CASE("inspect --binary names the hottest function a refactor renamed") {
   REQUIRE_FALSE(victim.empty());
   for (const auto& f : fs::directory_iterator(src)) {
     if (f.path().extension() != ".go") continue;
-    const std::string renamed = rename_word(slurp(f.path()), ident, ident + "V2");
+    const std::string renamed = rename_word(read_file(f.path()), ident, ident + "V2");
     std::ofstream(f.path(), std::ios::trunc) << renamed;
   }
   auto rebuilt = run({"go", "build", "-o", (dir / "after").string(), "."}, src);

@@ -43,7 +43,7 @@ TEST_CASE("RunDirectory creates the layout and names every artifact") {
   CHECK(d.relative(d.merged_profile(2)) == "profiles/iter-2.pgo");
   CHECK(d.relative(d.build_log("v0")) == "logs/build-v0.log");
   CHECK(d.relative(d.log_dir(1)) == "logs/iter-1");
-  CHECK(d.relative(d.trial_log("api", "v2")) == "logs/trials/api-v2.log");
+  CHECK(d.relative(workload_log(d.trial_log_dir(), "api", "v2")) == "logs/trials/api-v2.log");
   CHECK(d.relative(d.workdir("api")) == "work/api");
 }
 
@@ -53,6 +53,16 @@ TEST_CASE("RunDirectory keeps scenario names inside their folder") {
   CHECK(d.relative(d.workdir("../evil")) == "work/.._evil");
   CHECK(d.relative(d.workdir("..")) == "work/_..");
   CHECK(d.relative(d.build_binary("v0", "a/b")) == "builds/v0/a_b");
+}
+
+TEST_CASE("portable_file_stem keeps ASCII names and replaces everything else") {
+  CHECK(portable_file_stem("api-v2_fast.1") == "api-v2_fast.1");
+  CHECK(portable_file_stem("a/b c") == "a_b_c");
+  CHECK(portable_file_stem("caf\xc3\xa9") == "caf__");  // not locale-dependent: bytes
+  CHECK(portable_file_stem("") == "_");
+  CHECK(portable_file_stem(".") == "_.");
+  CHECK(portable_file_stem("..") == "_..");
+  CHECK(workload_log("/r/logs/iter-1", "grpc api", "v1") == "/r/logs/iter-1/grpc_api-v1.log");
 }
 
 TEST_CASE("relative and absolute round-trip, and outside paths stay absolute") {
