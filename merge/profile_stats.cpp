@@ -23,8 +23,8 @@ ProfileStats base_stats(const perftools::profiles::Profile& profile, const std::
   return s;
 }
 
-double percent(std::int64_t value, std::int64_t total) {
-  return total == 0 ? 0.0 : static_cast<double>(value) / static_cast<double>(total) * 100;
+double fraction(std::int64_t value, std::int64_t total) {
+  return total == 0 ? 0.0 : static_cast<double>(value) / static_cast<double>(total);
 }
 
 }  // namespace
@@ -41,8 +41,9 @@ ProfileStats compute_profile_stats(const perftools::profiles::Profile& profile, 
   for (std::size_t i = 0; i < n; ++i) {
     const CallEdge& e = view.hot_edges()[i];
     cum += static_cast<double>(e.weight);
-    s.top_hot_edges.push_back(HotEdgeShare{e, percent(e.weight, view.total_weight()),
-                                           cum / static_cast<double>(view.total_weight()) * 100});
+    const double share = fraction(e.weight, view.total_weight());
+    s.top_hot_edges.push_back(
+        HotEdgeShare{e, share, share * 100, cum / static_cast<double>(view.total_weight()) * 100});
   }
   return s;
 }

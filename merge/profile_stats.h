@@ -25,7 +25,8 @@ inline constexpr std::size_t kDefaultTopEdges = 10;
 
 struct HotEdgeShare {
   CallEdge edge;
-  double share_percent = 0;       // edge.weight / total edge weight * 100
+  double share = 0;               // edge.weight / total edge weight (a fraction: report.json)
+  double share_percent = 0;       // the same * 100 (`--stats` tables and JSON)
   double cumulative_percent = 0;  // the same for this edge and all hotter ones
 };
 

@@ -15,6 +15,7 @@
 #include "merge/profile_reader.h"
 #include "merge/profile_scaling.h"
 #include "merge/profile_staleness.h"
+#include "merge/profile_stats.h"
 #include "merge/profile_writer.h"
 #include "run/profile_collector.h"
 #include "run/run_analysis.h"
@@ -76,24 +77,20 @@ Error interrupted_error(const std::string& text) {
   return Error(ErrorKind::kInterrupted, "interrupted", "", text, "resume with --resume RUNDIR");
 }
 
-PgoViewSummary summarize_view(const merge::PgoView& view, std::int64_t samples) {
+// The report's summary of what the compiler sees: the numbers `pgo-merge --stats` prints
+// (merge/profile_stats.h), the hot-edge share as a fraction.
+PgoViewSummary summarize_view(const perftools::profiles::Profile& profile,
+                              const merge::PgoView& view) {
+  const merge::ProfileStats stats = merge::compute_profile_stats(profile, view, "", kTopHotEdges);
   PgoViewSummary s;
-  s.samples = samples;
-  s.total_weight = view.total_weight();
-  s.edges = static_cast<std::int64_t>(view.edges().size());
-  s.hot_edges = static_cast<std::int64_t>(view.hot_edges().size());
-  s.hot_callees = static_cast<std::int64_t>(view.hot_callee_count());
-  for (const merge::CallEdge& e : view.hot_edges()) {
-    if (s.top_hot_edges.size() >= kTopHotEdges) break;
-    HotEdge h;
-    h.caller = e.caller;
-    h.callee = e.callee;
-    h.offset = e.offset;
-    h.weight = e.weight;
-    h.share = view.total_weight() > 0
-                  ? static_cast<double>(e.weight) / static_cast<double>(view.total_weight())
-                  : 0;
-    s.top_hot_edges.push_back(std::move(h));
+  s.samples = static_cast<std::int64_t>(stats.samples);
+  s.total_weight = stats.total_edge_weight;
+  s.edges = static_cast<std::int64_t>(stats.call_edges);
+  s.hot_edges = static_cast<std::int64_t>(stats.hot_edges);
+  s.hot_callees = static_cast<std::int64_t>(stats.hot_callees);
+  for (const merge::HotEdgeShare& h : stats.top_hot_edges) {
+    s.top_hot_edges.push_back(
+        HotEdge{h.edge.caller, h.edge.callee, h.edge.offset, h.edge.weight, h.share});
   }
   return s;
 }
@@ -870,7 +867,7 @@ void PgoLoop::merge(int iteration) {
   slot.merged_path = dir_.relative(out);
   slot.merged_sha256 = sha256_file_hex(out);
   slot.merged_size_bytes = static_cast<std::int64_t>(fs::file_size(out));
-  slot.view = summarize_view(view, merged.sample_size());
+  slot.view = summarize_view(merged, view);
   if (view.total_weight() == 0) {
     add_warning("iteration " + std::to_string(iteration) +
                 ": the merged profile has no call edges; PGO will change nothing");
@@ -904,7 +901,7 @@ void PgoLoop::import_profile(int iteration) {
   slot.merged_path = dir_.relative(out);
   slot.merged_sha256 = sha256_file_hex(out);
   slot.merged_size_bytes = static_cast<std::int64_t>(fs::file_size(out));
-  slot.view = summarize_view(view, p.sample_size());
+  slot.view = summarize_view(p, view);
   if (view.total_weight() == 0) {
     add_warning("the given profile has no call edges; PGO will change nothing");
   }

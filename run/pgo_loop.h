@@ -1,4 +1,4 @@
-// PgoLoop: the PGO iteration loop of `pgo-harness run` (DESIGN.md, "The PGO loop").
+// PgoLoop: the PGO iteration loop of `pgo-harness run` (README.md, "pgo-harness run").
 //
 //   RunDirectory dir("runs/x");
 //   MyObserver observer;                       // writes report.json on checkpoint()

@@ -22,7 +22,7 @@ pgo::merge::MergeStats sample_stats() {
   in.hot_edges = 2;
   in.hot_callees = 2;
   in.encoded_bytes = 1234;
-  in.top_hot_edges.push_back({{"main.main", "main.foo", 5, 15}, 75.0, 75.0});
+  in.top_hot_edges.push_back({{"main.main", "main.foo", 5, 15}, 0.75, 75.0, 75.0});
   pgo::merge::ProfileStats bad;
   bad.name = "old.pprof";
   bad.samples = 1;

@@ -25,6 +25,9 @@ TEST_CASE("stats of a small profile, computed by hand") {
   CHECK(s.top_hot_edges[0].edge.caller == "main.main");
   CHECK(s.top_hot_edges[0].share_percent == Approx(62.5));
   CHECK(s.top_hot_edges[0].cumulative_percent == Approx(62.5));
+  // report.json takes the fraction, --stats the percent: one computation, two units.
+  CHECK(s.top_hot_edges[0].share == 5.0 / 8.0);
+  CHECK(s.top_hot_edges[0].share_percent == s.top_hot_edges[0].share * 100);
 }
 
 TEST_CASE("top N is capped by the hot set and cumulates shares") {
