@@ -26,6 +26,18 @@ const char* const kRecordedEnv[] = {
     "GOARM64",      "GOCACHE",     "GOMODCACHE",  "GOFLAGS", "GOPROXY",
     "GOEXPERIMENT", "CGO_ENABLED", "GOTOOLCHAIN", "GOPATH",  "CC"};
 
+// A quick query of the Go command (`go env`, `go version -m`): output captured, a minute
+// at most, and this Go itself (GOTOOLCHAIN=local: never a download of another toolchain).
+ProcessSpec go_query_spec(std::vector<std::string> argv) {
+  ProcessSpec spec;
+  spec.argv = std::move(argv);
+  spec.stdout_mode = StreamMode::kCapture;
+  spec.stderr_mode = StreamMode::kCapture;
+  spec.timeout = std::chrono::seconds(60);
+  spec.env_overrides["GOTOOLCHAIN"] = "local";
+  return spec;
+}
+
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
@@ -166,13 +178,7 @@ GoToolchain GoToolchain::locate(const std::string& go_command) {
                 go_command.empty() ? "install Go 1.21 or newer and put it on PATH"
                                    : "check the scenario's go path");
   }
-  ProcessSpec spec;
-  spec.argv = {t.go_path_, "env", "-json"};
-  spec.stdout_mode = StreamMode::kCapture;
-  spec.stderr_mode = StreamMode::kCapture;
-  spec.timeout = std::chrono::seconds(60);
-  spec.env_overrides["GOTOOLCHAIN"] = "local";
-  ProcessResult r = run_process(spec);
+  ProcessResult r = run_process(go_query_spec({t.go_path_, "env", "-json"}));
   if (!r.succeeded()) {
     throw Error("toolchain", t.go_path_,
                 "`go env -json` failed (" + r.describe_status() +
@@ -201,13 +207,7 @@ std::string GoToolchain::env(const std::string& key) const {
 }
 
 GoBuildInfo GoToolchain::read_build_info(const std::string& binary) const {
-  ProcessSpec spec;
-  spec.argv = {go_path_, "version", "-m", binary};
-  spec.stdout_mode = StreamMode::kCapture;
-  spec.stderr_mode = StreamMode::kCapture;
-  spec.timeout = std::chrono::seconds(60);
-  spec.env_overrides["GOTOOLCHAIN"] = "local";
-  ProcessResult r = run_process(spec);
+  ProcessResult r = run_process(go_query_spec({go_path_, "version", "-m", binary}));
   if (!r.succeeded()) {
     throw Error("build", binary,
                 "`go version -m` failed (" + r.describe_status() +

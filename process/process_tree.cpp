@@ -110,13 +110,13 @@ ProcStat read_stat(pid_t pid) {
   return s;
 }
 
-// Calls f(pid) for every process whose parent is the harness, found by reading every
-// /proc/PID/stat: the slow way, for kernels without /proc/self/task/TID/children.
+// Calls f(name) for every entry of the directory whose name is a decimal number (a pid or
+// a tid under /proc), with getdents64 on a stack buffer: no allocation, so a signal
+// handler may call it.
 template <class F>
-void for_each_child_by_scan(F&& f) {
-  int dir = ::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+void for_each_numeric_entry(const char* directory, F&& f) {
+  int dir = ::open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0) return;
-  const pid_t self = ::getpid();
   alignas(8) char entries[4096];
   for (;;) {
     ssize_t n = ::getdents64(dir, entries, sizeof entries);
@@ -124,14 +124,24 @@ void for_each_child_by_scan(F&& f) {
     for (ssize_t off = 0; off < n;) {
       const auto* e = reinterpret_cast<const struct dirent64*>(entries + off);
       off += e->d_reclen;
-      long pid = 0;
       const char* c = e->d_name;
-      while (*c >= '0' && *c <= '9') pid = pid * 10 + (*c++ - '0');
-      if (*c != '\0' || pid <= 0) continue;
-      if (read_stat(static_cast<pid_t>(pid)).ppid == self) f(static_cast<pid_t>(pid));
+      while (*c >= '0' && *c <= '9') ++c;
+      if (c != e->d_name && *c == '\0') f(static_cast<const char*>(e->d_name));
     }
   }
   ::close(dir);
+}
+
+// Calls f(pid) for every process whose parent is the harness, found by reading every
+// /proc/PID/stat: the slow way, for kernels without /proc/self/task/TID/children.
+template <class F>
+void for_each_child_by_scan(F&& f) {
+  const pid_t self = ::getpid();
+  for_each_numeric_entry("/proc", [&](const char* name) {
+    long pid = 0;
+    for (const char* c = name; *c != '\0'; ++c) pid = pid * 10 + (*c - '0');
+    if (pid > 0 && read_stat(static_cast<pid_t>(pid)).ppid == self) f(static_cast<pid_t>(pid));
+  });
 }
 
 // Calls f(pid) for every child of every thread of the harness, from
@@ -139,48 +149,37 @@ void for_each_child_by_scan(F&& f) {
 // threads).
 template <class F>
 void for_each_child(F&& f) {
-  int dir = ::open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0) return;
   bool no_children_files = false;
-  alignas(8) char entries[2048];
-  for (;;) {
-    ssize_t n = ::getdents64(dir, entries, sizeof entries);
-    if (n <= 0) break;
-    for (ssize_t off = 0; off < n;) {
-      const auto* e = reinterpret_cast<const struct dirent64*>(entries + off);
-      off += e->d_reclen;
-      if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-      ProcPath path;
-      path.add("/proc/self/task/").add(e->d_name).add("/children");
-      int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd < 0) {
-        if (errno == ENOENT) no_children_files = true;  // a kernel without CONFIG_PROC_CHILDREN
-        continue;
-      }
-      char chunk[1024];
-      long pid = 0;
-      bool in_number = false;
-      for (;;) {
-        ssize_t got = ::read(fd, chunk, sizeof chunk);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) break;
-        for (ssize_t i = 0; i < got; ++i) {
-          char c = chunk[i];
-          if (c >= '0' && c <= '9') {
-            pid = pid * 10 + (c - '0');
-            in_number = true;
-          } else if (in_number) {
-            f(static_cast<pid_t>(pid));
-            pid = 0;
-            in_number = false;
-          }
+  for_each_numeric_entry("/proc/self/task", [&](const char* tid) {
+    ProcPath path;
+    path.add("/proc/self/task/").add(tid).add("/children");
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno == ENOENT) no_children_files = true;  // a kernel without CONFIG_PROC_CHILDREN
+      return;
+    }
+    char chunk[1024];
+    long pid = 0;
+    bool in_number = false;
+    for (;;) {
+      ssize_t got = ::read(fd, chunk, sizeof chunk);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) break;
+      for (ssize_t i = 0; i < got; ++i) {
+        char c = chunk[i];
+        if (c >= '0' && c <= '9') {
+          pid = pid * 10 + (c - '0');
+          in_number = true;
+        } else if (in_number) {
+          f(static_cast<pid_t>(pid));
+          pid = 0;
+          in_number = false;
         }
       }
-      if (in_number) f(static_cast<pid_t>(pid));
-      ::close(fd);
     }
-  }
-  ::close(dir);
+    if (in_number) f(static_cast<pid_t>(pid));
+    ::close(fd);
+  });
   if (no_children_files) for_each_child_by_scan(f);
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "base/text_table.h"
 #include "reports/text_format.h"
 
 namespace pgo::reports {
@@ -58,27 +59,16 @@ std::string comparison_summary_line(const RunComparison& c) {
 }
 
 std::string render_comparison_text(const RunComparison& c) {
-  const auto cells = comparison_table_cells(c);
-  std::vector<std::size_t> width;
-  for (const auto& h : comparison_table_header()) width.push_back(h.size());
-  for (const auto& row : cells) {
-    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-  }
-  auto line = [&](const std::vector<std::string>& row) {
-    std::string out;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      out += row[i];
-      if (i + 1 < row.size()) out += std::string(width[i] - row[i].size() + 2, ' ');
-    }
-    return out + "\n";
-  };
+  std::vector<TextColumn> columns;
+  for (const auto& h : comparison_table_header()) columns.push_back(TextColumn{h});
+  TextTable table(std::move(columns));
+  for (auto& row : comparison_table_cells(c)) table.add_row(std::move(row));
   auto at = [](const std::string& revision) {
     return revision.empty() ? std::string() : " (revision " + revision + ")";
   };
   std::string out = "base: " + c.base_file + at(c.base_revision) + "\nnew:  " + c.candidate_file +
                     at(c.candidate_revision) + "\n\n";
-  out += line(comparison_table_header());
-  for (const auto& row : cells) out += line(row);
+  out += table.render();
   out += "\n" + comparison_summary_line(c) + "\n";
   for (const auto& w : c.warnings) out += "warning: " + w + "\n";
   out += c.has_regression() ? "result: REGRESSION\n" : "result: no regression\n";

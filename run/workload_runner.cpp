@@ -252,41 +252,41 @@ ProcessSpec timed_spec(const Scenario& s, const Workload& w, const std::vector<s
                           : "run the command from the log by hand to see why");
 }
 
+// One timed run of a command or gotest workload: its times, peak memory and the value of
+// the workload's cpu or wall metric (a gotest ns/op value is read from the log by the caller).
+WorkloadMeasurement run_timed(const Workload& w, const std::string& label, const std::string& what,
+                              const ProcessSpec& spec, const std::string& log) {
+  auto start = Clock::now();
+  ProcessResult r = run_process(spec);
+  WorkloadMeasurement m;
+  m.elapsed_seconds = seconds_since(start);
+  if (!r.succeeded()) run_failed(w, label, what, r, log);
+  m.wall_seconds = std::chrono::duration<double>(r.wall_time).count();
+  m.cpu_seconds = r.user_seconds + r.system_seconds;
+  m.peak_rss_bytes = r.max_rss_bytes;
+  m.value = w.metric == Metric::kCpu ? m.cpu_seconds : m.wall_seconds;
+  return m;
+}
+
 }  // namespace
 
 WorkloadMeasurement WorkloadRunner::run_command(const std::string& binary,
                                                 const std::string& label) {
   const std::string log = log_path(label);
-  ProcessSpec spec = timed_spec(scenario_, workload_, display_argv(binary), context_.workdir, log);
-  auto start = Clock::now();
-  ProcessResult r = run_process(spec);
-  WorkloadMeasurement m;
-  m.elapsed_seconds = seconds_since(start);
-  if (!r.succeeded()) run_failed(workload_, label, "the run", r, log);
-  m.wall_seconds = std::chrono::duration<double>(r.wall_time).count();
-  m.cpu_seconds = r.user_seconds + r.system_seconds;
-  m.peak_rss_bytes = r.max_rss_bytes;
-  m.value = workload_.metric == Metric::kCpu ? m.cpu_seconds : m.wall_seconds;
-  return m;
+  return run_timed(workload_, label, "the run",
+                   timed_spec(scenario_, workload_, display_argv(binary), context_.workdir, log),
+                   log);
 }
 
 WorkloadMeasurement WorkloadRunner::run_gotest(const std::string& binary,
                                                const std::string& label) {
   const std::string log = log_path(label);
-  ProcessSpec spec = timed_spec(scenario_, workload_, display_argv(binary),
-                                workload_directory(scenario_, workload_, context_), log);
-  auto start = Clock::now();
-  ProcessResult r = run_process(spec);
-  WorkloadMeasurement m;
-  m.elapsed_seconds = seconds_since(start);
-  if (!r.succeeded()) run_failed(workload_, label, "the benchmark run", r, log);
-  m.wall_seconds = std::chrono::duration<double>(r.wall_time).count();
-  m.cpu_seconds = r.user_seconds + r.system_seconds;
-  m.peak_rss_bytes = r.max_rss_bytes;
-  if (workload_.metric != Metric::kNsPerOp) {
-    m.value = workload_.metric == Metric::kCpu ? m.cpu_seconds : m.wall_seconds;
-    return m;
-  }
+  WorkloadMeasurement m =
+      run_timed(workload_, label, "the benchmark run",
+                timed_spec(scenario_, workload_, display_argv(binary),
+                           workload_directory(scenario_, workload_, context_), log),
+                log);
+  if (workload_.metric != Metric::kNsPerOp) return m;
   GoBenchOutput out = parse_go_bench_output(read_all(log));
   std::vector<std::string> names;
   for (const GoBenchResult& b : out.results) {
