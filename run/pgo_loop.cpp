@@ -20,8 +20,6 @@
 #include "run/profile_collector.h"
 #include "run/run_analysis.h"
 #include "run/workload_runner.h"
-#include "stats/random.h"
-#include "stats/statistics.h"
 #include "trials/bench_analysis.h"
 #include "trials/cachegrind.h"
 #include "trials/environment_info.h"
