@@ -72,13 +72,25 @@ void settle(const std::vector<InputResult>& results, const std::vector<std::stri
   }
 }
 
+// One worker thread's buffers, reused input after input: the file's bytes and the decoded
+// input (inflated bytes and tables). Once they have grown to the size of the inputs, a
+// worker allocates nothing per input, so it pays no page faults for fresh memory.
+struct WorkerBuffers {
+  std::vector<std::uint8_t> file;
+  WireProfile profile;
+};
+
+// Reads and decodes one input into buffers.profile.
 // check_samples false: the fold checks each sample as it decodes it (one pass saved);
 // only right when a bad input fails the job, since the fold has then changed its shard.
-WireProfile read_input(const std::string& path, const MergeJobOptions& options, bool check_samples,
-                       std::uint64_t* file_bytes = nullptr) {
-  const auto bytes = read_file_bytes(path);
-  if (file_bytes) *file_bytes = bytes.size();
-  return decode_wire_input(bytes, path, options.max_input_bytes, check_samples);
+const WireProfile& read_input(const std::string& path, const MergeJobOptions& options,
+                              bool check_samples, WorkerBuffers& buffers,
+                              std::uint64_t* file_bytes = nullptr) {
+  read_file_into(path, buffers.file);
+  if (file_bytes) *file_bytes = buffers.file.size();
+  decode_wire_input_into(buffers.file, path, options.max_input_bytes, check_samples,
+                         buffers.profile);
+  return buffers.profile;
 }
 
 std::int64_t pgo_total(const WireProfile& profile, const std::string& path) {
@@ -194,14 +206,15 @@ MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJob
   std::vector<double> factors;
   for (const auto& in : inputs) factors.push_back(in.weight);
   std::vector<char> excluded(n, 0);  // skipped in the normalization pass
+  std::vector<WorkerBuffers> buffers(std::max(1u, jobs));
 
   if (options.normalize) {
     std::vector<InputResult> results(n);
     std::vector<std::int64_t> totals(n, 0);
     std::atomic<bool> stop{false};
-    run_workers(0, n, jobs, stop, [&](std::size_t i, unsigned) {
+    run_workers(0, n, jobs, stop, [&](std::size_t i, unsigned worker) {
       try {
-        totals[i] = pgo_total(read_input(paths[i], options, true), paths[i]);
+        totals[i] = pgo_total(read_input(paths[i], options, true, buffers[worker]), paths[i]);
       } catch (const Error&) {
         record_failure(results[i], std::current_exception(), true, options.skip_bad, stop);
       } catch (...) {
@@ -217,20 +230,22 @@ MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJob
   std::vector<InputResult> results(n);
   std::vector<ProfileMerger> shards(std::max(1u, jobs));
   std::atomic<bool> stop{false};
-  // Decodes and folds input i into `shard`; records what happened.
-  auto process = [&](std::size_t i, ProfileMerger& shard) {
+  // Decodes and folds input i into shards[worker]; records what happened.
+  auto process = [&](std::size_t i, unsigned worker) {
     InputResult& r = results[i];
     r.done = true;
     if (excluded[i]) return;
-    WireProfile profile;
+    ProfileMerger& shard = shards[worker];
+    const WireProfile* decoded = nullptr;
     std::uint64_t file_bytes = 0;
     try {
-      profile = read_input(paths[i], options, options.skip_bad, &file_bytes);
+      decoded = &read_input(paths[i], options, options.skip_bad, buffers[worker], &file_bytes);
     } catch (const Error&) {
       return record_failure(r, std::current_exception(), true, options.skip_bad, stop);
     } catch (...) {
       return record_failure(r, std::current_exception(), false, options.skip_bad, stop);
     }
+    const WireProfile& profile = *decoded;
     try {
       shard.add(profile, paths[i], factors[i]);
       if (options.input_stats_top_n) {
@@ -249,16 +264,16 @@ MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJob
   // The first input that decodes fixes the kind of profile, on this thread.
   std::size_t first = 0;
   while (first < n) {
-    process(first, shards[0]);
+    process(first, 0);  // on this thread, which is also worker 0 below
     if (results[first].error) break;
     ++first;
     if (shards[0].input_count() > 0) break;
   }
   if (first < n && !stop.load()) {
     for (std::size_t w = 1; w < shards.size(); ++w) shards[w].expect_kind_of(shards[0]);
-    run_workers(first, n, jobs, stop,
-                [&](std::size_t i, unsigned worker) { process(i, shards[worker]); });
+    run_workers(first, n, jobs, stop, [&](std::size_t i, unsigned worker) { process(i, worker); });
   }
+  std::vector<WorkerBuffers>().swap(buffers);  // the inputs are folded: free them before the result
   settle(results, paths, outcome.skipped);
   for (auto& r : results) {
     if (r.stats) outcome.input_stats.push_back(std::move(*r.stats));

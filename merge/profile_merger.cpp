@@ -1,6 +1,7 @@
 #include "merge/profile_merger.h"
 
 #include <algorithm>
+#include <bit>
 #include <functional>
 #include <numeric>
 #include <optional>
@@ -59,11 +60,13 @@ struct SampleRec {
 };
 
 // Maps the IDs of one input to the index of their message: a vector for the usual dense
-// numbering, a hash map otherwise.
+// numbering, a hash map otherwise. reset() reuses the memory of the previous input's map.
 class IdIndex {
  public:
   template <class Records>
-  explicit IdIndex(const Records& records) {
+  void reset(const Records& records) {
+    dense_.clear();
+    sparse_.clear();
     std::uint64_t max_id = 0;
     for (const auto& m : records) max_id = std::max<std::uint64_t>(max_id, m.id);
     const auto n = static_cast<std::uint64_t>(records.size());
@@ -86,6 +89,8 @@ class IdIndex {
     if (!sparse_.empty()) return sparse_.contains(id);
     return id < dense_.size() && dense_[id] != kNone;
   }
+  // The dense map (index by ID, kNone where undefined), or empty when the IDs are sparse.
+  const std::vector<std::uint32_t>& dense() const { return dense_; }
 
  private:
   std::vector<std::uint32_t> dense_;
@@ -116,10 +121,18 @@ std::uint64_t location_hash(std::uint64_t address, std::uint32_t mapping, bool i
 
 std::uint64_t sample_hash(const std::uint32_t* locs, std::uint32_t loc_count,
                           const LabelRec* labels, std::uint32_t label_count) {
+  // Two location indices per multiply: a sample has a dozen locations or more and this
+  // runs for every sample of every input; IndexTable's finalize mixes the result again.
+  constexpr std::uint64_t kOdd = 0x9e3779b97f4a7c15ULL;
   std::uint64_t h = hash_mix(3, loc_count);
-  for (std::uint32_t i = 0; i < loc_count; ++i) h = hash_mix(h, locs[i]);
-  for (std::uint32_t i = 0; i < label_count; ++i) {
-    const LabelRec& l = labels[i];
+  std::uint32_t i = 0;
+  for (; i + 2 <= loc_count; i += 2) {
+    const std::uint64_t pair = locs[i] | (static_cast<std::uint64_t>(locs[i + 1]) << 32);
+    h = std::rotl((h ^ pair) * kOdd, 29);
+  }
+  if (i < loc_count) h = std::rotl((h ^ locs[i]) * kOdd, 29);
+  for (std::uint32_t k = 0; k < label_count; ++k) {
+    const LabelRec& l = labels[k];
     h = hash_mix(hash_mix(hash_mix(hash_mix(h, l.key), l.str), l.unit),
                  static_cast<std::uint64_t>(l.num) * 2 + l.is_num);
   }
@@ -141,6 +154,36 @@ std::uint64_t mapping_key_size(std::uint64_t size) {
   std::uint64_t key_size = size + kMappingRounding - 1;
   return key_size - key_size % kMappingRounding;
 }
+
+// A location of the input being folded, translated to the merged state's indices.
+struct LocationKey {
+  std::uint64_t hash, address;
+  std::uint32_t mapping, line_begin, line_count;
+  bool is_folded;
+};
+
+// A sample of the input being folded (ranges into FoldScratch's key_* vectors).
+struct SampleKey {
+  std::uint64_t hash;
+  std::uint32_t loc_begin, loc_count, label_begin, label_count, value_begin;
+};
+
+// The per-input translation tables and buffers of a fold, kept by the merger and reused
+// input after input: once grown to the size of the inputs, folding allocates nothing.
+struct FoldScratch {
+  std::vector<std::uint32_t> string_map;  // input string index -> interned (kNone: not yet)
+  IdIndex function_ids, mapping_ids, location_ids;
+  std::vector<std::uint32_t> function_cache, mapping_cache;  // input index -> merged
+  std::vector<std::uint32_t> location_by_id;  // dense input location ID -> merged location
+  std::vector<std::uint32_t> location_cache;  // input location index -> merged (sparse IDs)
+  std::vector<LocationKey> location_keys;
+  std::vector<LineRec> key_lines;
+  std::vector<SampleKey> sample_keys;
+  std::vector<std::uint32_t> key_locs;
+  std::vector<LabelRec> key_labels;
+  std::vector<std::int64_t> key_values;
+  SampleView sample;
+};
 
 }  // namespace
 
@@ -171,6 +214,8 @@ struct ProfileMerger::State {
   std::vector<LabelRec> labels;
   std::vector<std::int64_t> values;  // samples.size() x sample_types.size()
   IndexTable sample_table;
+
+  FoldScratch scratch;  // add()'s working memory, not part of the merged state
 
   std::uint32_t intern(std::string_view s) {
     if (s.empty()) return 0;
@@ -311,27 +356,25 @@ std::string describe_types(const std::vector<std::string>& strings,
 class InputFolder {
  public:
   InputFolder(ProfileMerger::State& st, const WireProfile& p, const std::string& name)
-      : st_(st),
-        p_(p),
-        name_(name),
-        string_map_(p.strings.size(), kNone),
-        function_ids_(p.functions),
-        mapping_ids_(p.mappings),
-        location_ids_(p.locations),
-        function_cache_(p.functions.size(), kNone),
-        mapping_cache_(p.mappings.size(), kNone),
-        location_cache_(p.locations.size(), kNone) {}
+      : st_(st), sc_(st.scratch), p_(p), name_(name) {
+    sc_.string_map.assign(p.strings.size(), kNone);
+    sc_.function_ids.reset(p.functions);
+    sc_.mapping_ids.reset(p.mappings);
+    sc_.location_ids.reset(p.locations);
+    sc_.function_cache.assign(p.functions.size(), kNone);
+    sc_.mapping_cache.assign(p.mappings.size(), kNone);
+  }
 
   std::uint32_t str(std::int64_t index) {
-    auto& slot = string_map_[static_cast<std::size_t>(index)];
+    auto& slot = sc_.string_map[static_cast<std::size_t>(index)];
     if (slot == kNone) slot = st_.intern(p_.strings[static_cast<std::size_t>(index)]);
     return slot;
   }
 
   std::uint32_t mapping(std::uint32_t mi, bool main) {
-    if (mapping_cache_[mi] != kNone) {
-      if (main) st_.mappings[mapping_cache_[mi]].main = true;
-      return mapping_cache_[mi];
+    if (sc_.mapping_cache[mi] != kNone) {
+      if (main) st_.mappings[sc_.mapping_cache[mi]].main = true;
+      return sc_.mapping_cache[mi];
     }
     const WireMapping& m = p_.mappings[mi];
     const std::uint64_t size = m.memory_limit - m.memory_start;
@@ -341,38 +384,37 @@ class InputFolder {
     const std::uint32_t index = st_.add_mapping(MappingRec{
         m.memory_start, size, m.file_offset, mapping_key_size(size), key_str, filename, build_id,
         m.has_functions, m.has_filenames, m.has_line_numbers, m.has_inline_frames, main});
-    mapping_cache_[mi] = index;
+    sc_.mapping_cache[mi] = index;
     return index;
   }
 
   std::uint32_t function(std::uint32_t fi) {
-    if (function_cache_[fi] != kNone) return function_cache_[fi];
+    if (sc_.function_cache[fi] != kNone) return sc_.function_cache[fi];
     const WireFunction& f = p_.functions[fi];
     const std::uint32_t index = st_.add_function(
         FunctionRec{str(f.name), str(f.system_name), str(f.filename), f.start_line});
-    function_cache_[fi] = index;
+    sc_.function_cache[fi] = index;
     return index;
   }
 
   // Translates every location of the input, in two passes so that the hash-table misses
   // of many lookups overlap (pass 1: keys and hashes; pass 2: prefetch ahead, probe).
-  // Locations no live sample uses are merged too but never emitted.
+  // Locations no live sample uses are merged too but never emitted. Then fills
+  // location_by_id, so that a sample's location ID is checked and translated in one load.
   void map_locations() {
-    struct Key {
-      std::uint64_t hash, address;
-      std::uint32_t mapping, line_begin, line_count;
-      bool is_folded;
-    };
-    std::vector<Key> keys(p_.locations.size());
-    std::vector<LineRec> key_lines;
+    std::vector<LocationKey>& keys = sc_.location_keys;
+    std::vector<LineRec>& key_lines = sc_.key_lines;
+    keys.resize(p_.locations.size());
+    key_lines.clear();
     key_lines.reserve(p_.lines.size());
+    const std::vector<std::uint32_t>& function_index = sc_.function_ids.dense();
     for (std::size_t li = 0; li < p_.locations.size(); ++li) {
       const WireLocation& l = p_.locations[li];
-      Key& k = keys[li];
+      LocationKey& k = keys[li];
       k.mapping = kNone;
       k.address = l.address;
       if (l.mapping_id != 0) {
-        const std::uint32_t mi = mapping_ids_.find(l.mapping_id);
+        const std::uint32_t mi = sc_.mapping_ids.find(l.mapping_id);
         k.mapping = mapping(mi, false);
         k.address -= p_.mappings[mi].memory_start;
       }
@@ -381,23 +423,39 @@ class InputFolder {
       k.line_count = l.line_count;
       for (std::uint32_t i = 0; i < l.line_count; ++i) {
         const WireLine& line = p_.lines[l.line_begin + i];
-        const std::uint32_t fn =
-            line.function_id == 0 ? kNone : function(function_ids_.find(line.function_id));
+        std::uint32_t fn = kNone;
+        if (line.function_id != 0) {
+          fn = function(function_index.empty() ? sc_.function_ids.find(line.function_id)
+                                               : function_index[line.function_id]);
+        }
         key_lines.push_back(LineRec{fn, line.line, line.column});
       }
       k.hash = location_hash(k.address, k.mapping, k.is_folded, key_lines.data() + k.line_begin,
                              k.line_count);
     }
+    std::vector<std::uint32_t>& merged = sc_.location_cache;
+    merged.resize(keys.size());
     constexpr std::size_t kAhead = 8;
     for (std::size_t li = 0; li < keys.size(); ++li) {
       if (li + kAhead < keys.size()) st_.location_table.prefetch(keys[li + kAhead].hash);
-      const Key& k = keys[li];
-      location_cache_[li] = st_.add_location(k.hash, k.address, k.mapping, k.is_folded,
-                                             key_lines.data() + k.line_begin, k.line_count);
+      const LocationKey& k = keys[li];
+      merged[li] = st_.add_location(k.hash, k.address, k.mapping, k.is_folded,
+                                    key_lines.data() + k.line_begin, k.line_count);
+    }
+    const std::vector<std::uint32_t>& location_index = sc_.location_ids.dense();
+    sc_.location_by_id.assign(location_index.size(), kNone);
+    for (std::size_t id = 0; id < location_index.size(); ++id) {
+      if (location_index[id] != kNone) sc_.location_by_id[id] = merged[location_index[id]];
     }
   }
 
-  std::uint32_t location(std::uint64_t id) const { return location_cache_[location_ids_.find(id)]; }
+  // The merged location of an input location ID, or kNone when the input defines none.
+  std::uint32_t location(std::uint64_t id) const {
+    if (!sc_.location_by_id.empty()) {
+      return id < sc_.location_by_id.size() ? sc_.location_by_id[id] : kNone;
+    }
+    return sc_.location_ids.contains(id) ? sc_.location_cache[sc_.location_ids.find(id)] : kNone;
+  }
 
   void fold(double weight) {
     // pprof keeps the first input's first mapping even when no sample uses it; doing it
@@ -410,20 +468,15 @@ class InputFolder {
     // (prefetching ahead) and adds up. Memory stays bounded whatever the sample count.
     const std::size_t types = st_.sample_types.size();
     constexpr std::size_t kChunk = 4096;
-    struct Key {
-      std::uint64_t hash;
-      std::uint32_t loc_begin, loc_count, label_begin, label_count, value_begin;
-    };
-    std::vector<Key> keys;
-    keys.reserve(kChunk);
-    std::vector<std::uint32_t> key_locs;
-    std::vector<LabelRec> key_labels;
-    std::vector<std::int64_t> key_values;
-    SampleView s;
+    std::vector<SampleKey>& keys = sc_.sample_keys;
+    std::vector<std::uint32_t>& key_locs = sc_.key_locs;
+    std::vector<LabelRec>& key_labels = sc_.key_labels;
+    std::vector<std::int64_t>& key_values = sc_.key_values;
+    SampleView& s = sc_.sample;
     SampleCursor cursor(p_, name_);
     std::size_t index = 0;                   // of the sample in the input, for error messages
     const bool unit_weight = weight == 1.0;  // the usual case: no scaling call per value
-    auto location_defined = [this](std::uint64_t id) { return location_ids_.contains(id); };
+    const auto string_count = static_cast<std::uint64_t>(p_.strings.size());
     bool more = true;
     while (more) {
       keys.clear();
@@ -432,31 +485,55 @@ class InputFolder {
       key_values.clear();
       while (keys.size() < kChunk && (more = cursor.next(s))) {
         // The caller may have left the sample checks to this loop (MergeJob does when a
-        // bad input fails the whole merge anyway): a second decoding pass saved.
-        check_sample(s, index++, p_, name_, location_defined);
+        // bad input fails the whole merge anyway): a second decoding pass saved. The
+        // checks are those of check_sample, fused with the translation; a bad sample is
+        // handed to check_sample for its error message.
+        const auto loc_begin = static_cast<std::uint32_t>(key_locs.size());
+        bool bad = s.values.size() != types;
+        for (std::uint64_t id : s.location_ids) {
+          const std::uint32_t merged = location(id);
+          bad |= merged == kNone;
+          key_locs.push_back(merged);
+        }
+        for (const WireLabel& label : s.labels) {
+          bad |= static_cast<std::uint64_t>(label.key) >= string_count ||
+                 static_cast<std::uint64_t>(label.str) >= string_count ||
+                 static_cast<std::uint64_t>(label.num_unit) >= string_count;
+        }
+        if (bad) [[unlikely]] {
+          check_sample(s, index, p_, name_,
+                       [this](std::uint64_t id) { return location(id) != kNone; });
+        }
+        ++index;
         const auto value_begin = static_cast<std::uint32_t>(key_values.size());
         bool all_zero = true;
-        for (std::size_t i = 0; i < types; ++i) {
-          const auto scaled =
-              unit_weight ? std::optional(s.values[i]) : scale_value(s.values[i], weight);
-          if (!scaled) {
-            throw Error("merge", name_, "sample value overflows 64 bits after scaling",
-                        "use a smaller --weight");
+        if (unit_weight) {
+          for (std::size_t i = 0; i < types; ++i) {
+            key_values.push_back(s.values[i]);
+            all_zero = all_zero && s.values[i] == 0;
           }
-          key_values.push_back(*scaled);
-          all_zero = all_zero && *scaled == 0;
+        } else {
+          for (std::size_t i = 0; i < types; ++i) {
+            const auto scaled = scale_value(s.values[i], weight);
+            if (!scaled) {
+              throw Error("merge", name_, "sample value overflows 64 bits after scaling",
+                          "use a smaller --weight");
+            }
+            key_values.push_back(*scaled);
+            all_zero = all_zero && *scaled == 0;
+          }
         }
         if (all_zero) {
           key_values.resize(value_begin);
+          key_locs.resize(loc_begin);
           continue;
         }
-        Key k{0,
-              static_cast<std::uint32_t>(key_locs.size()),
-              static_cast<std::uint32_t>(s.location_ids.size()),
-              static_cast<std::uint32_t>(key_labels.size()),
-              0,
-              value_begin};
-        for (std::uint64_t id : s.location_ids) key_locs.push_back(location(id));
+        SampleKey k{0,
+                    loc_begin,
+                    static_cast<std::uint32_t>(s.location_ids.size()),
+                    static_cast<std::uint32_t>(key_labels.size()),
+                    0,
+                    value_begin};
         for (const WireLabel& label : s.labels) {
           // pprof's model: a string label when str is set, a numeric one when num or unit
           // is, and nothing at all otherwise.
@@ -475,7 +552,7 @@ class InputFolder {
       constexpr std::size_t kAhead = 8;
       for (std::size_t n = 0; n < keys.size(); ++n) {
         if (n + kAhead < keys.size()) st_.sample_table.prefetch(keys[n + kAhead].hash);
-        const Key& k = keys[n];
+        const SampleKey& k = keys[n];
         st_.add_sample(k.hash, key_locs.data() + k.loc_begin, k.loc_count,
                        key_labels.data() + k.label_begin, k.label_count,
                        key_values.data() + k.value_begin, name_);
@@ -485,11 +562,9 @@ class InputFolder {
 
  private:
   ProfileMerger::State& st_;
+  FoldScratch& sc_;
   const WireProfile& p_;
   const std::string& name_;
-  std::vector<std::uint32_t> string_map_;
-  IdIndex function_ids_, mapping_ids_, location_ids_;
-  std::vector<std::uint32_t> function_cache_, mapping_cache_, location_cache_;
 };
 
 }  // namespace

@@ -64,6 +64,12 @@ bool looks_like_legacy_text_profile(std::span<const std::uint8_t> bytes) {
 }  // namespace
 
 std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
+  std::vector<std::uint8_t> bytes;
+  read_file_into(path, bytes);
+  return bytes;
+}
+
+void read_file_into(const std::string& path, std::vector<std::uint8_t>& bytes) {
   std::error_code ec;
   const auto status = fs::status(path, ec);
   if (ec || !fs::exists(status)) {
@@ -79,20 +85,28 @@ std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
     throw Error("read", path, std::string("cannot open: ") + std::strerror(errno),
                 "check the file's permissions");
   }
-  std::vector<std::uint8_t> bytes;
+  // Straight into `bytes` (no intermediate buffer): a regular file in one read of its
+  // size; then, for a file that grew or is not regular (a pipe), 64 KiB at a time.
   const auto size = fs::is_regular_file(status) ? fs::file_size(path, ec) : 0;
-  if (!ec && size > 0) bytes.reserve(size);
-  char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    bytes.insert(bytes.end(), buffer, buffer + in.gcount());
+  std::size_t used = 0;
+  bytes.resize(ec ? 0 : size);
+  while (true) {
+    if (used == bytes.size()) {
+      if (in.peek() == std::ifstream::traits_type::eof()) break;
+      bytes.resize(used + (1 << 16));
+    }
+    in.read(reinterpret_cast<char*>(bytes.data() + used),
+            static_cast<std::streamsize>(bytes.size() - used));
+    used += static_cast<std::size_t>(in.gcount());
+    if (!in) break;
   }
+  bytes.resize(used);
   if (in.bad()) {
     throw Error("read", path, "read error", "check the file system");
   }
   if (bytes.empty()) {
     throw Error("read", path, "empty file", "the profile was not written; capture it again");
   }
-  return bytes;
 }
 
 namespace {
@@ -241,11 +255,16 @@ bool gunzip_with_libdeflate(std::span<const std::uint8_t> bytes, const std::stri
 
 }  // namespace
 
-std::vector<std::uint8_t> maybe_gunzip(std::span<const std::uint8_t> bytes, const std::string& name,
-                                       std::uint64_t max_bytes) {
+namespace {
+
+// maybe_gunzip into `out`, reusing its capacity. `out` is resized, never cleared first,
+// so that a buffer already as large as this input's output is not zero-filled again.
+void gunzip_into(std::span<const std::uint8_t> bytes, const std::string& name,
+                 std::uint64_t max_bytes, std::vector<std::uint8_t>& out) {
   if (!is_gzip(bytes)) {
     if (bytes.size() > max_bytes) too_large(name, max_bytes);
-    return {bytes.begin(), bytes.end()};
+    out.assign(bytes.begin(), bytes.end());
+    return;
   }
   // The last member alone inflates to ISIZE bytes (mod 2^32): when that is over the limit,
   // check without holding the output, so that a bomb costs no memory.
@@ -253,17 +272,33 @@ std::vector<std::uint8_t> maybe_gunzip(std::span<const std::uint8_t> bytes, cons
       inflates_beyond(bytes, max_bytes)) {
     too_large(name, max_bytes);
   }
+  if (bytes.size() >= 18 && gunzip_with_libdeflate(bytes, name, max_bytes, out)) return;
+  out = gunzip_with_zlib(bytes, name, max_bytes);
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> maybe_gunzip(std::span<const std::uint8_t> bytes, const std::string& name,
+                                       std::uint64_t max_bytes) {
   std::vector<std::uint8_t> out;
-  if (bytes.size() >= 18 && gunzip_with_libdeflate(bytes, name, max_bytes, out)) return out;
-  return gunzip_with_zlib(bytes, name, max_bytes);
+  gunzip_into(bytes, name, max_bytes, out);
+  return out;
 }
 
 WireProfile decode_wire_input(std::span<const std::uint8_t> bytes, const std::string& name,
                               std::uint64_t max_bytes, bool check_samples) {
+  WireProfile profile;
+  decode_wire_input_into(bytes, name, max_bytes, check_samples, profile);
+  return profile;
+}
+
+void decode_wire_input_into(std::span<const std::uint8_t> bytes, const std::string& name,
+                            std::uint64_t max_bytes, bool check_samples, WireProfile& out) {
   if (bytes.empty()) {
     throw Error("decode", name, "empty input", "the profile was not written; capture it again");
   }
-  std::vector<std::uint8_t> data = maybe_gunzip(bytes, name, max_bytes);
+  gunzip_into(bytes, name, max_bytes, out.bytes);
+  const std::vector<std::uint8_t>& data = out.bytes;
   if (data.empty()) {
     throw Error("decode", name, "empty profile inside gzip", "capture the profile again");
   }
@@ -273,9 +308,8 @@ WireProfile decode_wire_input(std::span<const std::uint8_t> bytes, const std::st
   if (looks_like_legacy_text_profile(data)) {
     throw Error("decode", name, "legacy text profile, not pprof protobuf", kConvertHint);
   }
-  WireProfile profile = decode_wire_profile(std::move(data), name);
-  validate_wire_profile(profile, name, check_samples);
-  return profile;
+  decode_wire_profile_into(out, name);
+  validate_wire_profile(out, name, check_samples);
 }
 
 void decode_profile_into(std::span<const std::uint8_t> bytes, const std::string& name,

@@ -27,6 +27,9 @@ inline constexpr std::uint64_t kDefaultMaxInputBytes = std::uint64_t{512} << 20;
 // or empty.
 std::vector<std::uint8_t> read_file_bytes(const std::string& path);
 
+// The same into `bytes`, reusing its capacity (a worker reading input after input).
+void read_file_into(const std::string& path, std::vector<std::uint8_t>& bytes);
+
 // Inflates gzip data (detected by the magic bytes 1f 8b) or returns raw bytes unchanged.
 // Throws pgo::Error (stage "gunzip") on truncated or corrupt gzip, or when the result
 // would exceed max_bytes (checked while inflating: memory never exceeds the limit);
@@ -42,6 +45,11 @@ std::vector<std::uint8_t> maybe_gunzip(std::span<const std::uint8_t> bytes, cons
 WireProfile decode_wire_input(std::span<const std::uint8_t> bytes, const std::string& name,
                               std::uint64_t max_bytes = kDefaultMaxInputBytes,
                               bool check_samples = true);
+
+// The same into `out`, reusing its buffers (the inflated bytes and the tables): a merge
+// worker keeps one WireProfile and allocates nothing per input once it has grown.
+void decode_wire_input_into(std::span<const std::uint8_t> bytes, const std::string& name,
+                            std::uint64_t max_bytes, bool check_samples, WireProfile& out);
 
 // Decodes and validates one profile from file bytes (gzip or raw). Throws pgo::Error
 // (stage "decode" or "validate") naming `name`.

@@ -367,6 +367,26 @@ bool SampleCursor::next(SampleView& out) {
 WireProfile decode_wire_profile(std::vector<std::uint8_t> bytes, const std::string& name) {
   WireProfile p;
   p.bytes = std::move(bytes);
+  decode_wire_profile_into(p, name);
+  return p;
+}
+
+void decode_wire_profile_into(WireProfile& p, const std::string& name) {
+  // Tables cleared, not freed: a worker decoding input after input allocates nothing
+  // once its vectors have grown to the size of its inputs.
+  p.strings.clear();
+  p.sample_types.clear();
+  p.mappings.clear();
+  p.locations.clear();
+  p.lines.clear();
+  p.functions.clear();
+  p.period_type = WireValueType{};
+  p.has_period_type = false;
+  p.drop_frames = p.keep_frames = p.time_nanos = p.duration_nanos = p.period = 0;
+  p.comments.clear();
+  p.default_sample_type = p.doc_url = 0;
+  p.sample_count = 0;
+  p.sample_spans.clear();
   const std::uint8_t* base = p.bytes.data();
   Reader r(base, base + p.bytes.size(), name);
   int time_nanos_fields = 0;
@@ -440,7 +460,6 @@ WireProfile decode_wire_profile(std::vector<std::uint8_t> bytes, const std::stri
                     " time_nanos fields in one message",
                 "pass each profile as a separate input instead of concatenating files");
   }
-  return p;
 }
 
 void throw_invalid_profile(const std::string& name, const std::string& problem) {

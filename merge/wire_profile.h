@@ -111,6 +111,10 @@ class SampleCursor {
 // Samples are only framed here; validate_wire_profile decodes and checks each one.
 WireProfile decode_wire_profile(std::vector<std::uint8_t> bytes, const std::string& name);
 
+// The same into `profile`, whose `bytes` hold the message: its tables are replaced, their
+// vectors' capacity kept (one WireProfile per worker thread, reused input after input).
+void decode_wire_profile_into(WireProfile& profile, const std::string& name);
+
 // The checks of validate_profile (profile_reader.h), with the same messages. Throws
 // pgo::Error (stage "validate", or "decode" for a malformed sample) naming `name`.
 // With check_samples false only the tables and header are checked: for a caller that
