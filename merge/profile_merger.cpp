@@ -108,12 +108,20 @@ std::uint64_t function_hash(const FunctionRec& f) {
                   static_cast<std::uint64_t>(f.start_line));
 }
 
+// One step of the hashes on the fold's hot path (locations and samples of every input):
+// one multiply, against hash_mix's longer dependency chain; IndexTable's finalize mixes
+// the result again.
+inline std::uint64_t hash_step(std::uint64_t h, std::uint64_t v) {
+  return std::rotl((h ^ v) * 0x9e3779b97f4a7c15ULL, 29);
+}
+
 std::uint64_t location_hash(std::uint64_t address, std::uint32_t mapping, bool is_folded,
                             const LineRec* lines, std::uint32_t count) {
-  std::uint64_t h = hash_mix(hash_mix(hash_mix(2, address), mapping), is_folded);
+  std::uint64_t h =
+      hash_step(hash_step(2, address), mapping | (static_cast<std::uint64_t>(is_folded) << 32));
   for (std::uint32_t i = 0; i < count; ++i) {
-    h = hash_mix(
-        hash_mix(hash_mix(h, lines[i].function), static_cast<std::uint64_t>(lines[i].line)),
+    h = hash_step(
+        hash_step(h, lines[i].function ^ std::rotl(static_cast<std::uint64_t>(lines[i].line), 32)),
         static_cast<std::uint64_t>(lines[i].column));
   }
   return h;
@@ -121,16 +129,13 @@ std::uint64_t location_hash(std::uint64_t address, std::uint32_t mapping, bool i
 
 std::uint64_t sample_hash(const std::uint32_t* locs, std::uint32_t loc_count,
                           const LabelRec* labels, std::uint32_t label_count) {
-  // Two location indices per multiply: a sample has a dozen locations or more and this
-  // runs for every sample of every input; IndexTable's finalize mixes the result again.
-  constexpr std::uint64_t kOdd = 0x9e3779b97f4a7c15ULL;
-  std::uint64_t h = hash_mix(3, loc_count);
+  // Two location indices per step: a sample has a dozen locations or more.
+  std::uint64_t h = hash_step(3, loc_count);
   std::uint32_t i = 0;
   for (; i + 2 <= loc_count; i += 2) {
-    const std::uint64_t pair = locs[i] | (static_cast<std::uint64_t>(locs[i + 1]) << 32);
-    h = std::rotl((h ^ pair) * kOdd, 29);
+    h = hash_step(h, locs[i] | (static_cast<std::uint64_t>(locs[i + 1]) << 32));
   }
-  if (i < loc_count) h = std::rotl((h ^ locs[i]) * kOdd, 29);
+  if (i < loc_count) h = hash_step(h, locs[i]);
   for (std::uint32_t k = 0; k < label_count; ++k) {
     const LabelRec& l = labels[k];
     h = hash_mix(hash_mix(hash_mix(hash_mix(h, l.key), l.str), l.unit),
@@ -171,7 +176,8 @@ struct SampleKey {
 // The per-input translation tables and buffers of a fold, kept by the merger and reused
 // input after input: once grown to the size of the inputs, folding allocates nothing.
 struct FoldScratch {
-  std::vector<std::uint32_t> string_map;  // input string index -> interned (kNone: not yet)
+  std::vector<std::uint32_t> string_map;  // input string index -> interned
+  std::vector<std::uint64_t> hashes;      // of the input's strings, then of its functions
   IdIndex function_ids, mapping_ids, location_ids;
   std::vector<std::uint32_t> function_cache, mapping_cache;  // input index -> merged
   std::vector<std::uint32_t> location_by_id;  // dense input location ID -> merged location
@@ -217,9 +223,14 @@ struct ProfileMerger::State {
 
   FoldScratch scratch;  // add()'s working memory, not part of the merged state
 
+  static std::uint64_t string_hash(std::string_view s) { return std::hash<std::string_view>{}(s); }
+
   std::uint32_t intern(std::string_view s) {
     if (s.empty()) return 0;
-    const std::uint64_t h = std::hash<std::string_view>{}(s);
+    return intern(s, string_hash(s));
+  }
+  // REQUIRES: h == string_hash(s), s not empty.
+  std::uint32_t intern(std::string_view s, std::uint64_t h) {
     const auto next = static_cast<std::uint32_t>(strings.size());
     auto [index, inserted] =
         string_table.find_or_insert(h, next, [&](std::uint32_t i) { return strings[i] == s; });
@@ -261,9 +272,13 @@ struct ProfileMerger::State {
   }
 
   std::uint32_t add_function(const FunctionRec& rec) {
+    return add_function(rec, function_hash(rec));
+  }
+  // REQUIRES: hash == function_hash(rec).
+  std::uint32_t add_function(const FunctionRec& rec, std::uint64_t hash) {
     const auto next = static_cast<std::uint32_t>(functions.size());
     auto [index, inserted] = function_table.find_or_insert(
-        function_hash(rec), next, [&](std::uint32_t i) { return functions[i] == rec; });
+        hash, next, [&](std::uint32_t i) { return functions[i] == rec; });
     if (inserted) functions.push_back(rec);
     return index;
   }
@@ -357,18 +372,52 @@ class InputFolder {
  public:
   InputFolder(ProfileMerger::State& st, const WireProfile& p, const std::string& name)
       : st_(st), sc_(st.scratch), p_(p), name_(name) {
-    sc_.string_map.assign(p.strings.size(), kNone);
     sc_.function_ids.reset(p.functions);
     sc_.mapping_ids.reset(p.mappings);
     sc_.location_ids.reset(p.locations);
-    sc_.function_cache.assign(p.functions.size(), kNone);
     sc_.mapping_cache.assign(p.mappings.size(), kNone);
+    intern_strings();
+    map_functions();
   }
 
-  std::uint32_t str(std::int64_t index) {
-    auto& slot = sc_.string_map[static_cast<std::size_t>(index)];
-    if (slot == kNone) slot = st_.intern(p_.strings[static_cast<std::size_t>(index)]);
-    return slot;
+  std::uint32_t str(std::int64_t index) const {
+    return sc_.string_map[static_cast<std::size_t>(index)];
+  }
+
+  // Interns every string of the input (hash all, then probe with prefetching ahead: the
+  // tables outgrow the caches, so each lookup is mostly a miss and overlapping them pays).
+  // Strings no live sample reaches are interned too but never emitted.
+  void intern_strings() {
+    const std::size_t n = p_.strings.size();
+    std::vector<std::uint64_t>& hashes = sc_.hashes;
+    hashes.resize(n);
+    for (std::size_t i = 0; i < n; ++i)
+      hashes[i] = ProfileMerger::State::string_hash(p_.strings[i]);
+    sc_.string_map.resize(n);
+    constexpr std::size_t kAhead = 8;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + kAhead < n) st_.string_table.prefetch(hashes[i + kAhead]);
+      sc_.string_map[i] = p_.strings[i].empty() ? 0 : st_.intern(p_.strings[i], hashes[i]);
+    }
+  }
+
+  // Translates every function of the input, the same way.
+  void map_functions() {
+    const std::size_t n = p_.functions.size();
+    std::vector<std::uint64_t>& hashes = sc_.hashes;
+    hashes.resize(n);
+    for (std::size_t i = 0; i < n; ++i) hashes[i] = function_hash(function_rec(i));
+    sc_.function_cache.resize(n);
+    constexpr std::size_t kAhead = 8;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + kAhead < n) st_.function_table.prefetch(hashes[i + kAhead]);
+      sc_.function_cache[i] = st_.add_function(function_rec(i), hashes[i]);
+    }
+  }
+
+  FunctionRec function_rec(std::size_t fi) const {
+    const WireFunction& f = p_.functions[fi];
+    return FunctionRec{str(f.name), str(f.system_name), str(f.filename), f.start_line};
   }
 
   std::uint32_t mapping(std::uint32_t mi, bool main) {
@@ -388,14 +437,7 @@ class InputFolder {
     return index;
   }
 
-  std::uint32_t function(std::uint32_t fi) {
-    if (sc_.function_cache[fi] != kNone) return sc_.function_cache[fi];
-    const WireFunction& f = p_.functions[fi];
-    const std::uint32_t index = st_.add_function(
-        FunctionRec{str(f.name), str(f.system_name), str(f.filename), f.start_line});
-    sc_.function_cache[fi] = index;
-    return index;
-  }
+  std::uint32_t function(std::uint32_t fi) const { return sc_.function_cache[fi]; }
 
   // Translates every location of the input, in two passes so that the hash-table misses
   // of many lookups overlap (pass 1: keys and hashes; pass 2: prefetch ahead, probe).

@@ -22,6 +22,13 @@ class Reader {
 
   std::uint64_t varint() {
     if (p_ != end_ && *p_ < 0x80) return *p_++;
+    // Two bytes: IDs, string indices and line numbers of a few thousand, most of a
+    // profile's varints after the one-byte ones.
+    if (end_ - p_ >= 2 && p_[1] < 0x80) {
+      const std::uint64_t v = (p_[0] & 0x7fu) | (static_cast<std::uint64_t>(p_[1]) << 7);
+      p_ += 2;
+      return v;
+    }
     std::uint64_t v = 0;
     for (unsigned shift = 0; shift < 64; shift += 7) {
       if (p_ == end_) fail("truncated or malformed field");
