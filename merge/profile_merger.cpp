@@ -519,10 +519,12 @@ class InputFolder {
     std::size_t index = 0;                   // of the sample in the input, for error messages
     const bool unit_weight = weight == 1.0;  // the usual case: no scaling call per value
     const auto string_count = static_cast<std::uint64_t>(p_.strings.size());
+    const std::uint32_t* by_id = sc_.location_by_id.data();  // empty: sparse IDs
+    const std::size_t by_id_size = sc_.location_by_id.size();
     bool more = true;
     while (more) {
       keys.clear();
-      key_locs.clear();
+      std::size_t loc_end = 0;  // key_locs[0, loc_end) hold this chunk's samples
       key_labels.clear();
       key_values.clear();
       while (keys.size() < kChunk && (more = cursor.next(s))) {
@@ -530,12 +532,23 @@ class InputFolder {
         // bad input fails the whole merge anyway): a second decoding pass saved. The
         // checks are those of check_sample, fused with the translation; a bad sample is
         // handed to check_sample for its error message.
-        const auto loc_begin = static_cast<std::uint32_t>(key_locs.size());
+        const auto loc_begin = static_cast<std::uint32_t>(loc_end);
+        const std::size_t loc_count = s.location_ids.size();
         bool bad = s.values.size() != types;
-        for (std::uint64_t id : s.location_ids) {
-          const std::uint32_t merged = location(id);
-          bad |= merged == kNone;
-          key_locs.push_back(merged);
+        // Grown, never shrunk, with loc_end marking the used part: no zero-filling per sample.
+        if (key_locs.size() < loc_begin + loc_count) key_locs.resize(2 * (loc_begin + loc_count));
+        std::uint32_t* merged = key_locs.data() + loc_begin;
+        if (by_id_size != 0) {
+          for (std::size_t i = 0; i < loc_count; ++i) {
+            const std::uint64_t id = s.location_ids[i];
+            merged[i] = id < by_id_size ? by_id[id] : kNone;
+            bad |= merged[i] == kNone;
+          }
+        } else {
+          for (std::size_t i = 0; i < loc_count; ++i) {
+            merged[i] = location(s.location_ids[i]);
+            bad |= merged[i] == kNone;
+          }
         }
         for (const WireLabel& label : s.labels) {
           bad |= static_cast<std::uint64_t>(label.key) >= string_count ||
@@ -567,9 +580,9 @@ class InputFolder {
         }
         if (all_zero) {
           key_values.resize(value_begin);
-          key_locs.resize(loc_begin);
           continue;
         }
+        loc_end += loc_count;
         SampleKey k{0,
                     loc_begin,
                     static_cast<std::uint32_t>(s.location_ids.size()),
