@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 #include <functional>
+#include <memory>
 #include <numeric>
 #include <optional>
 #include <string_view>
@@ -194,9 +196,29 @@ struct FoldScratch {
 }  // namespace
 
 struct ProfileMerger::State {
-  // Interned strings; index 0 is "".
-  std::vector<std::string> strings{""};
+  // Interned strings; index 0 is "". Their bytes live in string_blocks, back to back in
+  // the order they were interned: blocks never move, so the views stay valid, and
+  // looking up an input's strings (mostly in the same order) walks memory forwards.
+  std::vector<std::string_view> strings{""};
   IndexTable string_table;
+  std::vector<std::unique_ptr<char[]>> string_blocks;
+  char* block_next = nullptr;
+  std::size_t block_left = 0;
+
+  std::string_view store(std::string_view s) {
+    if (s.size() > block_left) {
+      constexpr std::size_t kBlock = std::size_t{64} << 10;
+      const std::size_t size = std::max(s.size(), kBlock);
+      string_blocks.emplace_back(new char[size]);
+      block_next = string_blocks.back().get();
+      block_left = size;
+    }
+    std::copy(s.begin(), s.end(), block_next);
+    const std::string_view stored(block_next, s.size());
+    block_next += s.size();
+    block_left -= s.size();
+    return stored;
+  }
 
   // Header.
   std::size_t inputs = 0;
@@ -223,7 +245,24 @@ struct ProfileMerger::State {
 
   FoldScratch scratch;  // add()'s working memory, not part of the merged state
 
-  static std::uint64_t string_hash(std::string_view s) { return std::hash<std::string_view>{}(s); }
+  // Eight bytes per step (strings are mostly symbol and file names of tens of bytes).
+  static std::uint64_t string_hash(std::string_view s) {
+    std::uint64_t h = hash_step(4, s.size());
+    const char* p = s.data();
+    std::size_t n = s.size();
+    for (; n >= 8; p += 8, n -= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, p, 8);
+      h = hash_step(h, word);
+    }
+    if (n != 0) {
+      std::uint64_t tail = 0;
+      for (std::size_t i = 0; i < n; ++i)
+        tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+      h = hash_step(h, tail);
+    }
+    return h;
+  }
 
   std::uint32_t intern(std::string_view s) {
     if (s.empty()) return 0;
@@ -234,7 +273,7 @@ struct ProfileMerger::State {
     const auto next = static_cast<std::uint32_t>(strings.size());
     auto [index, inserted] =
         string_table.find_or_insert(h, next, [&](std::uint32_t i) { return strings[i] == s; });
-    if (inserted) strings.emplace_back(s);
+    if (inserted) strings.push_back(store(s));
     return index;
   }
 
@@ -356,12 +395,12 @@ struct ProfileMerger::State {
 
 namespace {
 
-std::string describe_types(const std::vector<std::string>& strings,
+std::string describe_types(const std::vector<std::string_view>& strings,
                            const std::vector<std::pair<std::uint32_t, std::uint32_t>>& types) {
   std::string out = "[";
   for (std::size_t i = 0; i < types.size(); ++i) {
     if (i) out += " ";
-    out += strings[types[i].first] + "/" + strings[types[i].second];
+    out += std::string(strings[types[i].first]) + "/" + std::string(strings[types[i].second]);
   }
   return out + "]";
 }
@@ -642,9 +681,10 @@ void ProfileMerger::State::check_kind(const WireProfile& p, const std::string& n
     kind_set = true;
   } else if (ptype != period_type) {
     throw Error(ErrorKind::kIncompatibleProfiles, "merge", name,
-                "incompatible period types: " + strings[ptype.first] + "/" + strings[ptype.second] +
-                    " here, " + strings[period_type.first] + "/" + strings[period_type.second] +
-                    " in " + first_name,
+                "incompatible period types: " + std::string(strings[ptype.first]) + "/" +
+                    std::string(strings[ptype.second]) + " here, " +
+                    std::string(strings[period_type.first]) + "/" +
+                    std::string(strings[period_type.second]) + " in " + first_name,
                 "merge only profiles of the same kind");
   } else if (types != sample_types) {
     throw Error(ErrorKind::kIncompatibleProfiles, "merge", name,
@@ -899,7 +939,7 @@ Profile ProfileMerger::State::result() const {
   auto emit_str = [&](std::uint32_t id) -> std::int64_t {
     if (out_string[id] < 0) {
       out_string[id] = out.string_table_size();
-      out.add_string_table(strings[id]);
+      out.add_string_table(strings[id].data(), strings[id].size());
     }
     return out_string[id];
   };

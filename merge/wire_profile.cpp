@@ -125,11 +125,10 @@ class Reader {
   template <class T>
   void packed(std::vector<T>& out) {
     Reader run = bytes();
-    // Room made first (each varint ends with the one byte below 0x80): a sample's stack is
-    // a run of a dozen or more IDs, appended without reallocating.
-    std::size_t count = 0;
-    for (const std::uint8_t* q = run.p_; q != run.end_; ++q) count += *q < 0x80;
-    out.reserve(out.size() + count);
+    // Room made first (a varint takes at least a byte): a sample's stack is a run of a
+    // dozen or more IDs, appended without reallocating.
+    const auto most = static_cast<std::size_t>(run.end_ - run.p_);
+    if (out.capacity() - out.size() < most) out.reserve(out.size() + most);
     while (!run.done()) out.push_back(static_cast<T>(run.varint()));
   }
 
