@@ -64,8 +64,9 @@ class Reader {
     if (field == 0 || (t >> 32) != 0) fail("invalid field tag");
   }
 
-  // The payload of a length-delimited field.
-  Reader bytes() {
+  // The payload of a length-delimited field. Inlined: a Reader returned through memory
+  // stalls the caller on reloading it.
+  [[gnu::always_inline]] Reader bytes() {
     const std::uint64_t n = varint();
     if (n > static_cast<std::uint64_t>(end_ - p_)) fail("truncated or malformed field");
     Reader inner(p_, p_ + n, name_);
@@ -116,7 +117,7 @@ class Reader {
     return static_cast<std::int64_t>(u64(field, wire));
   }
   bool boolean(std::uint32_t field, std::uint32_t wire) { return u64(field, wire) != 0; }
-  Reader message(std::uint32_t field, std::uint32_t wire) {
+  [[gnu::always_inline]] Reader message(std::uint32_t field, std::uint32_t wire) {
     expect(field, wire, kBytes);
     return bytes();
   }
@@ -221,7 +222,9 @@ WireMapping decode_mapping(Reader r) {
   return m;
 }
 
-WireLine decode_line(Reader r) {
+// The decoders of the messages a profile holds thousands of are inlined into their
+// callers: a Reader passed by value through the stack otherwise stalls on its reload.
+[[gnu::always_inline]] inline WireLine decode_line(Reader r) {
   WireLine l;
   if (r.take(0x08)) l.function_id = r.varint();  // field 1, varint
   if (r.take(0x10)) l.line = static_cast<std::int64_t>(r.varint());
@@ -246,7 +249,7 @@ WireLine decode_line(Reader r) {
   return l;
 }
 
-WireLocation decode_location(Reader r, std::vector<WireLine>& lines) {
+[[gnu::always_inline]] inline WireLocation decode_location(Reader r, std::vector<WireLine>& lines) {
   WireLocation l;
   l.line_begin = static_cast<std::uint32_t>(lines.size());
   if (r.take(0x08)) l.id = r.varint();  // field 1, varint
@@ -281,7 +284,7 @@ WireLocation decode_location(Reader r, std::vector<WireLine>& lines) {
   return l;
 }
 
-WireFunction decode_function(Reader r) {
+[[gnu::always_inline]] inline WireFunction decode_function(Reader r) {
   WireFunction f;
   if (r.take(0x08)) f.id = r.varint();  // field 1, varint
   if (r.take(0x10)) f.name = static_cast<std::int64_t>(r.varint());
@@ -314,7 +317,7 @@ WireFunction decode_function(Reader r) {
   return f;
 }
 
-WireLabel decode_label(Reader r) {
+[[gnu::always_inline]] inline WireLabel decode_label(Reader r) {
   WireLabel l;
   std::uint32_t field, wire;
   while (!r.done()) {
@@ -339,7 +342,7 @@ WireLabel decode_label(Reader r) {
   return l;
 }
 
-void decode_sample(Reader r, SampleView& out) {
+[[gnu::always_inline]] inline void decode_sample(Reader r, SampleView& out) {
   out.location_ids.clear();
   out.values.clear();
   out.labels.clear();
