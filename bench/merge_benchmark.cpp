@@ -42,6 +42,9 @@ const char* profile_label(int which) { return which == 0 ? "large.cpu" : "defaul
 //   Read     read_file_bytes
 //   Gunzip   maybe_gunzip (libdeflate)
 //   Parse    decode_wire_profile + validate_wire_profile (tables decoded, samples checked)
+//   ParseReused  the same into a reused WireProfile (decode_wire_profile_into)
+//   DecodeInput  read + gunzip + decode into reused buffers, sample checks left to the
+//            fold: a merge worker's per-input path before the fold
 //   FoldNew  ProfileMerger::add into an empty merger: every string, function, location
 //            and sample is interned (inserted)
 //   FoldSeen add of an input the merger has seen: every entity is looked up (the usual
@@ -85,6 +88,39 @@ void BM_Parse(benchmark::State& state) {
   state.SetLabel(profile_label(static_cast<int>(state.range(0))));
 }
 BENCHMARK(BM_Parse)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+// Parse as a merge worker does it: into one WireProfile reused input after input (its
+// vectors keep their capacity), after copying the inflated bytes in.
+void BM_ParseReused(benchmark::State& state) {
+  const auto raw = pgo::merge::maybe_gunzip(
+      pgo::merge::read_file_bytes(profile_path(static_cast<int>(state.range(0)))), "bench");
+  pgo::merge::WireProfile p;
+  for (auto _ : state) {
+    p.bytes.assign(raw.begin(), raw.end());
+    pgo::merge::decode_wire_profile_into(p, "bench");
+    pgo::merge::validate_wire_profile(p, "bench");
+    benchmark::DoNotOptimize(p.sample_count);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * raw.size()));
+  state.SetLabel(profile_label(static_cast<int>(state.range(0))));
+}
+BENCHMARK(BM_ParseReused)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+// A merge worker's whole per-input path before the fold: read, gunzip and decode into
+// reused buffers, sample checks left to the fold (as run_merge_job does). Per input,
+// a merge costs about DecodeInput + FoldSeen.
+void BM_DecodeInput(benchmark::State& state) {
+  const std::string& path = profile_path(static_cast<int>(state.range(0)));
+  std::vector<std::uint8_t> file;
+  pgo::merge::WireProfile p;
+  for (auto _ : state) {
+    pgo::merge::read_file_into(path, file);
+    pgo::merge::decode_wire_input_into(file, path, pgo::merge::kDefaultMaxInputBytes, false, p);
+    benchmark::DoNotOptimize(p.sample_count);
+  }
+  state.SetLabel(profile_label(static_cast<int>(state.range(0))));
+}
+BENCHMARK(BM_DecodeInput)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 pgo::merge::WireProfile wire_profile(int which) {
   return pgo::merge::decode_wire_input(pgo::merge::read_file_bytes(profile_path(which)), "bench");
