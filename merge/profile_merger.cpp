@@ -1059,6 +1059,9 @@ Profile ProfileMerger::result() const {
   if (state_->inputs == 0) {
     throw Error("merge", "", "no profiles to merge", "pass at least one readable profile");
   }
+  // The fold's working memory is not part of the merged state: freed before the output
+  // message is built, when memory peaks (a later add() grows it again).
+  state_->scratch = FoldScratch{};
   return state_->result();
 }
 

@@ -83,6 +83,7 @@ class ProfileMerger {
   std::size_t input_count() const;
 
   // The canonical merged profile. Throws pgo::Error (stage "merge") if nothing was added.
+  // Also frees the working memory add() keeps from one input to the next.
   perftools::profiles::Profile result() const;
 
   struct State;  // implementation detail (profile_merger.cpp)
