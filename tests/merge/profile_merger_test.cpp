@@ -414,3 +414,88 @@ TEST_CASE("absorbing another merger equals adding its inputs here", "[merger][de
   CHECK_THROWS_WITH(shard.add(heap.build(), "heap"), Catch::Contains("incompatible"));
   CHECK(shard.input_count() == 0);
 }
+
+TEST_CASE("a bad sample the fold checks itself fails with the validator's message", "[merger]") {
+  // The merge job leaves the per-sample checks to the fold (validate_wire_profile with
+  // check_samples false); the fold must refuse exactly what the validator refuses, with
+  // the same message, whether location IDs are dense or sparse.
+  auto expect_same_error = [](const Profile& bad) {
+    const std::string raw = bad.SerializeAsString();
+    const auto bytes = std::vector<std::uint8_t>(raw.begin(), raw.end());
+    std::string validator_error;
+    try {
+      pgo::merge::validate_wire_profile(pgo::merge::decode_wire_profile(bytes, "bad"), "bad");
+    } catch (const pgo::Error& e) {
+      validator_error = e.what();
+    }
+    REQUIRE_FALSE(validator_error.empty());
+    const auto wire = pgo::merge::decode_wire_profile(bytes, "bad");
+    pgo::merge::validate_wire_profile(wire, "bad", /*check_samples=*/false);
+    ProfileMerger m;
+    m.add(profile_a(), "good");
+    try {
+      m.add(wire, "bad");
+      FAIL("the fold accepted a bad sample; the validator said: " << validator_error);
+    } catch (const pgo::Error& e) {
+      CHECK(std::string(e.what()) == validator_error);
+    }
+  };
+  for (const bool sparse : {false, true}) {
+    INFO("sparse location IDs: " << sparse);
+    auto with_ids = [&](Profile p) {
+      if (sparse) {
+        p.mutable_location(0)->set_id(1'000'000'007);
+        for (auto& s : *p.mutable_sample()) {
+          for (auto& id : *s.mutable_location_id()) {
+            if (id == 1) id = 1'000'000'007;
+          }
+        }
+      }
+      return p;
+    };
+    Profile dangling = with_ids(profile_a());
+    dangling.mutable_sample(1)->add_location_id(99);
+    expect_same_error(dangling);
+    Profile zero = with_ids(profile_a());
+    zero.mutable_sample(0)->add_location_id(0);
+    expect_same_error(zero);
+    Profile values = with_ids(profile_a());
+    values.mutable_sample(1)->add_value(7);
+    expect_same_error(values);
+    Profile label = with_ids(profile_a());
+    auto* l = label.mutable_sample(1)->add_label();
+    l->set_key(label.string_table_size() + 5);
+    l->set_str(1);
+    expect_same_error(label);
+  }
+}
+
+TEST_CASE("a merger reusing its working memory across inputs of different shapes",
+          "[merger][determinism]") {
+  // The fold keeps its translation tables from one input to the next; a smaller input
+  // after a larger one (fewer strings, functions, locations; sparse IDs after dense ones)
+  // must not see the previous input's entries.
+  Profile big = profile_a(0x400000, 3);
+  ProfileBuilder small_builder;
+  auto fn = small_builder.function("main.other", "other.go", 3);
+  small_builder.sample({small_builder.location(0x401000, {{fn, 4}})}, {5, 50'000'000});
+  Profile small = small_builder.build();
+  Profile sparse = profile_a(0x400000, 2);
+  sparse.mutable_location(1)->set_id(4'000'000'000);
+  for (auto& s : *sparse.mutable_sample()) {
+    for (auto& id : *s.mutable_location_id()) {
+      if (id == 2) id = 4'000'000'000;
+    }
+  }
+  const std::vector<Profile> order = {big, small, sparse, small, big};
+  Profile one_merger = merge(order);
+  // Each input folded by a fresh merger, then absorbed: no working memory is reused.
+  ProfileMerger combined;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    ProfileMerger fresh;
+    fresh.add(order[i], "in" + std::to_string(i));
+    combined.absorb(fresh);
+  }
+  CHECK(one_merger.SerializeAsString() == combined.result().SerializeAsString());
+  CHECK(samples_of(one_merger).size() == 3);
+}

@@ -355,3 +355,44 @@ TEST_CASE("an input that inflates beyond the limit is refused without holding it
   CHECK_THROWS_WITH(pgo::merge::decode_wire_input(truncated, "cut", 8u << 20),
                     Catch::Contains("truncated"));
 }
+
+TEST_CASE("reused buffers read and decode each input as fresh ones would", "[reader]") {
+  TempDir dir;
+  // A: mapping, header fields, comments, labels; B: smaller, none of those, sparse IDs.
+  auto a_builder = small_profile();
+  a_builder.profile().set_period(10'000'000);
+  a_builder.profile().add_comment(a_builder.profile().string_table_size());
+  a_builder.profile().add_string_table("a comment");
+  a_builder.profile().set_time_nanos(1234);
+  const auto a = a_builder.build();
+  ProfileBuilder b_builder;
+  auto f = b_builder.function("main.b", "b.go", 1);
+  b_builder.sample({b_builder.location(0x1000, {{f, 2}})}, {1, 10});
+  b_builder.profile().mutable_location(0)->set_id(1'000'000'007);
+  b_builder.profile().mutable_sample(0)->set_location_id(0, 1'000'000'007);
+  b_builder.profile().clear_mapping();
+  b_builder.profile().mutable_location(0)->set_mapping_id(0);
+  b_builder.profile().clear_period_type();
+  const auto b = b_builder.build();
+  const std::string path_a = dir.write("a.pb.gz", pgo::merge::encode_profile(a));
+  const std::string path_b = dir.write("b.pb", raw_bytes(b));
+
+  std::vector<std::uint8_t> file;
+  pgo::merge::WireProfile reused;
+  for (const auto& path : {path_a, path_b, path_a, path_b}) {
+    INFO(path);
+    pgo::merge::read_file_into(path, file);
+    CHECK(file == pgo::merge::read_file_bytes(path));
+    pgo::merge::decode_wire_input_into(file, path, pgo::merge::kDefaultMaxInputBytes, true, reused);
+    const auto fresh = pgo::merge::decode_wire_input(pgo::merge::read_file_bytes(path), path);
+    CHECK(pgo::merge::to_profile(reused).SerializeAsString() ==
+          pgo::merge::to_profile(fresh).SerializeAsString());
+    CHECK(reused.has_period_type == fresh.has_period_type);
+  }
+
+  // A file whose size is not known up front (procfs reports 0) is read to its end.
+  pgo::merge::read_file_into("/proc/self/status", file);
+  const std::string status(file.begin(), file.end());
+  CHECK_THAT(status, Catch::Contains("Name:"));
+  CHECK_THAT(status, Catch::Contains("VmRSS:"));
+}
