@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "process/process.h"
+#include "tests/support/test_support.h"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -28,16 +29,8 @@ using pgo::harness::StreamMode;
 
 namespace {
 
-struct Scratch {
-  fs::path dir;
-  Scratch() {
-    static int counter = 0;
-    dir = fs::temp_directory_path() /
-          ("pgo_process_tree_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(dir);
-  }
-  ~Scratch() { fs::remove_all(dir); }
-  std::string path(const std::string& name) const { return (dir / name).string(); }
+struct Scratch : pgo::testing::TempDir {
+  Scratch() : TempDir("pgo_process_tree") {}
 };
 
 ProcessSpec shell(const std::string& script) {
