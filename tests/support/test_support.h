@@ -106,6 +106,15 @@ inline harness::ProcessSpec tool_spec(std::vector<std::string> argv,
   return spec;
 }
 
+// `script` run by /bin/sh -c with stdout and stderr captured, no time limit.
+inline harness::ProcessSpec shell_spec(const std::string& script) {
+  harness::ProcessSpec spec;
+  spec.argv = {"/bin/sh", "-c", script};
+  spec.stdout_mode = harness::StreamMode::kCapture;
+  spec.stderr_mode = harness::StreamMode::kCapture;
+  return spec;
+}
+
 // Runs tool_spec(argv, timeout) to its end.
 inline harness::ProcessResult run_tool(std::vector<std::string> argv,
                                        std::chrono::nanoseconds timeout) {
