@@ -29,7 +29,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using json = nlohmann::json;
 
 constexpr std::size_t kTopHotEdges = 10;
 
