@@ -75,8 +75,8 @@ class RefreshObserver : public LoopObserver {
  public:
   RefreshObserver(std::string report_path, bool quiet)
       : report_path_(std::move(report_path)), quiet_(quiet) {}
-  void phase_started(const std::string& name, std::size_t index, std::size_t count) override {
-    if (!quiet_) std::fprintf(stderr, "[%zu/%zu] %s ...\n", index + 1, count, name.c_str());
+  void phase_started(const Phase& phase, std::size_t index, std::size_t count) override {
+    if (!quiet_) std::fprintf(stderr, "[%zu/%zu] %s ...\n", index + 1, count, phase.name().c_str());
   }
   void checkpoint(const RunReport& report) override {
     reports::write_run_report(report, report_path_);

@@ -73,13 +73,13 @@ class ConsoleObserver : public LoopObserver {
   ConsoleObserver(std::string report_path, bool quiet)
       : report_path_(std::move(report_path)), quiet_(quiet), tty_(::isatty(STDERR_FILENO) != 0) {}
 
-  void phase_started(const std::string& name, std::size_t index, std::size_t count) override {
+  void phase_started(const Phase& phase, std::size_t index, std::size_t count) override {
     if (quiet_) return;
     clear_bar();
-    std::fprintf(stderr, "[%zu/%zu] %s ...\n", index + 1, count, name.c_str());
+    std::fprintf(stderr, "[%zu/%zu] %s ...\n", index + 1, count, phase.name().c_str());
   }
-  void phase_skipped(const std::string& name) override {
-    if (!quiet_) std::fprintf(stderr, "  %s: done before, kept\n", name.c_str());
+  void phase_skipped(const Phase& phase) override {
+    if (!quiet_) std::fprintf(stderr, "  %s: done before, kept\n", phase.name().c_str());
   }
   void notice(const std::string& text) override {  // printed even with -q: it is a warning
     clear_bar();
@@ -233,7 +233,7 @@ int run_run(const RunArgs& a) {
   std::string run_dir = a.out;
   if (resuming) {
     previous = reports::read_run_report(a.resume);
-    options = RunOptions::from_json(previous.options);
+    if (previous.options) options = previous.options->given;
     if (scenario_path.empty()) scenario_path = previous.scenario_path;
     run_dir = fs::is_directory(a.resume) ? a.resume : fs::path(a.resume).parent_path().string();
   } else {

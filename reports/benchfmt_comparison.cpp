@@ -148,11 +148,7 @@ BenchfmtSamples benchfmt_samples(const GoBenchOutput& out) {
 RunComparison compare_benchfmt(const GoBenchOutput& base, const GoBenchOutput& candidate,
                                const CompareOptions& o, const std::string& base_file,
                                const std::string& candidate_file) {
-  RunComparison c;
-  c.input_kind = "benchfmt";
-  c.base_file = base_file;
-  c.candidate_file = candidate_file;
-  c.options = o;
+  RunComparison c = RunComparison::begin("benchfmt", o, base_file, candidate_file);
   const BenchfmtSamples b = benchfmt_samples(base);
   const BenchfmtSamples n = benchfmt_samples(candidate);
 

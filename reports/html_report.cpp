@@ -308,9 +308,9 @@ std::string environment_section(const RunReport& r) {
 std::string scenario_section(const RunReport& r) {
   std::string out = "<section>\n<h2>Scenario</h2>\n<p><code>" + esc(r.scenario_path) +
                     "</code> &middot; hash <code>" + esc(r.scenario_hash) + "</code></p>\n";
-  out += "<pre>" + esc(r.scenario.is_null() ? "{}" : r.scenario.dump(2)) + "</pre>\n";
-  if (r.options.is_object() && !r.options.empty()) {
-    out += "<h3>Run options</h3>\n<pre>" + esc(r.options.dump(2)) + "</pre>\n";
+  out += "<pre>" + esc(r.scenario ? harness::to_json(*r.scenario).dump(2) : "{}") + "</pre>\n";
+  if (r.options) {
+    out += "<h3>Run options</h3>\n<pre>" + esc(options_to_json(*r.options).dump(2)) + "</pre>\n";
   }
   return out + "</section>\n";
 }

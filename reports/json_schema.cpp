@@ -7,6 +7,7 @@
 
 #include "base/error.h"
 #include "base/file_io.h"
+#include "base/json_reader.h"
 
 namespace pgo::reports {
 
@@ -39,15 +40,8 @@ bool has_type(const json& instance, const std::string& type) {
   return false;
 }
 
-std::string json_type_name(const json& instance) {
-  if (instance.is_object()) return "object";
-  if (instance.is_array()) return "array";
-  if (instance.is_string()) return "string";
-  if (instance.is_boolean()) return "boolean";
-  if (instance.is_null()) return "null";
-  if (instance.is_number_integer()) return "integer";
-  return "number";
-}
+// The path as messages show it (base/json_reader.h): "(root)" for the whole document.
+std::string shown(const std::string& path) { return path.empty() ? "(root)" : path; }
 
 }  // namespace
 
@@ -114,14 +108,14 @@ const json& JsonSchema::resolve(const json& schema) const {
 
 std::vector<std::string> JsonSchema::validate(const json& instance) const {
   std::vector<std::string> problems;
-  validate_node(root_, instance, "$", problems);
+  validate_node(root_, instance, "", problems);
   return problems;
 }
 
 void JsonSchema::validate_node(const json& schema, const json& instance, const std::string& path,
                                std::vector<std::string>& problems) const {
   if (schema.is_boolean()) {
-    if (!schema.get<bool>()) problems.push_back(path + ": no value is allowed here");
+    if (!schema.get<bool>()) problems.push_back(shown(path) + ": no value is allowed here");
     return;
   }
   if (schema.contains("$ref")) {
@@ -141,7 +135,8 @@ void JsonSchema::validate_node(const json& schema, const json& instance, const s
       }
     }
     if (!ok) {
-      problems.push_back(path + ": expected " + expected + ", got " + json_type_name(instance));
+      problems.push_back(shown(path) + ": expected " + expected + ", got " +
+                         json_type_name(instance));
       return;  // the other checks would only repeat the same problem
     }
   }
@@ -149,44 +144,47 @@ void JsonSchema::validate_node(const json& schema, const json& instance, const s
     bool found = false;
     for (const json& allowed : schema["enum"]) found = found || allowed == instance;
     if (!found) {
-      problems.push_back(path + ": " + instance.dump() + " is not one of " + schema["enum"].dump());
+      problems.push_back(shown(path) + ": " + instance.dump() + " is not one of " +
+                         schema["enum"].dump());
     }
   }
   if (schema.contains("const") && schema["const"] != instance) {
-    problems.push_back(path + ": expected " + schema["const"].dump() + ", got " + instance.dump());
+    problems.push_back(shown(path) + ": expected " + schema["const"].dump() + ", got " +
+                       instance.dump());
   }
   if (instance.is_number()) {
     const double x = instance.get<double>();
     if (schema.contains("minimum") && x < schema["minimum"].get<double>()) {
-      problems.push_back(path + ": " + instance.dump() + " is below the minimum " +
+      problems.push_back(shown(path) + ": " + instance.dump() + " is below the minimum " +
                          schema["minimum"].dump());
     }
     if (schema.contains("exclusiveMinimum") && x <= schema["exclusiveMinimum"].get<double>()) {
-      problems.push_back(path + ": " + instance.dump() + " must be greater than " +
+      problems.push_back(shown(path) + ": " + instance.dump() + " must be greater than " +
                          schema["exclusiveMinimum"].dump());
     }
     if (schema.contains("maximum") && x > schema["maximum"].get<double>()) {
-      problems.push_back(path + ": " + instance.dump() + " is above the maximum " +
+      problems.push_back(shown(path) + ": " + instance.dump() + " is above the maximum " +
                          schema["maximum"].dump());
     }
   }
   if (instance.is_string()) {
     const std::string s = instance.get<std::string>();
     if (schema.contains("minLength") && s.size() < schema["minLength"].get<std::size_t>()) {
-      problems.push_back(path + ": string shorter than " + schema["minLength"].dump());
+      problems.push_back(shown(path) + ": string shorter than " + schema["minLength"].dump());
     }
     if (schema.contains("pattern") &&
         !std::regex_search(s, std::regex(schema["pattern"].get<std::string>()))) {
-      problems.push_back(path + ": \"" + s + "\" does not match " + schema["pattern"].dump());
+      problems.push_back(shown(path) + ": \"" + s + "\" does not match " +
+                         schema["pattern"].dump());
     }
   }
   if (instance.is_array()) {
     if (schema.contains("minItems") && instance.size() < schema["minItems"].get<std::size_t>()) {
-      problems.push_back(path + ": fewer than " + schema["minItems"].dump() + " items");
+      problems.push_back(shown(path) + ": fewer than " + schema["minItems"].dump() + " items");
     }
     if (schema.contains("items")) {
       for (std::size_t i = 0; i < instance.size(); ++i) {
-        validate_node(schema["items"], instance[i], path + "[" + std::to_string(i) + "]", problems);
+        validate_node(schema["items"], instance[i], json_element_path(path, i), problems);
       }
     }
   }
@@ -194,13 +192,14 @@ void JsonSchema::validate_node(const json& schema, const json& instance, const s
     if (schema.contains("required")) {
       for (const json& name : schema["required"]) {
         if (!instance.contains(name.get<std::string>())) {
-          problems.push_back(path + ": missing required field \"" + name.get<std::string>() + "\"");
+          problems.push_back(shown(path) + ": missing required field \"" + name.get<std::string>() +
+                             "\"");
         }
       }
     }
     const json* properties = schema.contains("properties") ? &schema["properties"] : nullptr;
     for (const auto& [key, value] : instance.items()) {
-      const std::string child = path + "." + key;
+      const std::string child = json_child_path(path, key);
       if (properties && properties->contains(key)) {
         validate_node((*properties)[key], value, child, problems);
       } else if (schema.contains("additionalProperties")) {

@@ -5,7 +5,7 @@
 //   pgo::reports::JsonSchema schema =
 //   pgo::reports::JsonSchema::load("reports/run_report.schema.json"); std::vector<std::string>
 //   problems = schema.validate(nlohmann::json::parse(text));
-//   // e.g. "$.builds[0].binary_size_bytes: expected integer, got string"
+//   // e.g. "builds[0].binary_size_bytes: expected integer, got string"
 //
 // Supported keywords: type (a name or a list of names), properties, required,
 // additionalProperties (boolean or schema), items, enum, const, minimum, maximum,
@@ -31,7 +31,8 @@ class JsonSchema {
   // Reads and checks a schema file. Throws pgo::Error when unreadable or invalid.
   static JsonSchema load(const std::string& path);
 
-  // Every problem found, each "PATH: PROBLEM" with PATH like "$.a[2].b"; empty when the
+  // Every problem found, each "PATH: PROBLEM" with PATH like "a[2].b" (the path syntax of
+  // base/json_reader.h, "(root)" for the whole document); empty when the
   // instance is valid.
   std::vector<std::string> validate(const nlohmann::json& instance) const;
 

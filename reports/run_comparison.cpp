@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "base/error.h"
 #include "stats/count_comparison.h"
@@ -146,13 +147,14 @@ void check_scenarios(const RunReport& base, const RunReport& candidate, const Co
     reasons.push_back("scenario \"" + base.scenario_name + "\" vs \"" + candidate.scenario_name +
                       "\"");
   }
-  for (const char* part : {"target", "workloads"}) {
-    const json* a =
-        base.scenario.is_object() && base.scenario.contains(part) ? &base.scenario[part] : nullptr;
-    const json* b = candidate.scenario.is_object() && candidate.scenario.contains(part)
-                        ? &candidate.scenario[part]
-                        : nullptr;
-    if (a && b && *a != *b) reasons.push_back(std::string("the scenarios' ") + part + " differ");
+  // Only when both reports recorded their scenario.
+  if (base.scenario && candidate.scenario) {
+    if (base.scenario->target != candidate.scenario->target) {
+      reasons.push_back("the scenarios' target differ");
+    }
+    if (base.scenario->workloads != candidate.scenario->workloads) {
+      reasons.push_back("the scenarios' workloads differ");
+    }
   }
   if (!reasons.empty()) {
     std::string joined;
@@ -225,6 +227,16 @@ std::string to_string(ChangeVerdict verdict) {
   return "no significant change";
 }
 
+RunComparison RunComparison::begin(std::string input_kind, const CompareOptions& options,
+                                   std::string base_file, std::string candidate_file) {
+  RunComparison c;
+  c.input_kind = std::move(input_kind);
+  c.base_file = std::move(base_file);
+  c.candidate_file = std::move(candidate_file);
+  c.options = options;
+  return c;
+}
+
 std::size_t RunComparison::count(ChangeVerdict verdict) const {
   return static_cast<std::size_t>(std::count_if(
       rows.begin(), rows.end(), [&](const ComparisonRow& r) { return r.verdict == verdict; }));
@@ -233,12 +245,8 @@ std::size_t RunComparison::count(ChangeVerdict verdict) const {
 RunComparison compare_run_reports(const RunReport& base, const RunReport& candidate,
                                   const CompareOptions& o, const std::string& base_file,
                                   const std::string& candidate_file) {
-  RunComparison c;
-  c.input_kind = "run";
-  c.base_file = base_file;
-  c.candidate_file = candidate_file;
+  RunComparison c = RunComparison::begin("run", o, base_file, candidate_file);
   c.scenario_name = candidate.scenario_name;
-  c.options = o;
   check_scenarios(base, candidate, o, candidate_file, c.warnings);
   warn_if_differs(c.warnings, "CPU model", base.environment.cpu_model,
                   candidate.environment.cpu_model);
@@ -362,11 +370,7 @@ RunComparison compare_run_reports(const RunReport& base, const RunReport& candid
 RunComparison compare_bench_exports(const BenchExport& base, const BenchExport& candidate,
                                     const CompareOptions& o, const std::string& base_file,
                                     const std::string& candidate_file) {
-  RunComparison c;
-  c.input_kind = "bench";
-  c.base_file = base_file;
-  c.candidate_file = candidate_file;
-  c.options = o;
+  RunComparison c = RunComparison::begin("bench", o, base_file, candidate_file);
   warn_if_differs(c.warnings, "CPU model", base.cpu_model, candidate.cpu_model);
   warn_if_differs(c.warnings, "harness version", base.harness_version, candidate.harness_version);
   std::size_t matched = 0;

@@ -102,6 +102,10 @@ struct RunComparison {
   std::vector<ComparisonRow> rows;
   std::vector<std::string> warnings;
 
+  // An empty comparison of `input_kind` between the two files, with the options it uses.
+  static RunComparison begin(std::string input_kind, const CompareOptions& options,
+                             std::string base_file, std::string candidate_file);
+
   std::size_t count(ChangeVerdict verdict) const;
   bool has_regression() const { return count(ChangeVerdict::kRegression) > 0; }
 };

@@ -2,6 +2,7 @@
 
 #include "base/error.h"
 #include "base/file_io.h"
+#include "base/json_reader.h"
 #include "go/go_bench_format.h"
 #include "reports/benchfmt_comparison.h"
 #include "reports/run_report_json.h"
@@ -11,48 +12,32 @@ namespace pgo::reports {
 using harness::RunReport;
 using nlohmann::json;
 
-namespace {
-
-std::string env_string(const json& environment, const char* key) {
-  if (environment.is_object() && environment.contains(key) && environment[key].is_string()) {
-    return environment[key].get<std::string>();
-  }
-  return "";
-}
-
-}  // namespace
-
 BenchExport bench_export_from_json(const json& j, const std::string& file) {
   if (!j.is_object() || !j.contains("results") || !j["results"].is_array()) {
-    throw Error("compare", file, "not a run report or a bench export ($.results is missing)",
+    throw Error("compare", file, "not a run report or a bench export (results is missing)",
                 "pass report.json (or its run directory) or a `bench --export-json` file");
   }
   BenchExport e;
-  const json& results = j["results"];
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    const std::string path = "$.results[" + std::to_string(i) + "]";
-    const json& r = results[i];
-    if (!r.is_object() || !r.contains("command") || !r["command"].is_string()) {
-      throw Error("compare", file, path + ".command: missing or not a string");
-    }
-    if (!r.contains("times") || !r["times"].is_array()) {
-      throw Error("compare", file, path + ".times: missing or not an array");
-    }
+  JsonProblems problems;
+  JsonObjectReader in = JsonObjectReader::record(problems, j, "");
+  in.read_array("results", [&](const json& r, const std::string& path) {
+    JsonObjectReader result = JsonObjectReader::record(problems, r, path);
     BenchExport::Command command;
-    command.name = r["command"].get<std::string>();
-    for (std::size_t k = 0; k < r["times"].size(); ++k) {
-      const json& t = r["times"][k];
-      if (!t.is_number()) {
-        throw Error("compare", file, path + ".times[" + std::to_string(k) + "]: expected a number");
-      }
-      command.times.push_back(t.get<double>());
-    }
+    result.read_string("command", command.name, false);
+    result.read_number_array("times", command.times);
     e.commands.push_back(std::move(command));
+  });
+  // Only shown next to the comparison: a missing or odd environment is no reason to refuse.
+  if (const json* environment = in.get("environment");
+      environment != nullptr && environment->is_object()) {
+    for (auto [key, out] :
+         {std::pair{"cpu_model", &e.cpu_model}, std::pair{"harness_version", &e.harness_version}}) {
+      if (auto it = environment->find(key); it != environment->end() && it->is_string()) {
+        *out = it->get<std::string>();
+      }
+    }
   }
-  if (j.contains("environment")) {
-    e.cpu_model = env_string(j["environment"], "cpu_model");
-    e.harness_version = env_string(j["environment"], "harness_version");
-  }
+  if (!problems.empty()) throw_json_problems("compare", file, problems.list());
   return e;
 }
 
@@ -103,8 +88,8 @@ RunComparison compare_files(const std::string& base_path, const std::string& can
     const bool bench = in->j->is_object() && in->j->contains("results");
     if (!is_run(*in->j) && !bench) {
       throw Error("compare", in->file,
-                  std::string("neither a run report ($.schema_version is missing) nor a bench "
-                              "export ($.results is missing); the JSON is ") +
+                  std::string("neither a run report (schema_version is missing) nor a bench "
+                              "export (results is missing); the JSON is ") +
                       (in->j->is_object() || in->j->is_array() ? "an " : "a ") + in->j->type_name(),
                   "pass report.json (or its run directory) or a `bench --export-json` file");
     }

@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 
 #include <cstdint>
-#include <functional>
 #include <limits>
 #include <optional>
 #include <utility>
@@ -11,6 +10,7 @@
 
 #include "base/error.h"
 #include "base/file_io.h"
+#include "base/json_reader.h"
 
 namespace pgo::reports {
 
@@ -21,6 +21,11 @@ namespace {
 
 json optional_number(const std::optional<double>& value) {
   return value ? json(*value) : json(nullptr);
+}
+
+template <typename T>
+json optional_json(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
 }
 
 json comparison_to_json(const harness::Comparison& c) {
@@ -177,203 +182,340 @@ json analysis_to_json(const harness::Analysis& a) {
 
 // --- Strict reading ----------------------------------------------------------------------
 
-std::string type_name(const json& j) {
-  switch (j.type()) {
-    case json::value_t::null:
-      return "null";
-    case json::value_t::boolean:
-      return "a boolean";
-    case json::value_t::string:
-      return "a string";
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned:
-      return "an integer";
-    case json::value_t::number_float:
-      return "a number";
-    case json::value_t::object:
-      return "an object";
-    case json::value_t::array:
-      return "an array";
-    default:
-      return "an unsupported value";
+const char* const kReportHint =
+    "report.json must be written by pgo-harness; re-run `pgo-harness run`";
+constexpr std::int64_t kIntMin = std::numeric_limits<int>::min();
+constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// A string member that must be one of an enum's words (`parse` returns nullopt otherwise).
+template <typename T, typename Parse>
+void read_word(JsonObjectReader& r, const char* key, T& out, Parse parse, const std::string& what,
+               const std::string& expected) {
+  std::string word;
+  if (!r.read_string(key, word, false)) return;
+  if (auto parsed = parse(word)) {
+    out = *parsed;
+  } else {
+    r.problems().add(r.path_of(key),
+                     "unknown " + what + " \"" + word + "\" (expected " + expected + ")");
   }
 }
 
-// Walks the JSON with the path of every value in hand, so that the first problem found
-// names exactly where it is.
-class Reader {
- public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
+void read_number(JsonObjectReader& r, const char* key, double& out) {
+  r.read_number(key, out, -kInf, kInf);
+}
 
-  [[noreturn]] void fail(const std::string& path, const std::string& problem) const {
-    throw Error("report", file_, path + ": " + problem,
-                "report.json must be written by pgo-harness; re-run `pgo-harness run`");
-  }
-
-  const json& field(const json& object, const std::string& path, const char* key) const {
-    if (!object.is_object()) fail(path, "expected an object, got " + type_name(object));
-    auto it = object.find(key);
-    if (it == object.end()) fail(path, std::string("missing field \"") + key + "\"");
-    return *it;
-  }
-
-  std::string string(const json& object, const std::string& path, const char* key) const {
-    const json& v = field(object, path, key);
-    if (!v.is_string()) fail(path + "." + key, "expected a string, got " + type_name(v));
-    return v.get<std::string>();
-  }
-
-  double number(const json& v, const std::string& path) const {
-    if (!v.is_number()) fail(path, "expected a number, got " + type_name(v));
-    return v.get<double>();
-  }
-  double number(const json& object, const std::string& path, const char* key) const {
-    return number(field(object, path, key), path + "." + key);
-  }
-
-  std::optional<double> optional_number(const json& object, const std::string& path,
-                                        const char* key) const {
-    const json& v = field(object, path, key);
-    if (v.is_null()) return std::nullopt;
-    return number(v, path + "." + key);
-  }
-
-  std::int64_t integer(const json& object, const std::string& path, const char* key) const {
-    const json& v = field(object, path, key);
-    if (v.is_number_unsigned()) {
-      if (v.get<std::uint64_t>() >
-          static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-        fail(path + "." + key, "integer out of range");
+// Every key optional (see run_report_json.h); a key present must have its type.
+harness::EnvironmentInfo read_environment(JsonObjectReader e) {
+  harness::EnvironmentInfo env;
+  auto text = [&](const char* key, std::string& out) {
+    if (e.has(key)) e.read_string(key, out, false);
+  };
+  auto number_or_null = [&](const char* key, std::optional<double>& out) {
+    if (e.has(key)) e.read_optional_number(key, out);
+  };
+  text("cpu_model", env.cpu_model);
+  if (e.has("logical_cores")) e.read_int("logical_cores", env.logical_cores, kIntMin, kIntMax);
+  text("governor", env.governor);
+  if (e.has_value("aslr")) e.read_optional_int("aslr", env.aslr, kIntMin, kIntMax);
+  if (e.has_value("load_average")) {
+    std::vector<double> load;
+    if (e.read_number_array("load_average", load)) {
+      if (load.size() != 3) {
+        e.problems().add(e.path_of("load_average"), "expected 3 numbers (1, 5, 15 minutes)");
+      } else {
+        env.load_average_1m = load[0];
+        env.load_average_5m = load[1];
+        env.load_average_15m = load[2];
       }
-      return static_cast<std::int64_t>(v.get<std::uint64_t>());
-    }
-    if (!v.is_number_integer()) {
-      fail(path + "." + key, "expected an integer, got " + type_name(v));
-    }
-    return v.get<std::int64_t>();
-  }
-
-  int small_integer(const json& object, const std::string& path, const char* key) const {
-    const std::int64_t v = integer(object, path, key);
-    if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) {
-      fail(path + "." + key, "integer out of range");
-    }
-    return static_cast<int>(v);
-  }
-
-  std::uint64_t unsigned_integer(const json& object, const std::string& path,
-                                 const char* key) const {
-    const json& v = field(object, path, key);
-    if (v.is_number_unsigned()) return v.get<std::uint64_t>();
-    if (v.is_number_integer() && v.get<std::int64_t>() >= 0) {
-      return static_cast<std::uint64_t>(v.get<std::int64_t>());
-    }
-    fail(path + "." + key, "expected a non-negative integer, got " + type_name(v));
-  }
-
-  bool boolean(const json& object, const std::string& path, const char* key) const {
-    const json& v = field(object, path, key);
-    if (!v.is_boolean()) fail(path + "." + key, "expected a boolean, got " + type_name(v));
-    return v.get<bool>();
-  }
-
-  const json& object(const json& parent, const std::string& path, const char* key) const {
-    const json& v = field(parent, path, key);
-    if (!v.is_object()) fail(path + "." + key, "expected an object, got " + type_name(v));
-    return v;
-  }
-
-  // Calls read(element, element_path) for every element of the array at parent.key.
-  void each(const json& parent, const std::string& path, const char* key,
-            const std::function<void(const json&, const std::string&)>& read) const {
-    const json& v = field(parent, path, key);
-    const std::string array_path = path + "." + key;
-    if (!v.is_array()) fail(array_path, "expected an array, got " + type_name(v));
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      read(v[i], array_path + "[" + std::to_string(i) + "]");
     }
   }
+  number_or_null("load_average_1m", env.load_average_1m);
+  number_or_null("load_average_5m", env.load_average_5m);
+  number_or_null("load_average_15m", env.load_average_15m);
+  text("kernel", env.kernel);
+  text("hostname", env.hostname);
+  text("harness_version", env.harness_version);
+  text("date", env.date);
+  return env;
+}
 
-  std::vector<double> numbers(const json& parent, const std::string& path, const char* key) const {
-    std::vector<double> out;
-    each(parent, path, key,
-         [&](const json& v, const std::string& p) { out.push_back(number(v, p)); });
-    return out;
+harness::Comparison read_comparison(JsonObjectReader r) {
+  harness::Comparison c;
+  r.read_string("build", c.build, false);
+  r.read_string("against", c.against, false);
+  r.read_optional_number("time_ratio", c.time_ratio);
+  r.read_optional_number("time_ratio_ci_lower", c.time_ratio_ci_lower);
+  r.read_optional_number("time_ratio_ci_upper", c.time_ratio_ci_upper);
+  r.read_optional_number("speedup", c.speedup);
+  r.read_optional_number("p_value", c.p_value);
+  read_word(r, "verdict", c.verdict, harness::verdict_from_string, "verdict",
+            "faster, slower, no significant difference or not enough data");
+  if (r.has("method")) {
+    read_word(r, "method", c.method, harness::comparison_method_from_string, "method",
+              "u-test or count-spread");
   }
+  return c;
+}
 
-  std::vector<std::string> strings(const json& parent, const std::string& path,
-                                   const char* key) const {
-    std::vector<std::string> out;
-    each(parent, path, key, [&](const json& v, const std::string& p) {
-      if (!v.is_string()) fail(p, "expected a string, got " + type_name(v));
-      out.push_back(v.get<std::string>());
+harness::BuildRecord read_build(JsonObjectReader r) {
+  harness::BuildRecord b;
+  r.read_string("label", b.label, false);
+  r.read_int("iteration", b.iteration, kIntMin, kIntMax);
+  r.read_string("pgo", b.pgo, false);
+  r.read_string("profile_sha256", b.profile_sha256, false);
+  r.read_string("pgo_build_setting", b.pgo_build_setting, false);
+  r.read_string("binary", b.binary, false);
+  r.read_int64("binary_size_bytes", b.binary_size_bytes);
+  r.read_string("binary_sha256", b.binary_sha256, false);
+  read_number(r, "build_seconds", b.build_seconds);
+  r.read_string("log", b.log, false);
+  if (r.has_value("staleness")) {
+    JsonObjectReader st = r.member_record("staleness");
+    harness::StalenessRecord s;
+    st.read_string("function_names_from", s.function_names_from, false);
+    read_number(st, "total_share", s.total_share);
+    read_number(st, "hot_share", s.hot_share);
+    st.read_int64("missing_functions", s.missing_functions);
+    st.read_array("hottest_missing", [&](const json& m, const std::string& path) {
+      JsonObjectReader missing = JsonObjectReader::record(st.problems(), m, path);
+      harness::MissingFunctionRecord f;
+      missing.read_string("name", f.name, false);
+      missing.read_int64("weight", f.weight);
+      s.hottest_missing.push_back(std::move(f));
     });
-    return out;
+    b.staleness = std::move(s);
   }
+  return b;
+}
 
-  // Every key optional (see run_report_json.h); a key present must have its type.
-  harness::EnvironmentInfo environment(const json& j, const std::string& p) const {
-    harness::EnvironmentInfo e;
-    auto text = [&](const char* key, std::string& out) {
-      if (j.contains(key)) out = string(j, p, key);
-    };
-    auto number_or_null = [&](const char* key, std::optional<double>& out) {
-      if (j.contains(key)) out = optional_number(j, p, key);
-    };
-    text("cpu_model", e.cpu_model);
-    if (j.contains("logical_cores")) e.logical_cores = small_integer(j, p, "logical_cores");
-    text("governor", e.governor);
-    if (j.contains("aslr") && !j["aslr"].is_null()) e.aslr = small_integer(j, p, "aslr");
-    if (j.contains("load_average") && !j["load_average"].is_null()) {
-      const std::vector<double> load = numbers(j, p, "load_average");
-      if (load.size() != 3) fail(p + ".load_average", "expected 3 numbers (1, 5, 15 minutes)");
-      e.load_average_1m = load[0];
-      e.load_average_5m = load[1];
-      e.load_average_15m = load[2];
-    }
-    number_or_null("load_average_1m", e.load_average_1m);
-    number_or_null("load_average_5m", e.load_average_5m);
-    number_or_null("load_average_15m", e.load_average_15m);
-    text("kernel", e.kernel);
-    text("hostname", e.hostname);
-    text("harness_version", e.harness_version);
-    text("date", e.date);
-    return e;
+harness::IterationProfile read_profile(JsonObjectReader r) {
+  harness::IterationProfile ip;
+  r.read_int("iteration", ip.iteration, kIntMin, kIntMax);
+  r.read_string("collected_from", ip.collected_from, false);
+  r.read_array("inputs", [&](const json& x, const std::string& path) {
+    JsonObjectReader in = JsonObjectReader::record(r.problems(), x, path);
+    harness::ProfileInput pi;
+    in.read_string("workload", pi.workload, false);
+    in.read_int("instance", pi.instance, kIntMin, kIntMax);
+    in.read_string("path", pi.path, false);
+    in.read_int64("samples", pi.samples);
+    in.read_int64("pgo_weight", pi.pgo_weight);
+    read_number(in, "scale", pi.scale);
+    // Provenance fields are absent in reports written before they were recorded.
+    if (in.has_value("sha256")) in.read_string("sha256", pi.sha256, false);
+    if (in.has_value("url")) in.read_string("url", pi.url, false);
+    if (in.has("window_seconds")) read_number(in, "window_seconds", pi.window_seconds);
+    ip.inputs.push_back(std::move(pi));
+  });
+  r.read_string("merged_path", ip.merged_path, false);
+  r.read_string("merged_sha256", ip.merged_sha256, false);
+  r.read_int64("merged_size_bytes", ip.merged_size_bytes);
+  JsonObjectReader view = r.member_record("view");
+  view.read_int64("samples", ip.view.samples);
+  view.read_int64("total_weight", ip.view.total_weight);
+  view.read_int64("edges", ip.view.edges);
+  view.read_int64("hot_edges", ip.view.hot_edges);
+  view.read_int64("hot_callees", ip.view.hot_callees);
+  view.read_array("top_hot_edges", [&](const json& x, const std::string& path) {
+    JsonObjectReader e = JsonObjectReader::record(r.problems(), x, path);
+    harness::HotEdge h;
+    e.read_string("caller", h.caller, false);
+    e.read_string("callee", h.callee, false);
+    e.read_int64("offset", h.offset);
+    e.read_int64("weight", h.weight);
+    read_number(e, "share", h.share);
+    ip.view.top_hot_edges.push_back(std::move(h));
+  });
+  r.require("overlap_with_previous");
+  if (r.has_value("overlap_with_previous")) {
+    JsonObjectReader o = r.member_record("overlap_with_previous");
+    harness::ProfileOverlap overlap;
+    read_number(o, "hot_coverage", overlap.hot_coverage);
+    read_number(o, "weighted_overlap", overlap.weighted_overlap);
+    read_number(o, "hot_jaccard", overlap.hot_jaccard);
+    ip.overlap_with_previous = overlap;
   }
+  return ip;
+}
 
-  harness::Comparison comparison(const json& j, const std::string& p) const {
-    harness::Comparison c;
-    c.build = string(j, p, "build");
-    c.against = string(j, p, "against");
-    c.time_ratio = optional_number(j, p, "time_ratio");
-    c.time_ratio_ci_lower = optional_number(j, p, "time_ratio_ci_lower");
-    c.time_ratio_ci_upper = optional_number(j, p, "time_ratio_ci_upper");
-    c.speedup = optional_number(j, p, "speedup");
-    c.p_value = optional_number(j, p, "p_value");
-    const std::string verdict = string(j, p, "verdict");
-    const auto parsed_verdict = harness::verdict_from_string(verdict);
-    if (!parsed_verdict) {
-      fail(p + ".verdict", "unknown verdict \"" + verdict +
-                               "\" (expected faster, slower, no significant difference or not "
-                               "enough data)");
-    }
-    c.verdict = *parsed_verdict;
-    if (j.contains("method")) {
-      const std::string method = string(j, p, "method");
-      const auto parsed_method = harness::comparison_method_from_string(method);
-      if (!parsed_method) {
-        fail(p + ".method", "unknown method \"" + method + "\" (expected u-test or count-spread)");
+harness::TrialSeries read_trial_series(JsonObjectReader r) {
+  harness::TrialSeries t;
+  r.read_string("workload", t.workload, false);
+  r.read_string("build", t.build, false);
+  r.read_string("metric", t.metric, false);
+  r.read_string("unit", t.unit, false);
+  r.read_number_array("values", t.values);
+  r.read_number_array("wall_seconds", t.wall_seconds);
+  if (r.has("peak_rss_bytes")) {  // absent before it was recorded
+    r.read_array("peak_rss_bytes", [&](const json& v, const std::string& path) {
+      std::int64_t bytes = 0;
+      if (r.int64_value(path, v, bytes, 0, std::numeric_limits<std::int64_t>::max())) {
+        t.peak_rss_bytes.push_back(bytes);
       }
-      c.method = *parsed_method;
-    }
-    return c;
+    });
   }
+  r.read_int64("failed_runs", t.failed_runs);
+  r.read_optional_number("median", t.median);
+  r.read_optional_number("ci_lower", t.ci_lower);
+  r.read_optional_number("ci_upper", t.ci_upper);
+  r.read_optional_number("relative_half_width", t.relative_half_width);
+  r.read_bool("precision_reached", t.precision_reached);
+  r.read_int64("outliers", t.outliers);
+  if (r.has("spread")) {
+    double spread = 0;
+    if (r.read_number("spread", spread, -kInf, kInf)) t.spread = spread;
+  }
+  if (r.has("deterministic")) {
+    bool deterministic = false;
+    if (r.read_bool("deterministic", deterministic)) t.deterministic = deterministic;
+  }
+  if (r.has("counts")) {
+    JsonObjectReader counts = r.member_record("counts");
+    if (counts.ok()) {
+      for (const auto& [name, values] : r.get("counts")->items()) {
+        counts.read_number_array(name, t.counts[name]);
+      }
+    }
+  }
+  if (r.has("run_settings")) {
+    JsonObjectReader settings = r.member_record("run_settings");
+    if (settings.ok()) {
+      for (const auto& [name, value] : r.get("run_settings")->items()) {
+        settings.read_string(name, t.run_settings[name], false);
+      }
+    }
+  }
+  return t;
+}
 
- private:
-  std::string file_;
-};
+// Every key optional: reports of every version wrote what they knew.
+harness::RunOptionsRecord read_options(JsonObjectReader o) {
+  harness::RunOptionsRecord record;
+  harness::RunOptions& g = record.given;
+  auto optional_int = [](JsonObjectReader& r, const char* key, std::optional<int>& out) {
+    if (r.has(key)) r.read_optional_int(key, out, kIntMin, kIntMax);
+  };
+  auto optional_number = [](JsonObjectReader& r, const char* key, std::optional<double>& out) {
+    if (r.has(key)) r.read_optional_number(key, out);
+  };
+  auto optional_string = [](JsonObjectReader& r, const char* key, std::optional<std::string>& out) {
+    std::string s;
+    if (r.has_value(key) && r.read_string(key, s, false)) out = s;
+  };
+  optional_int(o, "iterations", g.iterations);
+  optional_string(o, "profile", g.profile);
+  optional_string(o, "candidate_profile", g.candidate_profile);
+  optional_string(o, "emit_default_pgo", g.emit_default_pgo);
+  if (o.has("quick")) o.read_bool("quick", g.quick);
+  if (o.has("build_cache")) {
+    read_word(o, "build_cache", g.build_cache, harness::build_cache_from_string, "build cache",
+              "fresh, run or go");
+  }
+  if (o.has("trial_overrides")) {
+    JsonObjectReader t = o.member_record("trial_overrides");
+    optional_int(t, "warmup", g.trials.warmup);
+    optional_int(t, "runs", g.trials.runs);
+    optional_int(t, "min_runs", g.trials.min_runs);
+    optional_int(t, "max_runs", g.trials.max_runs);
+    optional_number(t, "target_precision", g.trials.target_precision);
+    optional_number(t, "max_time_seconds", g.trials.max_time_seconds);
+    std::uint64_t seed = 0;
+    if (t.has_value("seed") && t.read_uint64("seed", seed)) g.trials.seed = seed;
+  }
+  if (o.has("effective")) {
+    JsonObjectReader e = o.member_record("effective");
+    e.read_int("iterations", record.effective_iterations, kIntMin, kIntMax);
+    if (e.has("trials")) {
+      JsonProblems trials;
+      record.effective_trials = harness::trials_from_json(*e.get("trials"), trials);
+      e.problems().add_all(e.path(), trials);
+    }
+  }
+  return record;
+}
+
+harness::Analysis read_analysis(JsonObjectReader a) {
+  harness::Analysis out;
+  a.read_array("workloads", [&](const json& e, const std::string& path) {
+    JsonObjectReader r = JsonObjectReader::record(a.problems(), e, path);
+    harness::WorkloadAnalysis w;
+    r.read_string("workload", w.workload, false);
+    r.read_string("metric", w.metric, false);
+    r.read_array("iterations", [&](const json& x, const std::string& xpath) {
+      JsonObjectReader i = JsonObjectReader::record(a.problems(), x, xpath);
+      harness::IterationAnalysis it;
+      i.read_string("build", it.build, false);
+      i.read_int("iteration", it.iteration, kIntMin, kIntMax);
+      it.vs_off = read_comparison(i.member_record("vs_off"));
+      i.require("vs_previous");
+      if (i.has_value("vs_previous"))
+        it.vs_previous = read_comparison(i.member_record("vs_previous"));
+      w.iterations.push_back(std::move(it));
+    });
+    out.workloads.push_back(std::move(w));
+  });
+  a.read_array("geomean", [&](const json& e, const std::string& path) {
+    JsonObjectReader r = JsonObjectReader::record(a.problems(), e, path);
+    harness::GeomeanSpeedup g;
+    r.read_string("build", g.build, false);
+    r.read_int("iteration", g.iteration, kIntMin, kIntMax);
+    r.read_optional_number("speedup", g.speedup);
+    r.read_optional_number("ci_lower", g.ci_lower);
+    r.read_optional_number("ci_upper", g.ci_upper);
+    r.read_bool("significant", g.significant);
+    out.geomean.push_back(std::move(g));
+  });
+  a.read_array("overhead", [&](const json& e, const std::string& path) {
+    JsonObjectReader r = JsonObjectReader::record(a.problems(), e, path);
+    harness::BuildOverhead o;
+    r.read_string("build", o.build, false);
+    read_number(r, "build_time_ratio", o.build_time_ratio);
+    read_number(r, "binary_size_ratio", o.binary_size_ratio);
+    out.overhead.push_back(std::move(o));
+  });
+  // Absent in reports written before the field existed: their builds were taken as
+  // comparable then.
+  if (a.has("build_times_comparable")) {
+    a.read_bool("build_times_comparable", out.build_times_comparable);
+  }
+  JsonObjectReader v = a.member_record("verdict");
+  read_word(v, "kind", out.verdict.kind, harness::convergence_kind_from_string, "verdict",
+            "converged, still_improving, oscillating, no_significant_gain, regressed or "
+            "incomplete");
+  v.require("converged_at");
+  if (v.has_value("converged_at")) {
+    int at = 0;
+    if (v.read_int("converged_at", at, kIntMin, kIntMax)) out.verdict.converged_at = at;
+  }
+  v.read_string("explanation", out.verdict.explanation, false);
+  return out;
+}
 
 }  // namespace
+
+json options_to_json(const harness::RunOptionsRecord& o) {
+  const harness::RunOptions& g = o.given;
+  const harness::TrialOverrides& t = g.trials;
+  return {
+      {"iterations", optional_json(g.iterations)},
+      {"trial_overrides",
+       {{"warmup", optional_json(t.warmup)},
+        {"runs", optional_json(t.runs)},
+        {"min_runs", optional_json(t.min_runs)},
+        {"max_runs", optional_json(t.max_runs)},
+        {"target_precision", optional_json(t.target_precision)},
+        {"max_time_seconds", optional_json(t.max_time_seconds)},
+        {"seed", optional_json(t.seed)}}},
+      {"profile", optional_json(g.profile)},
+      {"candidate_profile", optional_json(g.candidate_profile)},
+      {"emit_default_pgo", optional_json(g.emit_default_pgo)},
+      {"quick", g.quick},
+      {"build_cache", harness::to_string(g.build_cache)},
+      {"effective",
+       {{"iterations", o.effective_iterations}, {"trials", harness::to_json(o.effective_trials)}}}};
+}
 
 json to_json(const RunReport& r) {
   json phases = json::array();
@@ -396,8 +538,8 @@ json to_json(const RunReport& r) {
            {"scenario_name", r.scenario_name},
            {"scenario_path", r.scenario_path},
            {"scenario_hash", r.scenario_hash},
-           {"scenario", r.scenario.is_null() ? json::object() : r.scenario},
-           {"options", r.options.is_null() ? json::object() : r.options},
+           {"scenario", r.scenario ? harness::to_json(*r.scenario) : json::object()},
+           {"options", r.options ? options_to_json(*r.options) : json::object()},
            {"go_version", r.go_version},
            {"environment", environment_to_json(r.environment)},
            {"phases", std::move(phases)},
@@ -420,236 +562,76 @@ json to_json(const RunReport& r) {
 std::string run_report_to_string(const RunReport& report) { return to_json(report).dump(2) + "\n"; }
 
 RunReport run_report_from_json(const json& j, const std::string& file) {
-  const Reader in(file);
-  const std::string root = "$";
-  if (!j.is_object()) in.fail(root, "expected an object, got " + type_name(j));
-
-  RunReport r;
-  const json& version = in.field(j, root, "schema_version");
+  JsonProblems problems;
+  JsonObjectReader in = JsonObjectReader::record(problems, j, "");
+  in.require("schema_version");
+  if (!problems.empty()) throw_json_problems("report", file, problems.list(), kReportHint);
+  const json& version = *in.get("schema_version");
   if (!version.is_number_integer() ||
       version.get<std::int64_t>() != harness::kRunReportSchemaVersion) {
     throw Error("report", file,
-                "$.schema_version: " + version.dump() + " is not supported (this harness reads " +
+                "schema_version: " + version.dump() + " is not supported (this harness reads " +
                     std::to_string(harness::kRunReportSchemaVersion) + ")",
                 "use the pgo-harness version that wrote the report, or re-run the scenario");
   }
-  r.schema_version = harness::kRunReportSchemaVersion;
-  r.tool_version = in.string(j, root, "tool_version");
-  const std::string status = in.string(j, root, "status");
-  const auto parsed_status = harness::run_status_from_string(status);
-  if (!parsed_status) {
-    in.fail("$.status", "unknown status \"" + status +
-                            "\" (expected running, complete, failed or interrupted)");
-  }
-  r.status = *parsed_status;
-  r.error = in.string(j, root, "error");
-  r.started_at = in.string(j, root, "started_at");
-  r.finished_at = in.string(j, root, "finished_at");
-  r.scenario_name = in.string(j, root, "scenario_name");
-  r.scenario_path = in.string(j, root, "scenario_path");
-  r.scenario_hash = in.string(j, root, "scenario_hash");
-  r.scenario = in.object(j, root, "scenario");
-  r.options = in.object(j, root, "options");
-  r.go_version = in.string(j, root, "go_version");
-  if (auto src = j.find("source"); src != j.end() && !src->is_null()) {
-    r.source_revision = in.string(*src, root + ".source", "revision");
-    const json& dirty = in.field(*src, root + ".source", "dirty");
-    if (!dirty.is_boolean()) in.fail(root + ".source.dirty", "expected a boolean");
-    r.source_dirty = dirty.get<bool>();
-  }
-  r.environment = in.environment(in.object(j, root, "environment"), root + ".environment");
 
-  in.each(j, root, "phases", [&](const json& e, const std::string& p) {
+  RunReport r;
+  r.schema_version = harness::kRunReportSchemaVersion;
+  in.read_string("tool_version", r.tool_version, false);
+  read_word(in, "status", r.status, harness::run_status_from_string, "status",
+            "running, complete, failed or interrupted");
+  in.read_string("error", r.error, false);
+  in.read_string("started_at", r.started_at, false);
+  in.read_string("finished_at", r.finished_at, false);
+  in.read_string("scenario_name", r.scenario_name, false);
+  in.read_string("scenario_path", r.scenario_path, false);
+  in.read_string("scenario_hash", r.scenario_hash, false);
+  // {} when not recorded (reports/run_report_json.h); else the scenario as its loader
+  // reads it, without looking for its files (they may be on another machine).
+  if (JsonObjectReader scenario = in.member_record("scenario");
+      scenario.ok() && !in.get("scenario")->empty()) {
+    JsonProblems scenario_problems;
+    r.scenario =
+        harness::scenario_from_json(*in.get("scenario"), r.scenario_path, scenario_problems);
+    problems.add_all("scenario", scenario_problems);
+  }
+  if (JsonObjectReader options = in.member_record("options");
+      options.ok() && !in.get("options")->empty()) {
+    r.options = read_options(options);
+  }
+  in.read_string("go_version", r.go_version, false);
+  if (in.has_value("source")) {
+    JsonObjectReader source = in.member_record("source");
+    source.read_string("revision", r.source_revision, false);
+    source.read_bool("dirty", r.source_dirty);
+  }
+  r.environment = read_environment(in.member_record("environment"));
+
+  in.read_array("phases", [&](const json& e, const std::string& path) {
+    JsonObjectReader p = JsonObjectReader::record(problems, e, path);
     harness::PhaseRecord ph;
-    ph.name = in.string(e, p, "name");
-    const std::string status = in.string(e, p, "status");
-    const auto parsed = harness::phase_status_from_string(status);
-    if (!parsed) {
-      in.fail(p + ".status",
-              "unknown status \"" + status + "\" (expected done, failed or interrupted)");
-    }
-    ph.status = *parsed;
-    ph.started_at = in.string(e, p, "started_at");
-    ph.wall_seconds = in.number(e, p, "wall_seconds");
-    ph.child_seconds = in.number(e, p, "child_seconds");
-    ph.error = in.string(e, p, "error");
+    p.read_string("name", ph.name, false);
+    read_word(p, "status", ph.status, harness::phase_status_from_string, "status",
+              "done, failed or interrupted");
+    p.read_string("started_at", ph.started_at, false);
+    read_number(p, "wall_seconds", ph.wall_seconds);
+    read_number(p, "child_seconds", ph.child_seconds);
+    p.read_string("error", ph.error, false);
     r.phases.push_back(std::move(ph));
   });
-
-  in.each(j, root, "builds", [&](const json& e, const std::string& p) {
-    harness::BuildRecord b;
-    b.label = in.string(e, p, "label");
-    b.iteration = in.small_integer(e, p, "iteration");
-    b.pgo = in.string(e, p, "pgo");
-    b.profile_sha256 = in.string(e, p, "profile_sha256");
-    b.pgo_build_setting = in.string(e, p, "pgo_build_setting");
-    b.binary = in.string(e, p, "binary");
-    b.binary_size_bytes = in.integer(e, p, "binary_size_bytes");
-    b.binary_sha256 = in.string(e, p, "binary_sha256");
-    b.build_seconds = in.number(e, p, "build_seconds");
-    b.log = in.string(e, p, "log");
-    if (auto st = e.find("staleness"); st != e.end() && !st->is_null()) {
-      const std::string sp = p + ".staleness";
-      harness::StalenessRecord s;
-      s.function_names_from = in.string(*st, sp, "function_names_from");
-      s.total_share = in.number(*st, sp, "total_share");
-      s.hot_share = in.number(*st, sp, "hot_share");
-      s.missing_functions = in.integer(*st, sp, "missing_functions");
-      in.each(*st, sp, "hottest_missing", [&](const json& m, const std::string& mp) {
-        s.hottest_missing.push_back({in.string(m, mp, "name"), in.integer(m, mp, "weight")});
-      });
-      b.staleness = std::move(s);
-    }
-    r.builds.push_back(std::move(b));
+  in.read_array("builds", [&](const json& e, const std::string& path) {
+    r.builds.push_back(read_build(JsonObjectReader::record(problems, e, path)));
   });
-
-  in.each(j, root, "profiles", [&](const json& e, const std::string& p) {
-    harness::IterationProfile ip;
-    ip.iteration = in.small_integer(e, p, "iteration");
-    ip.collected_from = in.string(e, p, "collected_from");
-    in.each(e, p, "inputs", [&](const json& x, const std::string& xp) {
-      harness::ProfileInput pi;
-      pi.workload = in.string(x, xp, "workload");
-      pi.instance = in.small_integer(x, xp, "instance");
-      pi.path = in.string(x, xp, "path");
-      pi.samples = in.integer(x, xp, "samples");
-      pi.pgo_weight = in.integer(x, xp, "pgo_weight");
-      pi.scale = in.number(x, xp, "scale");
-      // Provenance fields are absent in reports written before they were recorded.
-      if (x.contains("sha256") && !x["sha256"].is_null()) pi.sha256 = in.string(x, xp, "sha256");
-      if (x.contains("url") && !x["url"].is_null()) pi.url = in.string(x, xp, "url");
-      if (x.contains("window_seconds")) pi.window_seconds = in.number(x, xp, "window_seconds");
-      ip.inputs.push_back(std::move(pi));
-    });
-    ip.merged_path = in.string(e, p, "merged_path");
-    ip.merged_sha256 = in.string(e, p, "merged_sha256");
-    ip.merged_size_bytes = in.integer(e, p, "merged_size_bytes");
-    const json& view = in.object(e, p, "view");
-    const std::string vp = p + ".view";
-    ip.view.samples = in.integer(view, vp, "samples");
-    ip.view.total_weight = in.integer(view, vp, "total_weight");
-    ip.view.edges = in.integer(view, vp, "edges");
-    ip.view.hot_edges = in.integer(view, vp, "hot_edges");
-    ip.view.hot_callees = in.integer(view, vp, "hot_callees");
-    in.each(view, vp, "top_hot_edges", [&](const json& x, const std::string& xp) {
-      harness::HotEdge h;
-      h.caller = in.string(x, xp, "caller");
-      h.callee = in.string(x, xp, "callee");
-      h.offset = in.integer(x, xp, "offset");
-      h.weight = in.integer(x, xp, "weight");
-      h.share = in.number(x, xp, "share");
-      ip.view.top_hot_edges.push_back(std::move(h));
-    });
-    const json& overlap = in.field(e, p, "overlap_with_previous");
-    if (!overlap.is_null()) {
-      const std::string op = p + ".overlap_with_previous";
-      harness::ProfileOverlap o;
-      o.hot_coverage = in.number(overlap, op, "hot_coverage");
-      o.weighted_overlap = in.number(overlap, op, "weighted_overlap");
-      o.hot_jaccard = in.number(overlap, op, "hot_jaccard");
-      ip.overlap_with_previous = o;
-    }
-    r.profiles.push_back(std::move(ip));
+  in.read_array("profiles", [&](const json& e, const std::string& path) {
+    r.profiles.push_back(read_profile(JsonObjectReader::record(problems, e, path)));
   });
-
-  in.each(j, root, "trials", [&](const json& e, const std::string& p) {
-    harness::TrialSeries t;
-    t.workload = in.string(e, p, "workload");
-    t.build = in.string(e, p, "build");
-    t.metric = in.string(e, p, "metric");
-    t.unit = in.string(e, p, "unit");
-    t.values = in.numbers(e, p, "values");
-    t.wall_seconds = in.numbers(e, p, "wall_seconds");
-    if (e.is_object() && e.contains("peak_rss_bytes")) {  // absent before it was recorded
-      in.each(e, p, "peak_rss_bytes", [&](const json& v, const std::string& vp) {
-        if (!v.is_number_integer() || v.get<std::int64_t>() < 0) {
-          in.fail(vp, "expected a non-negative integer, got " + type_name(v));
-        }
-        t.peak_rss_bytes.push_back(v.get<std::int64_t>());
-      });
-    }
-    t.failed_runs = in.integer(e, p, "failed_runs");
-    t.median = in.optional_number(e, p, "median");
-    t.ci_lower = in.optional_number(e, p, "ci_lower");
-    t.ci_upper = in.optional_number(e, p, "ci_upper");
-    t.relative_half_width = in.optional_number(e, p, "relative_half_width");
-    t.precision_reached = in.boolean(e, p, "precision_reached");
-    t.outliers = in.integer(e, p, "outliers");
-    if (e.contains("spread")) t.spread = in.number(e, p, "spread");
-    if (e.contains("deterministic")) t.deterministic = in.boolean(e, p, "deterministic");
-    if (e.contains("counts")) {
-      const json& counts = in.object(e, p, "counts");
-      for (auto it = counts.begin(); it != counts.end(); ++it) {
-        t.counts[it.key()] = in.numbers(counts, p + ".counts", it.key().c_str());
-      }
-    }
-    if (e.contains("run_settings")) {
-      const json& settings = in.object(e, p, "run_settings");
-      for (auto it = settings.begin(); it != settings.end(); ++it) {
-        t.run_settings[it.key()] = in.string(settings, p + ".run_settings", it.key().c_str());
-      }
-    }
-    r.trials.push_back(std::move(t));
+  in.read_array("trials", [&](const json& e, const std::string& path) {
+    r.trials.push_back(read_trial_series(JsonObjectReader::record(problems, e, path)));
   });
-
-  r.trial_seed = in.unsigned_integer(j, root, "trial_seed");
-
-  const json& analysis = in.object(j, root, "analysis");
-  const std::string ap = "$.analysis";
-  in.each(analysis, ap, "workloads", [&](const json& e, const std::string& p) {
-    harness::WorkloadAnalysis w;
-    w.workload = in.string(e, p, "workload");
-    w.metric = in.string(e, p, "metric");
-    in.each(e, p, "iterations", [&](const json& x, const std::string& xp) {
-      harness::IterationAnalysis it;
-      it.build = in.string(x, xp, "build");
-      it.iteration = in.small_integer(x, xp, "iteration");
-      it.vs_off = in.comparison(in.object(x, xp, "vs_off"), xp + ".vs_off");
-      const json& previous = in.field(x, xp, "vs_previous");
-      if (!previous.is_null()) it.vs_previous = in.comparison(previous, xp + ".vs_previous");
-      w.iterations.push_back(std::move(it));
-    });
-    r.analysis.workloads.push_back(std::move(w));
-  });
-  in.each(analysis, ap, "geomean", [&](const json& e, const std::string& p) {
-    harness::GeomeanSpeedup g;
-    g.build = in.string(e, p, "build");
-    g.iteration = in.small_integer(e, p, "iteration");
-    g.speedup = in.optional_number(e, p, "speedup");
-    g.ci_lower = in.optional_number(e, p, "ci_lower");
-    g.ci_upper = in.optional_number(e, p, "ci_upper");
-    g.significant = in.boolean(e, p, "significant");
-    r.analysis.geomean.push_back(std::move(g));
-  });
-  in.each(analysis, ap, "overhead", [&](const json& e, const std::string& p) {
-    harness::BuildOverhead o;
-    o.build = in.string(e, p, "build");
-    o.build_time_ratio = in.number(e, p, "build_time_ratio");
-    o.binary_size_ratio = in.number(e, p, "binary_size_ratio");
-    r.analysis.overhead.push_back(std::move(o));
-  });
-  // Absent in reports written before the field existed: their builds were taken as
-  // comparable then.
-  if (analysis.contains("build_times_comparable")) {
-    r.analysis.build_times_comparable = in.boolean(analysis, ap, "build_times_comparable");
-  }
-  const json& verdict = in.object(analysis, ap, "verdict");
-  const std::string vp = ap + ".verdict";
-  const std::string kind = in.string(verdict, vp, "kind");
-  const auto parsed_kind = harness::convergence_kind_from_string(kind);
-  if (!parsed_kind) {
-    in.fail(vp + ".kind", "unknown verdict \"" + kind +
-                              "\" (expected converged, still_improving, oscillating, "
-                              "no_significant_gain, regressed or incomplete)");
-  }
-  r.analysis.verdict.kind = *parsed_kind;
-  const json& converged_at = in.field(verdict, vp, "converged_at");
-  if (!converged_at.is_null()) {
-    r.analysis.verdict.converged_at = in.small_integer(verdict, vp, "converged_at");
-  }
-  r.analysis.verdict.explanation = in.string(verdict, vp, "explanation");
-
-  r.warnings = in.strings(j, root, "warnings");
+  in.read_uint64("trial_seed", r.trial_seed);
+  r.analysis = read_analysis(in.member_record("analysis"));
+  in.read_string_array("warnings", r.warnings, false);
+  if (!problems.empty()) throw_json_problems("report", file, problems.list(), kReportHint);
   return r;
 }
 

@@ -10,17 +10,22 @@
 //   pgo::harness::RunReport back = pgo::reports::read_run_report("runs/x/report.json");
 //
 // Reading is strict: every field of schema version 1 must be present with the right
-// type, and the first problem is thrown as pgo::Error (stage "report", file = the path)
-// naming its JSON path ("$.builds[1].binary_size_bytes: expected an integer, got a
-// string"). A report of another schema version is refused with a hint. Keys the reader
-// does not know are ignored: fields added later keep the version (run_report.h), so an
-// older harness can still read a newer version-1 report. Fields added to the model later
-// must be read as optional here, because older version-1 reports lack them.
+// type, and every problem is thrown in one pgo::Error (stage "report", file = the path),
+// each naming its JSON path in base/json_reader.h's syntax
+// ("builds[1].binary_size_bytes: expected an integer, got string \"12\""). A report of another
+// schema version is refused with a hint. Keys the reader does not know are ignored: fields added
+// later keep the version (run_report.h), so an older harness can still read a newer version-1
+// report. Fields added to the model later must be read as optional here, because older version-1
+// reports lack them.
 //
 // The environment is written as environment_to_json writes it, the one shape of
 // harness::EnvironmentInfo in every output (the bench export too). Reports written before
 // it was typed carry the load averages as load_average_1m/5m/15m and may lack keys; both
 // read back (missing keys keep the model's defaults).
+//
+// The scenario is written as harness::to_json(Scenario) (the form its hash is computed
+// from) and read back by the scenario loader without its file-system checks; `scenario`
+// and `options` are {} when the model holds none.
 //
 // Derived values (harness_seconds, harness_share) are written for readers of the JSON
 // and ignored on read: the model recomputes them from the phases.
@@ -54,6 +59,10 @@ Json environment_to_json(const harness::EnvironmentInfo& e) {
               {"harness_version", e.harness_version},
               {"date", e.date}};
 }
+
+// report.json's `options`: the RunOptions given, and "effective": {iterations, trials} (the
+// trials as the scenario's JSON spells them, harness::to_json(Trials)).
+nlohmann::json options_to_json(const harness::RunOptionsRecord& options);
 
 // Pretty-printed (2-space indent) with a trailing newline, as written to report.json.
 std::string run_report_to_string(const harness::RunReport& report);

@@ -29,24 +29,12 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using json = nlohmann::json;
 
 constexpr std::size_t kTopHotEdges = 10;
 
 std::string now_utc() { return iso8601_utc(std::chrono::system_clock::now()); }
 
 std::string label_of(int iteration) { return "v" + std::to_string(iteration); }
-
-template <typename T>
-json optional_json(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-
-template <typename T>
-std::optional<T> optional_from(const json& j, const char* key) {
-  if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
-  return j.at(key).get<T>();
-}
 
 // The phase kind decides the exit code; within profile phases an unusable profile
 // (empty, not a profile, wrong sample type) is a profile fault, anything else (crash,
@@ -146,96 +134,6 @@ std::optional<Phase> phase_from_name(const std::string& name) {
 
 // ---- options ------------------------------------------------------------------------------
 
-std::string to_string(BuildCache cache) {
-  switch (cache) {
-    case BuildCache::kFresh:
-      return "fresh";
-    case BuildCache::kRun:
-      return "run";
-    case BuildCache::kGo:
-      return "go";
-  }
-  return "fresh";
-}
-
-std::optional<BuildCache> build_cache_from_string(const std::string& word) {
-  if (word == "fresh") return BuildCache::kFresh;
-  if (word == "run") return BuildCache::kRun;
-  if (word == "go") return BuildCache::kGo;
-  return std::nullopt;
-}
-
-int RunOptions::effective_iterations(const Scenario& scenario) const {
-  if (profile) return candidate_profile ? 2 : 1;
-  if (iterations) return *iterations;
-  return quick ? std::min(2, scenario.iterations) : scenario.iterations;
-}
-
-Trials RunOptions::effective_trials(const Scenario& scenario) const {
-  Trials t = scenario.trials;
-  if (quick) {
-    t.runs = 6;
-    t.warmup = 0;
-  }
-  if (trials.warmup) t.warmup = *trials.warmup;
-  if (trials.min_runs || trials.max_runs || trials.target_precision) t.runs.reset();
-  if (trials.min_runs) t.min_runs = *trials.min_runs;
-  if (trials.max_runs) t.max_runs = *trials.max_runs;
-  if (t.min_runs > t.max_runs) t.min_runs = t.max_runs;
-  if (trials.target_precision) t.target_precision = *trials.target_precision;
-  if (trials.runs) t.runs = *trials.runs;
-  if (trials.max_time_seconds) t.max_time_seconds = *trials.max_time_seconds;
-  if (trials.seed) t.seed = *trials.seed;
-  return t;
-}
-
-json RunOptions::to_json() const {
-  json t = {{"warmup", optional_json(trials.warmup)},
-            {"runs", optional_json(trials.runs)},
-            {"min_runs", optional_json(trials.min_runs)},
-            {"max_runs", optional_json(trials.max_runs)},
-            {"target_precision", optional_json(trials.target_precision)},
-            {"max_time_seconds", optional_json(trials.max_time_seconds)},
-            {"seed", optional_json(trials.seed)}};
-  return {{"iterations", optional_json(iterations)},
-          {"trial_overrides", t},
-          {"profile", optional_json(profile)},
-          {"candidate_profile", optional_json(candidate_profile)},
-          {"emit_default_pgo", optional_json(emit_default_pgo)},
-          {"quick", quick},
-          {"build_cache", harness::to_string(build_cache)}};
-}
-
-RunOptions RunOptions::from_json(const json& j) {
-  RunOptions o;
-  try {
-    o.iterations = optional_from<int>(j, "iterations");
-    o.profile = optional_from<std::string>(j, "profile");
-    if (j.contains("candidate_profile")) {
-      o.candidate_profile = optional_from<std::string>(j, "candidate_profile");
-    }
-    o.emit_default_pgo = optional_from<std::string>(j, "emit_default_pgo");
-    o.quick = j.value("quick", false);
-    auto cache = build_cache_from_string(j.value("build_cache", std::string("fresh")));
-    if (!cache) throw std::invalid_argument("unknown build_cache");
-    o.build_cache = *cache;
-    if (j.contains("trial_overrides")) {
-      const json& t = j.at("trial_overrides");
-      o.trials.warmup = optional_from<int>(t, "warmup");
-      o.trials.runs = optional_from<int>(t, "runs");
-      o.trials.min_runs = optional_from<int>(t, "min_runs");
-      o.trials.max_runs = optional_from<int>(t, "max_runs");
-      o.trials.target_precision = optional_from<double>(t, "target_precision");
-      o.trials.max_time_seconds = optional_from<double>(t, "max_time_seconds");
-      o.trials.seed = optional_from<std::uint64_t>(t, "seed");
-    }
-  } catch (const std::exception& e) {
-    throw Error("resume", "", std::string("the report's options are malformed: ") + e.what(),
-                "start a new run");
-  }
-  return o;
-}
-
 RunFailure::RunFailure(FailureKind kind, const Error& cause)
     : Error(cause.stage(), cause.file(), cause.problem(), cause.hint()), kind_(kind) {}
 
@@ -322,16 +220,11 @@ void PgoLoop::start_report() {
   report_.scenario_name = scenario_.name;
   report_.scenario_path = fs::absolute(scenario_.path).lexically_normal().string();
   report_.scenario_hash = scenario_hash(scenario_);
-  report_.scenario = to_json(scenario_);
+  report_.scenario = scenario_;
   report_.trial_seed = trials_.seed ? *trials_.seed : fresh_seed();
-  json options = options_.to_json();
-  options["effective"] = {{"iterations", iterations_}, {"trials", to_json([&] {
-                                                          Scenario s = scenario_;
-                                                          s.trials = trials_;
-                                                          s.trials.seed = report_.trial_seed;
-                                                          return s;
-                                                        }())["trials"]}};
-  report_.options = options;
+  RunOptionsRecord options{options_, iterations_, trials_};
+  options.effective_trials.seed = report_.trial_seed;
+  report_.options = std::move(options);
 }
 
 void PgoLoop::require_counting_tools() const {
@@ -405,7 +298,7 @@ RunReport PgoLoop::resume(RunReport previous) {
     observer_.notice(text);
     add_warning("resumed at " + now_utc() + ": " + text);
   }
-  for (std::size_t i = 0; i < first; ++i) observer_.phase_skipped(phases[i].name());
+  for (std::size_t i = 0; i < first; ++i) observer_.phase_skipped(phases[i]);
   report_.status = RunStatus::kRunning;
   report_.error.clear();
   report_.finished_at.clear();
@@ -551,7 +444,7 @@ void PgoLoop::run_phase(const Phase& phase, std::size_t index, std::size_t count
     throw RunFailure(FailureKind::kInterrupted, interrupted_error(report_.error));
   };
   if (observer_.stop_requested()) interrupted("before " + name);
-  observer_.phase_started(name, index, count);
+  observer_.phase_started(phase, index, count);
   PhaseRecord record;
   record.name = name;
   record.started_at = now_utc();

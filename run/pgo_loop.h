@@ -2,7 +2,7 @@
 //
 //   RunDirectory dir("runs/x");
 //   MyObserver observer;                       // writes report.json on checkpoint()
-//   PgoLoop loop(load_scenario("scenarios/x/scenario.json"), RunOptions::defaults_for(s), dir,
+//   PgoLoop loop(load_scenario("scenarios/x/scenario.json"), RunOptions{}, dir,
 //                observer, "0.1.0");
 //   RunReport report = loop.run();             // or loop.resume(read_run_report("runs/x"))
 //
@@ -49,7 +49,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,6 +57,7 @@
 #include "go/go_toolchain.h"
 #include "go/vcs_revision.h"
 #include "run/run_directory.h"
+#include "run/run_options.h"
 #include "run/run_report.h"
 #include "run/workload_runner.h"
 #include "scenario/scenario.h"
@@ -65,66 +65,6 @@
 #include "trials/trial_scheduler.h"
 
 namespace pgo::harness {
-
-// Trial settings given on the command line, applied over the scenario's.
-struct TrialOverrides {
-  std::optional<int> warmup;
-  std::optional<int> runs;
-  std::optional<int> min_runs;
-  std::optional<int> max_runs;
-  std::optional<double> target_precision;  // fraction (0.01 = 1%)
-  std::optional<double> max_time_seconds;
-  std::optional<std::uint64_t> seed;
-};
-
-// Which Go build cache the run uses (go/go_toolchain.h, GoCacheMode).
-enum class BuildCache {
-  kFresh,  // "fresh": an empty cache per build in RUNDIR/gocache: comparable build times
-  kRun,    // "run": one cache for the run in RUNDIR/gocache
-  kGo,     // "go": the user's own cache (`go env GOCACHE`): fastest, quick runs and tests
-};
-std::string to_string(BuildCache cache);
-std::optional<BuildCache> build_cache_from_string(const std::string& word);
-
-struct RunOptions {
-  std::optional<int> iterations;  // overrides Scenario::iterations
-  TrialOverrides trials;
-  std::optional<std::string> profile;            // evaluate this profile (absolute path)
-  std::optional<std::string> candidate_profile;  // with profile: also this one, as v2
-  std::optional<std::string> emit_default_pgo;   // write the final profile here (absolute)
-  bool quick = false;  // 2 iterations, 6 runs, no warm-up (the CLI adds BuildCache::kGo)
-  BuildCache build_cache = BuildCache::kFresh;
-
-  // What the run does with `scenario`: iterations and trial settings after --quick and the
-  // overrides, and the seed (drawn when neither gives one).
-  int effective_iterations(const Scenario& scenario) const;
-  Trials effective_trials(const Scenario& scenario) const;
-
-  // The report's `options` object and back (for --resume). from_json throws pgo::Error
-  // (stage "resume") for a malformed object.
-  nlohmann::json to_json() const;
-  static RunOptions from_json(const nlohmann::json& j);
-};
-
-// Progress and checkpoints. Every method has a no-op default except checkpoint().
-class LoopObserver {
- public:
-  virtual ~LoopObserver() = default;
-  virtual void phase_started(const std::string& /*name*/, std::size_t /*index*/,
-                             std::size_t /*count*/) {}
-  virtual void phase_skipped(const std::string& /*name*/) {}  // done before (resume)
-  // Something the user must hear now, e.g. on resume: the previous harness was killed, or
-  // a kept artifact failed its sha256 check. It is also among the report's warnings.
-  virtual void notice(const std::string& /*text*/) {}
-  virtual void phase_finished(const PhaseRecord& /*phase*/) {}
-  virtual void trial_progress(const SchedulerProgress& /*progress*/,
-                              const std::string& /*command*/) {}
-  // The report after every phase and at every status change: persist it.
-  virtual void checkpoint(const RunReport& report) = 0;
-  // Asked between and inside phases (before every child the loop starts itself); true
-  // ends the run as "interrupted" at the next check.
-  virtual bool stop_requested() { return false; }
-};
 
 // The phases of a run, in the order they run (PgoLoop::planned_phases).
 enum class PhaseKind {
@@ -150,6 +90,27 @@ struct Phase {
 // The phase a report.json names `name` (written by this or an older version); nullopt for
 // a name no version writes. The one place where phase text is read back.
 std::optional<Phase> phase_from_name(const std::string& name);
+
+// Progress and checkpoints. Every method has a no-op default except checkpoint().
+class LoopObserver {
+ public:
+  virtual ~LoopObserver() = default;
+  // The phase's display name is phase.name(); index and count place it in the plan.
+  virtual void phase_started(const Phase& /*phase*/, std::size_t /*index*/, std::size_t /*count*/) {
+  }
+  virtual void phase_skipped(const Phase& /*phase*/) {}  // done before (resume)
+  // Something the user must hear now, e.g. on resume: the previous harness was killed, or
+  // a kept artifact failed its sha256 check. It is also among the report's warnings.
+  virtual void notice(const std::string& /*text*/) {}
+  virtual void phase_finished(const PhaseRecord& /*phase*/) {}
+  virtual void trial_progress(const SchedulerProgress& /*progress*/,
+                              const std::string& /*command*/) {}
+  // The report after every phase and at every status change: persist it.
+  virtual void checkpoint(const RunReport& report) = 0;
+  // Asked between and inside phases (before every child the loop starts itself); true
+  // ends the run as "interrupted" at the next check.
+  virtual bool stop_requested() { return false; }
+};
 
 // ---- the loop's collaborators: everything that runs Go or a workload ----------------------
 // Real ones (real_collaborators) start go and the workloads; unit tests give scripted ones

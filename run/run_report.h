@@ -16,11 +16,12 @@
 
 #include <cstdint>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "run/run_options.h"
+#include "scenario/scenario.h"
 #include "stats/sample_comparison.h"
 #include "trials/environment_info.h"
 
@@ -242,6 +243,13 @@ struct Analysis {
   ConvergenceVerdict verdict;
 };
 
+// The options of a run and what the run made of them with its scenario.
+struct RunOptionsRecord {
+  RunOptions given;
+  int effective_iterations = 0;
+  Trials effective_trials;  // with the seed the run used (RunReport::trial_seed)
+};
+
 struct RunReport {
   int schema_version = kRunReportSchemaVersion;
   std::string tool_version;
@@ -250,13 +258,15 @@ struct RunReport {
   std::string started_at;
   std::string finished_at;
 
-  // The scenario as loaded (harness::to_json of the Scenario), its file and hash.
+  // The scenario as loaded, its file and hash (scenario_hash of it). nullopt: not recorded
+  // (written as {}).
   std::string scenario_name;
   std::string scenario_path;
   std::string scenario_hash;
-  nlohmann::json scenario;
-  // Options of this run: iterations, --profile, --emit-default-pgo, seeds.
-  nlohmann::json options;
+  std::optional<Scenario> scenario;
+  // Options of this run: iterations, --profile, --emit-default-pgo, seeds. nullopt: not
+  // recorded (written as {}).
+  std::optional<RunOptionsRecord> options;
 
   // The module's git revision and whether its tree was dirty (go/vcs_revision.h);
   // empty revision: not a git work tree.

@@ -13,9 +13,9 @@
 
 #include "base/error.h"
 #include "base/file_io.h"
+#include "base/json_reader.h"
 #include "base/sha256.h"
 #include "process/command_template.h"
-#include "scenario/json_object_reader.h"
 
 namespace pgo::harness {
 namespace {
@@ -242,7 +242,8 @@ const std::vector<std::string> kCountingKeys = {
 const std::vector<std::string> kConvergenceKeys = {"min_gain", "stable_within", "oscillation_swing",
                                                    "max_regression", "min_hot_edge_overlap"};
 
-void read_target(JsonProblems& check, const json* value, Scenario& s, bool& module_ok) {
+void read_target(JsonProblems& check, const json* value, Scenario& s, bool& module_ok,
+                 bool check_files) {
   module_ok = false;
   // An absent "target" means every default: the module is the scenario's own directory.
   json empty = json::object();
@@ -276,6 +277,7 @@ void read_target(JsonProblems& check, const json* value, Scenario& s, bool& modu
   // Paths in a scenario (module_dir, inputs) are absolute, or relative to the scenario's
   // directory and free to leave it with "..": a scenario kept in a separate benchmarks
   // repository points at the service's checkout (scenarios/README.md, "Paths").
+  if (!check_files) return;
   fs::path module = normal_path(fs::path(s.directory) / t.module_dir);
   std::error_code ec;
   if (!fs::is_directory(module, ec)) {
@@ -332,7 +334,8 @@ void read_gotest(JsonObjectReader& w_reader, const json& value, Workload& w) {
 }
 
 // Reads one workload. Template checks need target.tools, so the target is read first.
-void read_workload(JsonProblems& check, const json& value, std::size_t index, Scenario& s) {
+void read_workload(JsonProblems& check, const json& value, std::size_t index, Scenario& s,
+                   bool check_files) {
   std::string path = json_element_path("workloads", index);
   JsonObjectReader r(check, value, path, kWorkloadKeys);
   Workload w;
@@ -379,7 +382,7 @@ void read_workload(JsonProblems& check, const json& value, std::size_t index, Sc
 
   // Every well-formed entry is checked even when another one is not.
   r.read_string_map("inputs", w.inputs, valid_suffix, "letters, digits and _", true);
-  {
+  if (check_files) {
     for (const auto& [name, file] : w.inputs) {
       std::string p = json_child_path(r.path_of("inputs"), name);
       std::error_code ec;
@@ -656,24 +659,6 @@ void check_across(JsonProblems& check, const json& root, const Scenario& s) {
   }
 }
 
-[[noreturn]] void throw_problems(const std::string& path,
-                                 const std::vector<JsonProblem>& problems) {
-  auto line = [&](const JsonProblem& p) {
-    std::string problem = p.path.empty() ? p.message : p.path + ": " + p.message;
-    return std::pair{problem, p.hint};
-  };
-  if (problems.size() == 1) {
-    auto [problem, hint] = line(problems.front());
-    throw Error(kStage, path, problem, hint);
-  }
-  std::string message = std::to_string(problems.size()) + " problems";
-  for (const JsonProblem& p : problems) {
-    auto [problem, hint] = line(p);
-    message += "\n  " + format_error("", path, problem, hint);
-  }
-  throw Error(kStage, path, message);
-}
-
 std::string directory_of(const std::string& path) {
   std::error_code ec;
   fs::path dir = fs::absolute(fs::path(path), ec).parent_path();
@@ -770,58 +755,78 @@ ProfileMethod Scenario::method_for(const Workload& w) const {
   return profiling.method.value_or(method_of_kind(w.kind));
 }
 
+namespace {
+
+// Everything parse_scenario checks, on JSON already parsed; the file-system checks (module
+// directory, packages, input files) only with `check_files`.
+void read_scenario(JsonProblems& check, const json& root, Scenario& s, bool check_files) {
+  JsonObjectReader r(check, root, "", kRootKeys);
+  if (!r.ok()) return;
+  r.require("name", "e.g. \"name\": \"my-service\"");
+  if (r.read_string("name", s.name) && !valid_identifier(s.name)) {
+    check.add("name", json_quoted(s.name) + " is not a valid name",
+              "letters, digits, '.', '_' and '-', starting with a letter or digit; it "
+              "names run directories");
+  }
+  r.read_string("description", s.description, false);
+  if (const json* schema = r.get("$schema"); schema != nullptr && !schema->is_string()) {
+    check.add("$schema", "expected a string, got " + json_type_name(*schema));
+  }
+  bool module_ok = false;
+  read_target(check, r.get("target"), s, module_ok, check_files);
+
+  r.require("workloads", "at least one workload");
+  if (const json* workloads = r.get("workloads"); workloads != nullptr) {
+    if (!workloads->is_array()) {
+      check.add("workloads", "expected an array of workloads, got " + json_type_name(*workloads));
+    } else if (workloads->empty()) {
+      check.add("workloads", "must contain at least one workload");
+    } else if (workloads->size() > 32) {
+      check.add("workloads", std::to_string(workloads->size()) + " workloads; at most 32");
+    } else {
+      for (std::size_t i = 0; i < workloads->size(); ++i) {
+        read_workload(check, (*workloads)[i], i, s, check_files);
+      }
+    }
+  }
+  read_profiling(check, r.get("profiling"), s);
+  r.read_int("iterations", s.iterations, 1, 10);
+  if (r.read_string("profile", s.profile, false) && !s.profile.empty() && s.profile != "auto") {
+    check.add("profile", "\"" + s.profile + "\" is not a profile setting",
+              "\"auto\" evaluates the package's default.pgo; leave it out to collect profiles");
+  }
+  read_trials(check, r.get("trials"), s);
+  read_convergence(check, r.get("convergence"), s);
+  read_counting(check, r.get("counting"), s);
+  check_across(check, root, s);
+}
+
+}  // namespace
+
 Scenario parse_scenario(const std::string& text, const std::string& path) {
   JsonProblems check;
   Scenario s;
   s.path = path;
   s.directory = directory_of(path);
-
   std::optional<json> parsed = parse_json_checked(text, check);
-  if (!parsed) throw_problems(path, check.list());
-  const json& root = *parsed;
-
-  JsonObjectReader r(check, root, "", kRootKeys);
-  if (r.ok()) {
-    r.require("name", "e.g. \"name\": \"my-service\"");
-    if (r.read_string("name", s.name) && !valid_identifier(s.name)) {
-      check.add("name", json_quoted(s.name) + " is not a valid name",
-                "letters, digits, '.', '_' and '-', starting with a letter or digit; it "
-                "names run directories");
-    }
-    r.read_string("description", s.description, false);
-    if (const json* schema = r.get("$schema"); schema != nullptr && !schema->is_string()) {
-      check.add("$schema", "expected a string, got " + json_type_name(*schema));
-    }
-    bool module_ok = false;
-    read_target(check, r.get("target"), s, module_ok);
-
-    r.require("workloads", "at least one workload");
-    if (const json* workloads = r.get("workloads"); workloads != nullptr) {
-      if (!workloads->is_array()) {
-        check.add("workloads", "expected an array of workloads, got " + json_type_name(*workloads));
-      } else if (workloads->empty()) {
-        check.add("workloads", "must contain at least one workload");
-      } else if (workloads->size() > 32) {
-        check.add("workloads", std::to_string(workloads->size()) + " workloads; at most 32");
-      } else {
-        for (std::size_t i = 0; i < workloads->size(); ++i) {
-          read_workload(check, (*workloads)[i], i, s);
-        }
-      }
-    }
-    read_profiling(check, r.get("profiling"), s);
-    r.read_int("iterations", s.iterations, 1, 10);
-    if (r.read_string("profile", s.profile, false) && !s.profile.empty() && s.profile != "auto") {
-      check.add("profile", "\"" + s.profile + "\" is not a profile setting",
-                "\"auto\" evaluates the package's default.pgo; leave it out to collect profiles");
-    }
-    read_trials(check, r.get("trials"), s);
-    read_convergence(check, r.get("convergence"), s);
-    read_counting(check, r.get("counting"), s);
-    check_across(check, root, s);
-  }
-  if (!check.list().empty()) throw_problems(path, check.list());
+  if (!parsed) throw_json_problems(kStage, path, check.list());
+  read_scenario(check, *parsed, s, /*check_files=*/true);
+  if (!check.list().empty()) throw_json_problems(kStage, path, check.list());
   return s;
+}
+
+Scenario scenario_from_json(const json& j, const std::string& path, JsonProblems& problems) {
+  Scenario s;
+  s.path = path;
+  s.directory = directory_of(path);
+  read_scenario(problems, j, s, /*check_files=*/false);
+  return s;
+}
+
+Trials trials_from_json(const json& j, JsonProblems& problems) {
+  Scenario s;
+  read_trials(problems, &j, s);
+  return s.trials;
 }
 
 Scenario load_scenario(const std::string& path) {
@@ -839,6 +844,22 @@ Scenario load_scenario(const std::string& path) {
   text << in.rdbuf();
   if (in.bad()) throw Error(kStage, path, "cannot read the file");
   return parse_scenario(text.str(), path);
+}
+
+json to_json(const Trials& t) {
+  return {
+      {"warmup", t.warmup},
+      {"runs", t.runs ? json(*t.runs) : json(nullptr)},
+      {"min_runs", t.min_runs},
+      {"max_runs", t.max_runs},
+      {"target_precision", t.target_precision},
+      {"max_time_seconds", t.max_time_seconds},
+      {"alpha", t.alpha},
+      {"order", to_string(t.order)},
+      {"seed", t.seed ? json(*t.seed) : json(nullptr)},
+      {"gomaxprocs", t.gomaxprocs ? json(*t.gomaxprocs) : json(nullptr)},
+      {"pin_cpu", t.pin_cpu},
+  };
 }
 
 json to_json(const Scenario& s) {
@@ -891,20 +912,6 @@ json to_json(const Scenario& s) {
     }
     workloads.push_back(std::move(j));
   }
-  const Trials& t = s.trials;
-  json trials = {
-      {"warmup", t.warmup},
-      {"runs", t.runs ? json(*t.runs) : json(nullptr)},
-      {"min_runs", t.min_runs},
-      {"max_runs", t.max_runs},
-      {"target_precision", t.target_precision},
-      {"max_time_seconds", t.max_time_seconds},
-      {"alpha", t.alpha},
-      {"order", to_string(t.order)},
-      {"seed", t.seed ? json(*t.seed) : json(nullptr)},
-      {"gomaxprocs", t.gomaxprocs ? json(*t.gomaxprocs) : json(nullptr)},
-      {"pin_cpu", t.pin_cpu},
-  };
   const Convergence& c = s.convergence;
   json out = {
       {"name", s.name},
@@ -916,7 +923,7 @@ json to_json(const Scenario& s) {
         {"instances", s.profiling.instances},
         {"normalize", s.profiling.normalize}}},
       {"iterations", s.iterations},
-      {"trials", std::move(trials)},
+      {"trials", to_json(s.trials)},
       {"convergence",
        {{"min_gain", c.min_gain},
         {"stable_within", c.stable_within},

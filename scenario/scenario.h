@@ -12,7 +12,7 @@
 // load_scenario checks EVERYTHING before anything runs (types, ranges, unknown keys with
 // a "did you mean" hint, placeholders in every command template, that referenced files
 // and directories exist) and throws one pgo::Error (stage "scenario") listing every
-// problem, each with its JSON path (the reading is scenario/json_object_reader.h):
+// problem, each with its JSON path (the reading is base/json_reader.h):
 //
 //   scenario.json: scenario: 2 problems
 //     scenario.json: workloads[1].metric: "ns_per_op" is only valid for kind "gotest" (...)
@@ -34,6 +34,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "base/json_reader.h"
 
 namespace pgo::harness {
 
@@ -92,6 +94,8 @@ struct Target {
   // profiled (e.g. a load generator): name ([A-Za-z0-9_]+) -> package, in `go build`
   // syntax relative to module_dir. Referenced as `{tool_NAME}`.
   std::map<std::string, std::string> tools;
+
+  bool operator==(const Target&) const = default;
 };
 
 // Settings of an `http` workload.
@@ -116,6 +120,8 @@ struct HttpWorkload {
   int instances = 1;
   // Length of each /debug/pprof/profile?seconds=S capture. Default 10.
   int profile_seconds = 10;
+
+  bool operator==(const HttpWorkload&) const = default;
 };
 
 // Where a gotest run starts.
@@ -136,6 +142,8 @@ struct GotestWorkload {
   // (Scenario::package_path()): `go test` runs a test binary in its package's directory,
   // so benchmarks read testdata/ by relative path; the harness does the same.
   GotestDirectory working_directory = GotestDirectory::kPackage;
+
+  bool operator==(const GotestWorkload&) const = default;
 };
 
 struct Workload {
@@ -175,6 +183,8 @@ struct Workload {
   // Share of this workload in the merged profile (see Profiling::normalize); >= 0,
   // and at least one workload must have a positive weight. Default 1.
   double profile_weight = 1;
+
+  bool operator==(const Workload&) const = default;
 };
 
 struct Profiling {
@@ -301,6 +311,17 @@ Scenario load_scenario(const std::string& path);
 // The same, for text already in memory; `path` names the file in messages and its
 // directory anchors relative paths (it need not exist, but referenced files must).
 Scenario parse_scenario(const std::string& text, const std::string& path);
+
+// A scenario's JSON (to_json's form, as embedded in report.json) read back into the model
+// with every check of parse_scenario except those of the file system: the module
+// directory, packages and input files need not exist here. Problems go to `problems`
+// with paths relative to the scenario. `path` names the scenario file (Scenario::path).
+Scenario scenario_from_json(const nlohmann::json& j, const std::string& path,
+                            JsonProblems& problems);
+
+// The "trials" section of to_json, and back (problems with paths "trials.*").
+nlohmann::json to_json(const Trials& t);
+Trials trials_from_json(const nlohmann::json& j, JsonProblems& problems);
 
 // The canonical JSON form: every field, defaults filled in, enum values as their
 // strings, optional values null, paths as written (never absolute), no "$schema".

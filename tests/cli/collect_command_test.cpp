@@ -6,7 +6,6 @@
 // that `go build -pgo` cannot use; the single-instance bias going unflagged.
 // Real servers only (tests/cli/testdata/pprofserver on 127.0.0.1); label integration.
 #include <signal.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -34,18 +33,6 @@ namespace {
 
 const std::string kHarness = std::string(PGO_BIN_DIR) + "/pgo-harness";
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("pgo_collect_cli_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
 ProcessResult harness(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
   ProcessSpec spec;
   spec.argv = {kHarness};
@@ -72,12 +59,12 @@ const json& instance(const json& doc, const std::string& url) {
 }  // namespace
 
 TEST_CASE("collect merges the live pair and names every failed instance with its reason") {
-  TempDir t;
-  PprofServer a(t.path, {"-variant", "a"}), b(t.path, {"-variant", "b"});
-  PprofServer html(t.path, {"-mode", "html"}), heap(t.path, {"-mode", "heap"});
-  PprofServer slow(t.path, {"-mode", "slow"}), for_404(t.path, {});
+  pgo::testing::TempDir t("pgo_collect_cli");
+  PprofServer a(t.dir, {"-variant", "a"}), b(t.dir, {"-variant", "b"});
+  PprofServer html(t.dir, {"-mode", "html"}), heap(t.dir, {"-mode", "heap"});
+  PprofServer slow(t.dir, {"-mode", "slow"}), for_404(t.dir, {});
   const std::string down = "http://127.0.0.1:" + std::to_string(free_port());
-  const fs::path out = t.path / "default.pgo", raw = t.path / "raw";
+  const fs::path out = t.dir / "default.pgo", raw = t.dir / "raw";
   auto r = harness({"collect",
                     "--seconds",
                     "1",
@@ -138,7 +125,7 @@ TEST_CASE("collect merges the live pair and names every failed instance with its
   CHECK(merged.sample_size() > 0);
   CHECK(doc["merged"]["sha256"] == pgo::sha256_file_hex(out.string()));
   ProcessSpec pre;
-  pre.argv = {"go", "tool", "preprofile", "-i", out.string(), "-o", (t.path / "pre").string()};
+  pre.argv = {"go", "tool", "preprofile", "-i", out.string(), "-o", (t.dir / "pre").string()};
   pre.stderr_mode = StreamMode::kCapture;
   auto pr = run_process(pre);
   INFO(pr.captured_stderr);
@@ -158,9 +145,9 @@ TEST_CASE("collect merges the live pair and names every failed instance with its
 }
 
 TEST_CASE("collect below --min-instances fails and leaves the committed profile untouched") {
-  TempDir t;
-  PprofServer a(t.path, {}), html(t.path, {"-mode", "html"});
-  const fs::path out = t.path / "default.pgo";
+  pgo::testing::TempDir t("pgo_collect_cli");
+  PprofServer a(t.dir, {}), html(t.dir, {"-mode", "html"});
+  const fs::path out = t.dir / "default.pgo";
   std::ofstream(out) << "committed";
   const std::string down = "http://127.0.0.1:" + std::to_string(free_port());
   // Three targets: the default policy needs a majority, two; only one succeeds.
@@ -172,16 +159,16 @@ TEST_CASE("collect below --min-instances fails and leaves the committed profile 
   CHECK_THAT(r.captured_stderr, Catch::Contains("failed: down"));
   CHECK_THAT(r.captured_stderr, Catch::Contains("failed: not-cpu-profile"));
   CHECK(read_file(out) == "committed");
-  for (const auto& e : fs::directory_iterator(t.path)) {
+  for (const auto& e : fs::directory_iterator(t.dir)) {
     CHECK(e.path().filename().string().find(".part") == std::string::npos);
   }
 }
 
 TEST_CASE("collect over HTTPS with a private CA and a token that never appears in output") {
-  TempDir t;
-  const fs::path cert = t.path / "cert.pem", out = t.path / "tls.pgo", raw = t.path / "raw";
+  pgo::testing::TempDir t("pgo_collect_cli");
+  const fs::path cert = t.dir / "cert.pem", out = t.dir / "tls.pgo", raw = t.dir / "raw";
   const std::string token = "tok-8d1f-do-not-print";
-  PprofServer s(t.path, {"-tls", "-cert-out", cert.string(), "-token", token});
+  PprofServer s(t.dir, {"-tls", "-cert-out", cert.string(), "-token", token});
   auto r = harness(
       {"collect", "--seconds", "1", "--json", "--cacert", cert.string(), "--token-env",
        "PGO_TEST_TOKEN", "--keep-raw", raw.string(), "-o", out.string(), s.base_url("https")},
@@ -194,29 +181,29 @@ TEST_CASE("collect over HTTPS with a private CA and a token that never appears i
     CHECK(text.find(token) == std::string::npos);
   }
   // A token file works the same; without the CA the certificate is refused, one line.
-  std::ofstream(t.path / "token") << token << "\n";
-  auto from_file = harness({"collect", "--seconds", "1", "--cacert", cert.string(), "--token-file",
-                            (t.path / "token").string(), "-o", (t.path / "b.pgo").string(),
-                            s.base_url("https")});
+  std::ofstream(t.dir / "token") << token << "\n";
+  auto from_file =
+      harness({"collect", "--seconds", "1", "--cacert", cert.string(), "--token-file",
+               (t.dir / "token").string(), "-o", (t.dir / "b.pgo").string(), s.base_url("https")});
   CHECK(from_file.exit_code == 0);
   auto untrusted = harness({"collect", "--seconds", "1", "-q", "--token-env", "PGO_TEST_TOKEN",
-                            "-o", (t.path / "c.pgo").string(), s.base_url("https")},
+                            "-o", (t.dir / "c.pgo").string(), s.base_url("https")},
                            {{"PGO_TEST_TOKEN", token}});
   CHECK(untrusted.exit_code == 1);
   CHECK_THAT(untrusted.captured_stderr, Catch::Contains("certificate"));
   CHECK(lines(untrusted.captured_stderr) == 1);
   auto no_token = harness({"collect", "--seconds", "1", "-q", "--cacert", cert.string(), "-o",
-                           (t.path / "d.pgo").string(), s.base_url("https")});
+                           (t.dir / "d.pgo").string(), s.base_url("https")});
   CHECK(no_token.exit_code == 1);
   CHECK_THAT(no_token.captured_stderr, Catch::Contains("HTTP 401"));
-  CHECK_FALSE(fs::exists(t.path / "d.pgo"));
+  CHECK_FALSE(fs::exists(t.dir / "d.pgo"));
 }
 
 TEST_CASE("collect flags the instance whose hot set stands apart") {
-  TempDir t;
-  PprofServer a1(t.path, {"-variant", "a"}), a2(t.path, {"-variant", "a"}),
-      b(t.path, {"-variant", "b"});
-  auto r = harness({"collect", "--seconds", "2", "--json", "-q", "-o", (t.path / "m.pgo").string(),
+  pgo::testing::TempDir t("pgo_collect_cli");
+  PprofServer a1(t.dir, {"-variant", "a"}), a2(t.dir, {"-variant", "a"}),
+      b(t.dir, {"-variant", "b"});
+  auto r = harness({"collect", "--seconds", "2", "--json", "-q", "-o", (t.dir / "m.pgo").string(),
                     a1.base_url(), a2.base_url(), b.base_url()});
   INFO(r.captured_stderr);
   REQUIRE(r.exit_code == 0);
@@ -232,12 +219,12 @@ TEST_CASE("collect flags the instance whose hot set stands apart") {
 }
 
 TEST_CASE("collect: rounds over time and the raw manifest per round") {
-  TempDir t;
-  PprofServer a(t.path, {}), b(t.path, {"-variant", "b"});
-  const fs::path raw = t.path / "raw";
+  pgo::testing::TempDir t("pgo_collect_cli");
+  PprofServer a(t.dir, {}), b(t.dir, {"-variant", "b"});
+  const fs::path raw = t.dir / "raw";
   auto start = std::chrono::steady_clock::now();
   auto r = harness({"collect", "--seconds", "1", "--rounds", "2", "--every", "2s", "--json", "-q",
-                    "--keep-raw", raw.string(), "-o", (t.path / "r.pgo").string(), a.base_url(),
+                    "--keep-raw", raw.string(), "-o", (t.dir / "r.pgo").string(), a.base_url(),
                     b.base_url()});
   INFO(r.captured_stderr);
   REQUIRE(r.exit_code == 0);
@@ -249,8 +236,8 @@ TEST_CASE("collect: rounds over time and the raw manifest per round") {
 }
 
 TEST_CASE("collect: a bad target URL, an unreachable host, no targets: one clear line each") {
-  TempDir t;
-  auto bad = harness({"collect", "-o", (t.path / "x.pgo").string(), "prod1:6060"});
+  pgo::testing::TempDir t("pgo_collect_cli");
+  auto bad = harness({"collect", "-o", (t.dir / "x.pgo").string(), "prod1:6060"});
   CHECK(bad.exit_code == 1);
   CHECK(lines(bad.captured_stderr) == 1);
   CHECK_THAT(bad.captured_stderr,
@@ -258,31 +245,31 @@ TEST_CASE("collect: a bad target URL, an unreachable host, no targets: one clear
 
   const std::string down = "http://127.0.0.1:" + std::to_string(free_port());
   auto unreachable = harness({"collect", "-q", "--seconds", "1", "--attempts", "1", "-o",
-                              (t.path / "x.pgo").string(), down});
+                              (t.dir / "x.pgo").string(), down});
   CHECK(unreachable.exit_code == 1);
   CHECK(lines(unreachable.captured_stderr) == 1);
   CHECK_THAT(unreachable.captured_stderr, Catch::Contains(": down: "));
 
-  auto none = harness({"collect", "-o", (t.path / "x.pgo").string()});
+  auto none = harness({"collect", "-o", (t.dir / "x.pgo").string()});
   CHECK(none.exit_code == 2);
   CHECK(lines(none.captured_stderr) == 1);
   CHECK_THAT(none.captured_stderr, Catch::Contains("no targets given"));
-  std::ofstream(t.path / "empty.txt") << "# nothing yet\n";
-  auto empty_file = harness({"collect", "--targets-file", (t.path / "empty.txt").string()});
+  std::ofstream(t.dir / "empty.txt") << "# nothing yet\n";
+  auto empty_file = harness({"collect", "--targets-file", (t.dir / "empty.txt").string()});
   CHECK(empty_file.exit_code == 1);
   CHECK(lines(empty_file.captured_stderr) == 1);
-  CHECK_FALSE(fs::exists(t.path / "x.pgo"));
+  CHECK_FALSE(fs::exists(t.dir / "x.pgo"));
 }
 
 TEST_CASE("interrupting collect leaves the output untouched and exits at once") {
-  TempDir t;
-  PprofServer a(t.path, {});
-  const fs::path out = t.path / "default.pgo";
+  pgo::testing::TempDir t("pgo_collect_cli");
+  PprofServer a(t.dir, {});
+  const fs::path out = t.dir / "default.pgo";
   std::ofstream(out) << "committed";
   ProcessSpec spec;
   spec.argv = {kHarness, "collect", "--seconds", "20", "-o", out.string(), a.base_url()};
   spec.stderr_mode = StreamMode::kFile;
-  spec.stderr_path = (t.path / "stderr").string();
+  spec.stderr_path = (t.dir / "stderr").string();
   pgo::harness::BackgroundProcess p(spec);
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   auto start = std::chrono::steady_clock::now();
@@ -291,22 +278,22 @@ TEST_CASE("interrupting collect leaves the output untouched and exits at once") 
   REQUIRE(result);
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
   CHECK(result->exit_code == 130);
-  CHECK_THAT(read_file(t.path / "stderr"), Catch::Contains("left untouched"));
+  CHECK_THAT(read_file(t.dir / "stderr"), Catch::Contains("left untouched"));
   CHECK(read_file(out) == "committed");
-  for (const auto& e : fs::directory_iterator(t.path)) {
+  for (const auto& e : fs::directory_iterator(t.dir)) {
     CHECK(e.path().filename().string().find(".part") == std::string::npos);
   }
   // The server is free again: its profiler is not held by a connection left behind.
   auto again = harness(
-      {"collect", "--seconds", "1", "-q", "-o", (t.path / "again.pgo").string(), a.base_url()});
+      {"collect", "--seconds", "1", "-q", "-o", (t.dir / "again.pgo").string(), a.base_url()});
   INFO(again.captured_stderr);
   CHECK(again.exit_code == 0);
 }
 
 TEST_CASE("pgo-merge and pgo-harness merge take http URL inputs like go tool pprof") {
-  TempDir t;
-  PprofServer a(t.path, {"-variant", "a"}), b(t.path, {"-variant", "b"});
-  const fs::path tmp = t.path / "tmp", out = t.path / "m.pgo";
+  pgo::testing::TempDir t("pgo_collect_cli");
+  PprofServer a(t.dir, {"-variant", "a"}), b(t.dir, {"-variant", "b"});
+  const fs::path tmp = t.dir / "tmp", out = t.dir / "m.pgo";
   fs::create_directories(tmp);
   const std::map<std::string, std::string> env = {{"TMPDIR", tmp.string()}};
   ProcessSpec spec;
@@ -330,7 +317,7 @@ TEST_CASE("pgo-merge and pgo-harness merge take http URL inputs like go tool ppr
   CHECK(fs::is_empty(tmp));  // the fetched files are gone
 
   // A local file and a URL together, through pgo-harness merge.
-  auto mixed = harness({"merge", "--seconds", "1", "-o", (t.path / "mixed.pgo").string(),
+  auto mixed = harness({"merge", "--seconds", "1", "-o", (t.dir / "mixed.pgo").string(),
                         out.string(), a.base_url() + "/debug/pprof/profile"},
                        env);
   INFO(mixed.captured_stderr);
@@ -340,14 +327,14 @@ TEST_CASE("pgo-merge and pgo-harness merge take http URL inputs like go tool ppr
   // A failing URL: one line naming it, or skipped under --skip-bad.
   const std::string down = "http://127.0.0.1:" + std::to_string(free_port());
   auto failed = harness({"merge", "--seconds", "1", "--attempts", "1", "-o",
-                         (t.path / "f.pgo").string(), out.string(), down},
+                         (t.dir / "f.pgo").string(), out.string(), down},
                         env);
   CHECK(failed.exit_code == 1);
   CHECK(lines(failed.captured_stderr) == 1);
   CHECK_THAT(failed.captured_stderr, Catch::Contains(down + ": fetch: down: "));
-  CHECK_FALSE(fs::exists(t.path / "f.pgo"));
+  CHECK_FALSE(fs::exists(t.dir / "f.pgo"));
   auto skipped = harness({"merge", "--seconds", "1", "--attempts", "1", "--skip-bad", "--weight",
-                          down + "=3", "-o", (t.path / "s.pgo").string(), out.string(), down},
+                          down + "=3", "-o", (t.dir / "s.pgo").string(), out.string(), down},
                          env);
   INFO(skipped.captured_stderr);
   CHECK(skipped.exit_code == 0);

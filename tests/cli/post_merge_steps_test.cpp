@@ -2,10 +2,8 @@
 // form. Guards against the options not being wired into the merge command, against a
 // trimmed output that does not match the reported size or loses edges, and against the
 // documented exit codes drifting.
-#include <sys/wait.h>
 
 #include <catch2/catch.hpp>
-#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -14,57 +12,28 @@
 #include "merge/profile_reader.h"
 #include "merge/profile_writer.h"
 #include "tests/merge/pgo_corner_profiles.h"
+#include "tests/support/test_support.h"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Result {
-  int status = -1;
-  std::string out;
-};
-
-Result run(const std::string& command) {
-  Result r;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[65536];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  const int status = ::pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "pgo-cli-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(templ.data()) != nullptr);
-    path = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 const std::string kMerge = std::string(PGO_BIN_DIR) + "/pgo-merge";
 
 }  // namespace
 
 TEST_CASE("pgo-merge --trim --stats-json: trimmed output, same edges, sizes reported") {
-  TempDir dir;
-  const auto a = (dir.path / "a.pb.gz").string();
-  const auto b = (dir.path / "b.pb.gz").string();
+  pgo::testing::TempDir dir("pgo_post_merge");
+  const auto a = (dir.dir / "a.pb.gz").string();
+  const auto b = (dir.dir / "b.pb.gz").string();
   pgo::merge::write_profile_file(pgo::merge::testing::ties_profile(), a);
   pgo::merge::write_profile_file(pgo::merge::testing::inline_frames_profile(), b);
-  const auto plain = (dir.path / "plain.pgo").string();
-  const auto trimmed = (dir.path / "trimmed.pgo").string();
-  const auto json = (dir.path / "stats.json").string();
-  REQUIRE(run(kMerge + " -q -o " + plain + " " + a + " " + b).status == 0);
-  const auto r = run(kMerge + " --trim --stats --top 2 --stats-json " + json + " -o " + trimmed +
-                     " " + a + " " + b + " 2>&1");
+  const auto plain = (dir.dir / "plain.pgo").string();
+  const auto trimmed = (dir.dir / "trimmed.pgo").string();
+  const auto json = (dir.dir / "stats.json").string();
+  REQUIRE(pgo::testing::run_shell(kMerge + " -q -o " + plain + " " + a + " " + b).status == 0);
+  const auto r = pgo::testing::run_shell(kMerge + " --trim --stats --top 2 --stats-json " + json +
+                                         " -o " + trimmed + " " + a + " " + b + " 2>&1");
   INFO(r.out);
   REQUIRE(r.status == 0);
   CHECK_THAT(r.out, Catch::Contains("== output " + trimmed));
@@ -76,7 +45,7 @@ TEST_CASE("pgo-merge --trim --stats-json: trimmed output, same edges, sizes repo
   };
   CHECK(view(trimmed) == view(plain));
 
-  const auto j = nlohmann::json::parse(run("cat " + json).out);
+  const auto j = nlohmann::json::parse(pgo::testing::run_shell("cat " + json).out);
   CHECK(j["schema"] == "pgo-merge-stats/1");
   REQUIRE(j["inputs"].size() == 2);
   CHECK(j["inputs"][0]["name"] == a);
@@ -89,24 +58,26 @@ TEST_CASE("pgo-merge --trim --stats-json: trimmed output, same edges, sizes repo
 }
 
 TEST_CASE("pgo-merge inspect prints stats without merging, bad input and usage exit codes") {
-  TempDir dir;
-  const auto a = (dir.path / "a.pb.gz").string();
+  pgo::testing::TempDir dir("pgo_post_merge");
+  const auto a = (dir.dir / "a.pb.gz").string();
   pgo::merge::write_profile_file(pgo::merge::testing::simple_chain_profile(), a);
-  const auto text = run(kMerge + " inspect " + a);
+  const auto text = pgo::testing::run_shell(kMerge + " inspect " + a);
   CHECK(text.status == 0);
   CHECK_THAT(text.out, Catch::Contains("call edges         2 (total weight 8)"));
-  const auto json = run(kMerge + " inspect --json --top 1 " + a);
+  const auto json = pgo::testing::run_shell(kMerge + " inspect --json --top 1 " + a);
   REQUIRE(json.status == 0);
   const auto j = nlohmann::json::parse(json.out);
   CHECK(j["inputs"][0]["hot_edges"] == 2);
   CHECK(j["inputs"][0]["top_hot_edges"].size() == 1);
   CHECK(j["output"].is_null());
 
-  CHECK(run(kMerge + " inspect " + (dir.path / "missing.pprof").string() + " 2>/dev/null").status ==
-        1);
-  CHECK(run(kMerge + " inspect 2>/dev/null").status == 2);
+  CHECK(pgo::testing::run_shell(kMerge + " inspect " + (dir.dir / "missing.pprof").string() +
+                                " 2>/dev/null")
+            .status == 1);
+  CHECK(pgo::testing::run_shell(kMerge + " inspect 2>/dev/null").status == 2);
   // The JSON cannot share standard output with the profile.
-  CHECK(run(kMerge + " --stats-json - " + a + " >/dev/null 2>&1").status == 2);
-  CHECK(run(kMerge + " --top x -o " + (dir.path / "o.pgo").string() + " " + a + " 2>/dev/null")
+  CHECK(pgo::testing::run_shell(kMerge + " --stats-json - " + a + " >/dev/null 2>&1").status == 2);
+  CHECK(pgo::testing::run_shell(kMerge + " --top x -o " + (dir.dir / "o.pgo").string() + " " + a +
+                                " 2>/dev/null")
             .status == 2);
 }

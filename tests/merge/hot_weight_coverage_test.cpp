@@ -5,23 +5,23 @@
 
 #include <catch2/catch.hpp>
 
-#include "pgo_profile_builder.h"
+#include "tests/support/profile_builder.h"
 
 namespace {
 
 using pgo::merge::PgoView;
-using pgo::merge::testing::PgoProfileBuilder;
+using pgo::merge::testing::ProfileBuilder;
 
 // A profile whose only edges are main->a (weight wa) and main->b (weight wb).
 PgoView two_edges(std::int64_t wa, std::int64_t wb) {
-  PgoProfileBuilder b;
-  auto main_fn = b.function("main", 10);
-  auto a = b.function("a", 20);
-  auto bfn = b.function("b", 30);
-  auto call_a = b.location({{main_fn, 12}});
-  auto call_b = b.location({{main_fn, 13}});
-  auto in_a = b.location({{a, 21}});
-  auto in_b = b.location({{bfn, 31}});
+  ProfileBuilder b(ProfileBuilder::Start::kBare);
+  auto main_fn = b.function("main", "main.go", 10);
+  auto a = b.function("a", "main.go", 20);
+  auto bfn = b.function("b", "main.go", 30);
+  auto call_a = b.location(0, {{main_fn, 12}});
+  auto call_b = b.location(0, {{main_fn, 13}});
+  auto in_a = b.location(0, {{a, 21}});
+  auto in_b = b.location(0, {{bfn, 31}});
   if (wa > 0) b.sample({in_a, call_a}, {wa, wa * 10000000});
   if (wb > 0) b.sample({in_b, call_b}, {wb, wb * 10000000});
   return PgoView::from_profile(b.build(), "t");

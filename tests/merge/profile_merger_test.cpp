@@ -11,7 +11,7 @@
 #include "base/error.h"
 #include "merge/profile_reader.h"
 #include "merge/profile_writer.h"
-#include "tests/merge/profile_builder.h"
+#include "tests/support/profile_builder.h"
 
 using perftools::profiles::Profile;
 using pgo::merge::ProfileMerger;

@@ -13,7 +13,7 @@
 
 #include "base/error.h"
 #include "merge/profile_writer.h"
-#include "tests/merge/profile_builder.h"
+#include "tests/support/profile_builder.h"
 
 namespace fs = std::filesystem;
 using pgo::merge::decode_profile;

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <limits>
 
-#include "tests/merge/profile_builder.h"
+#include "tests/support/profile_builder.h"
 
 using namespace pgo::merge;
 using pgo::merge::testing::ProfileBuilder;

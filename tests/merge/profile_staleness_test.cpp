@@ -5,25 +5,25 @@
 
 #include <catch2/catch.hpp>
 
-#include "pgo_profile_builder.h"
+#include "tests/support/profile_builder.h"
 
 namespace {
 
 using pgo::merge::PgoView;
-using pgo::merge::testing::PgoProfileBuilder;
+using pgo::merge::testing::ProfileBuilder;
 
 // main.main -> main.hot (weight 90), main.main -> pkg.G[...] (weight 9),
 // main.cold -> main.leaf (weight 1).
 PgoView sample_view() {
-  PgoProfileBuilder b;
-  auto main_fn = b.function("main.main", 10);
-  auto hot = b.function("main.hot", 20);
-  auto gen = b.function("pkg.G[...]", 30);
-  auto cold = b.function("main.cold", 40);
-  auto leaf = b.function("main.leaf", 50);
-  b.sample({b.location({{hot, 21}}), b.location({{main_fn, 11}})}, {90, 900});
-  b.sample({b.location({{gen, 31}}), b.location({{main_fn, 12}})}, {9, 90});
-  b.sample({b.location({{leaf, 51}}), b.location({{cold, 41}})}, {1, 10});
+  ProfileBuilder b(ProfileBuilder::Start::kBare);
+  auto main_fn = b.function("main.main", "main.go", 10);
+  auto hot = b.function("main.hot", "main.go", 20);
+  auto gen = b.function("pkg.G[...]", "main.go", 30);
+  auto cold = b.function("main.cold", "main.go", 40);
+  auto leaf = b.function("main.leaf", "main.go", 50);
+  b.sample({b.location(0, {{hot, 21}}), b.location(0, {{main_fn, 11}})}, {90, 900});
+  b.sample({b.location(0, {{gen, 31}}), b.location(0, {{main_fn, 12}})}, {9, 90});
+  b.sample({b.location(0, {{leaf, 51}}), b.location(0, {{cold, 41}})}, {1, 10});
   return PgoView::from_profile(b.build(), "t");
 }
 

@@ -46,16 +46,16 @@ TEST_CASE("trimming keeps the compiler's view of every corner profile") {
 }
 
 TEST_CASE("samples keep their two leaf locations, lose labels and re-merge") {
-  t::PgoProfileBuilder b;
-  auto main_fn = b.function("main.main", 10);
-  auto foo = b.function("main.foo", 20);
-  auto deep_x = b.function("main.deepX", 30, "deep.go");
-  auto deep_y = b.function("main.deepY", 40, "deep.go");
-  auto m = b.mapping("/bin/unused", "unused-build-id");
-  auto l_main = b.location({{main_fn, 15}});
-  auto l_foo = b.location({{foo, 22}});
-  auto l_x = b.location({{deep_x, 31}}, 0, m);
-  auto l_y = b.location({{deep_y, 41}}, 0, m);
+  t::ProfileBuilder b(t::ProfileBuilder::Start::kBare);
+  auto main_fn = b.function("main.main", "main.go", 10);
+  auto foo = b.function("main.foo", "main.go", 20);
+  auto deep_x = b.function("main.deepX", "deep.go", 30);
+  auto deep_y = b.function("main.deepY", "deep.go", 40);
+  auto m = b.mapping(0x400000, 0x800000, "/bin/unused", "unused-build-id");
+  auto l_main = b.location(0, {{main_fn, 15}});
+  auto l_foo = b.location(0, {{foo, 22}});
+  auto l_x = b.location(0, {{deep_x, 31}}, m);
+  auto l_y = b.location(0, {{deep_y, 41}}, m);
   b.sample({l_foo, l_main, l_x}, {1, 10}, {{"worker", "a"}});
   b.sample({l_foo, l_main, l_y}, {2, 20}, {{"worker", "b"}});
   b.sample({l_main}, {4, 40});
@@ -107,13 +107,13 @@ TEST_CASE("a profile without a PGO sample type keeps all its sample types") {
 }
 
 TEST_CASE("mappings of kept locations survive with their build IDs") {
-  t::PgoProfileBuilder b;
-  auto m1 = b.mapping("/bin/other", "other-id");
-  auto m2 = b.mapping("/bin/app", "app-build-id");
+  t::ProfileBuilder b(t::ProfileBuilder::Start::kBare);
+  auto m1 = b.mapping(0x400000, 0x800000, "/bin/other", "other-id");
+  auto m2 = b.mapping(0x400000, 0x800000, "/bin/app", "app-build-id");
   (void)m1;
-  auto main_fn = b.function("main.main", 10);
-  auto foo = b.function("main.foo", 20);
-  b.sample({b.location({{foo, 21}}, 0, m2), b.location({{main_fn, 11}}, 0, m2)}, {1, 10});
+  auto main_fn = b.function("main.main", "main.go", 10);
+  auto foo = b.function("main.foo", "main.go", 20);
+  b.sample({b.location(0, {{foo, 21}}, m2), b.location(0, {{main_fn, 11}}, m2)}, {1, 10});
   const auto trimmed = trim_profile(b.build());
   REQUIRE(trimmed.mapping_size() == 1);
   CHECK(trimmed.mapping(0).id() == 1);

@@ -12,7 +12,7 @@
 
 #include "base/error.h"
 #include "merge/profile_reader.h"
-#include "tests/merge/profile_builder.h"
+#include "tests/support/profile_builder.h"
 
 namespace fs = std::filesystem;
 using pgo::merge::testing::ProfileBuilder;

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "base/error.h"
+#include "tests/support/test_support.h"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -24,21 +25,9 @@ using pgo::harness::ProcessSpec;
 using pgo::harness::run_process;
 using pgo::harness::StreamMode;
 
+using pgo::testing::shell_spec;
+
 namespace {
-
-ProcessSpec shell(const std::string& script) {
-  ProcessSpec spec;
-  spec.argv = {"/bin/sh", "-c", script};
-  spec.stdout_mode = StreamMode::kCapture;
-  spec.stderr_mode = StreamMode::kCapture;
-  return spec;
-}
-
-fs::path temp_dir() {
-  fs::path dir = fs::temp_directory_path() / ("pgo_process_test_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir;
-}
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p);
@@ -58,7 +47,7 @@ bool process_gone(pid_t pid) {
 }  // namespace
 
 TEST_CASE("exit code and both captured streams are reported", "[process]") {
-  ProcessResult r = run_process(shell("echo out; echo err >&2; exit 3"));
+  ProcessResult r = run_process(shell_spec("echo out; echo err >&2; exit 3"));
   CHECK(r.exit_code == 3);
   CHECK(r.term_signal == 0);
   CHECK_FALSE(r.timed_out);
@@ -92,14 +81,14 @@ TEST_CASE("a missing program is a spawn error naming it", "[process]") {
 }
 
 TEST_CASE("a signal is reported as the signal, not an exit code", "[process]") {
-  ProcessResult r = run_process(shell("kill -9 $$"));
+  ProcessResult r = run_process(shell_spec("kill -9 $$"));
   CHECK(r.term_signal == SIGKILL);
   CHECK_FALSE(r.succeeded());
   CHECK(r.describe_status() == "killed by signal 9 (SIGKILL)");
 }
 
 TEST_CASE("a timeout kills the child and everything it started", "[process]") {
-  ProcessSpec spec = shell("sleep 30 & echo $!; wait");
+  ProcessSpec spec = shell_spec("sleep 30 & echo $!; wait");
   spec.timeout = 300ms;
   auto before = std::chrono::steady_clock::now();
   ProcessResult r = run_process(spec);
@@ -115,7 +104,7 @@ TEST_CASE("a timeout kills the child and everything it started", "[process]") {
 
 TEST_CASE("CPU time is that of this child alone", "[process]") {
   // A busy child first: RUSAGE_CHILDREN would carry its CPU time into the next result.
-  ProcessResult busy = run_process(shell("i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"));
+  ProcessResult busy = run_process(shell_spec("i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"));
   REQUIRE(busy.succeeded());
   CHECK(busy.user_seconds + busy.system_seconds > 0.05);
   ProcessSpec idle;
@@ -125,10 +114,12 @@ TEST_CASE("CPU time is that of this child alone", "[process]") {
 }
 
 TEST_CASE("environment, working directory and files are connected", "[process]") {
-  fs::path dir = temp_dir();
+  const pgo::testing::TempDir scratch("pgo_process_test");
+  const fs::path& dir = scratch.dir;
   { std::ofstream(dir / "input.txt") << "from-file\n"; }
   ::setenv("PGO_PROCESS_TEST_REMOVE", "still-here", 1);
-  ProcessSpec spec = shell("cat; echo \"$PGO_A\"; echo \"${PGO_PROCESS_TEST_REMOVE:-unset}\"; pwd");
+  ProcessSpec spec =
+      shell_spec("cat; echo \"$PGO_A\"; echo \"${PGO_PROCESS_TEST_REMOVE:-unset}\"; pwd");
   spec.env_overrides = {{"PGO_A", "value a"}};
   spec.env_removals = {"PGO_PROCESS_TEST_REMOVE"};
   spec.working_directory = dir.string();
@@ -139,7 +130,7 @@ TEST_CASE("environment, working directory and files are connected", "[process]")
   CHECK(r.captured_stdout == "from-file\nvalue a\nunset\n" + fs::canonical(dir).string() + "\n");
 
   SECTION("stdout and stderr to one file share it; append keeps what was there") {
-    ProcessSpec both = shell("echo one; echo two >&2");
+    ProcessSpec both = shell_spec("echo one; echo two >&2");
     both.stdout_mode = both.stderr_mode = StreamMode::kFile;
     both.stdout_path = both.stderr_path = (dir / "log.txt").string();
     REQUIRE(run_process(both).succeeded());
@@ -154,11 +145,10 @@ TEST_CASE("environment, working directory and files are connected", "[process]")
     spec.working_directory = (dir / "missing-dir").string();
     CHECK_THROWS_AS(run_process(spec), pgo::Error);
   }
-  fs::remove_all(dir);
 }
 
 TEST_CASE("CPU affinity is applied to the child", "[process]") {
-  ProcessSpec spec = shell("grep Cpus_allowed_list /proc/self/status");
+  ProcessSpec spec = shell_spec("grep Cpus_allowed_list /proc/self/status");
   spec.cpu_affinity = {0};
   ProcessResult r = run_process(spec);
   REQUIRE(r.succeeded());
@@ -177,7 +167,7 @@ TEST_CASE("background processes run until stopped or done", "[process]") {
     CHECK_FALSE(bg.running());
   }
   SECTION("wait_for returns the result and captured output of a finished child") {
-    BackgroundProcess bg(shell("echo ready; exit 4"));
+    BackgroundProcess bg(shell_spec("echo ready; exit 4"));
     auto r = bg.wait_for(5s);
     REQUIRE(r.has_value());
     CHECK(r->exit_code == 4);
@@ -199,7 +189,7 @@ TEST_CASE("a prepared process runs many times with the same environment and stre
   // the one shared /dev/null: a stale environment, a closed /dev/null or a lookup bound to
   // the wrong program would show up in the second and later runs.
   ProcessSpec spec =
-      shell("if read line; then echo got; else echo \"eof $PGO_A ${PGO_B-unset}\"; fi");
+      shell_spec("if read line; then echo got; else echo \"eof $PGO_A ${PGO_B-unset}\"; fi");
   spec.argv[0] = "sh";  // looked up in PATH, once
   spec.env_overrides["PGO_A"] = "a-value";
   spec.env_removals.push_back("PGO_B");
@@ -213,13 +203,13 @@ TEST_CASE("a prepared process runs many times with the same environment and stre
     REQUIRE(r.captured_stdout == "eof a-value unset\n");
   }
   // /dev/null as stdout and stderr too, then a plain run_process: still usable.
-  ProcessSpec quiet = shell("echo hidden; echo hidden >&2");
+  ProcessSpec quiet = shell_spec("echo hidden; echo hidden >&2");
   quiet.stdout_mode = quiet.stderr_mode = StreamMode::kNull;
   pgo::harness::PreparedProcess q(quiet);
   for (int i = 0; i < 20; ++i) REQUIRE(q.run().succeeded());
-  CHECK(run_process(shell("echo ok")).captured_stdout == "ok\n");
+  CHECK(run_process(shell_spec("echo ok")).captured_stdout == "ok\n");
   // A failure before exec is still reported, through the vfork child's shared memory.
-  ProcessSpec bad = shell("true");
+  ProcessSpec bad = shell_spec("true");
   bad.working_directory = "/nonexistent-dir-pgo-test";
   try {
     pgo::harness::PreparedProcess(bad).run();

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "process/process.h"
+#include "tests/support/test_support.h"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -26,27 +27,13 @@ using pgo::harness::ProcessSpec;
 using pgo::harness::run_process;
 using pgo::harness::StreamMode;
 
+using pgo::testing::shell_spec;
+
 namespace {
 
-struct Scratch {
-  fs::path dir;
-  Scratch() {
-    static int counter = 0;
-    dir = fs::temp_directory_path() /
-          ("pgo_process_tree_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(dir);
-  }
-  ~Scratch() { fs::remove_all(dir); }
-  std::string path(const std::string& name) const { return (dir / name).string(); }
+struct Scratch : pgo::testing::TempDir {
+  Scratch() : TempDir("pgo_process_tree") {}
 };
-
-ProcessSpec shell(const std::string& script) {
-  ProcessSpec spec;
-  spec.argv = {"/bin/sh", "-c", script};
-  spec.stdout_mode = StreamMode::kCapture;
-  spec.stderr_mode = StreamMode::kCapture;
-  return spec;
-}
 
 std::vector<pid_t> pids_in(const std::string& file) {
   std::ifstream in(file);
@@ -79,7 +66,7 @@ TEST_CASE("a finished run leaves no background job, daemon or SIGTERM-proof gran
           "[process]") {
   Scratch s;
   const std::string file = s.path("pids");
-  ProcessResult r = run_process(shell(leave_leftovers(file) + "exit 7"));
+  ProcessResult r = run_process(shell_spec(leave_leftovers(file) + "exit 7"));
   std::vector<pid_t> pids = pids_in(file);
   REQUIRE(pids.size() == 3);
   CHECK(r.exit_code == 7);  // the child's own status, not a leftover's
@@ -93,7 +80,7 @@ TEST_CASE("a finished run leaves no background job, daemon or SIGTERM-proof gran
 TEST_CASE("a timed-out run leaves nothing behind either", "[process]") {
   Scratch s;
   const std::string file = s.path("pids");
-  ProcessSpec spec = shell(leave_leftovers(file) + "exec sleep 30");
+  ProcessSpec spec = shell_spec(leave_leftovers(file) + "exec sleep 30");
   spec.timeout = 2s;
   ProcessResult r = run_process(spec);
   std::vector<pid_t> pids = pids_in(file);
@@ -109,7 +96,7 @@ TEST_CASE("a timed-out run leaves nothing behind either", "[process]") {
 TEST_CASE("a stopped background process leaves nothing behind", "[process]") {
   Scratch s;
   const std::string file = s.path("pids");
-  BackgroundProcess server(shell(leave_leftovers(file) + "exec sleep 30"));
+  BackgroundProcess server(shell_spec(leave_leftovers(file) + "exec sleep 30"));
   for (int i = 0; i < 500 && pids_in(file).size() < 3; ++i) std::this_thread::sleep_for(10ms);
   std::vector<pid_t> pids = pids_in(file);
   REQUIRE(pids.size() == 3);
@@ -127,14 +114,14 @@ TEST_CASE("ending a run spares the processes of a run still in progress", "[proc
   // finished run's orphan is ended, the server and its own orphan keep running.
   Scratch s;
   const std::string server_file = s.path("server"), run_file = s.path("run");
-  BackgroundProcess server(shell("( setsid sh -c 'echo $$ >> " + server_file +
-                                 "; exec sleep 154' >/dev/null 2>&1 & )\nexec sleep 30"));
+  BackgroundProcess server(shell_spec("( setsid sh -c 'echo $$ >> " + server_file +
+                                      "; exec sleep 154' >/dev/null 2>&1 & )\nexec sleep 30"));
   for (int i = 0; i < 500 && pids_in(server_file).empty(); ++i) std::this_thread::sleep_for(10ms);
   REQUIRE(pids_in(server_file).size() == 1);
-  ProcessResult r = run_process(shell("( setsid sh -c 'echo $$ >> " + run_file +
-                                      "; exec sleep 155' >/dev/null 2>&1 & )\n"
-                                      "while [ ! -s " +
-                                      run_file + " ]; do sleep 0.01; done"));
+  ProcessResult r = run_process(shell_spec("( setsid sh -c 'echo $$ >> " + run_file +
+                                           "; exec sleep 155' >/dev/null 2>&1 & )\n"
+                                           "while [ ! -s " +
+                                           run_file + " ]; do sleep 0.01; done"));
   CHECK(r.succeeded());
   REQUIRE(pids_in(run_file).size() == 1);
   CHECK_FALSE(exists(pids_in(run_file)[0]));
@@ -151,8 +138,8 @@ TEST_CASE("the run's own CPU time survives the clean-up of its leftovers", "[pro
   // child's (wait4 on its pid), the orphan is killed and reaped separately.
   Scratch s;
   const std::string file = s.path("pids");
-  ProcessResult r = run_process(shell("( while :; do :; done ) & echo $! >> " + file +
-                                      "\ni=0; while [ $i -lt 200000 ]; do i=$((i+1)); done"));
+  ProcessResult r = run_process(shell_spec("( while :; do :; done ) & echo $! >> " + file +
+                                           "\ni=0; while [ $i -lt 200000 ]; do i=$((i+1)); done"));
   std::vector<pid_t> pids = pids_in(file);
   REQUIRE(pids.size() == 1);
   CHECK(r.succeeded());
@@ -162,8 +149,8 @@ TEST_CASE("the run's own CPU time survives the clean-up of its leftovers", "[pro
 }
 
 TEST_CASE("every spawned process carries its run's tree token", "[process]") {
-  ProcessResult a = run_process(shell("printf %s \"$PGO_HARNESS_PROCESS_TREE\""));
-  ProcessResult b = run_process(shell("printf %s \"$PGO_HARNESS_PROCESS_TREE\""));
+  ProcessResult a = run_process(shell_spec("printf %s \"$PGO_HARNESS_PROCESS_TREE\""));
+  ProcessResult b = run_process(shell_spec("printf %s \"$PGO_HARNESS_PROCESS_TREE\""));
   CHECK_FALSE(a.captured_stdout.empty());
   CHECK(a.captured_stdout.find(std::to_string(::getpid()) + "-") != std::string::npos);
   CHECK(a.captured_stdout != b.captured_stdout);
@@ -174,7 +161,7 @@ TEST_CASE("the children of a run killed with SIGKILL are ended with it", "[proce
   // this process and ended as the killed run's leftovers.
   Scratch s;
   const std::string file = s.path("pids");
-  BackgroundProcess run(shell("sleep 156 & echo $! >> " + file + "\nwait"));
+  BackgroundProcess run(shell_spec("sleep 156 & echo $! >> " + file + "\nwait"));
   for (int i = 0; i < 500 && pids_in(file).empty(); ++i) std::this_thread::sleep_for(10ms);
   REQUIRE(pids_in(file).size() == 1);
   REQUIRE(::kill(run.pid(), SIGKILL) == 0);
@@ -185,7 +172,7 @@ TEST_CASE("the children of a run killed with SIGKILL are ended with it", "[proce
 
 TEST_CASE("the harness's children are listed the fast way and by scanning /proc alike",
           "[process]") {
-  BackgroundProcess a(shell("exec sleep 30")), b(shell("exec sleep 30"));
+  BackgroundProcess a(shell_spec("exec sleep 30")), b(shell_spec("exec sleep 30"));
   std::vector<pid_t> fast = pgo::harness::process_tree::list_children();
   std::vector<pid_t> scanned = pgo::harness::process_tree::list_children_by_scan();
   std::sort(fast.begin(), fast.end());

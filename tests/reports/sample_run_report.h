@@ -60,13 +60,26 @@ inline harness::RunReport make_sample_report(const SampleOptions& o = {}) {
   r.scenario_name = o.scenario_name;
   r.scenario_path = "scenarios/" + o.scenario_name + "/scenario.json";
   r.scenario_hash = std::string(64, 'a');
-  r.scenario = {
-      {"name", o.scenario_name},
-      {"target", {{"module_dir", "."}, {"package", "."}}},
-      {"workloads",
-       {{{"name", "parse"}, {"kind", "command"}}, {{"name", "BenchmarkEval"}, {"kind", "gotest"}}}},
-      {"iterations", 2}};
-  r.options = {{"iterations", 2}};
+  harness::Scenario scenario;
+  scenario.name = o.scenario_name;
+  scenario.path = r.scenario_path;
+  harness::Workload parse;
+  parse.name = "parse";
+  parse.command = {"{binary}", "{input}"};
+  parse.inputs = {{"small", "inputs/small.txt"}};
+  harness::Workload eval;
+  eval.name = "BenchmarkEval";
+  eval.kind = harness::WorkloadKind::kGotest;
+  eval.metric = harness::Metric::kNsPerOp;
+  scenario.workloads = {parse, eval};
+  scenario.iterations = 2;
+  r.scenario = scenario;
+  harness::RunOptionsRecord options;
+  options.given.iterations = 2;
+  options.effective_iterations = 2;
+  options.effective_trials = scenario.trials;
+  options.effective_trials.seed = 42;
+  r.options = options;
   r.go_version = o.go_version;
   r.environment.cpu_model = o.cpu_model;
   r.environment.logical_cores = 2;

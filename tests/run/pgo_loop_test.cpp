@@ -41,10 +41,10 @@ class TempDir {
 // Remembers what the loop told it; asks to stop once `stop` is set.
 class RecordingObserver : public h::LoopObserver {
  public:
-  void phase_started(const std::string& name, std::size_t, std::size_t) override {
-    started.push_back(name);
+  void phase_started(const h::Phase& phase, std::size_t, std::size_t) override {
+    started.push_back(phase.name());
   }
-  void phase_skipped(const std::string& name) override { skipped.push_back(name); }
+  void phase_skipped(const h::Phase& phase) override { skipped.push_back(phase.name()); }
   void notice(const std::string& text) override { notices.push_back(text); }
   void checkpoint(const h::RunReport& report) override { checkpoints.push_back(report); }
   bool stop_requested() override { return stop; }
@@ -102,7 +102,8 @@ std::vector<std::string> names(const std::vector<Phase>& phases) {
 
 std::vector<std::string> recorded(const h::RunReport& report) {
   std::vector<std::string> out;
-  for (const h::PhaseRecord& p : report.phases) out.push_back(p.name + ":" + h::to_string(p.status));
+  for (const h::PhaseRecord& p : report.phases)
+    out.push_back(p.name + ":" + h::to_string(p.status));
   return out;
 }
 
@@ -126,7 +127,7 @@ struct Fixture {
   h::RunReport resume(const h::RunReport& previous) {
     script.events.clear();
     observer = RecordingObserver{};
-    return loop(h::RunOptions::from_json(previous.options)).resume(previous);
+    return loop(previous.options ? previous.options->given : h::RunOptions{}).resume(previous);
   }
 };
 
@@ -390,7 +391,8 @@ TEST_CASE("resume with more iterations keeps the common phases", "[pgo_loop]") {
   Fixture f;
   h::RunReport complete = f.loop(quick_options(1)).run();
   h::RunOptions more = quick_options(2);
-  complete.options = more.to_json();  // the report of a run started with --iterations 2
+  REQUIRE(complete.options);
+  complete.options->given = more;  // the report of a run started with --iterations 2
   f.resume(complete);
   CHECK(f.observer.skipped ==
         std::vector<std::string>{"prepare", "build v0", "profile v1", "merge v1", "build v1"});
@@ -426,7 +428,7 @@ TEST_CASE("resume reads the phase names of older reports and drops what it redoe
   std::ofstream(f.dir().merged_profile(2), std::ios::app) << "x";
   f.observer = RecordingObserver{};
   f.script.events.clear();
-  f.loop(h::RunOptions::from_json(left.options)).resume(left);
+  f.loop(left.options->given).resume(left);
   REQUIRE_FALSE(f.observer.checkpoints.empty());
   // The first checkpoint is the truncated report the resumed run starts from.
   const h::RunReport& start = f.observer.checkpoints.front();

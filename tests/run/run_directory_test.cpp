@@ -3,29 +3,21 @@
 // resume that trusts a changed artifact, or a non-atomic write leaving half a file.
 #include "run/run_directory.h"
 
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 
 #include "base/error.h"
 #include "base/sha256.h"
+#include "tests/support/test_support.h"
 
 namespace fs = std::filesystem;
 using namespace pgo::harness;
 
 namespace {
 
-struct Scratch {
-  fs::path dir;
-  Scratch() {
-    static int n = 0;
-    dir = fs::temp_directory_path() /
-          ("pgo_rundir_" + std::to_string(::getpid()) + "_" + std::to_string(n++));
-    fs::remove_all(dir);
-  }
-  ~Scratch() { fs::remove_all(dir); }
+struct Scratch : pgo::testing::TempDir {
+  Scratch() : TempDir("pgo_rundir") {}
 };
 
 }  // namespace

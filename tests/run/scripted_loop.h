@@ -23,7 +23,7 @@
 #include "base/sha256.h"
 #include "merge/profile_writer.h"
 #include "run/pgo_loop.h"
-#include "tests/merge/profile_builder.h"
+#include "tests/support/profile_builder.h"
 
 namespace pgo::harness::testing {
 

@@ -624,6 +624,33 @@ TEST_CASE("to_json is canonical and loads back to the same scenario", "[scenario
   }
 }
 
+TEST_CASE("scenario_from_json reads a report's scenario without looking for its files",
+          "[scenario]") {
+  const h::Scenario s = h::load_scenario(fixture("valid-full.json"));
+  json moved = h::to_json(s);
+  moved["target"]["module_dir"] = "/nonexistent/module";  // another machine's checkout
+  pgo::JsonProblems problems;
+  const h::Scenario back = h::scenario_from_json(moved, "/elsewhere/scenario.json", problems);
+  CHECK(problems.empty());
+  CHECK(back.path == "/elsewhere/scenario.json");
+  CHECK(back.target.module_dir == "/nonexistent/module");
+  CHECK(back.workloads == s.workloads);
+  // The same JSON through the file loader: the missing module is a problem there.
+  CHECK_THROWS_WITH(h::parse_scenario(moved.dump(), fixture("x.json")),
+                    Catch::Contains("target.module_dir: directory /nonexistent/module"));
+  // Every other check still applies, with paths relative to the scenario.
+  json bad = h::to_json(s);
+  bad["workloads"][0]["timeout_seconds"] = "soon";
+  h::scenario_from_json(bad, "s.json", problems);
+  REQUIRE(problems.list().size() == 1);
+  CHECK(problems.list()[0].path == "workloads[0].timeout_seconds");
+  // The trials section alone, for a report's effective trial settings.
+  pgo::JsonProblems trial_problems;
+  CHECK(h::to_json(h::trials_from_json(h::to_json(s.trials), trial_problems)) ==
+        h::to_json(s.trials));
+  CHECK(trial_problems.empty());
+}
+
 TEST_CASE("scenario_hash: stable, and blind to comments, formatting, key order, defaults",
           "[scenario]") {
   const h::Scenario minimal = h::load_scenario(fixture("valid-minimal.json"));

@@ -6,17 +6,21 @@
 //   auto r = pgo::testing::run_tool({pgo::testing::built_tool("pgo-harness"), "run", ...},
 //                                   std::chrono::minutes(10));
 //   CHECK(r.exit_code == 0);
+//   CHECK(pgo::testing::run_shell("go env GOROOT").status == 0);   // through /bin/sh
 //
 // Header-only; run_tool spawns through process/process.h, so a test that runs a tool links
 // pgo_process (every test target of a module above it already does).
 #pragma once
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -65,6 +69,26 @@ inline void write_file(const std::filesystem::path& path, const std::string& con
   std::ofstream(path, std::ios::binary) << content;
 }
 
+// What a shell command printed on stdout and its exit status (-1 when it did not exit).
+struct ShellResult {
+  int status = -1;
+  std::string out;
+};
+
+// Runs `command` with /bin/sh (popen), for tests that drive the go command or a tool
+// through shell redirections. Throws std::runtime_error when the shell cannot start.
+inline ShellResult run_shell(const std::string& command) {
+  ShellResult r;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) throw std::runtime_error("cannot start /bin/sh for: " + command);
+  char buf[65536];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
+  const int status = ::pclose(pipe);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
 // A program built by this project (pgo-harness, pgo-merge, bench_helper...).
 inline std::string built_tool(const std::string& name) {
   return std::string(PGO_BIN_DIR) + "/" + name;
@@ -79,6 +103,15 @@ inline harness::ProcessSpec tool_spec(std::vector<std::string> argv,
   spec.stdout_mode = harness::StreamMode::kCapture;
   spec.stderr_mode = harness::StreamMode::kCapture;
   spec.timeout = timeout;
+  return spec;
+}
+
+// `script` run by /bin/sh -c with stdout and stderr captured, no time limit.
+inline harness::ProcessSpec shell_spec(const std::string& script) {
+  harness::ProcessSpec spec;
+  spec.argv = {"/bin/sh", "-c", script};
+  spec.stdout_mode = harness::StreamMode::kCapture;
+  spec.stderr_mode = harness::StreamMode::kCapture;
   return spec;
 }
 

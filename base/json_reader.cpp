@@ -1,4 +1,4 @@
-#include "scenario/json_object_reader.h"
+#include "base/json_reader.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,9 @@
 #include <sstream>
 #include <utility>
 
-namespace pgo::harness {
+#include "base/error.h"
+
+namespace pgo {
 namespace {
 
 using nlohmann::json;
@@ -68,6 +70,12 @@ std::pair<std::size_t, std::size_t> line_and_column(const std::string& text, std
 
 void JsonProblems::add(std::string path, std::string message, std::string hint) {
   problems_.push_back({std::move(path), std::move(message), std::move(hint)});
+}
+
+void JsonProblems::add_all(const std::string& path, const JsonProblems& nested) {
+  for (const JsonProblem& p : nested.list()) {
+    add(p.path.empty() ? path : path.empty() ? p.path : path + "." + p.path, p.message, p.hint);
+  }
 }
 
 std::string json_child_path(const std::string& parent, const std::string& key) {
@@ -180,6 +188,26 @@ std::optional<json> parse_json_checked(const std::string& text, JsonProblems& pr
   }
 }
 
+[[noreturn]] void throw_json_problems(const std::string& stage, const std::string& file,
+                                      const std::vector<JsonProblem>& problems,
+                                      const std::string& hint) {
+  auto line = [&](const JsonProblem& p) {
+    std::string problem = p.path.empty() ? p.message : p.path + ": " + p.message;
+    return std::pair{problem, p.hint.empty() ? hint : p.hint};
+  };
+  if (problems.size() == 1) {
+    auto [problem, problem_hint] = line(problems.front());
+    throw Error(stage, file, problem, problem_hint);
+  }
+  std::string message = std::to_string(problems.size()) + " problems";
+  for (const JsonProblem& p : problems) {
+    message +=
+        "\n  " +
+        format_error("", file, p.path.empty() ? p.message : p.path + ": " + p.message, p.hint);
+  }
+  throw Error(stage, file, message, hint);
+}
+
 // ---------------------------------------------------------------------------------------
 // JsonObjectReader
 
@@ -198,6 +226,35 @@ JsonObjectReader::JsonObjectReader(JsonProblems& problems, const json& value, st
   }
 }
 
+JsonObjectReader::JsonObjectReader(JsonProblems& problems, std::string path, Inert)
+    : problems_(problems), path_(std::move(path)) {}
+
+JsonObjectReader JsonObjectReader::record(JsonProblems& problems, const json& value,
+                                          std::string path) {
+  JsonObjectReader r(problems, std::move(path), Inert{});
+  r.record_ = true;
+  if (!value.is_object()) {
+    problems.add(r.path_.empty() ? "(root)" : r.path_,
+                 "expected an object, got " + json_type_name(value) + " " + json_shown(value));
+  } else {
+    r.object_ = &value;
+  }
+  return r;
+}
+
+JsonObjectReader JsonObjectReader::member_record(const std::string& key) {
+  if (const json* v = member(key); v != nullptr) return record(problems_, *v, path_of(key));
+  JsonObjectReader inert(problems_, path_of(key), Inert{});
+  inert.record_ = true;
+  return inert;
+}
+
+const json* JsonObjectReader::member(const std::string& key) {
+  const json* v = get(key);
+  if (v == nullptr && record_ && ok()) problems_.add(path_of(key), "required field is missing");
+  return v;
+}
+
 const json* JsonObjectReader::get(const std::string& key) const {
   if (object_ == nullptr) return nullptr;
   auto it = object_->find(key);
@@ -214,7 +271,7 @@ void JsonObjectReader::require(const std::string& key, const std::string& hint) 
 }
 
 bool JsonObjectReader::read_string(const std::string& key, std::string& out, bool non_empty) {
-  const json* v = get(key);
+  const json* v = member(key);
   if (v == nullptr) return false;
   if (!v->is_string()) {
     type_error(key, "a string", *v);
@@ -229,7 +286,7 @@ bool JsonObjectReader::read_string(const std::string& key, std::string& out, boo
 }
 
 bool JsonObjectReader::read_bool(const std::string& key, bool& out) {
-  const json* v = get(key);
+  const json* v = member(key);
   if (v == nullptr) return false;
   if (!v->is_boolean()) {
     type_error(key, "true or false", *v);
@@ -241,14 +298,14 @@ bool JsonObjectReader::read_bool(const std::string& key, bool& out) {
 
 bool JsonObjectReader::read_int(const std::string& key, int& out, std::int64_t min,
                                 std::int64_t max) {
-  const json* v = get(key);
+  const json* v = member(key);
   if (v == nullptr) return false;
   return int_value(path_of(key), *v, out, min, max);
 }
 
 bool JsonObjectReader::read_optional_int(const std::string& key, std::optional<int>& out,
                                          std::int64_t min, std::int64_t max) {
-  const json* v = get(key);
+  const json* v = member(key);
   if (v == nullptr) return false;
   if (v->is_null()) {
     out.reset();
@@ -262,7 +319,7 @@ bool JsonObjectReader::read_optional_int(const std::string& key, std::optional<i
 
 bool JsonObjectReader::read_number(const std::string& key, double& out, double min, double max,
                                    bool exclusive_min) {
-  const json* v = get(key);
+  const json* v = member(key);
   if (v == nullptr) return false;
   if (!v->is_number()) {
     type_error(key, "a number", *v);
@@ -285,7 +342,7 @@ bool JsonObjectReader::read_number(const std::string& key, double& out, double m
 
 bool JsonObjectReader::read_string_array(const std::string& key, std::vector<std::string>& out,
                                          bool non_empty) {
-  const json* v = get(key);
+  const json* v = member(key);
   if (v == nullptr) return false;
   return string_array_value(path_of(key), *v, out, non_empty);
 }
@@ -293,7 +350,7 @@ bool JsonObjectReader::read_string_array(const std::string& key, std::vector<std
 bool JsonObjectReader::read_string_map(const std::string& key,
                                        std::map<std::string, std::string>& out, NameRule valid_key,
                                        const std::string& key_rule, bool non_empty_values) {
-  const json* v = get(key);
+  const json* v = member(key);
   if (v == nullptr) return false;
   if (!v->is_object()) {
     type_error(key, "an object of strings", *v);
@@ -322,7 +379,7 @@ bool JsonObjectReader::read_string_map(const std::string& key,
 
 bool JsonObjectReader::enum_index(const std::string& key, const std::vector<std::string>& names,
                                   std::size_t& index) {
-  const json* v = get(key);
+  const json* v = member(key);
   if (v == nullptr) return false;
   std::string listed;
   for (const std::string& n : names) listed += (listed.empty() ? "" : ", ") + json_quoted(n);
@@ -343,6 +400,14 @@ bool JsonObjectReader::enum_index(const std::string& key, const std::vector<std:
 
 bool JsonObjectReader::int_value(const std::string& path, const json& v, int& out, std::int64_t min,
                                  std::int64_t max) {
+  std::int64_t x = 0;
+  if (!int64_value(path, v, x, min, max)) return false;
+  out = static_cast<int>(x);
+  return true;
+}
+
+bool JsonObjectReader::int64_value(const std::string& path, const json& v, std::int64_t& out,
+                                   std::int64_t min, std::int64_t max) {
   if (!v.is_number_integer()) {
     problems_.add(path, "expected an integer, got " + json_type_name(v) + " " + json_shown(v));
     return false;
@@ -362,7 +427,79 @@ bool JsonObjectReader::int_value(const std::string& path, const json& v, int& ou
                             std::to_string(max));
     return false;
   }
-  out = static_cast<int>(v.get<std::int64_t>());
+  out = v.get<std::int64_t>();
+  return true;
+}
+
+bool JsonObjectReader::number_value(const std::string& path, const json& v, double& out) {
+  if (!v.is_number()) {
+    problems_.add(path, "expected a number, got " + json_type_name(v) + " " + json_shown(v));
+    return false;
+  }
+  out = v.get<double>();
+  return true;
+}
+
+bool JsonObjectReader::read_int64(const std::string& key, std::int64_t& out, std::int64_t min,
+                                  std::int64_t max) {
+  const json* v = member(key);
+  if (v == nullptr) return false;
+  return int64_value(path_of(key), *v, out, min, max);
+}
+
+bool JsonObjectReader::read_uint64(const std::string& key, std::uint64_t& out) {
+  const json* v = member(key);
+  if (v == nullptr) return false;
+  if (v->is_number_unsigned()) {
+    out = v->get<std::uint64_t>();
+    return true;
+  }
+  if (v->is_number_integer() && v->get<std::int64_t>() >= 0) {
+    out = static_cast<std::uint64_t>(v->get<std::int64_t>());
+    return true;
+  }
+  type_error(key, "a non-negative integer", *v);
+  return false;
+}
+
+bool JsonObjectReader::read_optional_number(const std::string& key, std::optional<double>& out) {
+  const json* v = member(key);
+  if (v == nullptr) return false;
+  if (v->is_null()) {
+    out.reset();
+    return true;
+  }
+  double x = 0;
+  if (!number_value(path_of(key), *v, x)) return false;
+  out = x;
+  return true;
+}
+
+bool JsonObjectReader::read_number_array(const std::string& key, std::vector<double>& out) {
+  std::vector<double> result;
+  bool good = true;
+  bool is_array = read_array(key, [&](const json& v, const std::string& path) {
+    double x = 0;
+    if (number_value(path, v, x)) {
+      result.push_back(x);
+    } else {
+      good = false;
+    }
+  });
+  if (!is_array || !good) return false;
+  out = std::move(result);
+  return true;
+}
+
+bool JsonObjectReader::read_array(
+    const std::string& key, const std::function<void(const json&, const std::string&)>& each) {
+  const json* v = member(key);
+  if (v == nullptr) return false;
+  if (!v->is_array()) {
+    type_error(key, "an array", *v);
+    return false;
+  }
+  for (std::size_t i = 0; i < v->size(); ++i) each((*v)[i], json_element_path(path_of(key), i));
   return true;
 }
 
@@ -398,4 +535,4 @@ void JsonObjectReader::type_error(const std::string& key, const std::string& exp
                 "expected " + expected + ", got " + json_type_name(v) + " " + json_shown(v));
 }
 
-}  // namespace pgo::harness
+}  // namespace pgo

@@ -1,15 +1,21 @@
 // ProfileBuilder: hand-built pprof profiles for unit tests, written with names instead of
-// string indices and IDs.
+// string indices and IDs, so that a reader can compute the expected result by hand.
 //
 //   ProfileBuilder b;                                   // samples/count, cpu/nanoseconds
 //   auto main_fn = b.function("main.main", "main.go", 10);
-//   auto loc = b.location(0x1000, {{main_fn, 12}});     // in the default mapping
+//   auto loc = b.location(0x1000, {{main_fn, 12}});     // in the binary's mapping
 //   b.sample({loc}, {1, 10'000'000});
 //   perftools::profiles::Profile p = b.build();
+//
+// Start::kGoRuntime (the default) begins like a CPU profile the Go runtime writes: the
+// binary's mapping (id 1), a time and a duration. Start::kBare has only the sample and
+// period types: no mapping, so locations default to mapping 0 (the PGO view, trimmer and
+// staleness tests build their profiles this way).
 #pragma once
 
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,9 +38,12 @@ class ProfileBuilder {
     std::string unit = "";
   };
 
-  // A CPU profile like the Go runtime writes, with one mapping (id 1) for the binary.
-  explicit ProfileBuilder(std::vector<std::pair<std::string, std::string>> sample_types = {
-                              {"samples", "count"}, {"cpu", "nanoseconds"}}) {
+  using Types = std::vector<std::pair<std::string, std::string>>;
+  enum class Start { kGoRuntime, kBare };
+
+  explicit ProfileBuilder(const Types& sample_types = {{"samples", "count"},
+                                                       {"cpu", "nanoseconds"}},
+                          Start start = Start::kGoRuntime) {
     p_.add_string_table("");
     for (const auto& [type, unit] : sample_types) {
       auto* vt = p_.add_sample_type();
@@ -44,10 +53,15 @@ class ProfileBuilder {
     p_.mutable_period_type()->set_type(str("cpu"));
     p_.mutable_period_type()->set_unit(str("nanoseconds"));
     p_.set_period(10'000'000);
-    p_.set_time_nanos(1'700'000'000'000'000'000);
-    p_.set_duration_nanos(1'000'000'000);
-    mapping(0x400000, 0x800000, "/bin/app", "buildid-app");
+    if (start == Start::kGoRuntime) {
+      default_mapping_ = 1;
+      p_.set_time_nanos(1'700'000'000'000'000'000);
+      p_.set_duration_nanos(1'000'000'000);
+      mapping(0x400000, 0x800000, "/bin/app", "buildid-app");
+    }
   }
+  explicit ProfileBuilder(Start start)
+      : ProfileBuilder({{"samples", "count"}, {"cpu", "nanoseconds"}}, start) {}
 
   std::int64_t str(const std::string& s) {
     for (int i = 0; i < p_.string_table_size(); ++i) {
@@ -81,13 +95,14 @@ class ProfileBuilder {
     return f->id();
   }
 
-  // Lines leaf first: the last one is the caller the others were inlined into.
+  // Lines leaf first: the last one is the caller the others were inlined into. Address 0:
+  // a fresh one per location. Mapping: the binary's (1), or 0 with Start::kBare.
   std::uint64_t location(std::uint64_t address, std::vector<LineSpec> lines,
-                         std::uint64_t mapping_id = 1) {
+                         std::optional<std::uint64_t> mapping_id = std::nullopt) {
     auto* l = p_.add_location();
     l->set_id(static_cast<std::uint64_t>(p_.location_size()));
-    l->set_mapping_id(mapping_id);
-    l->set_address(address);
+    l->set_mapping_id(mapping_id.value_or(default_mapping_));
+    l->set_address(address != 0 ? address : 0x1000 + 0x10 * l->id());
     for (const auto& spec : lines) {
       auto* line = l->add_line();
       line->set_function_id(spec.function_id);
@@ -120,6 +135,7 @@ class ProfileBuilder {
 
  private:
   perftools::profiles::Profile p_;
+  std::uint64_t default_mapping_ = 0;
 };
 
 // Serialized bytes of a message (raw protobuf, not gzip).

@@ -2,16 +2,20 @@
 // to its last value, a syntax error without a position, a typo with no suggestion (or a
 // wrong one), a wrong value stored over the default, or a JSON path that points to the
 // wrong place (array indices, nested objects).
-#include "scenario/json_object_reader.h"
+#include "base/json_reader.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
-namespace h = pgo::harness;
+#include "base/error.h"
+
+namespace h = pgo;
 using nlohmann::json;
 
 namespace {
@@ -145,4 +149,69 @@ TEST_CASE("JsonObjectReader: a non-object is one problem and reads do nothing", 
   r.require("a");
   CHECK(a == 4);
   CHECK(lines(problems) == std::vector<std::string>{"(root): expected an object, got array [1,2]"});
+}
+
+TEST_CASE("JsonObjectReader::record: any key accepted, every member read is required",
+          "[json_reader]") {
+  h::JsonProblems problems;
+  const json doc =
+      json::parse(R"({"later_field": 1, "n": null, "x": 1.5, "big": 18446744073709551615,
+    "neg": -3, "xs": [1, "two", 3], "items": [{"name": "a"}, {"nam": "b"}, 7], "sub": {"k": "v"}})");
+  auto r = h::JsonObjectReader::record(problems, doc, "");
+  REQUIRE(r.ok());
+  std::optional<double> n = 1.0, x;
+  CHECK(r.read_optional_number("n", n));
+  CHECK_FALSE(n);
+  CHECK(r.read_optional_number("x", x));
+  CHECK(x == 1.5);
+  std::uint64_t big = 0;
+  CHECK(r.read_uint64("big", big));
+  CHECK(big == 18446744073709551615ull);
+  std::int64_t as_signed = 0;
+  CHECK_FALSE(r.read_int64("big", as_signed));  // above int64
+  std::uint64_t neg = 0;
+  CHECK_FALSE(r.read_uint64("neg", neg));
+  std::vector<double> xs = {9};
+  CHECK_FALSE(r.read_number_array("xs", xs));
+  CHECK(xs == std::vector<double>{9});  // left alone when any element is wrong
+  std::vector<std::string> names;
+  CHECK(r.read_array("items", [&](const json& item, const std::string& path) {
+    auto item_reader = h::JsonObjectReader::record(problems, item, path);
+    std::string name;
+    if (item_reader.read_string("name", name)) names.push_back(name);
+  }));
+  CHECK(names == std::vector<std::string>{"a"});
+  std::string k, absent;
+  CHECK(r.member_record("sub").read_string("k", k));
+  CHECK(k == "v");
+  CHECK_FALSE(r.read_string("absent", absent));
+  CHECK_FALSE(r.member_record("gone").read_string("k", k));  // one problem, not two
+
+  CHECK(lines(problems) ==
+        std::vector<std::string>{
+            "big: 18446744073709551615 is out of range -9223372036854775808..9223372036854775807",
+            "neg: expected a non-negative integer, got integer -3",
+            "xs[1]: expected a number, got string \"two\"",
+            "items[1].name: required field is missing",
+            "items[2]: expected an object, got integer 7", "absent: required field is missing",
+            "gone: required field is missing"});
+}
+
+TEST_CASE("throw_json_problems: one problem with its hint, several listed", "[json_reader]") {
+  h::JsonProblems one;
+  one.add("a[0].b", "expected a number, got string \"x\"");
+  CHECK_THROWS_WITH(h::throw_json_problems("report", "r.json", one.list(), "re-run it"),
+                    "r.json: report: a[0].b: expected a number, got string \"x\" (re-run it)");
+  h::JsonProblems two;
+  two.add("", "invalid JSON at line 1, column 2: bad");
+  two.add("c", "required field is missing", "add c");
+  try {
+    h::throw_json_problems("scenario", "s.json", two.list());
+    FAIL("no exception");
+  } catch (const pgo::Error& e) {
+    const std::string what = e.what();
+    CHECK_THAT(what, Catch::StartsWith("s.json: scenario: 2 problems\n"));
+    CHECK_THAT(what, Catch::Contains("\n  s.json: invalid JSON at line 1, column 2: bad"));
+    CHECK_THAT(what, Catch::Contains("\n  s.json: c: required field is missing (add c)"));
+  }
 }
