@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -102,7 +103,8 @@ std::vector<std::string> names(const std::vector<Phase>& phases) {
 
 std::vector<std::string> recorded(const h::RunReport& report) {
   std::vector<std::string> out;
-  for (const h::PhaseRecord& p : report.phases) out.push_back(p.name + ":" + h::to_string(p.status));
+  for (const h::PhaseRecord& p : report.phases)
+    out.push_back(p.name + ":" + h::to_string(p.status));
   return out;
 }
 
@@ -550,6 +552,39 @@ TEST_CASE("an interruption the collaborator reports is an interruption", "[pgo_l
   CHECK(last.phases.back().name == "trials");
   CHECK(last.phases.back().status == h::PhaseStatus::kInterrupted);
   CHECK(last.error == "interrupted by a signal during trials");
+}
+
+TEST_CASE("hardware-counted metrics without a PMU fail before anything is built",
+          "[pgo_loop][counting]") {
+  // Risk: a machine without counters building every version before saying so, or quietly
+  // measuring something else.
+  TempDir tmp;
+  write_scenario(tmp);  // the module
+  std::ofstream(tmp.path("src/scenario.json"))
+      << R"({"name": "hw", "target": {"package": "./cmd/app"},
+           "workloads": [{"name": "a", "command": ["{binary}"], "metric": "hw_instructions"}]})";
+  LoopScript script;
+  RecordingObserver observer;
+  int opened = 0, closed = 0;
+  h::LoopCollaborators collaborators = scripted_collaborators(script);
+  collaborators.perf.open_counter = [&](std::uint64_t) -> int {
+    if (opened++ == 0) return 100;
+    errno = ENOENT;
+    return -1;
+  };
+  collaborators.perf.close = [&](int) { return ++closed, 0; };
+  try {
+    h::PgoLoop loop(h::load_scenario(tmp.path("src/scenario.json")), quick_options(1),
+                    h::RunDirectory(tmp.path("run")), observer, "test", std::move(collaborators));
+    loop.run();
+    FAIL("no RunFailure");
+  } catch (const h::RunFailure& e) {
+    CHECK(e.kind() == FailureKind::kSetup);
+    CHECK_THAT(std::string(e.what()), Catch::Contains("workload 'a' (metric hw_instructions): " +
+                                                      h::hardware_counter_problem(ENOENT)));
+  }
+  CHECK(script.events.empty());
+  CHECK(closed == 1);
 }
 
 TEST_CASE("gotest and command workloads in one scenario are a setup failure", "[pgo_loop]") {
