@@ -920,8 +920,9 @@ void PgoLoop::import_profile(int iteration) {
 }
 
 void PgoLoop::trials() {
-  // Counting workloads run in their own pass: a few runs under cachegrind, stopped by the
-  // spread rule; timed workloads keep the scenario's trial settings.
+  // Counting workloads run in their own pass: a few runs under cachegrind (or the hardware
+  // counters, by metric: run/workload_runner.h), stopped by the spread rule; timed
+  // workloads keep the scenario's trial settings.
   std::vector<const Workload*> counted, timed;
   for (const Workload& w : scenario_.workloads) {
     (is_counting(w.metric) ? counted : timed).push_back(&w);

@@ -240,7 +240,8 @@ struct Convergence {
   double min_hot_edge_overlap = 0;
 };
 
-// How counting metrics (Metric::kInstructions, kCyclesEstimate) are measured and judged
+// How counting metrics (Metric::kInstructions, kCyclesEstimate, and the hardware-counted
+// kHwInstructions, kHwCycles) are measured and judged
 // (scenarios/README.md, "Counting metrics"). Used only by workloads with such a metric.
 struct Counting {
   // The Go runtime settings of every counting run, overriding the workload's: one P and no
