@@ -228,17 +228,24 @@ void PgoLoop::start_report() {
 }
 
 void PgoLoop::require_counting_tools() const {
+  bool valgrind_checked = false, counters_checked = false;
   for (const Workload& w : scenario_.workloads) {
     if (!is_counting(w.metric)) continue;
+    const bool hardware = is_hardware_counted(w.metric);
+    if (hardware ? counters_checked : valgrind_checked) continue;
     try {
-      find_valgrind();
+      if (hardware) {
+        HardwareCounters open_and_close(collaborators_.perf);
+      } else {
+        find_valgrind();
+      }
     } catch (const Error& e) {
       throw RunFailure(FailureKind::kSetup, Error(e.stage(), scenario_.path,
                                                   "workload '" + w.name + "' (metric " +
                                                       to_string(w.metric) + "): " + e.problem(),
                                                   e.hint()));
     }
-    return;
+    (hardware ? counters_checked : valgrind_checked) = true;
   }
 }
 
@@ -806,8 +813,9 @@ void PgoLoop::import_profile(int iteration) {
 }
 
 void PgoLoop::trials() {
-  // Counting workloads run in their own pass: a few runs under cachegrind, stopped by the
-  // spread rule; timed workloads keep the scenario's trial settings.
+  // Counting workloads run in their own pass: a few runs under cachegrind (or the hardware
+  // counters, by metric: run/workload_runner.h), stopped by the spread rule; timed
+  // workloads keep the scenario's trial settings.
   std::vector<const Workload*> counted, timed;
   for (const Workload& w : scenario_.workloads) {
     (is_counting(w.metric) ? counted : timed).push_back(&w);
@@ -901,6 +909,13 @@ void PgoLoop::trial_pass(const std::vector<const Workload*>& workloads, bool cou
           t.counts["branch_mispredicts"].push_back(
               static_cast<double>(m.counts->branch_mispredicts));
         }
+        if (m.hardware_counts) {
+          const HardwareCounts& c = *m.hardware_counts;
+          t.counts["hw_instructions"].push_back(static_cast<double>(c.instructions));
+          t.counts["hw_cycles"].push_back(static_cast<double>(c.cycles));
+          t.counts["hw_branch_misses"].push_back(static_cast<double>(c.branch_misses));
+          t.counts["hw_cache_misses"].push_back(static_cast<double>(c.cache_misses));
+        }
       }
       if (!t.values.empty()) {
         const SeriesStatistics stats = series_statistics(t.values);
@@ -932,7 +947,12 @@ void PgoLoop::trial_pass(const std::vector<const Workload*>& workloads, bool cou
             add_warning("trials: " + t.workload + "@" + t.build + ": the " + t.metric +
                         " counts of its runs differ by " + text +
                         ": not deterministic; likely cause: " +
-                        nondeterminism_cause(t.run_settings["GOMAXPROCS"], t.run_settings["GOGC"]));
+                        nondeterminism_cause(t.run_settings["GOMAXPROCS"], t.run_settings["GOGC"]) +
+                        (is_hardware_counted(w.metric)
+                             ? "; hardware counts also vary with interrupts, page faults and, for "
+                               "cycles, the clock frequency and the state of caches shared with "
+                               "other processes: prefer instructions or cycles_estimate"
+                             : ""));
           }
         }
       } else {
@@ -1063,7 +1083,8 @@ class ProcessRunners : public WorkloadRunners {
 
   std::unique_ptr<WorkloadMeasurer> runner(const Workload& workload,
                                            WorkloadContext context) override {
-    return std::make_unique<WorkloadRunner>(scenario_, workload, std::move(context));
+    return std::make_unique<WorkloadRunner>(scenario_, workload, std::move(context),
+                                            real_perf_syscalls());
   }
 
  private:

@@ -158,6 +158,9 @@ struct LoopCollaborators {
   std::unique_ptr<LoopBuilder> builder;
   std::unique_ptr<WorkloadProfiler> profiler;
   std::unique_ptr<WorkloadRunners> runners;
+  // The hardware counters' system calls: opened once before anything is built when a
+  // workload has a hardware-counted metric, to fail early on a machine without a PMU.
+  PerfSyscalls perf = real_perf_syscalls();
 };
 
 // The real ones: the scenario's go (target.go) with the cache policy `cache` in `dir`, and
@@ -229,7 +232,8 @@ class PgoLoop {
   void trial_pass(const std::vector<const Workload*>& workloads, bool counting);
   std::size_t workload_index(const std::string& name) const;
   CountRule count_rule() const;
-  // Counting metrics need valgrind: fail before anything is built when it is missing.
+  // Counting metrics need valgrind (cachegrind ones) or a PMU (hardware-counted ones): fail
+  // before anything is built when it is missing.
   void require_counting_tools() const;
   void analysis();
 

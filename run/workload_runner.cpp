@@ -97,8 +97,10 @@ std::string metric_unit(Metric metric, WorkloadKind kind) {
     case Metric::kNsPerOp:
       return "ns/op";
     case Metric::kInstructions:
+    case Metric::kHwInstructions:
       return "instructions" + per;
     case Metric::kCyclesEstimate:
+    case Metric::kHwCycles:
       return "cycles" + per;
     default:
       return "s";
@@ -165,8 +167,11 @@ CollectionResult collect_workload_profiles(const Scenario& scenario, const Workl
 }
 
 WorkloadRunner::WorkloadRunner(const Scenario& scenario, const Workload& workload,
-                               WorkloadContext context)
-    : scenario_(scenario), workload_(workload), context_(std::move(context)) {
+                               WorkloadContext context, PerfSyscalls perf)
+    : scenario_(scenario),
+      workload_(workload),
+      context_(std::move(context)),
+      perf_(std::move(perf)) {
   std::error_code ec;
   fs::create_directories(context_.workdir, ec);
   if (ec)
@@ -375,32 +380,91 @@ CountSummary WorkloadRunner::count_once(const std::vector<std::string>& argv,
   return s;
 }
 
+namespace {
+
+// kind gotest: the count of one op, from the run of N ops and the run of 1 (start-up and
+// set-up subtracted; the testing package runs one op, then N, so the difference is N ops).
+std::int64_t count_per_op(std::int64_t all, std::int64_t one, int n) {
+  return std::max<std::int64_t>(0, (all - one) / n);
+}
+double count_per_op(double all, double one, int n) { return std::max(0.0, (all - one) / n); }
+
+CountSummary count_per_op(const CountSummary& all, const CountSummary& one, int n) {
+  CountSummary s;
+  s.instructions = count_per_op(all.instructions, one.instructions, n);
+  s.l1_misses = count_per_op(all.l1_misses, one.l1_misses, n);
+  s.last_level_misses = count_per_op(all.last_level_misses, one.last_level_misses, n);
+  s.branch_mispredicts = count_per_op(all.branch_mispredicts, one.branch_mispredicts, n);
+  s.cycles_estimate = count_per_op(all.cycles_estimate, one.cycles_estimate, n);
+  return s;
+}
+
+HardwareCounts count_per_op(const HardwareCounts& all, const HardwareCounts& one, int n) {
+  HardwareCounts c;
+  c.instructions = count_per_op(all.instructions, one.instructions, n);
+  c.cycles = count_per_op(all.cycles, one.cycles, n);
+  c.branch_misses = count_per_op(all.branch_misses, one.branch_misses, n);
+  c.cache_misses = count_per_op(all.cache_misses, one.cache_misses, n);
+  return c;
+}
+
+// The counts of one counting run, whatever counts them: `count(one_op)` counts the
+// workload's run (gotest: of N ops, or of 1 op when one_op is true).
+template <class CountOnce>
+auto counted_run(const Scenario& scenario, const Workload& w, CountOnce count) {
+  if (w.kind == WorkloadKind::kGotest) {
+    auto all = count(false);
+    return count_per_op(all, count(true), counting_iterations(scenario, w));
+  }
+  if (w.kind != WorkloadKind::kCommand) {
+    throw Error("trial", "", "workload '" + w.name + "': kind http cannot be counted");
+  }
+  return count(false);
+}
+
+}  // namespace
+
+HardwareCounts WorkloadRunner::hardware_count_once(const std::vector<std::string>& argv,
+                                                   const std::string& label, const std::string& log,
+                                                   WorkloadMeasurement& m) {
+  if (!counters_) counters_ = std::make_unique<HardwareCounters>(perf_);
+  ProcessSpec spec = timed_spec(scenario_, workload_, argv,
+                                workload_directory(scenario_, workload_, context_), log);
+  spec.env_overrides = counting_environment(scenario_, workload_);
+  counters_->start();  // as close to the spawn, and the stop to the wait, as it gets
+  ProcessResult r = run_process(spec);
+  HardwareCounts c = counters_->stop();
+  if (!r.succeeded()) run_failed(workload_, label, "the counted run", r, log);
+  m.wall_seconds += std::chrono::duration<double>(r.wall_time).count();
+  m.cpu_seconds += r.user_seconds + r.system_seconds;
+  m.peak_rss_bytes = std::max(m.peak_rss_bytes, r.max_rss_bytes);
+  return c;
+}
+
 WorkloadMeasurement WorkloadRunner::run_counted(const std::string& binary,
                                                 const std::string& label) {
   auto start = Clock::now();
   WorkloadMeasurement m;
-  CountSummary s;
-  if (workload_.kind == WorkloadKind::kGotest) {
-    const int n = counting_iterations(scenario_, workload_);
-    CountSummary all = count_once(display_argv(binary), label, log_path(label), m);
-    CountSummary one = count_once(gotest_argv(binary, "1x"), label, log_path(label + "-1x"), m);
-    auto per_op = [n](std::int64_t a, std::int64_t b) {
-      return std::max<std::int64_t>(0, (a - b) / n);
-    };
-    s.instructions = per_op(all.instructions, one.instructions);
-    s.l1_misses = per_op(all.l1_misses, one.l1_misses);
-    s.last_level_misses = per_op(all.last_level_misses, one.last_level_misses);
-    s.branch_mispredicts = per_op(all.branch_mispredicts, one.branch_mispredicts);
-    s.cycles_estimate = std::max(0.0, (all.cycles_estimate - one.cycles_estimate) / n);
-  } else if (workload_.kind == WorkloadKind::kCommand) {
-    s = count_once(display_argv(binary), label, log_path(label), m);
+  auto argv = [&](bool one_op) {
+    return one_op ? gotest_argv(binary, "1x") : display_argv(binary);
+  };
+  auto log = [&](bool one_op) { return log_path(one_op ? label + "-1x" : label); };
+  if (is_hardware_counted(workload_.metric)) {
+    HardwareCounts c = counted_run(scenario_, workload_, [&](bool one_op) {
+      return hardware_count_once(argv(one_op), label, log(one_op), m);
+    });
+    m.hardware_counts = c;
+    m.value = static_cast<double>(workload_.metric == Metric::kHwInstructions ? c.instructions
+                                                                              : c.cycles);
   } else {
-    throw Error("trial", "", "workload '" + workload_.name + "': kind http cannot be counted");
+    CountSummary s = counted_run(scenario_, workload_, [&](bool one_op) {
+      return count_once(argv(one_op), label, log(one_op), m);
+    });
+    m.counts = s;
+    m.value = workload_.metric == Metric::kInstructions ? static_cast<double>(s.instructions)
+                                                        : s.cycles_estimate;
   }
   m.elapsed_seconds = seconds_since(start);
-  m.counts = s;
-  m.value = workload_.metric == Metric::kInstructions ? static_cast<double>(s.instructions)
-                                                      : s.cycles_estimate;
   return m;
 }
 

@@ -31,6 +31,10 @@
 // binary runs with -test.benchtime=Nx (N = counting_iterations()) and once more with 1x,
 // and the value is (count(N) - count(1)) / N: exactly the work of one op, start-up and
 // set-up subtracted (the testing package runs one op, then N, so the difference is N ops).
+// Hardware-counted metrics (hw_instructions, hw_cycles; kinds command and gotest): the same
+// runs natively, with the same environment and, for gotest, the same Nx and 1x runs and
+// per-op difference, the CPU's counters (trials/hardware_counters.h) enabled just before
+// the spawn and disabled after the wait (inherited: the child's threads and children count).
 // A run that fails (non-zero exit, signal, timeout, a server that is never ready or dies,
 // no benchmark output) throws pgo::Error (stage "trial") naming the workload and build,
 // with the tail of its log (run/run_directory.h: workload_log). Nothing started by a run
@@ -55,6 +59,7 @@
 #include "scenario/scenario.h"
 #include "trials/cachegrind.h"
 #include "trials/command_executor.h"
+#include "trials/hardware_counters.h"
 
 namespace pgo::harness {
 
@@ -76,6 +81,8 @@ struct WorkloadMeasurement {
   std::int64_t peak_rss_bytes = 0;
   // Counting metrics: what cachegrind counted (gotest: per op, as `value`).
   std::optional<CountSummary> counts;
+  // Hardware-counted metrics: what the CPU's counters counted (gotest: per op, as `value`).
+  std::optional<HardwareCounts> hardware_counts;
 };
 
 // The template variables every workload command gets: {binary} (when non-empty),
@@ -134,8 +141,10 @@ class WorkloadMeasurer {
 
 class WorkloadRunner : public WorkloadMeasurer {
  public:
-  // REQUIRES: workload belongs to scenario; both outlive the runner.
-  WorkloadRunner(const Scenario& scenario, const Workload& workload, WorkloadContext context);
+  // REQUIRES: workload belongs to scenario; both outlive the runner. `perf`: the system
+  // calls of the hardware-counted metrics (opened on the first such run).
+  WorkloadRunner(const Scenario& scenario, const Workload& workload, WorkloadContext context,
+                 PerfSyscalls perf = real_perf_syscalls());
 
   WorkloadMeasurement run(const std::string& binary, const std::string& label) override;
 
@@ -151,6 +160,9 @@ class WorkloadRunner : public WorkloadMeasurer {
   // One run of `argv` under cachegrind; its output goes to `log`.
   CountSummary count_once(const std::vector<std::string>& argv, const std::string& label,
                           const std::string& log, WorkloadMeasurement& m);
+  // One native run of `argv` between the hardware counters' start and stop.
+  HardwareCounts hardware_count_once(const std::vector<std::string>& argv, const std::string& label,
+                                     const std::string& log, WorkloadMeasurement& m);
   std::vector<std::string> gotest_argv(const std::string& binary,
                                        const std::string& benchtime) const;
 
@@ -160,6 +172,8 @@ class WorkloadRunner : public WorkloadMeasurer {
   PortAllocator ports_;
   HttpClient http_;
   std::string valgrind_;  // found on the first counting run
+  PerfSyscalls perf_;
+  std::unique_ptr<HardwareCounters> counters_;  // opened on the first hardware-counted run
 };
 
 // The CommandExecutor of the loop's trials: each BenchCommand is one (runner, build).

@@ -95,10 +95,12 @@ bool valid_benchtime(const std::string& s) {
 const std::vector<std::string> kKindNames = {"command", "http", "gotest"};
 const std::vector<WorkloadKind> kKinds = {WorkloadKind::kCommand, WorkloadKind::kHttp,
                                           WorkloadKind::kGotest};
-const std::vector<std::string> kMetricNames = {"wall", "cpu", "ns_per_op", "instructions",
-                                               "cycles_estimate"};
-const std::vector<Metric> kMetrics = {Metric::kWall, Metric::kCpu, Metric::kNsPerOp,
-                                      Metric::kInstructions, Metric::kCyclesEstimate};
+const std::vector<std::string> kMetricNames = {
+    "wall", "cpu", "ns_per_op", "instructions", "cycles_estimate", "hw_instructions", "hw_cycles"};
+const std::vector<Metric> kMetrics = {Metric::kWall,           Metric::kCpu,
+                                      Metric::kNsPerOp,        Metric::kInstructions,
+                                      Metric::kCyclesEstimate, Metric::kHwInstructions,
+                                      Metric::kHwCycles};
 const std::vector<std::string> kOrderNames = {"interleaved", "sequential"};
 const std::vector<TrialOrder> kOrders = {TrialOrder::kInterleaved, TrialOrder::kSequential};
 const std::vector<std::string> kGotestDirectoryNames = {"package", "workdir"};
@@ -399,7 +401,13 @@ void read_workload(JsonProblems& check, const json& value, std::size_t index, Sc
     check.add(r.path_of("metric"), "\"ns_per_op\" is only valid for kind \"gotest\"",
               "use \"wall\" or \"cpu\"");
   }
-  if (is_counting(w.metric) && w.kind == WorkloadKind::kHttp) {
+  if (is_hardware_counted(w.metric) && w.kind == WorkloadKind::kHttp) {
+    check.add(r.path_of("metric"),
+              "hardware counters of http servers are not measured: the counters would have to "
+              "be attached to servers already running, with all their threads",
+              "count a command or gotest workload that exercises the same code, or time the "
+              "http workload (\"wall\" or \"cpu\")");
+  } else if (is_counting(w.metric) && w.kind == WorkloadKind::kHttp) {
     check.add(r.path_of("metric"),
               json_quoted(to_string(w.metric)) +
                   " cannot be measured for kind \"http\": counting runs the program under "
@@ -679,7 +687,12 @@ std::string to_string(WorkloadKind k) {
   return kKindNames[static_cast<std::size_t>(std::find(kKinds.begin(), kKinds.end(), k) -
                                              kKinds.begin())];
 }
-bool is_counting(Metric m) { return m == Metric::kInstructions || m == Metric::kCyclesEstimate; }
+bool is_counting(Metric m) {
+  return m == Metric::kInstructions || m == Metric::kCyclesEstimate || is_hardware_counted(m);
+}
+bool is_hardware_counted(Metric m) {
+  return m == Metric::kHwInstructions || m == Metric::kHwCycles;
+}
 
 std::string to_string(Metric m) {
   return kMetricNames[static_cast<std::size_t>(std::find(kMetrics.begin(), kMetrics.end(), m) -

@@ -56,10 +56,16 @@ enum class Metric {
   // gotest the value is per benchmark op (see Counting::gotest_iterations).
   kInstructions,    // "instructions": instructions executed, exact
   kCyclesEstimate,  // "cycles_estimate": instructions + weighted cache and branch misses
+  // Hardware-counted metrics (kind command and gotest): the CPU's own counters
+  // (trials/hardware_counters.h) around a native run, with the same settings; need a PMU.
+  kHwInstructions,  // "hw_instructions": instructions:u of the run's processes
+  kHwCycles,        // "hw_cycles": cycles:u of the run's processes
 };
 
-// True for the metrics that count work instead of timing it.
+// True for the metrics that count work instead of timing it (cachegrind or hardware).
 bool is_counting(Metric m);
+// True for the counting metrics read from the CPU's counters rather than cachegrind.
+bool is_hardware_counted(Metric m);
 
 // How CPU profiles are collected from a workload (harness/profile_collector.h runs each).
 enum class ProfileMethod {
@@ -244,7 +250,8 @@ struct Convergence {
   double min_hot_edge_overlap = 0;
 };
 
-// How counting metrics (Metric::kInstructions, kCyclesEstimate) are measured and judged
+// How counting metrics (Metric::kInstructions, kCyclesEstimate, and the hardware-counted
+// kHwInstructions, kHwCycles) are measured and judged
 // (scenarios/README.md, "Counting metrics"). Used only by workloads with such a metric.
 struct Counting {
   // The Go runtime settings of every counting run, overriding the workload's: one P and no

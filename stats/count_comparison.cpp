@@ -46,7 +46,8 @@ SampleComparison compare_counts(std::span<const double> reference,
 }
 
 bool is_counting_metric_name(const std::string& metric) {
-  return metric == "instructions" || metric == "cycles_estimate";
+  return metric == "instructions" || metric == "cycles_estimate" || metric == "hw_instructions" ||
+         metric == "hw_cycles";
 }
 
 std::string nondeterminism_cause(const std::string& gomaxprocs, const std::string& gogc) {

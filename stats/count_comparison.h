@@ -42,7 +42,8 @@ std::optional<double> relative_spread(std::span<const double> values);
 SampleComparison compare_counts(std::span<const double> reference,
                                 std::span<const double> candidate, const CountRule& rule);
 
-// True for the report's names of the counting metrics ("instructions", "cycles_estimate").
+// True for the report's names of the counting metrics ("instructions", "cycles_estimate",
+// "hw_instructions", "hw_cycles"): scenario/scenario.h's is_counting() by name.
 bool is_counting_metric_name(const std::string& metric);
 
 // Whether runs whose spread is `spread` count as deterministic under `rule`.

@@ -369,6 +369,44 @@ TEST_CASE("run: an HTTP server that never gets ready fails the run cleanly", "[r
   fs::remove_all(dir);
 }
 
+TEST_CASE("run: hw_instructions counts natively where there is a PMU, else stops before building",
+          "[run][counting]") {
+  // Risk: a machine without counters building everything before failing, exiting with the
+  // wrong code, or quietly timing or valgrind-counting instead.
+  Loop loop;
+  const std::string scenario =
+      loop.scenario({{"name", "count"},
+                     {"command", {"{binary}", "-rounds", "20"}},
+                     {"profile_command", {"{binary}", "-d", "400ms", "-cpuprofile={profile}"}},
+                     {"metric", "hw_instructions"},
+                     {"timeout_seconds", 120}},
+                    {{"iterations", 1}});
+  ProcessResult r = run({scenario, "--out", loop.out(), "--build-cache", "go", "-q"});
+  INFO(r.captured_stderr);
+  if (r.exit_code == 1) {  // no PMU (this project's VMs) or counters not allowed
+    CHECK(r.captured_stderr.find("workload 'count' (metric hw_instructions): ") !=
+          std::string::npos);
+    CHECK(r.captured_stderr.find("count with the cachegrind metrics instead (instructions, "
+                                 "cycles_estimate)") != std::string::npos);
+    std::error_code ec;
+    CHECK(fs::is_empty(fs::path(loop.out()) / "builds", ec));
+    CHECK_FALSE(fs::exists(fs::path(loop.out()) / "report.json"));
+    return;
+  }
+  REQUIRE(r.exit_code == 0);
+  const json report = loop.report();
+  REQUIRE(report["trials"].size() == 2);
+  for (const json& t : report["trials"]) {
+    CHECK(t["metric"] == "hw_instructions");
+    CHECK(t["unit"] == "instructions");
+    CHECK(t["run_settings"]["GOGC"] == "off");
+    CHECK(t["counts"]["hw_instructions"].size() == t["values"].size());
+    CHECK(t["counts"]["hw_instructions"][0].get<double>() > 2e7);
+    CHECK_FALSE(t["counts"].contains("l1_misses"));  // not counted under cachegrind
+  }
+  CHECK(report["analysis"]["workloads"][0]["iterations"][0]["vs_off"]["method"] == "count-spread");
+}
+
 TEST_CASE("run: a counting workload is counted under cachegrind and judged by the spread rule",
           "[run][counting]") {
   // Risk: a counting metric that is silently timed, counted without the deterministic

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -552,6 +553,105 @@ TEST_CASE("an interruption the collaborator reports is an interruption", "[pgo_l
   CHECK(last.phases.back().name == "trials");
   CHECK(last.phases.back().status == h::PhaseStatus::kInterrupted);
   CHECK(last.error == "interrupted by a signal during trials");
+}
+
+TEST_CASE("hardware-counted metrics without a PMU fail before anything is built",
+          "[pgo_loop][counting]") {
+  // Risk: a machine without counters building every version before saying so, or quietly
+  // measuring something else.
+  TempDir tmp;
+  write_scenario(tmp);  // the module
+  std::ofstream(tmp.path("src/scenario.json"))
+      << R"({"name": "hw", "target": {"package": "./cmd/app"},
+           "workloads": [{"name": "a", "command": ["{binary}"], "metric": "hw_instructions"}]})";
+  LoopScript script;
+  RecordingObserver observer;
+  int opened = 0, closed = 0;
+  h::LoopCollaborators collaborators = scripted_collaborators(script);
+  collaborators.perf.open_counter = [&](std::uint64_t) -> int {
+    if (opened++ == 0) return 100;
+    errno = ENOENT;
+    return -1;
+  };
+  collaborators.perf.close = [&](int) { return ++closed, 0; };
+  try {
+    h::PgoLoop loop(h::load_scenario(tmp.path("src/scenario.json")), quick_options(1),
+                    h::RunDirectory(tmp.path("run")), observer, "test", std::move(collaborators));
+    loop.run();
+    FAIL("no RunFailure");
+  } catch (const h::RunFailure& e) {
+    CHECK(e.kind() == FailureKind::kSetup);
+    CHECK_THAT(std::string(e.what()), Catch::Contains("workload 'a' (metric hw_instructions): " +
+                                                      h::hardware_counter_problem(ENOENT)));
+  }
+  CHECK(script.events.empty());
+  CHECK(closed == 1);
+}
+
+namespace {
+
+// Counted runs as a machine with a PMU gives them: the same counts every run of a build.
+class HardwareCountedRuns : public h::WorkloadRunners {
+  class Runs : public h::WorkloadMeasurer {
+   public:
+    explicit Runs(const h::Workload& w) : workload_(w) {}
+    h::WorkloadMeasurement run(const std::string&, const std::string& label) override {
+      h::WorkloadMeasurement m;
+      const std::int64_t scale = label == "v0" ? 10 : 9;
+      m.hardware_counts = h::HardwareCounts{1000 * scale, 2000 * scale, 3 * scale, 4 * scale};
+      m.value = static_cast<double>(m.hardware_counts->cycles);
+      m.elapsed_seconds = 1e-6;
+      return m;
+    }
+    const h::Workload& workload() const override { return workload_; }
+    std::vector<std::string> display_argv(const std::string& binary) const override {
+      return {binary};
+    }
+
+   private:
+    const h::Workload& workload_;
+  };
+
+ public:
+  std::unique_ptr<h::WorkloadMeasurer> runner(const h::Workload& w, h::WorkloadContext) override {
+    return std::make_unique<Runs>(w);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("hardware-counted series carry every counter and the counting verdicts",
+          "[pgo_loop][counting]") {
+  // Risk: hw counts dropped from the report, or judged by the timed rules.
+  TempDir tmp;
+  write_scenario(tmp);  // the module
+  std::ofstream(tmp.path("src/scenario.json"))
+      << R"({"name": "hw", "target": {"package": "./cmd/app"},
+           "workloads": [{"name": "a", "command": ["{binary}"], "metric": "hw_cycles"}]})";
+  LoopScript script;
+  RecordingObserver observer;
+  h::LoopCollaborators collaborators = scripted_collaborators(script);
+  collaborators.runners = std::make_unique<HardwareCountedRuns>();
+  int next_fd = 100;
+  collaborators.perf.open_counter = [&](std::uint64_t) { return next_fd++; };
+  collaborators.perf.close = [](int) { return 0; };
+  h::PgoLoop loop(h::load_scenario(tmp.path("src/scenario.json")), quick_options(1),
+                  h::RunDirectory(tmp.path("run")), observer, "test", std::move(collaborators));
+  const h::RunReport report = loop.run();
+  REQUIRE(report.trials.size() == 2);
+  for (const h::TrialSeries& t : report.trials) {
+    CHECK(t.metric == "hw_cycles");
+    CHECK(t.unit == "cycles");
+    const double scale = t.build == "v0" ? 10 : 9;
+    REQUIRE(t.counts.count("hw_instructions"));
+    CHECK(t.counts.at("hw_instructions").front() == 1000 * scale);
+    CHECK(t.counts.at("hw_cache_misses").front() == 4 * scale);
+    CHECK(t.median == 2000 * scale);
+    CHECK(t.run_settings.at("GOGC") == "off");
+    REQUIRE(t.deterministic);
+    CHECK(*t.deterministic);
+    CHECK(t.values.size() == 2);  // identical counts: the counting pass stops at its minimum
+  }
 }
 
 TEST_CASE("gotest and command workloads in one scenario are a setup failure", "[pgo_loop]") {

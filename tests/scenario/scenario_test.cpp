@@ -907,3 +907,31 @@ TEST_CASE("counting metrics: accepted for command and gotest, refused for http w
   // Timed scenarios do not carry the section, so their hash did not change with it.
   CHECK_FALSE(h::to_json(parse(with_workload(kBatch))).contains("counting"));
 }
+
+TEST_CASE("hardware-counted metrics: accepted for command and gotest, refused for http",
+          "[scenario][counting]") {
+  // Risk: hw_* on a server workload measuring only the harness, or failing only after every
+  // build; hw_* escaping the counting settings and the count-spread rule.
+  h::Scenario s = parse(with_workload(R"({"name": "w", "command": ["{binary}"],
+                                          "metric": "hw_instructions"})"));
+  CHECK(s.workloads[0].metric == h::Metric::kHwInstructions);
+  CHECK(h::to_string(s.workloads[0].metric) == "hw_instructions");
+  CHECK(h::to_json(s).contains("counting"));
+  s = parse(with_workload(R"({"name": "w", "kind": "gotest", "metric": "hw_cycles"})"));
+  CHECK(s.workloads[0].metric == h::Metric::kHwCycles);
+  for (h::Metric m : {h::Metric::kHwInstructions, h::Metric::kHwCycles}) {
+    CHECK(h::is_counting(m));
+    CHECK(h::is_hardware_counted(m));
+  }
+  CHECK_FALSE(h::is_hardware_counted(h::Metric::kInstructions));
+  CHECK_FALSE(h::is_hardware_counted(h::Metric::kWall));
+
+  const std::vector<std::string> p =
+      problems(with_workload(R"({"name": "w", "kind": "http", "metric": "hw_cycles",
+        "http": {"server_command": ["{binary}", "{port}"], "load_command": ["{urls}"]}})"));
+  CHECK(has_problem(p, "workloads[0].metric: hardware counters of http servers are not measured"));
+  CHECK(has_problem(p, "count a command or gotest workload"));
+  CHECK(has_problem(problems(with_workload(R"({"name": "w", "command": ["{binary}"],
+                                              "metric": "hw_cycles", "env": {"GOMAXPROCS": "4"}})")),
+                    "workloads[0].env.GOMAXPROCS: conflicts with the counting settings"));
+}

@@ -96,5 +96,7 @@ TEST_CASE("determinism tolerance and the likely cause of disagreeing counts",
   CHECK_THAT(h::nondeterminism_cause("", "off"), Catch::Contains("GOMAXPROCS=unset"));
   CHECK_THAT(h::nondeterminism_cause("1", "off"), Catch::Contains("the program itself varies"));
   CHECK(h::is_counting_metric_name("cycles_estimate"));
+  CHECK(h::is_counting_metric_name("hw_instructions"));
+  CHECK(h::is_counting_metric_name("hw_cycles"));
   CHECK_FALSE(h::is_counting_metric_name("cpu"));
 }
