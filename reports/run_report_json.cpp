@@ -132,6 +132,8 @@ json trials_to_json(const harness::TrialSeries& t) {
   if (t.deterministic) out["deterministic"] = *t.deterministic;
   if (!t.counts.empty()) out["counts"] = t.counts;
   if (!t.run_settings.empty()) out["run_settings"] = t.run_settings;
+  // Gotest series only, so that reports of other workloads read as before.
+  if (!t.benchmarks.empty()) out["benchmarks"] = t.benchmarks;
   return out;
 }
 
@@ -146,8 +148,29 @@ json analysis_to_json(const harness::Analysis& a) {
           {"vs_off", comparison_to_json(it.vs_off)},
           {"vs_previous", it.vs_previous ? comparison_to_json(*it.vs_previous) : json(nullptr)}});
     }
-    workloads.push_back(json{
-        {"workload", w.workload}, {"metric", w.metric}, {"iterations", std::move(iterations)}});
+    json workload{
+        {"workload", w.workload}, {"metric", w.metric}, {"iterations", std::move(iterations)}};
+    if (!w.benchmarks.empty()) {
+      json benchmarks = json::array();
+      for (const harness::BenchmarkAnalysis& b : w.benchmarks) {
+        json rows = json::array();
+        for (const harness::BenchmarkIteration& it : b.iterations) {
+          json ratios = json::object();
+          for (const auto& [unit, ratio] : it.unit_ratios_vs_off) {
+            ratios[unit] = optional_number(ratio);
+          }
+          rows.push_back(json{
+              {"build", it.build},
+              {"iteration", it.iteration},
+              {"vs_off", comparison_to_json(it.vs_off)},
+              {"vs_previous", it.vs_previous ? comparison_to_json(*it.vs_previous) : json(nullptr)},
+              {"unit_ratios_vs_off", std::move(ratios)}});
+        }
+        benchmarks.push_back(json{{"benchmark", b.benchmark}, {"iterations", std::move(rows)}});
+      }
+      workload["benchmarks"] = std::move(benchmarks);
+    }
+    workloads.push_back(std::move(workload));
   }
   json geomean = json::array();
   for (const harness::GeomeanSpeedup& g : a.geomean) {
@@ -589,6 +612,16 @@ RunReport run_report_from_json(const json& j, const std::string& file) {
         t.run_settings[it.key()] = in.string(settings, p + ".run_settings", it.key().c_str());
       }
     }
+    if (e.contains("benchmarks")) {  // gotest series; absent before it was recorded
+      const std::string bp = p + ".benchmarks";
+      const json& benchmarks = in.object(e, p, "benchmarks");
+      for (auto b = benchmarks.begin(); b != benchmarks.end(); ++b) {
+        const json& units = in.object(benchmarks, bp, b.key().c_str());
+        for (auto u = units.begin(); u != units.end(); ++u) {
+          t.benchmarks[b.key()][u.key()] = in.numbers(units, bp + "." + b.key(), u.key().c_str());
+        }
+      }
+    }
     r.trials.push_back(std::move(t));
   });
 
@@ -609,6 +642,27 @@ RunReport run_report_from_json(const json& j, const std::string& file) {
       if (!previous.is_null()) it.vs_previous = in.comparison(previous, xp + ".vs_previous");
       w.iterations.push_back(std::move(it));
     });
+    if (e.contains("benchmarks")) {  // gotest workloads; absent before it was computed
+      in.each(e, p, "benchmarks", [&](const json& x, const std::string& xp) {
+        harness::BenchmarkAnalysis b;
+        b.benchmark = in.string(x, xp, "benchmark");
+        in.each(x, xp, "iterations", [&](const json& y, const std::string& yp) {
+          harness::BenchmarkIteration it;
+          it.build = in.string(y, yp, "build");
+          it.iteration = in.small_integer(y, yp, "iteration");
+          it.vs_off = in.comparison(in.object(y, yp, "vs_off"), yp + ".vs_off");
+          const json& previous = in.field(y, yp, "vs_previous");
+          if (!previous.is_null()) it.vs_previous = in.comparison(previous, yp + ".vs_previous");
+          const json& ratios = in.object(y, yp, "unit_ratios_vs_off");
+          for (auto u = ratios.begin(); u != ratios.end(); ++u) {
+            it.unit_ratios_vs_off[u.key()] =
+                in.optional_number(ratios, yp + ".unit_ratios_vs_off", u.key().c_str());
+          }
+          b.iterations.push_back(std::move(it));
+        });
+        w.benchmarks.push_back(std::move(b));
+      });
+    }
     r.analysis.workloads.push_back(std::move(w));
   });
   in.each(analysis, ap, "geomean", [&](const json& e, const std::string& p) {

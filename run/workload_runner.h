@@ -48,6 +48,7 @@
 #include <string>
 #include <vector>
 
+#include "go/go_bench_format.h"
 #include "process/command_template.h"
 #include "process/http_client.h"
 #include "process/port_allocator.h"
@@ -76,7 +77,20 @@ struct WorkloadMeasurement {
   std::int64_t peak_rss_bytes = 0;
   // Counting metrics: what cachegrind counted (gotest: per op, as `value`).
   std::optional<CountSummary> counts;
+  // Kind gotest, metric ns_per_op: gotest_benchmark_medians() of the run's output.
+  std::map<std::string, std::map<std::string, double>> benchmarks;
 };
+
+// One gotest run's results per benchmark: base name ("BenchmarkParse/small") -> unit ->
+// value, the median over the run's result lines of that benchmark (several with
+// -test.count > 1; a benchmark run with several -test.cpu values is one benchmark too).
+std::map<std::string, std::map<std::string, double>> gotest_benchmark_medians(
+    const GoBenchOutput& output);
+
+// The geometric mean of the benchmarks' ns/op (those without ns/op left out); nullopt
+// when none has ns/op. The value of a gotest run's ns_per_op metric.
+std::optional<double> geomean_ns_per_op(
+    const std::map<std::string, std::map<std::string, double>>& benchmarks);
 
 // The template variables every workload command gets: {binary} (when non-empty),
 // {input} (when there is exactly one input), {input_NAME}, {tool_NAME}, {scenario_dir},
