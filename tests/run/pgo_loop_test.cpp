@@ -102,7 +102,8 @@ std::vector<std::string> names(const std::vector<Phase>& phases) {
 
 std::vector<std::string> recorded(const h::RunReport& report) {
   std::vector<std::string> out;
-  for (const h::PhaseRecord& p : report.phases) out.push_back(p.name + ":" + h::to_string(p.status));
+  for (const h::PhaseRecord& p : report.phases)
+    out.push_back(p.name + ":" + h::to_string(p.status));
   return out;
 }
 
