@@ -37,7 +37,7 @@ const TrialSeries* find_series(const std::vector<TrialSeries>& trials, const std
   return nullptr;
 }
 
-// The median of each run's value of `unit` for one benchmark; empty when not recorded.
+// One benchmark's value of `unit` per run (TrialSeries::benchmarks); empty when not recorded.
 const std::vector<double>& benchmark_values(const TrialSeries* series, const std::string& benchmark,
                                             const std::string& unit) {
   static const std::vector<double> kNone;
@@ -54,7 +54,7 @@ std::vector<BenchmarkAnalysis> analyze_benchmarks(const std::vector<BuildRecord>
                                                   const std::vector<TrialSeries>& trials,
                                                   const std::string& workload, double alpha,
                                                   std::uint64_t seed) {
-  std::vector<std::string> names;  // sorted: the series' maps are
+  std::vector<std::string> names;  // of every build's series, sorted below
   std::map<std::string, std::vector<std::string>> units;
   for (const BuildRecord& b : builds) {
     const TrialSeries* s = find_series(trials, workload, b.label);
@@ -106,7 +106,8 @@ std::vector<BenchmarkAnalysis> analyze_benchmarks(const std::vector<BuildRecord>
   return out;
 }
 
-// "; slowed by PGO: BenchmarkA of workload w (v2 12.0% slower than v0)" for the last build.
+// "; but PGO significantly slowed benchmark BenchmarkA of workload w (12.0% slower) on v2
+// against v0", naming the slowed benchmarks of the last build; "" when there are none.
 std::string slowed_on_last_build(const Analysis& a, const std::string& last_build) {
   std::string names;
   std::size_t count = 0;
@@ -351,9 +352,10 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
       wa.iterations.push_back(std::move(ia));
     }
     // Seeds apart from the workloads' so adding benchmarks changes no other comparison.
-    if (!rule)
+    if (!rule) {
       wa.benchmarks =
           analyze_benchmarks(builds, trials, w, alpha, seed + 100000 * (a.workloads.size() + 1));
+    }
     a.workloads.push_back(std::move(wa));
   }
 

@@ -23,8 +23,9 @@
 // - gotest: the test binary with -test.run=^$ -test.bench=... (no -test.cpuprofile),
 //   started in the package's source directory as `go test` does (or in {workdir} when the
 //   scenario says gotest.working_directory "workdir"). Metric ns_per_op = the geometric mean over
-//   the matched benchmarks of their ns/op (the median of each when count > 1); wall and cpu as for
-//   command.
+//   the matched benchmarks of their ns/op (the median of each when count > 1), and every
+//   benchmark's value of every unit it printed is kept (WorkloadMeasurement::benchmarks); wall
+//   and cpu as for command.
 // Counting metrics (instructions, cycles_estimate; kinds command and gotest): the same
 // run under `valgrind --tool=cachegrind` (trials/cachegrind.h) with the environment of
 // counting_environment(); the value is the count of the whole process. For gotest the
