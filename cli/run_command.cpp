@@ -153,6 +153,18 @@ std::string format_run_summary(const RunReport& r, const std::string& run_dir) {
                       it.vs_previous ? reports::format_change(it.vs_previous->time_ratio) + " (" +
                                            std::string(to_string(it.vs_previous->verdict)) + ")"
                                      : std::string("-")});
+      // Benchmarks of a gotest workload that PGO significantly slowed on this build: the
+      // geomean row above can hide them.
+      for (const BenchmarkAnalysis& b : w.benchmarks) {
+        for (const BenchmarkIteration& bi : b.iterations) {
+          if (bi.build != it.build || bi.vs_off.verdict != Verdict::kSlower) continue;
+          auto bci = reports::speedup_interval(bi.vs_off);
+          trials.add_row({"  " + b.benchmark, bi.build, "", "",
+                          reports::format_speedup(bi.vs_off.speedup),
+                          bci ? reports::format_speedup_interval(bci->first, bci->second) : "-",
+                          reports::format_p_value(bi.vs_off.p_value), "slowed by PGO"});
+        }
+      }
     }
   }
   for (const GeomeanSpeedup& g : r.analysis.geomean) {

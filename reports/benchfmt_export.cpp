@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <regex>
@@ -22,6 +23,38 @@ std::string config_value(std::string value) {
 
 void config_line(std::string& out, const std::string& key, const std::string& value) {
   if (!value.empty()) out += key + ": " + config_value(value) + "\n";
+}
+
+// A gotest series with per-benchmark results, run by run: one line per benchmark with every
+// unit it reported ("Benchmark<Workload>/<Name> 1 812 ns/op 64 B/op 2 allocs/op"), so that
+// benchstat shows a row per benchmark and its own geomean over them; the run's peak RSS
+// goes on a line of the workload alone, being a figure of the whole test binary.
+std::string gotest_benchmark_lines(const harness::TrialSeries& series, bool with_rss) {
+  std::string out;
+  const std::string workload = benchfmt_name(series.workload);
+  std::size_t runs = 0;
+  for (const auto& [name, units] : series.benchmarks) {
+    for (const auto& [unit, values] : units) runs = std::max(runs, values.size());
+  }
+  for (std::size_t i = 0; i < runs; ++i) {
+    for (const auto& [name, units] : series.benchmarks) {
+      std::string line;
+      for (const auto& [unit, values] : units) {
+        if (i < values.size()) line += " " + number(values[i]) + " " + unit;
+      }
+      if (line.empty()) continue;
+      std::string sub = name.rfind("Benchmark", 0) == 0 ? name.substr(9) : name;
+      for (char& c : sub) {
+        if (std::isspace(static_cast<unsigned char>(c))) c = '_';
+      }
+      out += workload + "/" + sub + " 1" + line + "\n";
+    }
+    if (with_rss && i < series.peak_rss_bytes.size()) {
+      out += workload + " 1 " + number(static_cast<double>(series.peak_rss_bytes[i])) +
+             " peak-RSS-B\n";
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -75,6 +108,10 @@ std::string run_report_to_benchfmt(const harness::RunReport& report) {
       const bool with_wall =
           series.metric == "cpu" && series.wall_seconds.size() == series.values.size();
       const bool with_rss = series.peak_rss_bytes.size() == series.values.size();
+      if (!series.benchmarks.empty()) {
+        out += gotest_benchmark_lines(series, with_rss);
+        continue;
+      }
       for (std::size_t i = 0; i < series.values.size(); ++i) {
         out += name + " 1 " + number(series.values[i]) + " " + unit;
         if (with_wall) out += " " + number(series.wall_seconds[i]) + " sec/op";

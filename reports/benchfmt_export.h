@@ -13,6 +13,11 @@
 // with the build's wall time (build-sec) and binary size (binary-B), both assume=exact:
 // single measurements that benchstat must not treat as samples.
 //
+// A gotest workload with per-benchmark results (harness::TrialSeries::benchmarks) gets, per
+// run, one line per benchmark, "Benchmark<Workload>/<Name> 1 812 ns/op 64 B/op 2 allocs/op"
+// with every unit the benchmark reported, instead of the workload's geomean line (benchstat
+// computes the geomean itself), and a line "Benchmark<Workload> 1 <rss> peak-RSS-B".
+//
 // Units: metric "wall" -> sec/op; "cpu" -> cpu-sec/op (followed by the run's wall time as
 // sec/op); every run also carries its peak RSS as peak-RSS-B when recorded; "ns_per_op" -> ns/op
 // (benchstat shows it as sec/op); any other metric M -> "M/op". Benchmark names are the workload

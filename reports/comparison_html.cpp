@@ -151,6 +151,54 @@ std::string builds_section(const RunReport& base, const RunReport& next) {
          "</section>\n";
 }
 
+// Per benchmark of the gotest workloads both runs have per-benchmark results for: the PGO
+// speedup of its ns/op over pgo=off in each run, with interval and verdict, side by side.
+std::string benchmark_speedup_section(const RunReport& base, const RunReport& next) {
+  auto cell = [](const harness::BenchmarkIteration* it) {
+    if (!it) return std::string("<td>-</td>");
+    const auto interval = speedup_interval(it->vs_off);
+    const bool slowed = it->vs_off.verdict == harness::Verdict::kSlower;
+    return fmt::format(
+        "<td class=\"num\">{} {}</td><td class=\"{}\">{}</td>", format_speedup(it->vs_off.speedup),
+        interval ? format_speedup_interval(interval->first, interval->second) : std::string("-"),
+        slowed                                            ? "bad"
+        : it->vs_off.verdict == harness::Verdict::kFaster ? "good"
+                                                          : "neutral",
+        esc(std::string(harness::to_string(it->vs_off.verdict)) +
+            (slowed ? " (slowed by PGO)" : "")));
+  };
+  std::string rows;
+  for (const auto& w : next.analysis.workloads) {
+    const harness::WorkloadAnalysis* old = nullptr;
+    for (const auto& x : base.analysis.workloads) {
+      if (x.workload == w.workload) old = &x;
+    }
+    if (!old || old->benchmarks.empty() || w.benchmarks.empty()) continue;
+    for (const auto& b : w.benchmarks) {
+      const harness::BenchmarkAnalysis* ob = nullptr;
+      for (const auto& x : old->benchmarks) {
+        if (x.benchmark == b.benchmark) ob = &x;
+      }
+      if (!ob) continue;
+      for (const auto& it : b.iterations) {
+        const harness::BenchmarkIteration* oit = nullptr;
+        for (const auto& x : ob->iterations) {
+          if (x.build == it.build) oit = &x;
+        }
+        rows += "<tr><td>" + esc(w.workload) + "</td><td>" + esc(b.benchmark) + "</td><td>" +
+                esc(it.build) + "</td>" + cell(oit) + cell(&it) + "</tr>\n";
+      }
+    }
+  }
+  if (rows.empty()) return "";
+  return "<section>\n<h2>PGO speedup per benchmark, base and new</h2>\n<p class=\"note\">ns/op "
+         "of each benchmark of the gotest workloads, median(v0) / median(build) in each run "
+         "with its 95% interval.</p>\n<table>\n<tr><th>Workload</th><th>Benchmark</th>"
+         "<th>Build</th><th>Base speedup</th><th>Base verdict</th><th>New speedup</th>"
+         "<th>New verdict</th></tr>\n" +
+         rows + "</table>\n</section>\n";
+}
+
 std::string rows_section(const RunComparison& c) {
   std::string out = "<section>\n<h2>Every comparison</h2>\n<table>\n<tr>";
   const auto& header = comparison_table_header();
@@ -196,6 +244,7 @@ std::string render_comparison_html(const RunComparison& c, const ComparedReports
     out += speedup_section(*reports.base, *reports.candidate);
     out += distribution_section(*reports.base, *reports.candidate);
     out += builds_section(*reports.base, *reports.candidate);
+    out += benchmark_speedup_section(*reports.base, *reports.candidate);
   }
   out += rows_section(c);
   out += warnings_section(c);

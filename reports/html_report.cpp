@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "reports/benchmark_table.h"
 #include "reports/report_summary.h"
 #include "reports/run_report_json.h"
 #include "reports/svg_chart.h"
@@ -242,6 +243,31 @@ std::string workload_table(const RunReport& r, const ReportSummary& s) {
   return out + "</table>\n</section>\n";
 }
 
+std::string benchmarks_section(const RunReport& r) {
+  const BenchmarkTable table = benchmark_table(r);
+  if (table.rows.empty()) return "";
+  std::string out =
+      std::string("<section>\n<h2>Per benchmark (gotest workloads)</h2>\n<p class=\"note\">") +
+      esc(BenchmarkTable::kNote) + "</p>\n<table>\n<tr>";
+  for (const char* h : BenchmarkTable::kHeader) out += std::string("<th>") + h + "</th>";
+  out += std::string("<th>") + BenchmarkTable::kOtherUnitsHeader + "</th></tr>\n";
+  for (const auto& row : table.rows) {
+    // The verdict cell's class follows the per-workload table; text columns stay left.
+    const std::string& verdict = row.cells[8];
+    const char* verdict_class = row.slowed                        ? "bad"
+                                : verdict.rfind("faster", 0) == 0 ? "good"
+                                                                  : "neutral";
+    out += row.geomean ? "<tr class=\"geomean\">" : row.slowed ? "<tr class=\"slowed\">" : "<tr>";
+    for (std::size_t i = 0; i < row.cells.size(); ++i) {
+      const char* cls = i == 8 ? verdict_class : (i >= 3 && i != 6 && i != 11) ? "num" : "";
+      out += *cls ? fmt::format("<td class=\"{}\">{}</td>", cls, esc(row.cells[i]))
+                  : "<td>" + esc(row.cells[i]) + "</td>";
+    }
+    out += "</tr>\n";
+  }
+  return out + "</table>\n</section>\n";
+}
+
 std::string memory_section(const RunReport& r) {
   const MemoryTable table = memory_table(r);
   if (table.rows.empty()) return "";
@@ -348,6 +374,7 @@ th { background: #f7f8fa; font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.good { color: #17612f; font-weight: 600; } td.bad { color: #9b1c13; font-weight: 600; }
 td.neutral { color: #5b6472; } td.ref { color: #8a919c; }
+tr.geomean td { font-weight: 600; } tr.slowed td { background: #fdecea; }
 table.kv th { width: 180px; }
 code, pre { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; font-size: 12px; }
 pre { background: #f7f8fa; border: 1px solid #e6e9ee; border-radius: 6px; padding: 10px;
@@ -399,6 +426,7 @@ std::string render_html_report(const RunReport& r) {
   out += memory_section(r);
   out += overlap_section(r);
   out += workload_table(r, s);
+  out += benchmarks_section(r);
   out += phases_section(r);
   out += warnings_section(r);
   out += environment_section(r);

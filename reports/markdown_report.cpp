@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "reports/benchmark_table.h"
 #include "reports/report_summary.h"
 #include "reports/text_format.h"
 
@@ -141,6 +142,27 @@ std::string workload_section(const harness::RunReport& r, const ReportSummary& s
   return out;
 }
 
+std::string benchmarks_section(const harness::RunReport& r) {
+  const BenchmarkTable table = benchmark_table(r);
+  if (table.rows.empty()) return "";
+  std::string out =
+      fmt::format("## Per benchmark (gotest workloads)\n\n{}\n\n|", BenchmarkTable::kNote);
+  for (const char* h : BenchmarkTable::kHeader) out += fmt::format(" {} |", h);
+  out += fmt::format(" {} |\n|---|---|---|---:|---:|---:|---|---:|---|---:|---:|---|\n",
+                     BenchmarkTable::kOtherUnitsHeader);
+  for (const auto& row : table.rows) {
+    out += "|";
+    for (std::size_t i = 0; i < row.cells.size(); ++i) {
+      std::string cell = markdown_cell(row.cells[i]);
+      // The geomean row reads as the workload's own; a slowed benchmark stands out.
+      if ((row.geomean && i == 1) || (row.slowed && (i == 1 || i == 8))) cell = "**" + cell + "**";
+      out += " " + cell + " |";
+    }
+    out += "\n";
+  }
+  return out + "\n";
+}
+
 std::string builds_section(const harness::RunReport& r) {
   if (r.builds.empty()) return "";
   const harness::BuildRecord* v0 = nullptr;
@@ -256,6 +278,7 @@ std::string render_markdown_report(const harness::RunReport& r) {
   out += facts_table(r);
   out += geomean_section(r);
   out += workload_section(r, s);
+  out += benchmarks_section(r);
   out += builds_section(r);
   out += memory_section(r);
   out += profiles_section(r);

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "base/error.h"
+#include "go/go_bench_format.h"
 #include "stats/count_comparison.h"
 #include "stats/sample_comparison.h"
 #include "stats/statistics.h"
@@ -285,6 +286,26 @@ RunComparison compare_run_reports(const RunReport& base, const RunReport& candid
     if (!values_of(base, u.workload, u.build)) {
       c.warnings.push_back("workload " + u.workload + " build " + u.build +
                            " is only in the new report");
+    }
+  }
+
+  // Per benchmark of gotest workloads, where both reports have per-benchmark results: every
+  // unit both recorded, the same test as the time rows ("workload/BenchmarkName").
+  const harness::GoBenchOutput no_metadata;
+  for (const auto& t : base.trials) {
+    for (const auto& u : candidate.trials) {
+      if (u.workload != t.workload || u.build != t.build) continue;
+      for (const auto& [name, units] : t.benchmarks) {
+        auto other = u.benchmarks.find(name);
+        if (other == u.benchmarks.end()) continue;
+        for (const auto& [unit, values] : units) {
+          auto other_values = other->second.find(unit);
+          if (other_values == other->second.end()) continue;
+          c.rows.push_back(compare_sample_row("benchmark", t.workload + "/" + name, t.build, unit,
+                                              values, other_values->second,
+                                              no_metadata.higher_is_better(unit), o));
+        }
+      }
     }
   }
 

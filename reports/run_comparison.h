@@ -19,6 +19,10 @@
 // - "peak_rss": every (workload, build) whose runs recorded peak RSS in both reports: the
 //   same U test and bootstrap interval on the runs' peak RSS (bytes), judged against
 //   memory_threshold (PGO has raised memory use by tens of percent in reported cases).
+// - "benchmark": per benchmark of a gotest workload and build where both reports have
+//   per-benchmark results (harness::TrialSeries::benchmarks), every unit both recorded
+//   (ns/op, B/op, allocs/op, custom units; "/s" units higher-is-better), the same test as
+//   "time"; the row's workload is "WORKLOAD/BenchmarkName".
 // - "build_time" and "binary_size": per build label, new / base. One measurement each, so
 //   no test: build time counts only beyond build_time_threshold (build times are noisy),
 //   binary size (deterministic) beyond threshold. No build_time rows, and a warning,

@@ -137,6 +137,8 @@ json trials_to_json(const harness::TrialSeries& t) {
   if (t.deterministic) out["deterministic"] = *t.deterministic;
   if (!t.counts.empty()) out["counts"] = t.counts;
   if (!t.run_settings.empty()) out["run_settings"] = t.run_settings;
+  // Gotest series only, so that reports of other workloads read as before.
+  if (!t.benchmarks.empty()) out["benchmarks"] = t.benchmarks;
   return out;
 }
 
@@ -151,8 +153,29 @@ json analysis_to_json(const harness::Analysis& a) {
           {"vs_off", comparison_to_json(it.vs_off)},
           {"vs_previous", it.vs_previous ? comparison_to_json(*it.vs_previous) : json(nullptr)}});
     }
-    workloads.push_back(json{
-        {"workload", w.workload}, {"metric", w.metric}, {"iterations", std::move(iterations)}});
+    json workload{
+        {"workload", w.workload}, {"metric", w.metric}, {"iterations", std::move(iterations)}};
+    if (!w.benchmarks.empty()) {
+      json benchmarks = json::array();
+      for (const harness::BenchmarkAnalysis& b : w.benchmarks) {
+        json rows = json::array();
+        for (const harness::BenchmarkIteration& it : b.iterations) {
+          json ratios = json::object();
+          for (const auto& [unit, ratio] : it.unit_ratios_vs_off) {
+            ratios[unit] = optional_number(ratio);
+          }
+          rows.push_back(json{
+              {"build", it.build},
+              {"iteration", it.iteration},
+              {"vs_off", comparison_to_json(it.vs_off)},
+              {"vs_previous", it.vs_previous ? comparison_to_json(*it.vs_previous) : json(nullptr)},
+              {"unit_ratios_vs_off", std::move(ratios)}});
+        }
+        benchmarks.push_back(json{{"benchmark", b.benchmark}, {"iterations", std::move(rows)}});
+      }
+      workload["benchmarks"] = std::move(benchmarks);
+    }
+    workloads.push_back(std::move(workload));
   }
   json geomean = json::array();
   for (const harness::GeomeanSpeedup& g : a.geomean) {
@@ -387,6 +410,18 @@ harness::TrialSeries read_trial_series(JsonObjectReader r) {
       }
     }
   }
+  if (r.has("benchmarks")) {  // gotest series; absent before it was recorded
+    JsonObjectReader benchmarks = r.member_record("benchmarks");
+    if (benchmarks.ok()) {
+      for (const auto& [name, units] : r.get("benchmarks")->items()) {
+        JsonObjectReader unit_reader = benchmarks.member_record(name);
+        if (!unit_reader.ok()) continue;
+        for (const auto& [unit, values] : units.items()) {
+          unit_reader.read_number_array(unit, t.benchmarks[name][unit]);
+        }
+      }
+    }
+  }
   return t;
 }
 
@@ -454,6 +489,31 @@ harness::Analysis read_analysis(JsonObjectReader a) {
         it.vs_previous = read_comparison(i.member_record("vs_previous"));
       w.iterations.push_back(std::move(it));
     });
+    if (r.has("benchmarks")) {  // gotest workloads; absent before it was computed
+      r.read_array("benchmarks", [&](const json& x, const std::string& xpath) {
+        JsonObjectReader b = JsonObjectReader::record(a.problems(), x, xpath);
+        harness::BenchmarkAnalysis benchmark;
+        b.read_string("benchmark", benchmark.benchmark, false);
+        b.read_array("iterations", [&](const json& y, const std::string& ypath) {
+          JsonObjectReader i = JsonObjectReader::record(a.problems(), y, ypath);
+          harness::BenchmarkIteration it;
+          i.read_string("build", it.build, false);
+          i.read_int("iteration", it.iteration, kIntMin, kIntMax);
+          it.vs_off = read_comparison(i.member_record("vs_off"));
+          i.require("vs_previous");
+          if (i.has_value("vs_previous"))
+            it.vs_previous = read_comparison(i.member_record("vs_previous"));
+          JsonObjectReader ratios = i.member_record("unit_ratios_vs_off");
+          if (ratios.ok()) {
+            for (const auto& [unit, ratio] : i.get("unit_ratios_vs_off")->items()) {
+              ratios.read_optional_number(unit, it.unit_ratios_vs_off[unit]);
+            }
+          }
+          benchmark.iterations.push_back(std::move(it));
+        });
+        w.benchmarks.push_back(std::move(benchmark));
+      });
+    }
     out.workloads.push_back(std::move(w));
   });
   a.read_array("geomean", [&](const json& e, const std::string& path) {

@@ -901,6 +901,9 @@ void PgoLoop::trial_pass(const std::vector<const Workload*>& workloads, bool cou
         t.values.push_back(m.value);
         t.wall_seconds.push_back(m.wall_seconds);
         t.peak_rss_bytes.push_back(m.peak_rss_bytes);
+        for (const auto& [name, units] : m.benchmarks) {
+          for (const auto& [unit, value] : units) t.benchmarks[name][unit].push_back(value);
+        }
         if (m.counts) {
           t.counts["instructions"].push_back(static_cast<double>(m.counts->instructions));
           t.counts["cycles_estimate"].push_back(m.counts->cycles_estimate);
@@ -984,6 +987,9 @@ void PgoLoop::analysis() {
   report_.analysis =
       analyze_run(report_.builds, report_.trials, report_.profiles, scenario_.convergence,
                   trials_.alpha, report_.trial_seed, count_rule());
+  for (const SlowedBenchmark& slowed : slowed_benchmarks(report_.analysis)) {
+    add_warning(slowed_benchmark_warning(slowed));
+  }
   // The user's cache is warm with whatever was built before, typically the -pgo=off
   // packages, while a new profile recompiles every package: the ratio would measure the
   // cache, not PGO (go_toolchain.h, "Build cache policy").

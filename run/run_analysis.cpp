@@ -37,7 +37,119 @@ const TrialSeries* find_series(const std::vector<TrialSeries>& trials, const std
   return nullptr;
 }
 
+// One benchmark's value of `unit` per run (TrialSeries::benchmarks); empty when not recorded.
+const std::vector<double>& benchmark_values(const TrialSeries* series, const std::string& benchmark,
+                                            const std::string& unit) {
+  static const std::vector<double> kNone;
+  if (!series) return kNone;
+  auto b = series->benchmarks.find(benchmark);
+  if (b == series->benchmarks.end()) return kNone;
+  auto u = b->second.find(unit);
+  return u == b->second.end() ? kNone : u->second;
+}
+
+// Per benchmark of a gotest workload: ns/op compared like the workload, other units as
+// ratios of medians. Empty when no series of the workload has per-benchmark values.
+std::vector<BenchmarkAnalysis> analyze_benchmarks(const std::vector<BuildRecord>& builds,
+                                                  const std::vector<TrialSeries>& trials,
+                                                  const std::string& workload, double alpha,
+                                                  std::uint64_t seed) {
+  std::vector<std::string> names;  // of every build's series, sorted below
+  std::map<std::string, std::vector<std::string>> units;
+  for (const BuildRecord& b : builds) {
+    const TrialSeries* s = find_series(trials, workload, b.label);
+    if (!s) continue;
+    for (const auto& [name, by_unit] : s->benchmarks) {
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+      for (const auto& [unit, values] : by_unit) {
+        auto& list = units[name];
+        if (unit != "ns/op" && std::find(list.begin(), list.end(), unit) == list.end()) {
+          list.push_back(unit);
+        }
+      }
+    }
+  }
+  std::sort(names.begin(), names.end());
+  std::vector<BenchmarkAnalysis> out;
+  std::uint64_t comparison = 0;
+  const TrialSeries* off = find_series(trials, workload, builds.front().label);
+  for (const std::string& name : names) {
+    BenchmarkAnalysis ba;
+    ba.benchmark = name;
+    std::sort(units[name].begin(), units[name].end());
+    for (std::size_t i = 1; i < builds.size(); ++i) {
+      const TrialSeries* cur = find_series(trials, workload, builds[i].label);
+      const TrialSeries* prev = find_series(trials, workload, builds[i - 1].label);
+      BenchmarkIteration bi;
+      bi.build = builds[i].label;
+      bi.iteration = builds[i].iteration;
+      const std::vector<double>& cv = benchmark_values(cur, name, "ns/op");
+      bi.vs_off =
+          make_comparison(bi.build, builds.front().label, benchmark_values(off, name, "ns/op"), cv,
+                          alpha, seed + ++comparison);
+      if (i >= 2) {
+        bi.vs_previous =
+            make_comparison(bi.build, builds[i - 1].label, benchmark_values(prev, name, "ns/op"),
+                            cv, alpha, seed + ++comparison);
+      }
+      for (const std::string& unit : units[name]) {
+        const std::vector<double>& ref = benchmark_values(off, name, unit);
+        const std::vector<double>& cand = benchmark_values(cur, name, unit);
+        std::optional<double> ratio;
+        if (!ref.empty() && !cand.empty() && median(ref) > 0) ratio = median(cand) / median(ref);
+        bi.unit_ratios_vs_off[unit] = ratio;
+      }
+      ba.iterations.push_back(std::move(bi));
+    }
+    out.push_back(std::move(ba));
+  }
+  return out;
+}
+
+// "; but PGO significantly slowed benchmark BenchmarkA of workload w (12.0% slower) on v2
+// against v0", naming the slowed benchmarks of the last build; "" when there are none.
+std::string slowed_on_last_build(const Analysis& a, const std::string& last_build) {
+  std::string names;
+  std::size_t count = 0;
+  for (const SlowedBenchmark& s : slowed_benchmarks(a)) {
+    if (s.build != last_build) continue;
+    names += (count++ == 0 ? "" : ", ") + s.benchmark + " of workload " + s.workload + " (" +
+             change_words(s.vs_off.time_ratio.value_or(1)) + ")";
+  }
+  if (count == 0) return "";
+  return "; but PGO significantly slowed benchmark" + std::string(count == 1 ? " " : "s ") + names +
+         " on " + last_build + " against v0";
+}
+
 }  // namespace
+
+std::vector<SlowedBenchmark> slowed_benchmarks(const Analysis& analysis) {
+  std::vector<SlowedBenchmark> out;
+  for (const WorkloadAnalysis& w : analysis.workloads) {
+    for (const BenchmarkAnalysis& b : w.benchmarks) {
+      for (const BenchmarkIteration& it : b.iterations) {
+        if (it.vs_off.verdict == Verdict::kSlower) {
+          out.push_back({w.workload, b.benchmark, it.build, it.vs_off});
+        }
+      }
+    }
+  }
+  return out;
+}
+
+std::string slowed_benchmark_warning(const SlowedBenchmark& s) {
+  const Comparison& c = s.vs_off;
+  char ratio[96] = "";
+  if (c.time_ratio && c.time_ratio_ci_lower && c.time_ratio_ci_upper) {
+    std::snprintf(ratio, sizeof ratio, " (ns/op ratio %.3f, 95%% interval [%.3f, %.3f])",
+                  *c.time_ratio, *c.time_ratio_ci_lower, *c.time_ratio_ci_upper);
+  } else if (c.time_ratio) {
+    std::snprintf(ratio, sizeof ratio, " (ns/op ratio %.3f)", *c.time_ratio);
+  }
+  return "benchmark " + s.benchmark + " of workload " + s.workload + ": " + s.build + " is " +
+         change_words(c.time_ratio.value_or(1)) + " than " + c.against + ratio +
+         ", significant: PGO slowed this benchmark whatever the workload's geomean says";
+}
 
 Comparison make_comparison(const std::string& build, const std::string& against,
                            std::span<const double> reference, std::span<const double> candidate,
@@ -239,6 +351,11 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
       }
       wa.iterations.push_back(std::move(ia));
     }
+    // Seeds apart from the workloads' so adding benchmarks changes no other comparison.
+    if (!rule) {
+      wa.benchmarks =
+          analyze_benchmarks(builds, trials, w, alpha, seed + 100000 * (a.workloads.size() + 1));
+    }
     a.workloads.push_back(std::move(wa));
   }
 
@@ -324,6 +441,7 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
     steps.push_back(s);
   }
   a.verdict = convergence_verdict(steps, thresholds);
+  a.verdict.explanation += slowed_on_last_build(a, builds.back().label);
   return a;
 }
 

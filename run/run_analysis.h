@@ -20,6 +20,12 @@
 //   `significant` = the 95% interval excludes 1 (and, when every workload counts, the
 //   geomean differs from 1 by more than count_rule.min_effect).
 // - Per build v(i): build time and binary size over v0's.
+// - Gotest workloads whose series carry per-benchmark values (TrialSeries::benchmarks): per
+//   benchmark and build, its ns/op against v0 and v(i-1) the same way as the workload
+//   (make_comparison), and the ratio of medians over v0 of every other unit. A benchmark
+//   whose ns/op is significantly slower than v0 (verdict slower) is a slowed benchmark
+//   (slowed_benchmarks); the convergence verdict's explanation names those of the last
+//   build, whatever the workload's or the geomean's verdict (the kinds stay as below).
 //
 // The convergence verdict follows scenarios/README.md, "Convergence thresholds", on ONE
 // series: the workload itself when the run has one workload, the geomean when it has
@@ -94,6 +100,20 @@ struct CountTimePair {
 };
 std::vector<std::string> count_time_disagreements(const Analysis& analysis,
                                                   const std::vector<CountTimePair>& pairs);
+
+// Every benchmark whose ns/op is significantly slower than v0's on some build (verdict
+// slower), in workload, benchmark, build order.
+struct SlowedBenchmark {
+  std::string workload;
+  std::string benchmark;
+  std::string build;
+  Comparison vs_off;
+};
+std::vector<SlowedBenchmark> slowed_benchmarks(const Analysis& analysis);
+
+// The report warning for one: "benchmark BenchmarkParse of workload parse: v1 is 10.0%
+// slower than v0 (ns/op ratio 1.100, 95% interval [1.050, 1.150]) ...".
+std::string slowed_benchmark_warning(const SlowedBenchmark& slowed);
 
 // The verdict rules above, on an already reduced series (index 0 is iteration 1).
 struct ConvergenceStep {

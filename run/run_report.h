@@ -168,6 +168,13 @@ struct TrialSeries {
   // The environment the harness set for these runs (GOMAXPROCS, GOGC, GOMEMLIMIT) and, for
   // gotest, the benchtime.
   std::map<std::string, std::string> run_settings;
+  // Kind gotest with metric ns_per_op: every matched benchmark (base name, GOMAXPROCS
+  // suffix dropped, "BenchmarkParse/small") -> every unit it reported ("ns/op", "B/op",
+  // "allocs/op", "MB/s", b.ReportMetric units) -> its value per run, in run order (with
+  // gotest.count > 1, the median of the run's repetitions). `values` stay the geomean of the
+  // benchmarks' ns/op. Empty for other workloads and in reports written before it was
+  // recorded.
+  std::map<std::string, std::map<std::string, std::vector<double>>> benchmarks;
 };
 
 // candidate (build) against reference (against), from harness::compare_samples.
@@ -191,10 +198,30 @@ struct IterationAnalysis {
   std::optional<Comparison> vs_previous;  // v(i) against v(i-1); none for v1
 };
 
+// One benchmark of a gotest workload on build v(i): its ns/op compared the way the
+// workload's own metric is, and the ratio of medians (candidate / v0) of every other unit.
+struct BenchmarkIteration {
+  std::string build;
+  int iteration = 0;
+  Comparison vs_off;                      // ns/op of v(i) against v0
+  std::optional<Comparison> vs_previous;  // against v(i-1); none for v1
+  // "B/op", "allocs/op", custom units -> median(v(i)) / median(v0); nullopt when a median
+  // is 0 or missing (0 B/op on both sides is common).
+  std::map<std::string, std::optional<double>> unit_ratios_vs_off;
+};
+
+struct BenchmarkAnalysis {
+  std::string benchmark;                       // "BenchmarkParse/small"
+  std::vector<BenchmarkIteration> iterations;  // v1..vN
+};
+
 struct WorkloadAnalysis {
   std::string workload;
   std::string metric;
   std::vector<IterationAnalysis> iterations;  // v1..vN
+  // Gotest workloads with per-benchmark series: one entry per benchmark, by name. Empty
+  // otherwise (and in reports written before it was computed).
+  std::vector<BenchmarkAnalysis> benchmarks;
 };
 
 // Geometric mean over workloads of the speedup of one build over v0, with a bootstrap

@@ -38,6 +38,36 @@ std::string read_all(const std::string& path) {
 
 }  // namespace
 
+std::map<std::string, std::map<std::string, double>> gotest_benchmark_medians(
+    const GoBenchOutput& output) {
+  std::map<std::string, std::map<std::string, std::vector<double>>> all;
+  for (const GoBenchResult& r : output.results) {
+    std::set<std::string> seen;  // a unit printed twice on one line counts once
+    for (const GoBenchMetric& metric : r.metrics) {
+      if (seen.insert(metric.unit).second) all[r.base_name][metric.unit].push_back(metric.value);
+    }
+  }
+  std::map<std::string, std::map<std::string, double>> out;
+  for (const auto& [name, units] : all) {
+    for (const auto& [unit, values] : units) out[name][unit] = median(values);
+  }
+  return out;
+}
+
+std::optional<double> geomean_ns_per_op(
+    const std::map<std::string, std::map<std::string, double>>& benchmarks) {
+  double log_sum = 0;
+  std::size_t n = 0;
+  for (const auto& [name, units] : benchmarks) {
+    auto ns = units.find("ns/op");
+    if (ns == units.end()) continue;
+    log_sum += std::log(std::max(ns->second, 1e-12));
+    ++n;
+  }
+  if (n == 0) return std::nullopt;
+  return std::exp(log_sum / static_cast<double>(n));
+}
+
 CommandVariables workload_variables(const Scenario& scenario, const Workload& workload,
                                     const WorkloadContext& context, const std::string& binary) {
   CommandVariables v;
@@ -292,14 +322,9 @@ WorkloadMeasurement WorkloadRunner::run_gotest(const std::string& binary,
                            workload_directory(scenario_, workload_, context_), log),
                 log);
   if (workload_.metric != Metric::kNsPerOp) return m;
-  GoBenchOutput out = parse_go_bench_output(read_all(log));
-  std::vector<std::string> names;
-  for (const GoBenchResult& b : out.results) {
-    if (b.value("ns/op") && std::find(names.begin(), names.end(), b.base_name) == names.end()) {
-      names.push_back(b.base_name);
-    }
-  }
-  if (names.empty()) {
+  m.benchmarks = gotest_benchmark_medians(parse_go_bench_output(read_all(log)));
+  const std::optional<double> geomean = geomean_ns_per_op(m.benchmarks);
+  if (!geomean) {
     throw Error("trial", log,
                 with_log_tail("workload '" + workload_.name + "' on build " + label +
                                   ": no benchmark result with ns/op (pattern -test.bench=" +
@@ -307,12 +332,7 @@ WorkloadMeasurement WorkloadRunner::run_gotest(const std::string& binary,
                               log),
                 "check the pattern against the package's Benchmark functions");
   }
-  double log_sum = 0;
-  for (const std::string& name : names) {
-    std::vector<double> values = go_bench_values(out, "ns/op", name);
-    log_sum += std::log(std::max(median(values), 1e-12));
-  }
-  m.value = std::exp(log_sum / static_cast<double>(names.size()));
+  m.value = *geomean;
   return m;
 }
 

@@ -23,8 +23,9 @@
 // - gotest: the test binary with -test.run=^$ -test.bench=... (no -test.cpuprofile),
 //   started in the package's source directory as `go test` does (or in {workdir} when the
 //   scenario says gotest.working_directory "workdir"). Metric ns_per_op = the geometric mean over
-//   the matched benchmarks of their ns/op (the median of each when count > 1); wall and cpu as for
-//   command.
+//   the matched benchmarks of their ns/op (the median of each when count > 1), and every
+//   benchmark's value of every unit it printed is kept (WorkloadMeasurement::benchmarks); wall
+//   and cpu as for command.
 // Counting metrics (instructions, cycles_estimate; kinds command and gotest): the same
 // run under `valgrind --tool=cachegrind` (trials/cachegrind.h) with the environment of
 // counting_environment(); the value is the count of the whole process. For gotest the
@@ -52,6 +53,7 @@
 #include <string>
 #include <vector>
 
+#include "go/go_bench_format.h"
 #include "process/command_template.h"
 #include "process/http_client.h"
 #include "process/port_allocator.h"
@@ -83,7 +85,20 @@ struct WorkloadMeasurement {
   std::optional<CountSummary> counts;
   // Hardware-counted metrics: what the CPU's counters counted (gotest: per op, as `value`).
   std::optional<HardwareCounts> hardware_counts;
+  // Kind gotest, metric ns_per_op: gotest_benchmark_medians() of the run's output.
+  std::map<std::string, std::map<std::string, double>> benchmarks;
 };
+
+// One gotest run's results per benchmark: base name ("BenchmarkParse/small") -> unit ->
+// value, the median over the run's result lines of that benchmark (several with
+// -test.count > 1; a benchmark run with several -test.cpu values is one benchmark too).
+std::map<std::string, std::map<std::string, double>> gotest_benchmark_medians(
+    const GoBenchOutput& output);
+
+// The geometric mean of the benchmarks' ns/op (those without ns/op left out); nullopt
+// when none has ns/op. The value of a gotest run's ns_per_op metric.
+std::optional<double> geomean_ns_per_op(
+    const std::map<std::string, std::map<std::string, double>>& benchmarks);
 
 // The template variables every workload command gets: {binary} (when non-empty),
 // {input} (when there is exactly one input), {input_NAME}, {tool_NAME}, {scenario_dir},

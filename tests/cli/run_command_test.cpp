@@ -335,6 +335,59 @@ TEST_CASE("run: every fault gives its exit code, a one-line message and a failed
   }
 }
 
+TEST_CASE("run: a gotest workload reports every benchmark with all its units", "[run]") {
+  // tests/support/testdata/gotool's BenchmarkUnits (B/op, allocs/op, widgets/op) and
+  // BenchmarkCount, one PGO build from the given profile the --profile test uses too (its
+  // PGO-compiled standard library is then in the shared Go cache): seconds, not minutes.
+  fs::path dir = fs::temp_directory_path() / ("pgo_run_gotest_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::copy(fs::path(PGO_TESTS_DIR) / "support" / "testdata" / "gotool", dir / "gotool",
+           fs::copy_options::recursive);
+  json s = {{"name", "units"},
+            {"workloads",
+             {{{"name", "units"},
+               {"kind", "gotest"},
+               {"gotest",
+                {{"bench", "^Benchmark(Units|Count)$"},
+                 {"benchtime", "200x"},
+                 {"count", 2},
+                 {"args", {"-test.benchmem"}}}}}}},
+            {"iterations", 1},
+            {"trials", {{"runs", 4}, {"warmup", 0}, {"seed", 1}}}};
+  std::ofstream(dir / "gotool" / "scenario.json") << s.dump(2);
+  const std::string out = (dir / "run").string();
+  ProcessResult r = run({(dir / "gotool" / "scenario.json").string(), "--out", out, "--build-cache",
+                         "go", "--profile", (kTestdata / "pgoloop.pgo").string(), "-q"});
+  INFO(r.captured_stderr);
+  REQUIRE(r.exit_code == 0);
+  json report = json::parse(read_file(dir / "run" / "report.json"));
+  const auto schema = pgo::reports::JsonSchema::load(std::string(PGO_TESTS_DIR) +
+                                                     "/../reports/run_report.schema.json");
+  CHECK(schema.validate(report) == std::vector<std::string>{});
+  REQUIRE(report["trials"].size() == 2);
+  for (const json& t : report["trials"]) {
+    const json& units = t["benchmarks"]["BenchmarkUnits"];
+    CHECK(units["ns/op"].size() == 4);  // one value per run
+    CHECK(units["allocs/op"][0] == 1.0);
+    CHECK(units["widgets/op"][0] == 3.0);
+    CHECK(t["benchmarks"]["BenchmarkCount"]["ns/op"].size() == 4);
+    CHECK(t["values"].size() == 4);
+  }
+  const json& benchmarks = report["analysis"]["workloads"][0]["benchmarks"];
+  REQUIRE(benchmarks.size() == 2);
+  CHECK(benchmarks[1]["benchmark"] == "BenchmarkUnits");
+  CHECK(benchmarks[1]["iterations"][0]["vs_off"]["against"] == "v0");
+  CHECK(benchmarks[1]["iterations"][0]["unit_ratios_vs_off"]["allocs/op"] == 1.0);
+  const std::string md = read_file(dir / "run" / "report.md");
+  CHECK(md.find("| units | BenchmarkUnits | v1 |") != std::string::npos);
+  const std::string bench = read_file(dir / "run" / "report.bench.txt");
+  CHECK(bench.find("BenchmarkUnits/Units 1 ") != std::string::npos);
+  CHECK(bench.find(" widgets/op") != std::string::npos);
+  CHECK(processes_mentioning(out).empty());
+  fs::remove_all(dir);
+}
+
 TEST_CASE("run: an HTTP server that never gets ready fails the run cleanly", "[run]") {
   // tests/support/testdata/gotool has a net/http server; its -pgo=off build is cached.
   fs::path dir = fs::temp_directory_path() / ("pgo_run_http_" + std::to_string(::getpid()));

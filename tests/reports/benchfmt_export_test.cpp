@@ -119,3 +119,36 @@ TEST_CASE("bench result to benchfmt: one block per command, every run", "[benchf
     }
   }
 }
+
+TEST_CASE("run report to benchfmt: a gotest workload exports every benchmark with all units",
+          "[benchfmt]") {
+  r::testing::SampleOptions o;
+  o.per_benchmark = true;
+  const h::RunReport report = r::testing::make_sample_report(o);
+  int skipped = -1;
+  const h::GoBenchOutput out =
+      h::parse_go_bench_output(r::run_report_to_benchfmt(report), &skipped);
+  CHECK(skipped == 0);
+  const h::TrialSeries& v1 = report.trials[4];  // BenchmarkEval@v1
+  REQUIRE(v1.build == "v1");
+  std::vector<double> add_ns, mul_mbs, rss;
+  std::size_t geomean_lines = 0;
+  for (const h::GoBenchResult& res : out.results) {
+    if (res.config.at("pgo") != "iter-1") continue;
+    if (res.name == "BenchmarkBenchmarkEval/Eval/add") {
+      add_ns.push_back(*res.value("ns/op"));
+      CHECK(*res.value("B/op") == 64);
+      CHECK(*res.value("allocs/op") == 2);
+    }
+    if (res.name == "BenchmarkBenchmarkEval/Eval/mul") mul_mbs.push_back(*res.value("MB/s"));
+    if (res.name == "BenchmarkBenchmarkEval") {
+      CHECK_FALSE(res.value("ns/op").has_value());  // the geomean is benchstat's to compute
+      ++geomean_lines;
+      rss.push_back(*res.value("peak-RSS-B"));
+    }
+  }
+  CHECK(add_ns == v1.benchmarks.at("BenchmarkEval/add").at("ns/op"));
+  CHECK(mul_mbs == v1.benchmarks.at("BenchmarkEval/mul").at("MB/s"));
+  CHECK(geomean_lines == v1.values.size());
+  CHECK(rss == std::vector<double>(v1.peak_rss_bytes.begin(), v1.peak_rss_bytes.end()));
+}

@@ -9,7 +9,8 @@ p-values or significance calls than benchstat on the same files; benchfmt export
 
 Usage: benchstat_oracle_test.py PGO_HARNESS TESTS_DIR CASE
 CASE: gobench (30 seeded random file pairs), bench_export (real commands),
-run_export (a real `run` of tests/cli/testdata/pgoloop; needs Go).
+run_export (a real `run` of tests/cli/testdata/pgoloop; needs Go), run_export_gotest (a real
+`run` of a gotest workload of tests/support/testdata/gotool: per-benchmark rows).
 """
 import csv
 import hashlib
@@ -361,5 +362,62 @@ def case_run_export():
     print("ok: run export medians and p-values agree with benchstat -col pgo")
 
 
+def median(values):
+    v = sorted(values)
+    return v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+
+
+def case_run_export_gotest():
+    """A gotest workload's per-benchmark results: benchstat's row of each benchmark has the
+    harness's medians (every unit) and the p-value of its per-benchmark comparison."""
+    work = tempfile.mkdtemp(prefix="pgo_benchstat_oracle_gotest_")
+    module = os.path.join(work, "gotool")
+    shutil.copytree(os.path.join(TESTS_DIR, "support", "testdata", "gotool"), module)
+    scenario = {
+        "name": "benchstat-oracle-gotest",
+        "workloads": [{"name": "units", "kind": "gotest",
+                       "gotest": {"bench": "^Benchmark(Units|Count)$", "benchtime": "200x",
+                                  "args": ["-test.benchmem"]}}],
+        "trials": {"warmup": 0, "seed": 3},
+    }
+    with open(os.path.join(module, "scenario.json"), "w") as f:
+        json.dump(scenario, f)
+    run_dir = os.path.join(work, "run")
+    # A given profile (the one the run --profile test uses: its PGO standard library is in
+    # the shared Go cache), so the run is a build and the trials.
+    result = harness("run", os.path.join(module, "scenario.json"), "--out", run_dir,
+                     "--build-cache", "go", "--runs", "8", "-q", "--profile",
+                     os.path.join(TESTS_DIR, "cli", "testdata", "pgoloop.pgo"))
+    if result.returncode != 0:
+        fail("run failed: " + result.stderr)
+    report = json.load(open(os.path.join(run_dir, "report.json")))
+    tables = benchstat_tables(["-col", "pgo", os.path.join(run_dir, "report.bench.txt")])
+    series = {t["build"]: t["benchmarks"] for t in report["trials"]}
+    analysis = report["analysis"]["workloads"][0]["benchmarks"]
+    if sorted(b["benchmark"] for b in analysis) != ["BenchmarkCount", "BenchmarkUnits"]:
+        fail(f"benchmarks in the analysis: {[b['benchmark'] for b in analysis]}")
+    checked = 0
+    for b in analysis:
+        row = "Units/" + b["benchmark"][len("Benchmark"):]
+        # Every unit: benchstat's median of each build is the harness's.
+        for unit, values in series["v0"][b["benchmark"]].items():
+            tidy, scale = TIDY.get(unit, (unit, 1.0))
+            if tidy not in tables or row not in tables[tidy]["rows"]:
+                fail(f"benchstat has no {tidy} row {row}")
+            for column, build in enumerate(["v0", "v1"]):
+                ours = median(series[build][b["benchmark"]][unit]) * scale
+                theirs, _, _ = cell_for(tables[tidy], row, column)
+                if not close(ours, theirs, 1e-6):
+                    fail(f"{row} {unit} {build}: median {ours} vs benchstat {theirs}")
+                checked += 1
+        # ns/op: the same test as benchstat's.
+        vs_off = b["iterations"][0]["vs_off"]
+        center, delta, p_and_n = cell_for(tables["sec/op"], row, 1)
+        check_pair(row + " v1 vs off", vs_off["p_value"],
+                   median(series["v1"][b["benchmark"]]["ns/op"]), center, delta, p_and_n, 1e-9,
+                   (series["v0"][b["benchmark"]]["ns/op"], series["v1"][b["benchmark"]]["ns/op"]))
+    print(f"ok: {checked} per-benchmark medians and the ns/op p-values agree with benchstat")
+
+
 {"gobench": case_gobench, "bench_export": case_bench_export,
- "run_export": case_run_export}[CASE]()
+ "run_export": case_run_export, "run_export_gotest": case_run_export_gotest}[CASE]()

@@ -52,3 +52,25 @@ TEST_CASE("sign-off page without run reports: the rows and the verdict", "[compa
   CHECK(count_of(html, "<svg") == 0);
   CHECK_THAT(html, Catch::Contains("<td>x</td>"));
 }
+
+TEST_CASE("sign-off page of two runs with per-benchmark results: both speedups per benchmark",
+          "[comparison_html]") {
+  SampleOptions base;
+  base.per_benchmark = true;
+  SampleOptions next = base;
+  next.noise_rotation = 5;
+  ComparedReports reports{make_sample_report(base), make_sample_report(next)};
+  const RunComparison c = compare_run_reports(*reports.base, *reports.candidate, {});
+  const std::string html = render_comparison_html(c, reports);
+  CHECK(pgo::reports::testing::check_balanced_tags(html) == "");
+  CHECK_THAT(html, Catch::Contains("<h2>PGO speedup per benchmark, base and new</h2>"));
+  // BenchmarkEval/add slowed on v1 and v2, in both runs.
+  CHECK(count_of(html, "slower (slowed by PGO)</td>") == 4);
+  CHECK_THAT(html, Catch::Contains("<td>BenchmarkEval</td><td>BenchmarkEval/mul</td><td>v2</td>"
+                                   "<td class=\"num\">1.429x [1.408x, 1.449x]</td>"));
+  // Without per-benchmark results on one side: no such section.
+  ComparedReports one_sided{make_sample_report(), make_sample_report(next)};
+  CHECK_THAT(render_comparison_html(compare_run_reports(*one_sided.base, *one_sided.candidate, {}),
+                                    one_sided),
+             !Catch::Contains("per benchmark, base and new"));
+}

@@ -353,3 +353,38 @@ TEST_CASE("PGO speedup rows: pinned values of the joint bootstrap", "[run_compar
   CHECK(*g.ci_lower == 0x1.ec88c2541f897p-1);
   CHECK(*g.ci_upper == 0x1.08a5088a3d5c1p+0);
 }
+
+TEST_CASE("compare: per-benchmark rows where both reports have them", "[run_comparison]") {
+  SampleOptions base;
+  base.per_benchmark = true;
+  SampleOptions slower = with(1.05, 1, 5);
+  slower.per_benchmark = true;
+  const auto c = compare_run_reports(make_sample_report(base), make_sample_report(slower), {});
+  const ComparisonRow* found = nullptr;
+  for (const auto& r : c.rows) {
+    if (r.kind == "benchmark" && r.workload == "BenchmarkEval/BenchmarkEval/add" &&
+        r.build == "v1" && r.unit == "ns/op") {
+      found = &r;
+    }
+  }
+  REQUIRE(found != nullptr);
+  const ComparisonRow& ns = *found;
+  CHECK(ns.verdict == ChangeVerdict::kRegression);
+  CHECK(*ns.ratio == Approx(1.05).margin(0.01));
+  std::size_t benchmark_rows = 0;
+  bool mbs_higher_is_better = false;
+  for (const auto& r : c.rows) {
+    if (r.kind != "benchmark") continue;
+    ++benchmark_rows;
+    if (r.unit == "MB/s") mbs_higher_is_better = r.higher_is_better;
+  }
+  // 3 builds x (add: ns/op, B/op, allocs/op + mul: those and MB/s)
+  CHECK(benchmark_rows == 3 * 7);
+  CHECK(mbs_higher_is_better);
+  // Only one side with per-benchmark results: no benchmark rows, the rest as before.
+  const auto one_sided = compare_run_reports(make_sample_report(), make_sample_report(slower), {});
+  for (const auto& r : one_sided.rows) CHECK(r.kind != "benchmark");
+  const auto schema =
+      JsonSchema::load(std::string(PGO_SOURCE_DIR) + "/reports/comparison.schema.json");
+  CHECK(schema.validate(comparison_to_json(c)).empty());
+}

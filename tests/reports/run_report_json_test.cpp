@@ -372,3 +372,44 @@ TEST_CASE("the environment: one typed shape, and the older shape still reads",
   bad["environment"]["load_average"] = json::array({1.0});
   CHECK_THAT(error_of(bad), Catch::Contains("environment.load_average: expected 3 numbers"));
 }
+
+TEST_CASE("per-benchmark results round trip and validate, older reports read without them",
+          "[run_report_json][schema]") {
+  pgo::reports::testing::SampleOptions o;
+  o.per_benchmark = true;
+  const auto report = make_sample_report(o);
+  const json first = pgo::reports::to_json(report);
+  const auto& series = first["trials"][3];  // BenchmarkEval@v0
+  REQUIRE(series["workload"] == "BenchmarkEval");
+  CHECK(series["benchmarks"]["BenchmarkEval/mul"]["MB/s"].size() == 12);
+  CHECK(first["analysis"]["workloads"][1]["benchmarks"][0]["iterations"][0]["vs_off"]["verdict"] ==
+        "slower");
+  CHECK(first["trials"][0].contains("benchmarks") == false);  // command workload: absent
+  CHECK(first["analysis"]["workloads"][0].contains("benchmarks") == false);
+
+  const auto back = pgo::reports::run_report_from_json(first, "report.json");
+  CHECK(pgo::reports::to_json(back) == first);
+  CHECK(back.trials[3].benchmarks == report.trials[3].benchmarks);
+  REQUIRE(back.analysis.workloads[1].benchmarks.size() == 2);
+  const auto& it = back.analysis.workloads[1].benchmarks[1].iterations[1];
+  CHECK(it.vs_previous.has_value());
+  CHECK(*it.unit_ratios_vs_off.at("B/op") == Approx(1.25));
+
+  const auto schema = pgo::reports::JsonSchema::load(std::string(PGO_SOURCE_DIR) +
+                                                     "/reports/run_report.schema.json");
+  CHECK(schema.validate(first).empty());
+  json bad = first;
+  bad["trials"][3]["benchmarks"]["BenchmarkEval/add"]["ns/op"][0] = "fast";
+  bad["analysis"]["workloads"][1]["benchmarks"][0]["iterations"][0].erase("unit_ratios_vs_off");
+  CHECK(schema.validate(bad).size() == 2);
+  CHECK_THAT(error_of(bad), Catch::Contains("$.trials[3].benchmarks.BenchmarkEval/add.ns/op[0]"));
+
+  // A report written before per-benchmark results: no keys, reads and renders.
+  json old = first;
+  for (auto& t : old["trials"]) t.erase("benchmarks");
+  for (auto& w : old["analysis"]["workloads"]) w.erase("benchmarks");
+  const auto older = pgo::reports::run_report_from_json(old, "report.json");
+  CHECK(older.trials[3].benchmarks.empty());
+  CHECK(older.analysis.workloads[1].benchmarks.empty());
+  CHECK_FALSE(pgo::reports::render_markdown_report(older).empty());
+}

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "run/run_analysis.h"
 #include "run/run_report.h"
 
 namespace pgo::reports::testing {
@@ -18,6 +19,8 @@ struct SampleOptions {
   std::string go_version = "go version go1.26.0 linux/amd64";
   std::string cpu_model = "Test CPU @ 2.0GHz";
   std::string started_at = "2026-11-24T05:00:00Z";
+  // Per-benchmark results for the gotest workload BenchmarkEval (add_per_benchmark_results).
+  bool per_benchmark = false;
 };
 
 // Relative noise of the 12 runs of every series: symmetric, within +-1.2%.
@@ -49,6 +52,60 @@ inline harness::Comparison sample_comparison(const std::string& build, const std
   c.p_value = p;
   c.verdict = *harness::verdict_from_string(verdict);
   return c;
+}
+
+// The gotest workload BenchmarkEval as two benchmarks: BenchmarkEval/add 10% slower on
+// every PGO build (significant: PGO slowed it), BenchmarkEval/mul 30% faster, so that the
+// workload's geomean improves while one benchmark is flagged. Units ns/op, B/op, allocs/op
+// and a custom MB/s.
+inline void add_per_benchmark_results(harness::RunReport& r, const SampleOptions& o) {
+  struct Bench {
+    std::string name;
+    double ns, bytes, allocs, ns_ratio, bytes_ratio;
+  };
+  const std::vector<Bench> benches = {{"BenchmarkEval/add", 2000, 64, 2, 1.10, 1.0},
+                                      {"BenchmarkEval/mul", 8000, 256, 4, 0.70, 1.25}};
+  for (auto& t : r.trials) {
+    if (t.workload != "BenchmarkEval") continue;
+    const bool pgo = t.build != "v0";
+    for (const auto& b : benches) {
+      const double scale = o.time_scale * (pgo ? b.ns_ratio * o.pgo_scale : 1.0);
+      auto& units = t.benchmarks[b.name];
+      units["ns/op"] = sample_values(b.ns * scale, o.noise_rotation);
+      units["B/op"] = std::vector<double>(t.values.size(), pgo ? b.bytes * b.bytes_ratio : b.bytes);
+      units["allocs/op"] = std::vector<double>(t.values.size(), b.allocs);
+      if (b.name == "BenchmarkEval/mul") {
+        for (double ns : units["ns/op"]) units["MB/s"].push_back(1e3 / ns);
+      }
+    }
+  }
+  for (auto& w : r.analysis.workloads) {
+    if (w.workload != "BenchmarkEval") continue;
+    for (const auto& b : benches) {
+      harness::BenchmarkAnalysis ba;
+      ba.benchmark = b.name;
+      for (int i = 1; i <= 2; ++i) {
+        const std::string label = "v" + std::to_string(i);
+        harness::BenchmarkIteration it;
+        it.build = label;
+        it.iteration = i;
+        it.vs_off = sample_comparison(label, "v0", b.ns_ratio, 0.01, 0.0001,
+                                      b.ns_ratio > 1 ? "slower" : "faster");
+        if (i > 1) {
+          it.vs_previous =
+              sample_comparison(label, "v1", 1.0, 0.01, 0.6, "no significant difference");
+        }
+        it.unit_ratios_vs_off["B/op"] = b.bytes_ratio;
+        it.unit_ratios_vs_off["allocs/op"] = 1.0;
+        if (b.name == "BenchmarkEval/mul") it.unit_ratios_vs_off["MB/s"] = 1 / b.ns_ratio;
+        ba.iterations.push_back(it);
+      }
+      w.benchmarks.push_back(ba);
+    }
+  }
+  for (const auto& slowed : harness::slowed_benchmarks(r.analysis)) {
+    r.warnings.push_back(harness::slowed_benchmark_warning(slowed));
+  }
 }
 
 inline harness::RunReport make_sample_report(const SampleOptions& o = {}) {
@@ -196,6 +253,7 @@ inline harness::RunReport make_sample_report(const SampleOptions& o = {}) {
   r.analysis.verdict.explanation =
       "v1 is 5.0% faster than v0 (geomean) and the step from v1 to v2 is not significant.";
   r.warnings = {"cpu0 governor is unknown: frequency scaling may add noise"};
+  if (o.per_benchmark) add_per_benchmark_results(r, o);
   return r;
 }
 

@@ -285,3 +285,78 @@ TEST_CASE("count_time_disagreements: warns only when the intervals point opposit
             .empty());
   CHECK(count_time_disagreements(a, {}).empty());
 }
+
+namespace {
+
+// A gotest series whose per-run values are the geomean of two benchmarks' ns/op: A at
+// a_ns, B at b_ns (each with the same +-0.5% spread), with B/op and allocs/op beside.
+TrialSeries gotest_series(const std::string& build, double a_ns, double b_ns, double b_bytes) {
+  TrialSeries t = series("bench", build, {});
+  t.metric = "ns_per_op";
+  t.unit = "ns/op";
+  const std::vector<double> a = around(a_ns), b = around(b_ns);
+  for (std::size_t i = 0; i < a.size(); ++i) t.values.push_back(std::sqrt(a[i] * b[i]));
+  t.benchmarks["BenchmarkA"]["ns/op"] = a;
+  t.benchmarks["BenchmarkA"]["allocs/op"] = std::vector<double>(a.size(), 0);
+  t.benchmarks["BenchmarkB"]["ns/op"] = b;
+  t.benchmarks["BenchmarkB"]["B/op"] = std::vector<double>(b.size(), b_bytes);
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("analyze_run: a benchmark slowed by PGO is flagged while the geomean improves") {
+  std::vector<BuildRecord> builds = {build(0, 10, 1000), build(1, 15, 1100), build(2, 15, 1100)};
+  // A 10% slower, B 30% faster on every PGO build: the geomean is sqrt(1.1 * 0.7) = 0.877.
+  std::vector<TrialSeries> trials = {gotest_series("v0", 1000, 5000, 64),
+                                     gotest_series("v1", 1100, 3500, 80),
+                                     gotest_series("v2", 1100, 3500, 80)};
+  Analysis a = analyze_run(builds, trials, {}, Convergence{}, 0.05, 7);
+  REQUIRE(a.workloads.size() == 1);
+  const WorkloadAnalysis& w = a.workloads[0];
+  CHECK(w.iterations[0].vs_off.verdict == Verdict::kFaster);
+  CHECK(*w.iterations[0].vs_off.time_ratio == Approx(std::sqrt(1.1 * 0.7)).epsilon(0.01));
+  CHECK(a.verdict.kind == ConvergenceKind::kConverged);
+
+  REQUIRE(w.benchmarks.size() == 2);
+  const BenchmarkAnalysis& bench_a = w.benchmarks[0];
+  const BenchmarkAnalysis& bench_b = w.benchmarks[1];
+  CHECK(bench_a.benchmark == "BenchmarkA");
+  REQUIRE(bench_a.iterations.size() == 2);
+  CHECK(bench_a.iterations[0].vs_off.verdict == Verdict::kSlower);
+  CHECK(*bench_a.iterations[0].vs_off.time_ratio == Approx(1.1).epsilon(0.01));
+  CHECK(bench_a.iterations[0].vs_off.method == ComparisonMethod::kUTest);
+  CHECK_FALSE(bench_a.iterations[0].vs_previous.has_value());
+  REQUIRE(bench_a.iterations[1].vs_previous.has_value());
+  CHECK(bench_a.iterations[1].vs_previous->verdict == Verdict::kNoSignificantDifference);
+  // 0 allocs/op on both sides: no ratio, not a division by zero.
+  CHECK_FALSE(bench_a.iterations[0].unit_ratios_vs_off.at("allocs/op").has_value());
+  CHECK(bench_b.iterations[0].vs_off.verdict == Verdict::kFaster);
+  CHECK(*bench_b.iterations[0].unit_ratios_vs_off.at("B/op") == Approx(1.25));
+  CHECK(bench_b.iterations[0].unit_ratios_vs_off.count("ns/op") == 0);
+
+  const std::vector<SlowedBenchmark> slowed = slowed_benchmarks(a);
+  REQUIRE(slowed.size() == 2);
+  CHECK(slowed[0].benchmark == "BenchmarkA");
+  CHECK(slowed[0].build == "v1");
+  CHECK(slowed[1].build == "v2");
+  const std::string warning = slowed_benchmark_warning(slowed[0]);
+  CHECK_THAT(warning, Catch::Contains("benchmark BenchmarkA of workload bench: v1 is 9."));
+  CHECK_THAT(warning, Catch::Contains("slower than v0 (ns/op ratio 1.1"));
+  CHECK_THAT(warning, Catch::Contains("95% interval ["));
+  // The verdict kind stays; its explanation names the slowed benchmark of the last build.
+  CHECK_THAT(a.verdict.explanation,
+             Catch::Contains("but PGO significantly slowed benchmark BenchmarkA of workload "
+                             "bench (9."));
+  CHECK_THAT(a.verdict.explanation, Catch::Contains("on v2 against v0"));
+}
+
+TEST_CASE("analyze_run: no per-benchmark analysis without per-benchmark series") {
+  std::vector<BuildRecord> builds = {build(0, 10, 1000), build(1, 15, 1100)};
+  std::vector<TrialSeries> trials = {series("w", "v0", around(1.00)),
+                                     series("w", "v1", around(0.90))};
+  Analysis a = analyze_run(builds, trials, {}, Convergence{}, 0.05, 7);
+  CHECK(a.workloads[0].benchmarks.empty());
+  CHECK(slowed_benchmarks(a).empty());
+  CHECK_THAT(a.verdict.explanation, !Catch::Contains("slowed"));
+}

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -166,4 +167,36 @@ TEST_CASE("the report's counting metric names are exactly the counting metrics",
         h::Metric::kCyclesEstimate, h::Metric::kHwInstructions, h::Metric::kHwCycles}) {
     CHECK(h::is_counting_metric_name(h::to_string(m)) == h::is_counting(m));
   }
+}
+
+TEST_CASE("gotest_benchmark_medians: every benchmark with every unit, median over -count",
+          "[workload_runner]") {
+  // -count 3 of two benchmarks, one with a custom unit, printed with GOMAXPROCS suffixes.
+  const std::string output =
+      "goos: linux\n"
+      "BenchmarkParse/small-8   1000   1000 ns/op   64 B/op   2 allocs/op\n"
+      "BenchmarkParse/small-8   1000   1300 ns/op   64 B/op   2 allocs/op\n"
+      "BenchmarkParse/small-8   1000   1100 ns/op   96 B/op   3 allocs/op\n"
+      "BenchmarkScore-8          500   4000 ns/op   250.0 MB/s   7 widgets/op\n"
+      "BenchmarkScore-8          500   4200 ns/op   240.0 MB/s   7 widgets/op\n"
+      "BenchmarkScore-8          500   3900 ns/op   260.0 MB/s   9 widgets/op\n"
+      "BenchmarkNoTime-8         10    5 things/op\n"
+      "PASS\n";
+  const auto medians = h::gotest_benchmark_medians(h::parse_go_bench_output(output));
+  REQUIRE(medians.size() == 3);
+  const auto& parse = medians.at("BenchmarkParse/small");
+  CHECK(parse.at("ns/op") == 1100);
+  CHECK(parse.at("B/op") == 64);
+  CHECK(parse.at("allocs/op") == 2);
+  const auto& score = medians.at("BenchmarkScore");
+  CHECK(score.at("ns/op") == 4000);
+  CHECK(score.at("MB/s") == 250);
+  CHECK(score.at("widgets/op") == 7);
+  CHECK(medians.at("BenchmarkNoTime").at("things/op") == 5);
+
+  // The run's ns_per_op value: geomean of the benchmarks that report ns/op.
+  CHECK(*h::geomean_ns_per_op(medians) == Approx(std::sqrt(1100.0 * 4000.0)));
+  CHECK_FALSE(h::geomean_ns_per_op(h::gotest_benchmark_medians(
+                                       h::parse_go_bench_output("BenchmarkX-8 1 5 things/op\n")))
+                  .has_value());
 }
