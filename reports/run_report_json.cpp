@@ -24,15 +24,17 @@ json optional_number(const std::optional<double>& value) {
 }
 
 json comparison_to_json(const harness::Comparison& c) {
-  return json{{"build", c.build},
-              {"against", c.against},
-              {"time_ratio", optional_number(c.time_ratio)},
-              {"time_ratio_ci_lower", optional_number(c.time_ratio_ci_lower)},
-              {"time_ratio_ci_upper", optional_number(c.time_ratio_ci_upper)},
-              {"speedup", optional_number(c.speedup)},
-              {"p_value", optional_number(c.p_value)},
-              {"verdict", harness::to_string(c.verdict)},
-              {"method", harness::to_string(c.method)}};
+  json out{{"build", c.build},
+           {"against", c.against},
+           {"time_ratio", optional_number(c.time_ratio)},
+           {"time_ratio_ci_lower", optional_number(c.time_ratio_ci_lower)},
+           {"time_ratio_ci_upper", optional_number(c.time_ratio_ci_upper)},
+           {"speedup", optional_number(c.speedup)},
+           {"p_value", optional_number(c.p_value)},
+           {"verdict", harness::to_string(c.verdict)},
+           {"method", harness::to_string(c.method)}};
+  if (c.pairs) out["pairs"] = *c.pairs;  // paired comparisons only
+  return out;
 }
 
 json phase_to_json(const harness::PhaseRecord& p) {
@@ -127,6 +129,7 @@ json trials_to_json(const harness::TrialSeries& t) {
            {"relative_half_width", optional_number(t.relative_half_width)},
            {"precision_reached", t.precision_reached},
            {"outliers", t.outliers}};
+  if (!t.rounds.empty()) out["rounds"] = t.rounds;  // interleaved trials only
   // Counting series only, so that reports of timed runs read as before.
   if (t.spread) out["spread"] = *t.spread;
   if (t.deterministic) out["deterministic"] = *t.deterministic;
@@ -362,10 +365,12 @@ class Reader {
       const std::string method = string(j, p, "method");
       const auto parsed_method = harness::comparison_method_from_string(method);
       if (!parsed_method) {
-        fail(p + ".method", "unknown method \"" + method + "\" (expected u-test or count-spread)");
+        fail(p + ".method", "unknown method \"" + method +
+                                "\" (expected u-test, count-spread or paired-signed-rank)");
       }
       c.method = *parsed_method;
     }
+    if (j.contains("pairs")) c.pairs = integer(j, p, "pairs");
     return c;
   }
 
@@ -560,6 +565,14 @@ RunReport run_report_from_json(const json& j, const std::string& file) {
     t.unit = in.string(e, p, "unit");
     t.values = in.numbers(e, p, "values");
     t.wall_seconds = in.numbers(e, p, "wall_seconds");
+    if (e.is_object() && e.contains("rounds")) {  // interleaved trials, once recorded
+      in.each(e, p, "rounds", [&](const json& v, const std::string& vp) {
+        if (!v.is_number_integer() || v.get<std::int64_t>() < 0) {
+          in.fail(vp, "expected a non-negative integer, got " + type_name(v));
+        }
+        t.rounds.push_back(v.get<std::int64_t>());
+      });
+    }
     if (e.is_object() && e.contains("peak_rss_bytes")) {  // absent before it was recorded
       in.each(e, p, "peak_rss_bytes", [&](const json& v, const std::string& vp) {
         if (!v.is_number_integer() || v.get<std::int64_t>() < 0) {

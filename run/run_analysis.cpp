@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "stats/paired_comparison.h"
 #include "stats/sample_comparison.h"
 #include "stats/statistics.h"
 
@@ -37,18 +38,37 @@ const TrialSeries* find_series(const std::vector<TrialSeries>& trials, const std
   return nullptr;
 }
 
+// A series' round indices; none when it has no rounds recorded or they do not fit its
+// values (the comparison then falls back to the unpaired test).
+std::vector<std::size_t> rounds_of(const TrialSeries* s) {
+  std::vector<std::size_t> out;
+  if (!s || s->rounds.size() != s->values.size()) return out;
+  for (std::size_t i = 0; i < s->rounds.size(); ++i) {
+    if (s->rounds[i] < 0 || (i > 0 && s->rounds[i] <= s->rounds[i - 1])) return {};
+    out.push_back(static_cast<std::size_t>(s->rounds[i]));
+  }
+  return out;
+}
+
 }  // namespace
 
 Comparison make_comparison(const std::string& build, const std::string& against,
                            std::span<const double> reference, std::span<const double> candidate,
                            double alpha, std::uint64_t seed,
-                           const std::optional<CountRule>& count_rule) {
+                           const std::optional<CountRule>& count_rule,
+                           std::span<const std::size_t> reference_rounds,
+                           std::span<const std::size_t> candidate_rounds) {
   Comparison c;
   c.build = build;
   c.against = against;
+  ComparisonOptions options;
+  options.alpha = alpha;
+  options.seed = seed;
   SampleComparison s = count_rule ? compare_counts(reference, candidate, *count_rule)
-                                  : compare_samples(reference, candidate, alpha, seed);
+                                  : compare_rounds_or_samples(reference, reference_rounds,
+                                                              candidate, candidate_rounds, options);
   c.method = s.method;
+  if (s.pairs) c.pairs = static_cast<std::int64_t>(*s.pairs);
   c.time_ratio = s.median_ratio;
   if (s.median_ratio_interval) {
     c.time_ratio_ci_lower = s.median_ratio_interval->lower;
@@ -230,12 +250,14 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
       ia.iteration = builds[i].iteration;
       static const std::vector<double> kNone;
       const std::vector<double>& cv = cur ? cur->values : kNone;
+      const std::vector<std::size_t> cur_rounds = rounds_of(cur), off_rounds = rounds_of(off),
+                                     prev_rounds = rounds_of(prev);
       ia.vs_off = make_comparison(builds[i].label, v0.label, off ? off->values : kNone, cv, alpha,
-                                  seed + ++comparison, rule);
+                                  seed + ++comparison, rule, off_rounds, cur_rounds);
       if (i >= 2) {
         ia.vs_previous =
             make_comparison(builds[i].label, builds[i - 1].label, prev ? prev->values : kNone, cv,
-                            alpha, seed + ++comparison, rule);
+                            alpha, seed + ++comparison, rule, prev_rounds, cur_rounds);
       }
       wa.iterations.push_back(std::move(ia));
     }

@@ -259,10 +259,13 @@ BenchResult TrialScheduler::run(const BenchPlan& plan) {
       std::vector<std::size_t> active(count);
       std::iota(active.begin(), active.end(), 0);
       const double budget_start = exec_.now_seconds();
-      while (!active.empty()) {
+      for (std::size_t round_index = 0; !active.empty(); ++round_index) {
         std::vector<std::size_t> round = active;
         rng.shuffle(round);
-        for (std::size_t c : round) timed_run(plan, c);
+        for (std::size_t c : round) {
+          timed_run(plan, c);
+          result_.commands[c].rounds.push_back(round_index);
+        }
         std::vector<std::size_t> still;
         for (std::size_t c : active) {
           if (!finished(c, budget_start, budget * static_cast<double>(count))) still.push_back(c);

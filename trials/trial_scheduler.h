@@ -16,6 +16,8 @@
 //    Interleaved order (default): every setup, then every command's warmups, then rounds in
 //    which each command still running runs once, in an order shuffled by a SeededRng from
 //    options.seed; then every cleanup. Drift over time then affects all commands alike.
+//    Each run's round is recorded (CommandResult::rounds) so that runs of the same round
+//    can be compared with each other.
 // 3. prepare runs before, and conclude after, every warmup and timed run.
 // 4. How many timed runs a command gets:
 //    - --runs N: exactly N;

@@ -285,3 +285,53 @@ TEST_CASE("count_time_disagreements: warns only when the intervals point opposit
             .empty());
   CHECK(count_time_disagreements(a, {}).empty());
 }
+
+TEST_CASE("analyze_run: interleaved rounds are compared round by round") {
+  // Each round's load moves every build alike (±5%); v1 is 1% faster in every round. The
+  // U test sees overlapping samples; pairing by round sees 16 of 16 rounds faster.
+  std::vector<double> off, pgo, again;
+  std::vector<std::int64_t> rounds;
+  for (int i = 0; i < 16; ++i) {
+    const double load = 1.0 + 0.05 * std::sin(i * 2.1);
+    off.push_back(load);
+    pgo.push_back(0.99 * load * (1 + 0.0005 * (i % 4)));
+    again.push_back(0.99 * load * (1 + 0.0005 * ((i + 2) % 4)));
+    rounds.push_back(i);
+  }
+  std::vector<BuildRecord> builds = {build(0, 10, 1000), build(1, 15, 1100), build(2, 16, 1100)};
+  std::vector<TrialSeries> trials = {series("w", "v0", off), series("w", "v1", pgo),
+                                     series("w", "v2", again)};
+  SECTION("with rounds: paired signed-rank test") {
+    for (TrialSeries& t : trials) t.rounds = rounds;
+    Analysis a = analyze_run(builds, trials, {}, Convergence{}, 0.05, 7);
+    const IterationAnalysis& v1 = a.workloads[0].iterations[0];
+    CHECK(v1.vs_off.method == ComparisonMethod::kPairedSignedRank);
+    CHECK(v1.vs_off.pairs == std::optional<std::int64_t>(16));
+    CHECK(v1.vs_off.verdict == Verdict::kFaster);
+    CHECK(v1.vs_off.time_ratio.value() == Approx(0.9907).epsilon(0.001));
+    CHECK(v1.vs_off.time_ratio_ci_upper.value() < 1.0);
+    CHECK(a.workloads[0].iterations[1].vs_previous->method == ComparisonMethod::kPairedSignedRank);
+  }
+  SECTION("a build that lost rounds is paired on the rounds both ran") {
+    for (TrialSeries& t : trials) t.rounds = rounds;
+    trials[1].values.resize(10);
+    trials[1].rounds.resize(10);
+    Analysis a = analyze_run(builds, trials, {}, Convergence{}, 0.05, 7);
+    CHECK(a.workloads[0].iterations[0].vs_off.pairs == std::optional<std::int64_t>(10));
+  }
+  SECTION("without rounds (sequential order, older reports): U test") {
+    Analysis a = analyze_run(builds, trials, {}, Convergence{}, 0.05, 7);
+    const IterationAnalysis& v1 = a.workloads[0].iterations[0];
+    CHECK(v1.vs_off.method == ComparisonMethod::kUTest);
+    CHECK_FALSE(v1.vs_off.pairs);
+    CHECK(v1.vs_off.verdict == Verdict::kNoSignificantDifference);
+  }
+  SECTION("rounds that do not fit their values are ignored") {
+    for (TrialSeries& t : trials) t.rounds = rounds;
+    trials[0].rounds.pop_back();
+    CHECK(analyze_run(builds, trials, {}, Convergence{}, 0.05, 7)
+              .workloads[0]
+              .iterations[0]
+              .vs_off.method == ComparisonMethod::kUTest);
+  }
+}
