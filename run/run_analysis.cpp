@@ -109,8 +109,21 @@ GeomeanEstimate geomean_speedup(const std::vector<SamplePair>& pairs, double con
   return out;
 }
 
+std::string metric_quantity(const std::vector<std::string>& metrics) {
+  if (metrics.empty()) return "time";
+  for (const std::string& m : metrics) {
+    if (m != metrics.front()) return "the geomean of the workloads' metrics";
+  }
+  const std::string& m = metrics.front();
+  if (m == "wall") return "wall time";
+  if (m == "cpu") return "CPU time";
+  if (m == "ns_per_op") return "ns/op";
+  if (m == "cycles_estimate") return "estimated cycles";
+  return m;  // "instructions", or a metric added later
+}
+
 ConvergenceVerdict convergence_verdict(const std::vector<ConvergenceStep>& steps,
-                                       const Convergence& t) {
+                                       const Convergence& t, const std::string& quantity) {
   ConvergenceVerdict v;
   if (steps.empty()) {
     v.kind = ConvergenceKind::kIncomplete;
@@ -159,10 +172,10 @@ ConvergenceVerdict convergence_verdict(const std::vector<ConvergenceStep>& steps
       if (a * b < 0 && std::abs(a) >= t.oscillation_swing && std::abs(b) >= t.oscillation_swing) {
         v.kind = ConvergenceKind::kOscillating;
         v.explanation = "step v" + std::to_string(*previous) + "->v" +
-                        std::to_string(*previous + 1) + " changed time by " + percent(a) +
-                        ", step v" + std::to_string(i) + "->v" + std::to_string(i + 1) + " by " +
-                        percent(b) + " (both significant, swing limit " +
-                        fraction(t.oscillation_swing) + ")";
+                        std::to_string(*previous + 1) + " changed " + quantity + " by " +
+                        percent(a) + ", step v" + std::to_string(i) + "->v" +
+                        std::to_string(i + 1) + " by " + percent(b) +
+                        " (both significant, swing limit " + fraction(t.oscillation_swing) + ")";
         return v;
       }
     }
@@ -200,7 +213,7 @@ ConvergenceVerdict convergence_verdict(const std::vector<ConvergenceStep>& steps
       n == 1 ? "only one iteration: v1 is " + change_words(s.time_ratio_vs_off) +
                    " than v0; convergence needs at least one more iteration"
              : "the last step v" + std::to_string(n - 1) + "->v" + std::to_string(n) +
-                   " still changed time by " + percent(s.step_ratio - 1) +
+                   " still changed " + quantity + " by " + percent(s.step_ratio - 1) +
                    (t.min_hot_edge_overlap > 0 && s.significant_step &&
                             std::abs(s.step_ratio - 1) < t.stable_within
                         ? " (hot-edge overlap below " + fraction(t.min_hot_edge_overlap) + ")"
@@ -345,7 +358,9 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
     }
     steps.push_back(s);
   }
-  a.verdict = convergence_verdict(steps, thresholds);
+  std::vector<std::string> metrics;
+  for (const std::string& w : workloads) metrics.push_back(metric_of[w]);
+  a.verdict = convergence_verdict(steps, thresholds, metric_quantity(metrics));
   return a;
 }
 

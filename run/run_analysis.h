@@ -112,7 +112,15 @@ struct ConvergenceStep {
   bool significant_step = false;
   std::optional<double> hot_edge_overlap;  // iter-(i-1) vs iter-i, i >= 2
 };
+// `quantity` names what the ratios measure in the explanation ("the last step v1->v2 still
+// changed <quantity> by -2.4%"): metric_quantity of the series' metric.
 ConvergenceVerdict convergence_verdict(const std::vector<ConvergenceStep>& steps,
-                                       const Convergence& thresholds);
+                                       const Convergence& thresholds,
+                                       const std::string& quantity = "time");
+
+// What a metric measures, in words for sentences: "wall time", "CPU time", "ns/op",
+// "instructions", "estimated cycles"; for several workloads of one metric the same; for
+// several metrics "the geomean of the workloads' metrics". Unknown names stay as given.
+std::string metric_quantity(const std::vector<std::string>& metrics);
 
 }  // namespace pgo::harness

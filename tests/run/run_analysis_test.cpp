@@ -335,3 +335,32 @@ TEST_CASE("analyze_run: interleaved rounds are compared round by round") {
               .vs_off.method == ComparisonMethod::kUTest);
   }
 }
+
+TEST_CASE("the verdict's explanation names what the series measures") {
+  // Risk: a counting run explained as "changed time by", which sends readers looking for
+  // a timing that was never taken.
+  std::vector<BuildRecord> builds = {build(0, 10, 1000), build(1, 15, 1100), build(2, 16, 1100)};
+  std::vector<TrialSeries> counts = {counted("w", "v0", 1e9), counted("w", "v1", 0.97e9),
+                                     counted("w", "v2", 0.94e9)};
+  Analysis a = analyze_run(builds, counts, {}, Convergence{}, 0.05, 7);
+  REQUIRE(a.verdict.kind == ConvergenceKind::kStillImproving);
+  CHECK(a.verdict.explanation.find("still changed estimated cycles by -3.1%") != std::string::npos);
+  CHECK(a.verdict.explanation.find("time") == std::string::npos);
+
+  std::vector<TrialSeries> timed = {series("w", "v0", around(1.00)),
+                                    series("w", "v1", around(0.95)),
+                                    series("w", "v2", around(0.90))};
+  Analysis t = analyze_run(builds, timed, {}, Convergence{}, 0.05, 7);
+  REQUIRE(t.verdict.kind == ConvergenceKind::kStillImproving);
+  CHECK(t.verdict.explanation.find("still changed CPU time by -5.3%") != std::string::npos);
+
+  CHECK(metric_quantity({"wall"}) == "wall time");
+  CHECK(metric_quantity({"ns_per_op", "ns_per_op"}) == "ns/op");
+  CHECK(metric_quantity({"instructions"}) == "instructions");
+  CHECK(metric_quantity({"cpu", "instructions"}) == "the geomean of the workloads' metrics");
+  // The oscillation sentence too.
+  const std::vector<ConvergenceStep> swings = {step(0.90, true, 0.90, true),
+                                               step(0.99, true, 1.10, true)};
+  CHECK(convergence_verdict(swings, Convergence{}, "instructions")
+            .explanation.find("changed instructions by -10.0%") != std::string::npos);
+}
