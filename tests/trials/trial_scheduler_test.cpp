@@ -304,6 +304,37 @@ TEST_CASE("progress reports count runs and estimate the time left", "[scheduler]
   CHECK(seen.back().elapsed_seconds == Approx(4.0));
 }
 
+TEST_CASE("the ETA comes from the clock time runs take, not from what they measure",
+          "[scheduler]") {
+  // Risk: an ETA of days for runs whose measurement is a count (millions of cycles) or of
+  // nothing for ns/op. Each run reports a count as its measurement but takes 2 s of clock.
+  auto exec = ScriptedExecutor([](const ScriptedCall& call) {
+    TrialMeasurement m;
+    m.wall_seconds = call.kind == RunKind::kTimed ? 7.5e8 : 0;  // a count, not seconds
+    return m;
+  });
+  struct ClockedExecutor : CommandExecutor {
+    ScriptedExecutor& inner;
+    double clock = 0;
+    explicit ClockedExecutor(ScriptedExecutor& e) : inner(e) {}
+    TrialMeasurement run(const BenchCommand& c, RunKind kind) override {
+      clock += 2.0;
+      return inner.run(c, kind);
+    }
+    double now_seconds() override { return clock; }
+  } clocked(exec);
+  BenchOptions o;
+  o.exact_runs = 4;
+  std::vector<SchedulerProgress> seen;
+  TrialScheduler scheduler(clocked, o);
+  scheduler.on_progress([&](const SchedulerProgress& p) { seen.push_back(p); });
+  scheduler.run(plan_of({"a", "b"}));
+  REQUIRE(seen.size() == 8);
+  REQUIRE(seen[2].eta_seconds);
+  CHECK(*seen[2].eta_seconds == Approx(10.0));  // 5 runs left at 2 s of clock each
+  CHECK(seen.back().eta_seconds == Approx(0.0));
+}
+
 // The reason interleaving is the default. A machine that slows down linearly over time
 // (thermal throttling, a growing background load) makes the second of two identical
 // commands look slower when it runs after the first; in shuffled rounds both see the same
