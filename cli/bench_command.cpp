@@ -610,7 +610,8 @@ void configure_bench_command(CLI::App& app, CommandRunner& runner) {
   app.add_option("--timeout", a->timeout,
                  "Kill a run (and its process group) after this many seconds: a failed run");
   app.add_option("--order", a->order,
-                 "interleaved (default: shuffled rounds) or sequential (hyperfine's order)");
+                 "interleaved (default: shuffled rounds, compared round by round with the "
+                 "paired signed-rank test) or sequential (hyperfine's order, U test)");
   app.add_option("--seed", a->seed,
                  "Seed of the shuffles and the bootstrap (default: random, "
                  "recorded in the JSON export)");

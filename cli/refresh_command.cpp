@@ -124,17 +124,18 @@ std::string render_summary(const RunReport& r, const RefreshDecision& d, const R
                        g ? reports::format_speedup_interval(g->ci_lower, g->ci_upper) : "-");
   }
   out +=
-      "\n### Candidate vs committed\n\n| Workload | Time ratio | 95% CI | p | Verdict |\n"
-      "|---|---:|---|---:|---|\n";
+      "\n### Candidate vs committed\n\n| Workload | Time ratio | 95% CI | p | Test | Verdict |\n"
+      "|---|---:|---|---:|---|---|\n";
   for (const WorkloadAnalysis& w : r.analysis.workloads) {
     for (const IterationAnalysis& it : w.iterations) {
       if (it.iteration != 2 || !it.vs_previous) continue;
       const Comparison& c = *it.vs_previous;
       out +=
-          fmt::format("| {} | {} | {} | {} | {} |\n", reports::markdown_cell(w.workload),
+          fmt::format("| {} | {} | {} | {} | {} | {} |\n", reports::markdown_cell(w.workload),
                       c.time_ratio ? fmt::format("{:.3f}", *c.time_ratio) : "-",
                       reports::format_change_interval(c.time_ratio_ci_lower, c.time_ratio_ci_upper),
-                      reports::format_p_value(c.p_value), harness::to_string(c.verdict));
+                      reports::format_p_value(c.p_value), reports::format_method(c),
+                      harness::to_string(c.verdict));
     }
   }
   for (const IterationProfile& p : r.profiles) {

@@ -134,6 +134,7 @@ std::string format_run_summary(const RunReport& r, const std::string& run_dir) {
                     column("speedup vs v0", 15),
                     column("95% CI", 20),
                     column("p", 8),
+                    column("test", 18),
                     {"vs previous"}},
                    " ");
   for (const WorkloadAnalysis& w : r.analysis.workloads) {
@@ -149,7 +150,7 @@ std::string format_run_summary(const RunReport& r, const std::string& run_dir) {
       trials.add_row({w.workload, it.build, median, t ? std::to_string(t->values.size()) : "0",
                       reports::format_speedup(it.vs_off.speedup),
                       ci ? reports::format_speedup_interval(ci->first, ci->second) : "-",
-                      reports::format_p_value(it.vs_off.p_value),
+                      reports::format_p_value(it.vs_off.p_value), reports::format_method(it.vs_off),
                       it.vs_previous ? reports::format_change(it.vs_previous->time_ratio) + " (" +
                                            std::string(to_string(it.vs_previous->verdict)) + ")"
                                      : std::string("-")});

@@ -65,6 +65,7 @@ json command_json(const CommandResult& cr, const harness::BenchOptions& options)
   j["signals"] = signals;
   j["timed_out"] = timed_out;
   j["start_times"] = starts;
+  j["rounds"] = cr.rounds;  // interleaved order: the round of each run; [] otherwise
   j["env"] = cr.command.env;
   j["working_directory"] = cr.command.working_directory;
   j["warnings"] = cr.warnings;
@@ -96,6 +97,21 @@ json comparison_json(const BenchResult& result, const harness::CommandComparison
         j["u_test_method"] = "normal-approximation";
         break;
     }
+  }
+  // Which test decided: "paired-signed-rank" (interleaved rounds) or "u-test". p_value is
+  // that test's; both tests' p-values are kept so that they can be set side by side.
+  j["method"] = std::string(harness::to_string(s.method));
+  j["u_test_p_value"] = s.u_test ? json(s.u_test->p_value) : json(nullptr);
+  if (s.signed_rank) {
+    j["signed_rank"] = {{"pairs", s.signed_rank->pairs},
+                        {"zeros", s.signed_rank->zeros},
+                        {"w_plus", s.signed_rank->w_plus},
+                        {"p_value", s.signed_rank->p_value},
+                        {"method", s.signed_rank->method == harness::SignedRankMethod::kExact
+                                       ? "exact"
+                                       : "normal-approximation"}};
+  } else {
+    j["signed_rank"] = nullptr;
   }
   j["alpha"] = s.alpha;
   j["verdict"] = std::string(harness::to_string(s.verdict));

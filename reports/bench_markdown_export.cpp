@@ -79,8 +79,8 @@ std::string bench_result_to_markdown(const harness::BenchResult& result,
         out += fmt::format(" {}", format_change_interval(st.median_ratio_interval->lower,
                                                          st.median_ratio_interval->upper));
       }
-      out +=
-          fmt::format(", p = {}, {}", format_p_value(st.p_value), harness::to_string(st.verdict));
+      out += fmt::format(", p = {} ({}), {}", format_p_value(st.p_value),
+                         format_method(st.method, st.pairs), harness::to_string(st.verdict));
     }
     out += " |\n";
   }

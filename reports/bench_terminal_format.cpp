@@ -75,13 +75,15 @@ std::string format_comparison_table(const harness::BenchResult& result, TimeUnit
   }
   char alpha[32];
   std::snprintf(alpha, sizeof alpha, "%g", result.options.alpha);
-  out += "\n  vs '" + ref.command.name + "': ratio of medians, 95% bootstrap CI, " +
-         "Mann-Whitney U at alpha " + alpha + "\n";
+  out += "\n  vs '" + ref.command.name + "' at alpha " + alpha +
+         ": paired = Wilcoxon signed-rank test on the per-round log ratios, Hodges-Lehmann "
+         "ratio and its 95% CI; U test = Mann-Whitney U, ratio of medians, 95% bootstrap CI\n";
   // Long command names overflow their column rather than widen it past 40.
   TextTable table({{"Command", TextColumn::kLeft, 0, true, 40},
                    {"Change", TextColumn::kRight, 8, false},
                    {"95% CI", TextColumn::kRight, 18, false},
                    {"p", TextColumn::kRight, 7, false},
+                   {"Test"},
                    {"Verdict"}});
   for (const auto& c : result.comparisons) {
     const auto& st = c.stats;
@@ -90,7 +92,8 @@ std::string format_comparison_table(const harness::BenchResult& result, TimeUnit
                                                   st.median_ratio_interval->upper)
                          : "-";
     table.add_row({result.commands[c.candidate].command.name, format_change(st.median_ratio), ci,
-                   format_p_value(st.p_value), std::string(harness::to_string(st.verdict))});
+                   format_p_value(st.p_value), format_method(st.method, st.pairs),
+                   std::string(harness::to_string(st.verdict))});
   }
   out += table.render("  ");
   return out;

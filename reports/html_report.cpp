@@ -201,7 +201,7 @@ std::string workload_table(const RunReport& r, const ReportSummary& s) {
   std::string out =
       "<section>\n<h2>Per workload</h2>\n<table><tr><th>Workload</th><th>Build</th>"
       "<th>Median</th><th>Runs</th><th>Speedup vs v0</th><th>95% interval</th><th>p</th>"
-      "<th>Step vs previous</th><th>Verdict</th></tr>\n";
+      "<th>Test</th><th>Step vs previous</th><th>Verdict</th></tr>\n";
   for (const std::string& name : names) {
     for (const std::string& build : s.build_labels) {
       const harness::TrialSeries* t = find_trials(r, name, build);
@@ -218,9 +218,11 @@ std::string workload_table(const RunReport& r, const ReportSummary& s) {
         if (t->median) median = format_value(*t->median, t->unit);
         runs = std::to_string(t->values.size());
       }
-      std::string speedup = "-", interval = "-", p = "-", step = "-", verdict = "reference";
+      std::string speedup = "-", interval = "-", p = "-", test = "-", step = "-",
+                  verdict = "reference";
       std::string verdict_class = "ref";
       if (it) {
+        test = format_method(it->vs_off);
         speedup = format_speedup(it->vs_off.speedup);
         if (auto iv = speedup_interval(it->vs_off)) {
           interval = format_speedup_interval(iv->first, iv->second);
@@ -234,13 +236,17 @@ std::string workload_table(const RunReport& r, const ReportSummary& s) {
       }
       out += fmt::format(
           "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-          "<td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-          "<td class=\"{}\">{}</td></tr>\n",
+          "<td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td>"
+          "<td class=\"num\">{}</td><td class=\"{}\">{}</td></tr>\n",
           esc(name), esc(build), esc(median), esc(runs), esc(speedup), esc(interval), esc(p),
-          esc(step), verdict_class, esc(verdict));
+          esc(test), esc(step), verdict_class, esc(verdict));
     }
   }
-  return out + "</table>\n</section>\n";
+  return out +
+         "</table>\n<p class=\"note\">Test \"paired\": runs of the same interleaved round "
+         "compared with each other (Wilcoxon signed-rank test on the per-round log ratios, "
+         "Hodges-Lehmann ratio and its 95% interval); \"U test\": Mann-Whitney U test, ratio of "
+         "medians with a bootstrap 95% interval.</p>\n</section>\n";
 }
 
 std::string benchmarks_section(const RunReport& r) {

@@ -91,7 +91,7 @@ std::string workload_section(const harness::RunReport& r, const ReportSummary& s
   std::string out = "## Per workload\n\n";
   out +=
       "| Workload | Build | Median | 95% CI of median | Runs | Speedup vs v0 | 95% interval | p "
-      "| Step vs previous | Verdict |\n|---|---|---:|---|---:|---:|---|---:|---:|---|\n";
+      "| Test | Step vs previous | Verdict |\n|---|---|---:|---|---:|---:|---|---:|---|---:|---|\n";
   for (const std::string& name : names) {
     const harness::WorkloadAnalysis* analysis = nullptr;
     for (const auto& w : r.analysis.workloads) {
@@ -116,11 +116,13 @@ std::string workload_section(const harness::RunReport& r, const ReportSummary& s
         runs = std::to_string(t->values.size());
         if (t->failed_runs > 0) runs += fmt::format(" ({} failed)", t->failed_runs);
       }
-      std::string speedup = "-", interval = "-", p = "-", step = "-", verdict = "reference";
+      std::string speedup = "-", interval = "-", p = "-", test = "-", step = "-",
+                  verdict = "reference";
       if (it) {
         speedup = speedup_cell(it->vs_off);
         interval = interval_cell(it->vs_off);
         p = format_p_value(it->vs_off.p_value);
+        test = format_method(it->vs_off);
         verdict = std::string(harness::to_string(it->vs_off.verdict));
         if (it->vs_previous) {
           step = format_change(it->vs_previous->time_ratio);
@@ -130,15 +132,18 @@ std::string workload_section(const harness::RunReport& r, const ReportSummary& s
           }
         }
       }
-      out +=
-          fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", markdown_cell(name),
-                      build, median, ci, runs, speedup, interval, p, step, verdict);
+      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                         markdown_cell(name), build, median, ci, runs, speedup, interval, p, test,
+                         step, verdict);
     }
   }
   out +=
-      "\nSpeedup = median(v0) / median(build); intervals are bootstrap 95% intervals of the "
-      "ratio of medians; p from the two-sided Mann-Whitney U test. Step = change in time from "
-      "the previous iteration (\"~\": not significant).\n\n";
+      "\nTest \"paired\": runs of the same interleaved round compared with each other; speedup "
+      "= 1 / exp(Hodges-Lehmann estimate of the per-round log ratios) with its 95% "
+      "Walsh-average interval, p from the two-sided Wilcoxon signed-rank test. Test \"U "
+      "test\": speedup = median(v0) / median(build) with a bootstrap 95% interval, p from the "
+      "two-sided Mann-Whitney U test. Step = change in time from the previous iteration "
+      "(\"~\": not significant).\n\n";
   return out;
 }
 

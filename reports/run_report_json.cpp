@@ -29,15 +29,17 @@ json optional_json(const std::optional<T>& v) {
 }
 
 json comparison_to_json(const harness::Comparison& c) {
-  return json{{"build", c.build},
-              {"against", c.against},
-              {"time_ratio", optional_number(c.time_ratio)},
-              {"time_ratio_ci_lower", optional_number(c.time_ratio_ci_lower)},
-              {"time_ratio_ci_upper", optional_number(c.time_ratio_ci_upper)},
-              {"speedup", optional_number(c.speedup)},
-              {"p_value", optional_number(c.p_value)},
-              {"verdict", harness::to_string(c.verdict)},
-              {"method", harness::to_string(c.method)}};
+  json out{{"build", c.build},
+           {"against", c.against},
+           {"time_ratio", optional_number(c.time_ratio)},
+           {"time_ratio_ci_lower", optional_number(c.time_ratio_ci_lower)},
+           {"time_ratio_ci_upper", optional_number(c.time_ratio_ci_upper)},
+           {"speedup", optional_number(c.speedup)},
+           {"p_value", optional_number(c.p_value)},
+           {"verdict", harness::to_string(c.verdict)},
+           {"method", harness::to_string(c.method)}};
+  if (c.pairs) out["pairs"] = *c.pairs;  // paired comparisons only
+  return out;
 }
 
 json phase_to_json(const harness::PhaseRecord& p) {
@@ -132,6 +134,7 @@ json trials_to_json(const harness::TrialSeries& t) {
            {"relative_half_width", optional_number(t.relative_half_width)},
            {"precision_reached", t.precision_reached},
            {"outliers", t.outliers}};
+  if (!t.rounds.empty()) out["rounds"] = t.rounds;  // interleaved trials only
   // Counting series only, so that reports of timed runs read as before.
   if (t.spread) out["spread"] = *t.spread;
   if (t.deterministic) out["deterministic"] = *t.deterministic;
@@ -277,7 +280,11 @@ harness::Comparison read_comparison(JsonObjectReader r) {
             "faster, slower, no significant difference or not enough data");
   if (r.has("method")) {
     read_word(r, "method", c.method, harness::comparison_method_from_string, "method",
-              "u-test or count-spread");
+              "u-test, count-spread or paired-signed-rank");
+  }
+  if (r.has_value("pairs")) {
+    std::int64_t pairs = 0;
+    if (r.read_int64("pairs", pairs)) c.pairs = pairs;
   }
   return c;
 }
@@ -371,6 +378,14 @@ harness::TrialSeries read_trial_series(JsonObjectReader r) {
   r.read_string("unit", t.unit, false);
   r.read_number_array("values", t.values);
   r.read_number_array("wall_seconds", t.wall_seconds);
+  if (r.has("rounds")) {  // interleaved trials, once recorded
+    r.read_array("rounds", [&](const json& v, const std::string& path) {
+      std::int64_t round = 0;
+      if (r.int64_value(path, v, round, 0, std::numeric_limits<std::int64_t>::max())) {
+        t.rounds.push_back(round);
+      }
+    });
+  }
   if (r.has("peak_rss_bytes")) {  // absent before it was recorded
     r.read_array("peak_rss_bytes", [&](const json& v, const std::string& path) {
       std::int64_t bytes = 0;

@@ -61,6 +61,25 @@ std::string format_p_value(std::optional<double> p) {
   return fmt::format("{:.3f}", *p);
 }
 
+std::string format_method(harness::ComparisonMethod method, std::optional<std::size_t> pairs) {
+  switch (method) {
+    case harness::ComparisonMethod::kPairedSignedRank:
+      return pairs ? fmt::format("paired, {} rounds", *pairs) : std::string("paired");
+    case harness::ComparisonMethod::kCountSpread:
+      return "count spread";
+    case harness::ComparisonMethod::kUTest:
+      break;
+  }
+  return "U test";
+}
+
+std::string format_method(const harness::Comparison& comparison) {
+  std::optional<std::size_t> pairs;
+  if (comparison.pairs && *comparison.pairs > 0)
+    pairs = static_cast<std::size_t>(*comparison.pairs);
+  return format_method(comparison.method, pairs);
+}
+
 std::string html_escape(const std::string& text) {
   std::string out;
   out.reserve(text.size());

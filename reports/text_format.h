@@ -14,6 +14,8 @@
 #include <string>
 
 #include "base/percent.h"
+#include "run/run_report.h"
+#include "stats/sample_comparison.h"
 
 namespace pgo::reports {
 
@@ -32,6 +34,10 @@ std::string format_speedup_interval(std::optional<double> lower, std::optional<d
 std::string format_change_interval(std::optional<double> lower, std::optional<double> upper);
 // p-values: "0.003", "<0.001", "-".
 std::string format_p_value(std::optional<double> p);
+// Which test decided a comparison, for people: "paired, 20 rounds" (Wilcoxon signed-rank on
+// per-round log ratios), "U test" (Mann-Whitney), "count spread".
+std::string format_method(harness::ComparisonMethod method, std::optional<std::size_t> pairs);
+std::string format_method(const harness::Comparison& comparison);  // of a run report
 // A fraction as a percentage with one decimal: 0.0123 -> "1.2%" (base/percent.h).
 using pgo::format_percent;
 

@@ -897,6 +897,12 @@ void PgoLoop::trial_pass(const std::vector<const Workload*>& workloads, bool cou
       t.build = b.label;
       t.metric = to_string(w.metric);
       t.unit = runner->unit();
+      // Interleaved order: the round of each run, so that the analysis compares the builds
+      // round by round (the scheduler runs every build once per round).
+      const std::vector<std::size_t>& rounds = result.commands[index].rounds;
+      if (rounds.size() == exec.timed(index).size()) {
+        t.rounds.assign(rounds.begin(), rounds.end());
+      }
       for (const WorkloadMeasurement& m : exec.timed(index)) {
         t.values.push_back(m.value);
         t.wall_seconds.push_back(m.wall_seconds);

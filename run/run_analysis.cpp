@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "stats/paired_comparison.h"
 #include "stats/sample_comparison.h"
 #include "stats/statistics.h"
 
@@ -35,6 +36,25 @@ const TrialSeries* find_series(const std::vector<TrialSeries>& trials, const std
     if (t.workload == workload && t.build == build) return &t;
   }
   return nullptr;
+}
+
+// A series' round indices; none when it has no rounds recorded or they do not fit its
+// values (the comparison then falls back to the unpaired test).
+std::vector<std::size_t> rounds_of(const TrialSeries* s) {
+  std::vector<std::size_t> out;
+  if (!s || s->rounds.size() != s->values.size()) return out;
+  for (std::size_t i = 0; i < s->rounds.size(); ++i) {
+    if (s->rounds[i] < 0 || (i > 0 && s->rounds[i] <= s->rounds[i - 1])) return {};
+    out.push_back(static_cast<std::size_t>(s->rounds[i]));
+  }
+  return out;
+}
+
+// The rounds of one benchmark's values: the series' rounds when the benchmark has a value
+// in every run of it (otherwise none, and its comparison falls back to the unpaired test).
+std::vector<std::size_t> benchmark_rounds(const TrialSeries* s, const std::vector<double>& values) {
+  if (!s || values.size() != s->values.size()) return {};
+  return rounds_of(s);
 }
 
 // One benchmark's value of `unit` per run (TrialSeries::benchmarks); empty when not recorded.
@@ -84,13 +104,16 @@ std::vector<BenchmarkAnalysis> analyze_benchmarks(const std::vector<BuildRecord>
       bi.build = builds[i].label;
       bi.iteration = builds[i].iteration;
       const std::vector<double>& cv = benchmark_values(cur, name, "ns/op");
+      const std::vector<double>& ov = benchmark_values(off, name, "ns/op");
+      const std::vector<double>& pv = benchmark_values(prev, name, "ns/op");
+      const std::vector<std::size_t> cur_rounds = benchmark_rounds(cur, cv);
       bi.vs_off =
-          make_comparison(bi.build, builds.front().label, benchmark_values(off, name, "ns/op"), cv,
-                          alpha, seed + ++comparison);
+          make_comparison(bi.build, builds.front().label, ov, cv, alpha, seed + ++comparison,
+                          std::nullopt, benchmark_rounds(off, ov), cur_rounds);
       if (i >= 2) {
         bi.vs_previous =
-            make_comparison(bi.build, builds[i - 1].label, benchmark_values(prev, name, "ns/op"),
-                            cv, alpha, seed + ++comparison);
+            make_comparison(bi.build, builds[i - 1].label, pv, cv, alpha, seed + ++comparison,
+                            std::nullopt, benchmark_rounds(prev, pv), cur_rounds);
       }
       for (const std::string& unit : units[name]) {
         const std::vector<double>& ref = benchmark_values(off, name, unit);
@@ -154,13 +177,20 @@ std::string slowed_benchmark_warning(const SlowedBenchmark& s) {
 Comparison make_comparison(const std::string& build, const std::string& against,
                            std::span<const double> reference, std::span<const double> candidate,
                            double alpha, std::uint64_t seed,
-                           const std::optional<CountRule>& count_rule) {
+                           const std::optional<CountRule>& count_rule,
+                           std::span<const std::size_t> reference_rounds,
+                           std::span<const std::size_t> candidate_rounds) {
   Comparison c;
   c.build = build;
   c.against = against;
+  ComparisonOptions options;
+  options.alpha = alpha;
+  options.seed = seed;
   SampleComparison s = count_rule ? compare_counts(reference, candidate, *count_rule)
-                                  : compare_samples(reference, candidate, alpha, seed);
+                                  : compare_rounds_or_samples(reference, reference_rounds,
+                                                              candidate, candidate_rounds, options);
   c.method = s.method;
+  if (s.pairs) c.pairs = static_cast<std::int64_t>(*s.pairs);
   c.time_ratio = s.median_ratio;
   if (s.median_ratio_interval) {
     c.time_ratio_ci_lower = s.median_ratio_interval->lower;
@@ -201,8 +231,21 @@ GeomeanEstimate geomean_speedup(const std::vector<SamplePair>& pairs, double con
   return out;
 }
 
+std::string metric_quantity(const std::vector<std::string>& metrics) {
+  if (metrics.empty()) return "time";
+  for (const std::string& m : metrics) {
+    if (m != metrics.front()) return "the geomean of the workloads' metrics";
+  }
+  const std::string& m = metrics.front();
+  if (m == "wall") return "wall time";
+  if (m == "cpu") return "CPU time";
+  if (m == "ns_per_op") return "ns/op";
+  if (m == "cycles_estimate") return "estimated cycles";
+  return m;  // "instructions", or a metric added later
+}
+
 ConvergenceVerdict convergence_verdict(const std::vector<ConvergenceStep>& steps,
-                                       const Convergence& t) {
+                                       const Convergence& t, const std::string& quantity) {
   ConvergenceVerdict v;
   if (steps.empty()) {
     v.kind = ConvergenceKind::kIncomplete;
@@ -251,10 +294,10 @@ ConvergenceVerdict convergence_verdict(const std::vector<ConvergenceStep>& steps
       if (a * b < 0 && std::abs(a) >= t.oscillation_swing && std::abs(b) >= t.oscillation_swing) {
         v.kind = ConvergenceKind::kOscillating;
         v.explanation = "step v" + std::to_string(*previous) + "->v" +
-                        std::to_string(*previous + 1) + " changed time by " + percent(a) +
-                        ", step v" + std::to_string(i) + "->v" + std::to_string(i + 1) + " by " +
-                        percent(b) + " (both significant, swing limit " +
-                        fraction(t.oscillation_swing) + ")";
+                        std::to_string(*previous + 1) + " changed " + quantity + " by " +
+                        percent(a) + ", step v" + std::to_string(i) + "->v" +
+                        std::to_string(i + 1) + " by " + percent(b) +
+                        " (both significant, swing limit " + fraction(t.oscillation_swing) + ")";
         return v;
       }
     }
@@ -292,7 +335,7 @@ ConvergenceVerdict convergence_verdict(const std::vector<ConvergenceStep>& steps
       n == 1 ? "only one iteration: v1 is " + change_words(s.time_ratio_vs_off) +
                    " than v0; convergence needs at least one more iteration"
              : "the last step v" + std::to_string(n - 1) + "->v" + std::to_string(n) +
-                   " still changed time by " + percent(s.step_ratio - 1) +
+                   " still changed " + quantity + " by " + percent(s.step_ratio - 1) +
                    (t.min_hot_edge_overlap > 0 && s.significant_step &&
                             std::abs(s.step_ratio - 1) < t.stable_within
                         ? " (hot-edge overlap below " + fraction(t.min_hot_edge_overlap) + ")"
@@ -342,12 +385,14 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
       ia.iteration = builds[i].iteration;
       static const std::vector<double> kNone;
       const std::vector<double>& cv = cur ? cur->values : kNone;
+      const std::vector<std::size_t> cur_rounds = rounds_of(cur), off_rounds = rounds_of(off),
+                                     prev_rounds = rounds_of(prev);
       ia.vs_off = make_comparison(builds[i].label, v0.label, off ? off->values : kNone, cv, alpha,
-                                  seed + ++comparison, rule);
+                                  seed + ++comparison, rule, off_rounds, cur_rounds);
       if (i >= 2) {
         ia.vs_previous =
             make_comparison(builds[i].label, builds[i - 1].label, prev ? prev->values : kNone, cv,
-                            alpha, seed + ++comparison, rule);
+                            alpha, seed + ++comparison, rule, prev_rounds, cur_rounds);
       }
       wa.iterations.push_back(std::move(ia));
     }
@@ -440,7 +485,9 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
     }
     steps.push_back(s);
   }
-  a.verdict = convergence_verdict(steps, thresholds);
+  std::vector<std::string> metrics;
+  for (const std::string& w : workloads) metrics.push_back(metric_of[w]);
+  a.verdict = convergence_verdict(steps, thresholds, metric_quantity(metrics));
   a.verdict.explanation += slowed_on_last_build(a, builds.back().label);
   return a;
 }

@@ -9,8 +9,13 @@
 //
 // What is computed (lower values are better; speedup = reference / candidate):
 // - Per workload and build v(i), i >= 1: v(i) against v0 (`vs_off`) and, for i >= 2,
-//   against v(i-1) (`vs_previous`) with harness::compare_samples (ratio of medians, its
-//   bootstrap interval, the Mann-Whitney p-value and verdict at `alpha`).
+//   against v(i-1) (`vs_previous`). Timed metrics whose series carry round indices
+//   (TrialSeries::rounds, interleaved trials) are compared round by round:
+//   harness::compare_paired_samples (Wilcoxon signed-rank test on the per-round log ratios
+//   at `alpha`, Hodges-Lehmann ratio and its interval) over the rounds both builds ran,
+//   when those are enough to reach alpha; otherwise (sequential order, reports without
+//   rounds) harness::compare_samples (ratio of medians, its bootstrap interval, the
+//   Mann-Whitney p-value and verdict at `alpha`). Comparison::method says which.
 // - Counting metrics ("instructions", "cycles_estimate"): the comparisons use the tolerance
 //   rule of stats/count_comparison.h (`count_rule`) instead of the U test, so three runs
 //   per side suffice; their verdicts carry into the convergence verdict the same way.
@@ -31,9 +36,9 @@
 // series: the workload itself when the run has one workload, the geomean when it has
 // several. For that series, with r_i = time ratio of v(i) over v0 and the step
 // s_i = time ratio of v(i) over v(i-1) (s_1 = r_1, the PGO gain itself):
-// - "significant" for one workload is the Mann-Whitney test at `alpha` (compare_samples'
-//   verdict); for the geomean it is the joint bootstrap interval at confidence 1 - alpha
-//   excluding 1 (there is no rank test of a geomean);
+// - "significant" for one workload is the comparison's verdict at `alpha` (signed-rank or
+//   Mann-Whitney test, see above); for the geomean it is the joint bootstrap interval at confidence
+//   1 - alpha excluding 1 (there is no rank test of a geomean);
 // - checked in this order, the first that holds wins:
 //   1. regressed: r_N significantly > 1 + max_regression (N = last iteration);
 //   2. no_significant_gain: no i with r_i significantly < 1 and 1/r_i >= 1 + min_gain;
@@ -68,11 +73,15 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
                      double alpha, std::uint64_t seed, const CountRule& count_rule = {});
 
 // One comparison in the report's form: candidate `build` against `against`; with
-// `count_rule` the counting rule decides, else compare_samples at alpha.
+// `count_rule` the counting rule decides, else compare_rounds_or_samples at alpha: paired by
+// round when both series carry the rounds of their runs (interleaved trials) and share
+// enough of them, the U test otherwise.
 Comparison make_comparison(const std::string& build, const std::string& against,
                            std::span<const double> reference, std::span<const double> candidate,
                            double alpha, std::uint64_t seed,
-                           const std::optional<CountRule>& count_rule = std::nullopt);
+                           const std::optional<CountRule>& count_rule = std::nullopt,
+                           std::span<const std::size_t> reference_rounds = {},
+                           std::span<const std::size_t> candidate_rounds = {});
 
 // The geomean over workloads of median(reference_w) / median(candidate_w) with a joint
 // percentile bootstrap interval at `confidence`. Pairs with an empty side are skipped;
@@ -123,7 +132,15 @@ struct ConvergenceStep {
   bool significant_step = false;
   std::optional<double> hot_edge_overlap;  // iter-(i-1) vs iter-i, i >= 2
 };
+// `quantity` names what the ratios measure in the explanation ("the last step v1->v2 still
+// changed <quantity> by -2.4%"): metric_quantity of the series' metric.
 ConvergenceVerdict convergence_verdict(const std::vector<ConvergenceStep>& steps,
-                                       const Convergence& thresholds);
+                                       const Convergence& thresholds,
+                                       const std::string& quantity = "time");
+
+// What a metric measures, in words for sentences: "wall time", "CPU time", "ns/op",
+// "instructions", "estimated cycles"; for several workloads of one metric the same; for
+// several metrics "the geomean of the workloads' metrics". Unknown names stay as given.
+std::string metric_quantity(const std::vector<std::string>& metrics);
 
 }  // namespace pgo::harness

@@ -145,8 +145,12 @@ struct TrialSeries {
   std::string build;  // build label
   // "wall", "cpu", "ns_per_op", "instructions", "cycles_estimate"
   std::string metric;
-  std::string unit;                  // "s", "ns/op", "instructions[/op]", "cycles[/op]"
-  std::vector<double> values;        // in run order
+  std::string unit;            // "s", "ns/op", "instructions[/op]", "cycles[/op]"
+  std::vector<double> values;  // in run order
+  // Interleaved trials: the round (0-based) of each run, in run order; runs of two series
+  // with the same round ran back to back and are compared pair by pair. Empty in
+  // sequential order and in reports written before it was recorded.
+  std::vector<std::int64_t> rounds;
   std::vector<double> wall_seconds;  // per run, whatever the metric
   // Per run: peak resident set size of the measured process (http: the largest server).
   // Empty in reports written before it was recorded.
@@ -181,14 +185,18 @@ struct TrialSeries {
 struct Comparison {
   std::string build;
   std::string against;
-  std::optional<double> time_ratio;  // median(candidate) / median(reference)
+  // median(candidate) / median(reference), or the paired estimate (see `method`)
+  std::optional<double> time_ratio;
   std::optional<double> time_ratio_ci_lower;
   std::optional<double> time_ratio_ci_upper;
   std::optional<double> speedup;  // 1 / time_ratio
   std::optional<double> p_value;
   Verdict verdict = Verdict::kNotEnoughData;
-  // kUTest (timed metrics) or kCountSpread (counting metrics).
+  // kPairedSignedRank (timed metrics with runs of the same rounds; time_ratio is then the
+  // Hodges-Lehmann ratio and p_value the signed-rank test's), kUTest (timed metrics
+  // otherwise) or kCountSpread (counting metrics).
   ComparisonMethod method = ComparisonMethod::kUTest;
+  std::optional<std::int64_t> pairs = std::nullopt;  // kPairedSignedRank: rounds compared
 };
 
 struct IterationAnalysis {

@@ -301,7 +301,15 @@ std::string_view to_string(UTestMethod method) {
 }
 
 std::string_view to_string(ComparisonMethod method) {
-  return method == ComparisonMethod::kCountSpread ? "count-spread" : "u-test";
+  switch (method) {
+    case ComparisonMethod::kUTest:
+      return "u-test";
+    case ComparisonMethod::kCountSpread:
+      return "count-spread";
+    case ComparisonMethod::kPairedSignedRank:
+      return "paired-signed-rank";
+  }
+  return "unknown";
 }
 
 std::string_view to_string(Verdict verdict) {
@@ -377,7 +385,8 @@ std::optional<Verdict> verdict_from_string(std::string_view word) {
 }
 
 std::optional<ComparisonMethod> comparison_method_from_string(std::string_view word) {
-  for (ComparisonMethod m : {ComparisonMethod::kUTest, ComparisonMethod::kCountSpread}) {
+  for (ComparisonMethod m : {ComparisonMethod::kUTest, ComparisonMethod::kCountSpread,
+                             ComparisonMethod::kPairedSignedRank}) {
     if (word == to_string(m)) return m;
   }
   return std::nullopt;

@@ -71,6 +71,28 @@ std::optional<MannWhitneyResult> mann_whitney_u_test(std::span<const double> a,
 // (benchstat: at alpha 0.05 that needs 4 runs per side). 1 when either size is 0.
 double mann_whitney_min_p_value(std::size_t n_a, std::size_t n_b);
 
+// --- Wilcoxon signed-rank test (paired rounds; stats/paired_comparison.h) ------------
+
+enum class SignedRankMethod {
+  kExact,                // the exact distribution of W+ given the ranks (ties, zeros)
+  kNormalApproximation,  // z with the tie and zero corrected variance, continuity 1/2
+};
+// "exact", "normal approximation".
+std::string_view to_string(SignedRankMethod method);
+
+struct SignedRankResult {
+  std::size_t pairs = 0;  // n, zeros included
+  std::size_t zeros = 0;  // differences exactly 0
+  // Sum of the ranks of |d| of the positive differences (Pratt: zeros are ranked with the
+  // rest and then belong to neither side). scipy.stats.wilcoxon(d, zero_method="pratt")'s
+  // statistic is min(W+, W-); this is W+.
+  double w_plus = 0;
+  double expected_w_plus = 0;  // its mean under "no difference"
+  double p_value = 1;          // two-sided, in (0, 1]
+  SignedRankMethod method = SignedRankMethod::kExact;
+  bool has_ties = false;  // some nonzero |d| values are equal
+};
+
 // --- Size of the change ------------------------------------------------------------------
 
 // Percentile bootstrap interval of median(candidate) / median(reference): each resample
@@ -134,6 +156,9 @@ std::optional<Verdict> verdict_from_string(std::string_view word);
 enum class ComparisonMethod {
   kUTest,        // "u-test": Mann-Whitney U at alpha (timed metrics; compare_samples)
   kCountSpread,  // "count-spread": the tolerance rule of stats/count_comparison.h
+  // "paired-signed-rank": Wilcoxon signed-rank test on per-round log ratios of interleaved
+  // runs (compare_paired_samples, stats/paired_comparison.h)
+  kPairedSignedRank,
 };
 std::string_view to_string(ComparisonMethod method);
 std::optional<ComparisonMethod> comparison_method_from_string(std::string_view word);
@@ -150,12 +175,18 @@ struct SampleComparison {
   std::size_t candidate_count = 0;
   std::optional<double> reference_median;  // nullopt for an empty sample
   std::optional<double> candidate_median;
-  // candidate / reference medians: 0.95 means the candidate takes 5% less time.
-  // nullopt when a sample is empty or the reference median is <= 0.
+  // The method's estimate of candidate / reference: 0.95 means the candidate takes 5% less
+  // time. kUTest, kCountSpread: the ratio of medians (nullopt when a sample is empty or the
+  // reference median is <= 0) and its bootstrap interval (see above); kPairedSignedRank:
+  // exp of the Hodges-Lehmann estimate of the per-round log ratios and its interval.
   std::optional<double> median_ratio;
-  std::optional<ConfidenceInterval> median_ratio_interval;  // bootstrap, see above
-  std::optional<MannWhitneyResult> u_test;                  // nullopt when a sample is empty
-  std::optional<double> p_value;                            // == u_test->p_value
+  std::optional<ConfidenceInterval> median_ratio_interval;
+  std::optional<MannWhitneyResult> u_test;  // nullopt when a sample is empty
+  // The deciding test's p-value: u_test->p_value, or signed_rank->p_value when paired.
+  std::optional<double> p_value;
+  // kPairedSignedRank only: the signed-rank test and the number of rounds paired.
+  std::optional<SignedRankResult> signed_rank;
+  std::optional<std::size_t> pairs;
   // Hyperfine's ratio of means (candidate / reference) ± σ; nullopt when a sample is empty
   // or a mean is <= 0.
   std::optional<RelativeSpeed> mean_ratio;

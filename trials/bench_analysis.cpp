@@ -6,6 +6,7 @@
 
 #include "base/error.h"
 #include "base/percent.h"
+#include "stats/paired_comparison.h"
 
 namespace pgo::harness {
 namespace {
@@ -83,16 +84,24 @@ void analyze_bench_result(BenchResult& result) {
   for (CommandResult& cr : result.commands) analyze_command(cr, options);
 
   result.comparisons.clear();
-  const std::vector<double> ref = result.commands[options.reference].wall_times();
+  const CommandResult& reference = result.commands[options.reference];
+  const std::vector<double> ref = reference.wall_times();
   ComparisonOptions copts;
   copts.alpha = options.alpha;
   copts.seed = options.seed;
+  // Timed runs of interleaved rounds are compared round by round; counts (spread_tolerance)
+  // keep the count-spread rule of their own view.
+  const bool pair_rounds = !options.spread_tolerance;
+  const std::vector<std::size_t> none;
   for (std::size_t i = 0; i < result.commands.size(); ++i) {
     if (i == options.reference) continue;
     CommandComparison cmp;
     cmp.reference = options.reference;
     cmp.candidate = i;
-    cmp.stats = compare_samples(ref, result.commands[i].wall_times(), copts);
+    const CommandResult& candidate = result.commands[i];
+    cmp.stats = compare_rounds_or_samples(ref, pair_rounds ? reference.rounds : none,
+                                          candidate.wall_times(),
+                                          pair_rounds ? candidate.rounds : none, copts);
     result.comparisons.push_back(std::move(cmp));
   }
   for (const std::string& w : environment_warnings(result.environment)) {

@@ -31,7 +31,10 @@ struct SeriesStatistics {
 SeriesStatistics series_statistics(const std::vector<double>& values);
 
 // Fills CommandResult's derived fields and warnings and BenchResult::comparisons (each
-// command other than options.reference against it, with options.alpha and options.seed).
+// command other than options.reference against it, with options.alpha and options.seed):
+// runs of interleaved order are paired by round (compare_rounds_or_samples: Wilcoxon
+// signed-rank test on the rounds both commands ran, when they are enough to reach alpha);
+// otherwise, and for counting runs (options.spread_tolerance), the unpaired U test.
 // Environment warnings (environment_warnings) are added to BenchResult::warnings.
 // REQUIRES: options.reference < commands.size().
 void analyze_bench_result(BenchResult& result);

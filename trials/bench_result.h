@@ -103,6 +103,12 @@ struct CommandResult {
   BenchCommand command;
   std::vector<TrialMeasurement> runs;  // timed runs, in execution order
   std::vector<double> start_seconds;   // when each run started, since the benchmark began
+  // Interleaved order: the round (0-based) of each run, in execution order. A command runs
+  // once in every round from the first until its stop rule holds, so rounds[i] == i; a
+  // run interrupted by the stop check leaves its round out. Empty in sequential order.
+  // Runs of two commands with the same round ran back to back: the paired comparison
+  // (stats/paired_comparison.h) compares them with each other.
+  std::vector<std::size_t> rounds;
   std::size_t warmup_runs = 0;
   StopReason stop_reason = StopReason::kMinTimeAndRuns;
 

@@ -87,6 +87,9 @@ void TrialScheduler::timed_run(const BenchPlan& plan, std::size_t c) {
   CommandResult& cr = result_.commands[c];
   const double started = exec_.now_seconds() - start_;
   TrialMeasurement m = run_measured(plan, c, RunKind::kTimed);
+  // The clock time the run took (its hooks included), for the ETA: the measurement itself
+  // may be CPU time, ns per op or a count.
+  run_clock_seconds_[c] += exec_.now_seconds() - start_ - started;
   cr.runs.push_back(m);
   cr.start_seconds.push_back(started);
   ++total_done_;
@@ -178,18 +181,8 @@ void TrialScheduler::report(SchedulerProgress::Phase phase, std::size_t c) {
       eta_known = false;
       continue;
     }
-    double mean_run = 0;
-    for (const auto& r : cr.runs) mean_run += r.wall_seconds;
-    mean_run /= static_cast<double>(cr.runs.size());
+    const double mean_run = run_clock_seconds_[i] / static_cast<double>(cr.runs.size());
     eta += mean_run * static_cast<double>(planned - cr.runs.size());
-  }
-  // Counting runs measure counts, not seconds: estimate from the time runs took so far.
-  if (options_.spread_tolerance) {
-    eta_known = total_done_ > 0;
-    if (eta_known) {
-      eta = p.elapsed_seconds / static_cast<double>(total_done_) *
-            static_cast<double>(p.total_runs_planned - std::min(p.total_runs_planned, total_done_));
-    }
   }
   if (eta_known && phase == SchedulerProgress::Phase::kMeasuring) p.eta_seconds = eta;
   progress_(p);
@@ -203,6 +196,7 @@ BenchResult TrialScheduler::run(const BenchPlan& plan) {
   result_ = BenchResult{};
   result_.options = options_;
   planned_.assign(plan.commands.size(), std::nullopt);
+  run_clock_seconds_.assign(plan.commands.size(), 0.0);
   done_.assign(plan.commands.size(), false);
   total_done_ = 0;
   start_ = exec_.now_seconds();
@@ -259,10 +253,13 @@ BenchResult TrialScheduler::run(const BenchPlan& plan) {
       std::vector<std::size_t> active(count);
       std::iota(active.begin(), active.end(), 0);
       const double budget_start = exec_.now_seconds();
-      while (!active.empty()) {
+      for (std::size_t round_index = 0; !active.empty(); ++round_index) {
         std::vector<std::size_t> round = active;
         rng.shuffle(round);
-        for (std::size_t c : round) timed_run(plan, c);
+        for (std::size_t c : round) {
+          timed_run(plan, c);
+          result_.commands[c].rounds.push_back(round_index);
+        }
         std::vector<std::size_t> still;
         for (std::size_t c : active) {
           if (!finished(c, budget_start, budget * static_cast<double>(count))) still.push_back(c);

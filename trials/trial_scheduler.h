@@ -16,6 +16,8 @@
 //    Interleaved order (default): every setup, then every command's warmups, then rounds in
 //    which each command still running runs once, in an order shuffled by a SeededRng from
 //    options.seed; then every cleanup. Drift over time then affects all commands alike.
+//    Each run's round is recorded (CommandResult::rounds) so that runs of the same round
+//    can be compared with each other.
 // 3. prepare runs before, and conclude after, every warmup and timed run.
 // 4. How many timed runs a command gets:
 //    - --runs N: exactly N;
@@ -63,7 +65,9 @@ struct SchedulerProgress {
   std::size_t total_runs_done = 0;     // timed runs, all commands
   std::size_t total_runs_planned = 0;  // best estimate so far
   double elapsed_seconds = 0;
-  std::optional<double> eta_seconds;  // from each command's mean run time so far
+  // From the clock time each command's timed runs took so far (exec.now_seconds(), hooks
+  // included), never from the measurements, which may be CPU time, ns/op or counts.
+  std::optional<double> eta_seconds;
 };
 
 class TrialScheduler {
@@ -99,6 +103,7 @@ class TrialScheduler {
   BenchResult result_;
   std::vector<std::optional<std::size_t>> planned_;  // hyperfine-rule target per command
   std::vector<bool> done_;                           // a stop rule held for the command
+  std::vector<double> run_clock_seconds_;            // per command: clock time of its timed runs
   std::size_t total_done_ = 0;
   double start_ = 0;
 };

@@ -50,6 +50,10 @@ TEST_CASE("the JSON export adds statistics, comparisons, environment and options
   CHECK(c["verdict"] == "slower");
   CHECK(c["p_value"].get<double>() < 0.05);
   CHECK(c["u_test_method"] == "exact-with-ties");  // ties between the samples' own values
+  CHECK(c["method"] == "u-test");                  // no rounds recorded: nothing to pair
+  CHECK(c["u_test_p_value"] == c["p_value"]);
+  CHECK(c["signed_rank"].is_null());
+  CHECK(a["rounds"] == json::array());
   CHECK(j["seed"] == 42);
   CHECK(j["reference"] == "prog 1");
   CHECK(j["environment"]["cpu_model"] == "Test CPU");
@@ -64,4 +68,24 @@ TEST_CASE("the bench export writes the environment as report.json does", "[bench
   const auto r = pgo::reports::testing::sample_bench_result();
   const json j = json::parse(pgo::reports::bench_result_to_json(r));
   CHECK(j["environment"] == pgo::reports::environment_to_json(r.environment));
+}
+
+TEST_CASE("the JSON export says when runs were paired by round, with both p-values",
+          "[bench_json]") {
+  auto r = pgo::reports::testing::sample_bench_result();
+  for (auto& cr : r.commands) cr.rounds = {0, 1, 2, 3, 4, 5};
+  pgo::harness::analyze_bench_result(r);
+  json j = json::parse(pgo::reports::bench_result_to_json(r));
+  CHECK(j["results"][0]["rounds"] == json::array({0, 1, 2, 3, 4, 5}));
+  const json& c = j["comparisons"][0];
+  CHECK(c["method"] == "paired-signed-rank");
+  // Every round's candidate is slower: W+ = 21 of 21, exact p = 2 / 2^6.
+  CHECK(c["signed_rank"]["pairs"] == 6);
+  CHECK(c["signed_rank"]["w_plus"].get<double>() == 21.0);
+  CHECK(c["signed_rank"]["method"] == "exact");
+  CHECK(c["p_value"].get<double>() == Approx(0.03125));
+  CHECK(c["signed_rank"]["p_value"] == c["p_value"]);
+  CHECK(c["u_test_p_value"].get<double>() < 0.05);
+  CHECK(c["u_test_p_value"] != c["p_value"]);
+  CHECK(c["verdict"] == "slower");
 }

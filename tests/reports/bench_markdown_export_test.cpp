@@ -23,6 +23,13 @@ TEST_CASE("the Markdown table matches hyperfine's layout plus the comparison", "
                      "+90.9% [",
                      0) == 0);
   CHECK(second.find("slower |\n") != std::string::npos);
+  CHECK(second.find("(U test), slower") != std::string::npos);
+  SECTION("runs paired by round say so") {
+    for (auto& cr : r.commands) cr.rounds = {0, 1, 2, 3, 4, 5};
+    pgo::harness::analyze_bench_result(r);
+    CHECK(pgo::reports::bench_result_to_markdown(r).find(
+              "p = 0.031 (paired, 6 rounds), slower |") != std::string::npos);
+  }
 }
 
 TEST_CASE("the time unit follows the reference or --time-unit", "[bench_md]") {

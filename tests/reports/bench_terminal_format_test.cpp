@@ -29,6 +29,12 @@ TEST_CASE("the summary says who is faster, with hyperfine's ratio and our test",
         std::string::npos);
   CHECK(s.find("+90.9%") != std::string::npos);
   CHECK(s.find("slower") != std::string::npos);
+  CHECK(s.find("U test") != std::string::npos);
+  CHECK(s.find("paired, ") == std::string::npos);
+  for (auto& cr : r.commands) cr.rounds = {0, 1, 2, 3, 4, 5};
+  pgo::harness::analyze_bench_result(r);
+  s = pgo::reports::format_comparison_table(r, TimeUnit::kMillisecond);
+  CHECK(s.find("0.031  paired, 6 rounds  slower") != std::string::npos);
   r.commands.resize(1);
   r.comparisons.clear();
   CHECK(pgo::reports::format_comparison_table(r, TimeUnit::kMillisecond).empty());

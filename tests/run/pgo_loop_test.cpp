@@ -246,6 +246,10 @@ TEST_CASE("a run performs its phases in order, for 1, 2 and 3 iterations", "[pgo
       CHECK(fs::is_regular_file(f.dir().absolute(p.merged_path)));
     }
     CHECK(report.trials.size() == static_cast<std::size_t>(2 * (n + 1)));
+    // Interleaved trials record each run's round: the analysis pairs runs by it.
+    for (const h::TrialSeries& t : report.trials) {
+      CHECK(t.rounds == std::vector<std::int64_t>{0, 1, 2});
+    }
     CHECK(report.go_version == "go1.0-scripted");
     // A checkpoint after every phase, one at the start and one at the end.
     CHECK(f.observer.checkpoints.size() == phases_of(n).size() + 2);

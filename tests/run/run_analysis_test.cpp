@@ -360,3 +360,82 @@ TEST_CASE("analyze_run: no per-benchmark analysis without per-benchmark series")
   CHECK(slowed_benchmarks(a).empty());
   CHECK_THAT(a.verdict.explanation, !Catch::Contains("slowed"));
 }
+
+TEST_CASE("analyze_run: interleaved rounds are compared round by round") {
+  // Each round's load moves every build alike (±5%); v1 is 1% faster in every round. The
+  // U test sees overlapping samples; pairing by round sees 16 of 16 rounds faster.
+  std::vector<double> off, pgo, again;
+  std::vector<std::int64_t> rounds;
+  for (int i = 0; i < 16; ++i) {
+    const double load = 1.0 + 0.05 * std::sin(i * 2.1);
+    off.push_back(load);
+    pgo.push_back(0.99 * load * (1 + 0.0005 * (i % 4)));
+    again.push_back(0.99 * load * (1 + 0.0005 * ((i + 2) % 4)));
+    rounds.push_back(i);
+  }
+  std::vector<BuildRecord> builds = {build(0, 10, 1000), build(1, 15, 1100), build(2, 16, 1100)};
+  std::vector<TrialSeries> trials = {series("w", "v0", off), series("w", "v1", pgo),
+                                     series("w", "v2", again)};
+  SECTION("with rounds: paired signed-rank test") {
+    for (TrialSeries& t : trials) t.rounds = rounds;
+    Analysis a = analyze_run(builds, trials, {}, Convergence{}, 0.05, 7);
+    const IterationAnalysis& v1 = a.workloads[0].iterations[0];
+    CHECK(v1.vs_off.method == ComparisonMethod::kPairedSignedRank);
+    CHECK(v1.vs_off.pairs == std::optional<std::int64_t>(16));
+    CHECK(v1.vs_off.verdict == Verdict::kFaster);
+    CHECK(v1.vs_off.time_ratio.value() == Approx(0.9907).epsilon(0.001));
+    CHECK(v1.vs_off.time_ratio_ci_upper.value() < 1.0);
+    CHECK(a.workloads[0].iterations[1].vs_previous->method == ComparisonMethod::kPairedSignedRank);
+  }
+  SECTION("a build that lost rounds is paired on the rounds both ran") {
+    for (TrialSeries& t : trials) t.rounds = rounds;
+    trials[1].values.resize(10);
+    trials[1].rounds.resize(10);
+    Analysis a = analyze_run(builds, trials, {}, Convergence{}, 0.05, 7);
+    CHECK(a.workloads[0].iterations[0].vs_off.pairs == std::optional<std::int64_t>(10));
+  }
+  SECTION("without rounds (sequential order, older reports): U test") {
+    Analysis a = analyze_run(builds, trials, {}, Convergence{}, 0.05, 7);
+    const IterationAnalysis& v1 = a.workloads[0].iterations[0];
+    CHECK(v1.vs_off.method == ComparisonMethod::kUTest);
+    CHECK_FALSE(v1.vs_off.pairs);
+    CHECK(v1.vs_off.verdict == Verdict::kNoSignificantDifference);
+  }
+  SECTION("rounds that do not fit their values are ignored") {
+    for (TrialSeries& t : trials) t.rounds = rounds;
+    trials[0].rounds.pop_back();
+    CHECK(analyze_run(builds, trials, {}, Convergence{}, 0.05, 7)
+              .workloads[0]
+              .iterations[0]
+              .vs_off.method == ComparisonMethod::kUTest);
+  }
+}
+
+TEST_CASE("the verdict's explanation names what the series measures") {
+  // Risk: a counting run explained as "changed time by", which sends readers looking for
+  // a timing that was never taken.
+  std::vector<BuildRecord> builds = {build(0, 10, 1000), build(1, 15, 1100), build(2, 16, 1100)};
+  std::vector<TrialSeries> counts = {counted("w", "v0", 1e9), counted("w", "v1", 0.97e9),
+                                     counted("w", "v2", 0.94e9)};
+  Analysis a = analyze_run(builds, counts, {}, Convergence{}, 0.05, 7);
+  REQUIRE(a.verdict.kind == ConvergenceKind::kStillImproving);
+  CHECK(a.verdict.explanation.find("still changed estimated cycles by -3.1%") != std::string::npos);
+  CHECK(a.verdict.explanation.find("time") == std::string::npos);
+
+  std::vector<TrialSeries> timed = {series("w", "v0", around(1.00)),
+                                    series("w", "v1", around(0.95)),
+                                    series("w", "v2", around(0.90))};
+  Analysis t = analyze_run(builds, timed, {}, Convergence{}, 0.05, 7);
+  REQUIRE(t.verdict.kind == ConvergenceKind::kStillImproving);
+  CHECK(t.verdict.explanation.find("still changed CPU time by -5.3%") != std::string::npos);
+
+  CHECK(metric_quantity({"wall"}) == "wall time");
+  CHECK(metric_quantity({"ns_per_op", "ns_per_op"}) == "ns/op");
+  CHECK(metric_quantity({"instructions"}) == "instructions");
+  CHECK(metric_quantity({"cpu", "instructions"}) == "the geomean of the workloads' metrics");
+  // The oscillation sentence too.
+  const std::vector<ConvergenceStep> swings = {step(0.90, true, 0.90, true),
+                                               step(0.99, true, 1.10, true)};
+  CHECK(convergence_verdict(swings, Convergence{}, "instructions")
+            .explanation.find("changed instructions by -10.0%") != std::string::npos);
+}

@@ -4,6 +4,7 @@
 #include "trials/bench_analysis.h"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 
 using namespace pgo::harness;
 
@@ -110,4 +111,44 @@ TEST_CASE("a command without runs is reported, not summarized", "[analysis]") {
   CHECK_FALSE(r.commands[1].summary);
   REQUIRE(r.comparisons.size() == 1);
   CHECK(r.comparisons[0].stats.verdict == Verdict::kNotEnoughData);
+}
+
+TEST_CASE("interleaved rounds are compared pair by pair, other orders with the U test",
+          "[analysis][paired]") {
+  // Each round's load moves both commands alike (±5%); the candidate is 1% faster in
+  // every round. Paired, that is 12 of 12 rounds; unpaired, two overlapping samples.
+  std::vector<double> base, candidate;
+  std::vector<std::size_t> rounds;
+  for (std::size_t i = 0; i < 12; ++i) {
+    const double load = 1.0 + 0.05 * std::sin(static_cast<double>(i) * 2.1);
+    base.push_back(load);
+    candidate.push_back(0.99 * load * (1 + 0.001 * static_cast<double>(i % 3)));
+    rounds.push_back(i);
+  }
+  BenchResult r;
+  r.commands = {with_times("base", base), with_times("pgo", candidate)};
+  SECTION("rounds recorded: paired signed-rank test") {
+    r.commands[0].rounds = rounds;
+    r.commands[1].rounds = rounds;
+    analyze_bench_result(r);
+    const SampleComparison& s = r.comparisons[0].stats;
+    CHECK(s.method == ComparisonMethod::kPairedSignedRank);
+    CHECK(s.pairs == std::optional<std::size_t>(12));
+    CHECK(s.verdict == Verdict::kFaster);
+    CHECK(s.median_ratio.value() == Approx(0.991).epsilon(0.002));
+    REQUIRE(s.u_test);
+    CHECK(s.u_test->p_value > 0.05);  // what the unpaired test would have said
+  }
+  SECTION("sequential order (no rounds): U test") {
+    analyze_bench_result(r);
+    CHECK(r.comparisons[0].stats.method == ComparisonMethod::kUTest);
+    CHECK(r.comparisons[0].stats.verdict == Verdict::kNoSignificantDifference);
+  }
+  SECTION("counting runs keep the unpaired comparison") {
+    r.commands[0].rounds = rounds;
+    r.commands[1].rounds = rounds;
+    r.options.spread_tolerance = 0.001;
+    analyze_bench_result(r);
+    CHECK(r.comparisons[0].stats.method == ComparisonMethod::kUTest);
+  }
 }

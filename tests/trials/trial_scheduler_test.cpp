@@ -304,6 +304,37 @@ TEST_CASE("progress reports count runs and estimate the time left", "[scheduler]
   CHECK(seen.back().elapsed_seconds == Approx(4.0));
 }
 
+TEST_CASE("the ETA comes from the clock time runs take, not from what they measure",
+          "[scheduler]") {
+  // Risk: an ETA of days for runs whose measurement is a count (millions of cycles) or of
+  // nothing for ns/op. Each run reports a count as its measurement but takes 2 s of clock.
+  auto exec = ScriptedExecutor([](const ScriptedCall& call) {
+    TrialMeasurement m;
+    m.wall_seconds = call.kind == RunKind::kTimed ? 7.5e8 : 0;  // a count, not seconds
+    return m;
+  });
+  struct ClockedExecutor : CommandExecutor {
+    ScriptedExecutor& inner;
+    double clock = 0;
+    explicit ClockedExecutor(ScriptedExecutor& e) : inner(e) {}
+    TrialMeasurement run(const BenchCommand& c, RunKind kind) override {
+      clock += 2.0;
+      return inner.run(c, kind);
+    }
+    double now_seconds() override { return clock; }
+  } clocked(exec);
+  BenchOptions o;
+  o.exact_runs = 4;
+  std::vector<SchedulerProgress> seen;
+  TrialScheduler scheduler(clocked, o);
+  scheduler.on_progress([&](const SchedulerProgress& p) { seen.push_back(p); });
+  scheduler.run(plan_of({"a", "b"}));
+  REQUIRE(seen.size() == 8);
+  REQUIRE(seen[2].eta_seconds);
+  CHECK(*seen[2].eta_seconds == Approx(10.0));  // 5 runs left at 2 s of clock each
+  CHECK(seen.back().eta_seconds == Approx(0.0));
+}
+
 // The reason interleaving is the default. A machine that slows down linearly over time
 // (thermal throttling, a growing background load) makes the second of two identical
 // commands look slower when it runs after the first; in shuffled rounds both see the same
@@ -334,6 +365,70 @@ TEST_CASE("interleaving removes a linear drift that sequential order turns into 
   }
   CHECK(sequential_significant >= trials * 95 / 100);
   CHECK(interleaved_significant <= trials * 10 / 100);
+}
+
+// The paired comparison pairs the i-th runs of two commands as one round: that must hold
+// whatever the stop rules, failures and interruptions do to the run counts.
+TEST_CASE("every run records its round, and the i-th run of each command is round i",
+          "[scheduler][rounds]") {
+  BenchOptions o;
+  SECTION("commands that stop at different counts keep their rounds aligned") {
+    auto exec = ScriptedExecutor([](const ScriptedCall& call) {
+      TrialMeasurement m;
+      m.wall_seconds = call.command->name == "fast" ? 0.1 : 1.0;
+      return m;
+    });
+    BenchResult r = TrialScheduler(exec, o).run(plan_of({"fast", "slow"}));
+    REQUIRE(r.commands[0].rounds.size() == 30);
+    REQUIRE(r.commands[1].rounds.size() == 10);
+    for (const auto& cr : r.commands) {
+      for (std::size_t i = 0; i < cr.rounds.size(); ++i) CHECK(cr.rounds[i] == i);
+    }
+    // And the runs of one round are back to back in the execution log: round i's runs of
+    // both commands come after every run of round i - 1.
+    std::vector<std::string> timed = exec.names_of(RunKind::kTimed);
+    for (std::size_t round = 0; round < 10; ++round) {
+      std::set<std::string> names = {timed[2 * round], timed[2 * round + 1]};
+      CHECK(names == std::set<std::string>{"fast", "slow"});
+    }
+  }
+  SECTION("failed runs kept by --ignore-failure keep their round") {
+    auto exec = ScriptedExecutor([](const ScriptedCall& call) {
+      TrialMeasurement m;
+      m.wall_seconds = 0.01;
+      if (call.command->name == "bad" && call.index % 3 == 0) m.exit_code = 1;
+      return m;
+    });
+    o.exact_runs = 6;
+    o.ignore_failure = true;
+    BenchResult r = TrialScheduler(exec, o).run(plan_of({"good", "bad"}));
+    CHECK(r.commands[1].rounds == std::vector<std::size_t>{0, 1, 2, 3, 4, 5});
+    CHECK(r.commands[0].rounds == r.commands[1].rounds);
+  }
+  SECTION("an interrupted run leaves its round out") {
+    std::size_t timed = 0;
+    bool stop = false;
+    ScriptedExecutor exec([&](const ScriptedCall& call) {
+      TrialMeasurement m;
+      m.wall_seconds = 0.01;
+      if (call.kind == RunKind::kTimed && ++timed == 5) stop = true;
+      return m;
+    });
+    o.exact_runs = 10;
+    TrialScheduler scheduler(exec, o);
+    scheduler.stop_when([&] { return stop; });
+    BenchResult r = scheduler.run(plan_of({"a", "b"}));
+    CHECK(r.commands[0].rounds.size() + r.commands[1].rounds.size() == 4);
+    for (const auto& cr : r.commands) CHECK(cr.rounds.size() == cr.runs.size());
+  }
+  SECTION("sequential order has no rounds") {
+    auto exec = constant(0.01);
+    o.order = RunOrder::kSequential;
+    o.exact_runs = 4;
+    BenchResult r = TrialScheduler(exec, o).run(plan_of({"a", "b"}));
+    CHECK(r.commands[0].rounds.empty());
+    CHECK(r.commands[1].rounds.empty());
+  }
 }
 
 TEST_CASE("a stop request ends the benchmark with the runs completed so far", "[scheduler]") {
