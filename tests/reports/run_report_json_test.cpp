@@ -402,7 +402,8 @@ TEST_CASE("per-benchmark results round trip and validate, older reports read wit
   bad["trials"][3]["benchmarks"]["BenchmarkEval/add"]["ns/op"][0] = "fast";
   bad["analysis"]["workloads"][1]["benchmarks"][0]["iterations"][0].erase("unit_ratios_vs_off");
   CHECK(schema.validate(bad).size() == 2);
-  CHECK_THAT(error_of(bad), Catch::Contains("trials[3].benchmarks.BenchmarkEval/add.ns/op[0]: expected a number"));
+  CHECK_THAT(error_of(bad),
+             Catch::Contains("trials[3].benchmarks.BenchmarkEval/add.ns/op[0]: expected a number"));
 
   // A report written before per-benchmark results: no keys, reads and renders.
   json old = first;
