@@ -421,8 +421,9 @@ CollectionResult ProfileCollector::collect(const HttpCollection& w) {
     CollectedProfile& p = result.profiles[k];
     p.elapsed = fetched[k].elapsed;
     if (!fetched[k].ok()) {
-      // No usable profile came back: a profile fault (exit 5), as an unreadable one.
-      throw Error(ErrorKind::kUnusableProfile, "collect", p.path,
+      // No profile came back: the server failed to produce one, a workload fault (exit 4)
+      // like a command that wrote none; a profile that arrives but is unusable is exit 5.
+      throw Error(ErrorKind::kProfileMissing, "collect", p.path,
                   with_log_tail(instance_label(w, p.instance) + ": fetching " + downloads[k].url +
                                     " failed: " + fetched[k].describe(),
                                 p.log_path),

@@ -187,6 +187,13 @@ TEST_CASE("collect http: a profile fetch that hangs times out",
   CHECK_THAT(problem, Catch::Contains("fetching http://127.0.0.1:") &&
                           Catch::Contains("timed out") && Catch::Contains("2 attempts"));
   CHECK(std::chrono::steady_clock::now() - start < 15s);
+  // A profile that never came back is the workload's fault (run exit 4), not the profile's.
+  try {
+    collector.collect(w);
+    FAIL("a hanging profile fetch must fail");
+  } catch (const pgo::Error& e) {
+    CHECK(e.kind() == pgo::ErrorKind::kProfileMissing);
+  }
   // The servers are gone: nothing listens on the port the error names.
   std::string after = problem.substr(problem.find("http://127.0.0.1:"));
   std::uint16_t port = static_cast<std::uint16_t>(std::stoi(after.substr(17)));
