@@ -1,0 +1,54 @@
+// Risks: the end-of-run summary `pgo-harness run` prints hiding a benchmark that PGO
+// slowed under its workload's geomean row, marking one that was not slowed, or drifting
+// from the report it summarizes (rows, geomean, builds, warnings, where the report is).
+#include "reports/run_summary_text.h"
+
+#include <catch2/catch.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "golden_file.h"
+#include "sample_run_report.h"
+
+using namespace pgo::reports::testing;
+
+namespace {
+
+std::vector<std::string> lines_with(const std::string& text, const std::string& needle) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(needle) != std::string::npos) out.push_back(line);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("run summary: a benchmark slowed by PGO gets its own row under its workload",
+          "[run_summary_text]") {
+  SampleOptions o;
+  o.per_benchmark = true;
+  const std::string summary = pgo::reports::render_run_summary(make_sample_report(o), "runs/x");
+  CHECK(summary == golden("run_summary_per_benchmark.txt", summary));
+
+  // BenchmarkEval/add is 10% slower on v1 and v2 while the workload's geomean improves.
+  const auto slowed = lines_with(summary, "slowed by PGO");
+  REQUIRE(slowed.size() == 2);
+  for (const std::string& line : slowed) CHECK_THAT(line, Catch::Contains("BenchmarkEval/add"));
+  CHECK(lines_with(summary, "BenchmarkEval/mul").empty());  // faster: no extra row
+  // The slowed rows sit below the workload's rows of their build.
+  CHECK(summary.find("BenchmarkEval v1     4705") < summary.find(slowed[0]));
+  CHECK_THAT(summary, Catch::Contains("warning: ") && Catch::Contains("BenchmarkEval/add"));
+  CHECK_THAT(summary, Catch::Contains("report: runs/x/report.json"));
+}
+
+TEST_CASE("run summary: no benchmark rows without per-benchmark results", "[run_summary_text]") {
+  const std::string summary = pgo::reports::render_run_summary(make_sample_report(), "runs/x");
+  CHECK(lines_with(summary, "slowed by PGO").empty());
+  std::size_t geomean_rows = 0;
+  for (const std::string& line : lines_with(summary, "geomean"))
+    geomean_rows += line.rfind("geomean ", 0) == 0;
+  CHECK(geomean_rows == 2);  // one per PGO build
+}
