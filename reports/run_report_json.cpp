@@ -39,6 +39,7 @@ json comparison_to_json(const harness::Comparison& c) {
            {"verdict", harness::to_string(c.verdict)},
            {"method", harness::to_string(c.method)}};
   if (c.pairs) out["pairs"] = *c.pairs;  // paired comparisons only
+  if (c.u_test_p_value) out["u_test_p_value"] = *c.u_test_p_value;
   return out;
 }
 
@@ -285,6 +286,10 @@ harness::Comparison read_comparison(JsonObjectReader r) {
   if (r.has_value("pairs")) {
     std::int64_t pairs = 0;
     if (r.read_int64("pairs", pairs)) c.pairs = pairs;
+  }
+  if (r.has_value("u_test_p_value")) {
+    double p = 0;
+    if (r.read_number("u_test_p_value", p, 0, 1)) c.u_test_p_value = p;
   }
   return c;
 }

@@ -191,6 +191,7 @@ Comparison make_comparison(const std::string& build, const std::string& against,
                                                               candidate, candidate_rounds, options);
   c.method = s.method;
   if (s.pairs) c.pairs = static_cast<std::int64_t>(*s.pairs);
+  if (s.pairs && s.u_test) c.u_test_p_value = s.u_test->p_value;
   c.time_ratio = s.median_ratio;
   if (s.median_ratio_interval) {
     c.time_ratio_ci_lower = s.median_ratio_interval->lower;

@@ -197,6 +197,9 @@ struct Comparison {
   // otherwise) or kCountSpread (counting metrics).
   ComparisonMethod method = ComparisonMethod::kUTest;
   std::optional<std::int64_t> pairs = std::nullopt;  // kPairedSignedRank: rounds compared
+  // kPairedSignedRank: the unpaired U test's p-value on the same runs, the test benchstat
+  // applies, so that the two can be set side by side.
+  std::optional<double> u_test_p_value = std::nullopt;
 };
 
 struct IterationAnalysis {

@@ -251,6 +251,7 @@ inline harness::RunReport make_sample_report(const SampleOptions& o = {}) {
           if (!c) continue;
           c->method = harness::ComparisonMethod::kPairedSignedRank;
           c->pairs = 12;
+          c->u_test_p_value = *c->p_value * 2;  // the unpaired test on the same runs
         }
       }
       a.iterations.push_back(it);

@@ -385,6 +385,11 @@ TEST_CASE("analyze_run: interleaved rounds are compared round by round") {
     CHECK(v1.vs_off.verdict == Verdict::kFaster);
     CHECK(v1.vs_off.time_ratio.value() == Approx(0.9907).epsilon(0.001));
     CHECK(v1.vs_off.time_ratio_ci_upper.value() < 1.0);
+    // The unpaired U test's p on the same runs rides along (what benchstat would say): the
+    // drift hides the 1% from it.
+    REQUIRE(v1.vs_off.u_test_p_value.has_value());
+    CHECK(*v1.vs_off.u_test_p_value > 0.05);
+    CHECK(*v1.vs_off.u_test_p_value > *v1.vs_off.p_value);
     CHECK(a.workloads[0].iterations[1].vs_previous->method == ComparisonMethod::kPairedSignedRank);
   }
   SECTION("a build that lost rounds is paired on the rounds both ran") {
@@ -399,6 +404,7 @@ TEST_CASE("analyze_run: interleaved rounds are compared round by round") {
     const IterationAnalysis& v1 = a.workloads[0].iterations[0];
     CHECK(v1.vs_off.method == ComparisonMethod::kUTest);
     CHECK_FALSE(v1.vs_off.pairs);
+    CHECK_FALSE(v1.vs_off.u_test_p_value);  // p_value is the U test's already
     CHECK(v1.vs_off.verdict == Verdict::kNoSignificantDifference);
   }
   SECTION("rounds that do not fit their values are ignored") {
