@@ -6,7 +6,7 @@
 //   1 bad scenario or run directory, or another failure outside the phases below
 //   2 wrong command line
 //   3 a build failed (go mod download, a tool, v0..vN)
-//   4 a workload failed: crashed, timed out, wrote no profile, server never ready
+//   4 a workload failed: crashed, timed out, wrote or served no profile, server never ready
 //   5 a profile is unusable: empty, invalid, or without a CPU sample type
 //   130 / 143 interrupted by SIGINT / SIGTERM (the report says "interrupted"; --resume)
 #include <signal.h>
