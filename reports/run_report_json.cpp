@@ -491,6 +491,17 @@ harness::RunOptionsRecord read_options(JsonObjectReader o) {
   return record;
 }
 
+// The members a workload's and a benchmark's iteration share: build, iteration and the two
+// comparisons (vs_previous null for v1).
+template <class Iteration>
+void read_iteration_comparisons(JsonObjectReader& i, Iteration& it) {
+  i.read_string("build", it.build, false);
+  i.read_int("iteration", it.iteration, kIntMin, kIntMax);
+  it.vs_off = read_comparison(i.member_record("vs_off"));
+  i.require("vs_previous");
+  if (i.has_value("vs_previous")) it.vs_previous = read_comparison(i.member_record("vs_previous"));
+}
+
 harness::Analysis read_analysis(JsonObjectReader a) {
   harness::Analysis out;
   a.read_array("workloads", [&](const json& e, const std::string& path) {
@@ -501,12 +512,7 @@ harness::Analysis read_analysis(JsonObjectReader a) {
     r.read_array("iterations", [&](const json& x, const std::string& xpath) {
       JsonObjectReader i = JsonObjectReader::record(a.problems(), x, xpath);
       harness::IterationAnalysis it;
-      i.read_string("build", it.build, false);
-      i.read_int("iteration", it.iteration, kIntMin, kIntMax);
-      it.vs_off = read_comparison(i.member_record("vs_off"));
-      i.require("vs_previous");
-      if (i.has_value("vs_previous"))
-        it.vs_previous = read_comparison(i.member_record("vs_previous"));
+      read_iteration_comparisons(i, it);
       w.iterations.push_back(std::move(it));
     });
     if (r.has("benchmarks")) {  // gotest workloads; absent before it was computed
@@ -517,12 +523,7 @@ harness::Analysis read_analysis(JsonObjectReader a) {
         b.read_array("iterations", [&](const json& y, const std::string& ypath) {
           JsonObjectReader i = JsonObjectReader::record(a.problems(), y, ypath);
           harness::BenchmarkIteration it;
-          i.read_string("build", it.build, false);
-          i.read_int("iteration", it.iteration, kIntMin, kIntMax);
-          it.vs_off = read_comparison(i.member_record("vs_off"));
-          i.require("vs_previous");
-          if (i.has_value("vs_previous"))
-            it.vs_previous = read_comparison(i.member_record("vs_previous"));
+          read_iteration_comparisons(i, it);
           JsonObjectReader ratios = i.member_record("unit_ratios_vs_off");
           if (ratios.ok()) {
             for (const auto& [unit, ratio] : i.get("unit_ratios_vs_off")->items()) {
