@@ -124,6 +124,12 @@ std::vector<std::uint16_t> ServerGroup::ports() const {
   return out;
 }
 
+std::vector<pid_t> ServerGroup::pids() const {
+  std::vector<pid_t> out;
+  for (const Instance& s : instances_) out.push_back(s.process->pid());
+  return out;
+}
+
 std::vector<std::string> ServerGroup::log_paths() const {
   std::vector<std::string> out;
   for (const Instance& s : instances_) out.push_back(s.log_path);

@@ -20,6 +20,8 @@
 //   std::vector<ProcessResult> r = servers.stop();   // r[i].user_seconds: CPU per instance
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -60,6 +62,8 @@ class ServerGroup {
   int size() const { return static_cast<int>(instances_.size()); }
   const std::vector<std::string>& urls() const { return urls_; }  // "http://127.0.0.1:PORT"
   std::vector<std::uint16_t> ports() const;
+  // The instances' process ids (each the leader of its process group), in instance order.
+  std::vector<pid_t> pids() const;
   std::vector<std::string> log_paths() const;
 
   // `base` plus what a load command may use: {urls} (a list), {ports} (a list), {port}

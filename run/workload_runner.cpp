@@ -251,7 +251,9 @@ std::vector<std::string> WorkloadRunner::gotest_argv(const std::string& binary,
 }
 
 WorkloadMeasurement WorkloadRunner::run(const std::string& binary, const std::string& label) {
-  if (is_counting(workload_.metric)) return run_counted(binary, label);
+  if (is_counting(workload_.metric) && workload_.kind != WorkloadKind::kHttp) {
+    return run_counted(binary, label);
+  }
   switch (workload_.kind) {
     case WorkloadKind::kCommand:
       return run_command(binary, label);
@@ -338,6 +340,10 @@ WorkloadMeasurement WorkloadRunner::run_gotest(const std::string& binary,
 
 WorkloadMeasurement WorkloadRunner::run_http(const std::string& binary, const std::string& label) {
   const std::string log = log_path(label);
+  const bool hardware = is_hardware_counted(workload_.metric);
+  if (is_counting(workload_.metric) && !hardware) {
+    throw Error("trial", "", "workload '" + workload_.name + "': kind http cannot be counted");
+  }
   CommandVariables vars = workload_variables(scenario_, workload_, context_, binary);
   auto start = Clock::now();
   ServerGroupSpec group;
@@ -345,7 +351,9 @@ WorkloadMeasurement WorkloadRunner::run_http(const std::string& binary, const st
   group.server_command = workload_.http.server_command;
   group.variables = vars;
   group.working_directory = context_.workdir;
-  group.env = workload_environment(scenario_, workload_);
+  // Counted servers run with the deterministic Go settings, as counted commands do.
+  group.env = hardware ? counting_environment(scenario_, workload_)
+                       : workload_environment(scenario_, workload_);
   group.cpu_affinity = scenario_.trials.pin_cpu;
   group.instances = workload_.http.instances;
   group.ready_path = workload_.http.ready_path;
@@ -359,7 +367,14 @@ WorkloadMeasurement WorkloadRunner::run_http(const std::string& binary, const st
       expand_command(workload_.http.load_command, servers.load_variables(vars),
                      "workload '" + workload_.name + "' load command");
   ProcessSpec spec = timed_spec(scenario_, workload_, argv, context_.workdir, log);
+  // Hardware-counted: the servers' counters (every thread, inherited by the threads they
+  // start) are enabled just before the load starts and disabled when it has ended.
+  std::optional<HardwareCounters> counters;
+  if (hardware) counters.emplace(servers.pids(), perf_);
+  if (counters) counters->start();
   ProcessResult load = run_process(spec);
+  std::optional<HardwareCounts> counts;
+  if (counters) counts = counters->stop();
   if (!load.succeeded()) run_failed(workload_, label, "the load command", load, log);
   servers.check_running("during the timed load");
   std::vector<ProcessResult> stopped = servers.stop();
@@ -370,7 +385,13 @@ WorkloadMeasurement WorkloadRunner::run_http(const std::string& binary, const st
     m.cpu_seconds += s.user_seconds + s.system_seconds;
     m.peak_rss_bytes = std::max(m.peak_rss_bytes, s.max_rss_bytes);
   }
-  m.value = workload_.metric == Metric::kCpu ? m.cpu_seconds : m.wall_seconds;
+  if (counts) {
+    m.hardware_counts = counts;
+    m.value = static_cast<double>(workload_.metric == Metric::kHwInstructions ? counts->instructions
+                                                                              : counts->cycles);
+  } else {
+    m.value = workload_.metric == Metric::kCpu ? m.cpu_seconds : m.wall_seconds;
+  }
   return m;
 }
 

@@ -32,10 +32,16 @@
 // binary runs with -test.benchtime=Nx (N = counting_iterations()) and once more with 1x,
 // and the value is (count(N) - count(1)) / N: exactly the work of one op, start-up and
 // set-up subtracted (the testing package runs one op, then N, so the difference is N ops).
-// Hardware-counted metrics (hw_instructions, hw_cycles; kinds command and gotest): the same
+// Hardware-counted metrics (hw_instructions, hw_cycles): for command and gotest, the same
 // runs natively, with the same environment and, for gotest, the same Nx and 1x runs and
 // per-op difference, the CPU's counters (trials/hardware_counters.h) enabled just before
 // the spawn and disabled after the wait (inherited: the child's threads and children count).
+// For http, the servers start with counting_environment() and, once ready, get counters
+// attached to every thread (inherited by the threads and processes they start), enabled
+// just before the load command starts and disabled when it has exited: the value is the
+// servers' count summed over instances, for the work the load asked of them, so the load
+// command must ask for a fixed amount (a number of requests, not a duration). The load
+// generator itself is not counted.
 // A run that fails (non-zero exit, signal, timeout, a server that is never ready or dies,
 // no benchmark output) throws pgo::Error (stage "trial") naming the workload and build,
 // with the tail of its log (run/run_directory.h: workload_log). Nothing started by a run

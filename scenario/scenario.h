@@ -56,8 +56,9 @@ enum class Metric {
   // gotest the value is per benchmark op (see Counting::gotest_iterations).
   kInstructions,    // "instructions": instructions executed, exact
   kCyclesEstimate,  // "cycles_estimate": instructions + weighted cache and branch misses
-  // Hardware-counted metrics (kind command and gotest): the CPU's own counters
+  // Hardware-counted metrics (every kind): the CPU's own counters
   // (trials/hardware_counters.h) around a native run, with the same settings; need a PMU.
+  // For kind http they count the servers (every thread) while the load command runs.
   kHwInstructions,  // "hw_instructions": instructions:u of the run's processes
   kHwCycles,        // "hw_cycles": cycles:u of the run's processes
 };

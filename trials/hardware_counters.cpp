@@ -5,26 +5,68 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
 
 #include "base/error.h"
 
 namespace pgo::harness {
 
-PerfSyscalls real_perf_syscalls() {
+namespace fs = std::filesystem;
+
+namespace {
+
+// The numeric entries of a /proc directory (thread or process ids).
+std::vector<pid_t> numeric_entries(const fs::path& dir) {
+  std::vector<pid_t> ids;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!name.empty() &&
+        std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      ids.push_back(static_cast<pid_t>(std::stol(name)));
+    }
+  }
+  return ids;
+}
+
+}  // namespace
+
+std::vector<pid_t> threads_of_process_tree(pid_t process) {
+  std::vector<pid_t> threads, processes{process};
+  for (std::size_t i = 0; i < processes.size(); ++i) {
+    const fs::path tasks = fs::path("/proc") / std::to_string(processes[i]) / "task";
+    for (pid_t tid : numeric_entries(tasks)) {
+      threads.push_back(tid);
+      // The processes this thread started (Linux 3.5 and later, CONFIG_PROC_CHILDREN).
+      std::ifstream children(tasks / std::to_string(tid) / "children");
+      for (pid_t child; children >> child;) processes.push_back(child);
+    }
+  }
+  std::sort(threads.begin(), threads.end());
+  threads.erase(std::unique(threads.begin(), threads.end()), threads.end());
+  return threads;
+}
+
+PerfSyscalls real_perf_syscalls(std::uint32_t event_type) {
   PerfSyscalls s;
-  s.open_counter = [](std::uint64_t config) {
+  s.open_counter = [event_type](std::uint64_t config, pid_t thread) {
     perf_event_attr attr;
     std::memset(&attr, 0, sizeof attr);
     attr.size = sizeof attr;
-    attr.type = PERF_TYPE_HARDWARE;
+    attr.type = event_type;
     attr.config = config;
     attr.disabled = 1;
     attr.inherit = 1;
     attr.exclude_kernel = 1;
     attr.exclude_hv = 1;
-    return static_cast<int>(::syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC));
+    return static_cast<int>(
+        ::syscall(SYS_perf_event_open, &attr, thread, -1, -1, PERF_FLAG_FD_CLOEXEC));
   };
   s.enable = [](int fd, bool enable) {
     if (enable && ::ioctl(fd, PERF_EVENT_IOC_RESET, 0) != 0) return -1;
@@ -34,6 +76,7 @@ PerfSyscalls real_perf_syscalls() {
     return static_cast<long>(::read(fd, buffer, size));
   };
   s.close = [](int fd) { return ::close(fd); };
+  s.threads_of = threads_of_process_tree;
   return s;
 }
 
@@ -53,24 +96,71 @@ std::string hardware_counter_problem(int error) {
          std::string(std::strerror(error)) + ")" + instead;
 }
 
-HardwareCounters::HardwareCounters(PerfSyscalls syscalls) : sys_(std::move(syscalls)) {
+bool HardwareCounters::open_thread(pid_t thread) {
   for (std::uint64_t config : {PERF_COUNT_HW_INSTRUCTIONS, PERF_COUNT_HW_CPU_CYCLES,
                                PERF_COUNT_HW_BRANCH_MISSES, PERF_COUNT_HW_CACHE_MISSES}) {
     errno = 0;
-    int fd = sys_.open_counter(config);
+    int fd = sys_.open_counter(config, thread);
     if (fd < 0) {
       const int error = errno;
-      for (int open : fds_) sys_.close(open);
-      fds_.clear();
+      close_all();
+      if (error == ESRCH && thread != 0) return false;
       throw Error("counting", "perf_event_open", hardware_counter_problem(error));
     }
     fds_.push_back(fd);
   }
+  return true;
 }
 
-HardwareCounters::~HardwareCounters() {
+void HardwareCounters::close_all() {
   for (int fd : fds_) sys_.close(fd);
+  fds_.clear();
 }
+
+HardwareCounters::HardwareCounters(PerfSyscalls syscalls) : sys_(std::move(syscalls)) {
+  open_thread(0);
+}
+
+HardwareCounters::HardwareCounters(const std::vector<pid_t>& processes, PerfSyscalls syscalls)
+    : sys_(std::move(syscalls)) {
+  auto list_threads = [&] {
+    std::vector<pid_t> threads;
+    for (pid_t p : processes) {
+      std::vector<pid_t> of = sys_.threads_of(p);
+      if (of.empty()) {
+        close_all();
+        throw Error("counting", "perf_event_open",
+                    "cannot count process " + std::to_string(p) + ": it is not running");
+      }
+      threads.insert(threads.end(), of.begin(), of.end());
+    }
+    std::sort(threads.begin(), threads.end());
+    threads.erase(std::unique(threads.begin(), threads.end()), threads.end());
+    return threads;
+  };
+  // A thread created, or gone, while the counters open makes the list differ afterwards;
+  // a program that starts threads all the time would need many tries, none does at rest.
+  constexpr int kTries = 20;
+  for (int attempt = 0; attempt < kTries; ++attempt) {
+    const std::vector<pid_t> threads = list_threads();
+    bool all_open = true;
+    for (pid_t t : threads) {
+      if (!open_thread(t)) {
+        all_open = false;
+        break;
+      }
+    }
+    if (all_open && list_threads() == threads) return;
+    close_all();
+  }
+  throw Error("counting", "perf_event_open",
+              "the threads of the counted processes kept changing while their counters were "
+              "opened (" +
+                  std::to_string(kTries) + " tries)",
+              "count them when they are at rest, e.g. after their ready check answered");
+}
+
+HardwareCounters::~HardwareCounters() { close_all(); }
 
 void HardwareCounters::start() {
   for (int fd : fds_) {
@@ -82,14 +172,14 @@ void HardwareCounters::start() {
 }
 
 HardwareCounts HardwareCounters::stop() {
-  std::int64_t values[4] = {0, 0, 0, 0};
+  std::int64_t values[kEvents] = {0, 0, 0, 0};
+  for (int fd : fds_) sys_.enable(fd, false);  // every thread stops before any is read
   for (std::size_t i = 0; i < fds_.size(); ++i) {
-    sys_.enable(fds_[i], false);
     std::uint64_t v = 0;
     if (sys_.read(fds_[i], &v, sizeof v) != static_cast<long>(sizeof v)) {
       throw Error("counting", "perf_event_open", "cannot read a hardware counter");
     }
-    values[i] = static_cast<std::int64_t>(v);
+    values[i % kEvents] += static_cast<std::int64_t>(v);
   }
   return {values[0], values[1], values[2], values[3]};
 }

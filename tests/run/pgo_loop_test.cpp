@@ -572,7 +572,7 @@ TEST_CASE("hardware-counted metrics without a PMU fail before anything is built"
   RecordingObserver observer;
   int opened = 0, closed = 0;
   h::LoopCollaborators collaborators = scripted_collaborators(script);
-  collaborators.perf.open_counter = [&](std::uint64_t) -> int {
+  collaborators.perf.open_counter = [&](std::uint64_t, pid_t) -> int {
     if (opened++ == 0) return 100;
     errno = ENOENT;
     return -1;
@@ -637,7 +637,7 @@ TEST_CASE("hardware-counted series carry every counter and the counting verdicts
   h::LoopCollaborators collaborators = scripted_collaborators(script);
   collaborators.runners = std::make_unique<HardwareCountedRuns>();
   int next_fd = 100;
-  collaborators.perf.open_counter = [&](std::uint64_t) { return next_fd++; };
+  collaborators.perf.open_counter = [&](std::uint64_t, pid_t) { return next_fd++; };
   collaborators.perf.close = [](int) { return 0; };
   h::PgoLoop loop(h::load_scenario(tmp.path("src/scenario.json")), quick_options(1),
                   h::RunDirectory(tmp.path("run")), observer, "test", std::move(collaborators));

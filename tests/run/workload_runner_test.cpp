@@ -70,7 +70,7 @@ std::string write_script(const fs::path& dir) {
 h::PerfSyscalls scripted_counters(std::vector<std::uint64_t> values, int& opened) {
   auto next = std::make_shared<std::size_t>(0);
   h::PerfSyscalls sys;
-  sys.open_counter = [&opened](std::uint64_t) { return 100 + opened++; };
+  sys.open_counter = [&opened](std::uint64_t, pid_t) { return 100 + opened++; };
   sys.enable = [](int, bool) { return 0; };
   sys.read = [values, next](int, void* buffer, unsigned long size) {
     REQUIRE(*next < values.size());

@@ -908,10 +908,11 @@ TEST_CASE("counting metrics: accepted for command and gotest, refused for http w
   CHECK_FALSE(h::to_json(parse(with_workload(kBatch))).contains("counting"));
 }
 
-TEST_CASE("hardware-counted metrics: accepted for command and gotest, refused for http",
+TEST_CASE("hardware-counted metrics: accepted for every kind, cachegrind ones not for http",
           "[scenario][counting]") {
-  // Risk: hw_* on a server workload measuring only the harness, or failing only after every
-  // build; hw_* escaping the counting settings and the count-spread rule.
+  // Risk: hw_* refused for server workloads although their servers can be counted, or
+  // the cachegrind metrics accepted for servers they would slow past answering; hw_*
+  // escaping the counting settings and the count-spread rule.
   h::Scenario s = parse(with_workload(R"({"name": "w", "command": ["{binary}"],
                                           "metric": "hw_instructions"})"));
   CHECK(s.workloads[0].metric == h::Metric::kHwInstructions);
@@ -926,11 +927,16 @@ TEST_CASE("hardware-counted metrics: accepted for command and gotest, refused fo
   CHECK_FALSE(h::is_hardware_counted(h::Metric::kInstructions));
   CHECK_FALSE(h::is_hardware_counted(h::Metric::kWall));
 
-  const std::vector<std::string> p =
-      problems(with_workload(R"({"name": "w", "kind": "http", "metric": "hw_cycles",
-        "http": {"server_command": ["{binary}", "{port}"], "load_command": ["{urls}"]}})"));
-  CHECK(has_problem(p, "workloads[0].metric: hardware counters of http servers are not measured"));
-  CHECK(has_problem(p, "count a command or gotest workload"));
+  const std::string http =
+      R"("http": {"server_command": ["{binary}", "{port}"], "load_command": ["{urls}"]})";
+  s = parse(with_workload(R"({"name": "w", "kind": "http", "metric": "hw_cycles", )" + http + "}"));
+  CHECK(s.workloads[0].metric == h::Metric::kHwCycles);
+  CHECK(h::to_json(s).contains("counting"));
+  const std::vector<std::string> p = problems(
+      with_workload(R"({"name": "w", "kind": "http", "metric": "instructions", )" + http + "}"));
+  CHECK(
+      has_problem(p, "workloads[0].metric: \"instructions\" cannot be measured for kind \"http\""));
+  CHECK(has_problem(p, "\"hw_instructions\" or \"hw_cycles\" where the machine has hardware"));
   CHECK(has_problem(problems(with_workload(R"({"name": "w", "command": ["{binary}"],
                                               "metric": "hw_cycles", "env": {"GOMAXPROCS": "4"}})")),
                     "workloads[0].env.GOMAXPROCS: conflicts with the counting settings"));

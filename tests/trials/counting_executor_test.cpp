@@ -88,7 +88,7 @@ TEST_CASE("hardware-counted runs report the counter read around the run", "[coun
   const std::uint64_t values[] = {4242, 9000, 1, 2};
   std::size_t next = 0;
   h::PerfSyscalls sys;
-  sys.open_counter = [&](std::uint64_t) {
+  sys.open_counter = [&](std::uint64_t, pid_t) {
     int p[2];
     REQUIRE(::pipe(p) == 0);
     REQUIRE(::write(p[1], &values[next++], sizeof(std::uint64_t)) == sizeof(std::uint64_t));
