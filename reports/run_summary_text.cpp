@@ -22,7 +22,8 @@ std::string render_run_summary(const RunReport& r, const std::string& run_dir) {
   };
   TextTable trials({column("workload", 14),
                     column("build", 7),
-                    column("median", 17),
+                    // As wide as its longest value: counts per op ("215.13 M cycles/op").
+                    TextColumn{"median", TextColumn::kLeft, 16, true},
                     column("runs", 6),
                     column("speedup vs v0", 15),
                     column("95% CI", 20),

@@ -52,3 +52,27 @@ TEST_CASE("run summary: no benchmark rows without per-benchmark results", "[run_
     geomean_rows += line.rfind("geomean ", 0) == 0;
   CHECK(geomean_rows == 2);  // one per PGO build
 }
+
+TEST_CASE("run summary: long count medians keep the columns lined up", "[run_summary_text]") {
+  // Risk: a median with a long unit ("215.13 M cycles/op") pushing its row's run count and
+  // speedup out from under their headers.
+  pgo::harness::RunReport r = make_sample_report();
+  for (auto& t : r.trials) {
+    t.unit = "cycles/op";
+    if (t.median) *t.median *= 1e6;
+  }
+  const std::string summary = pgo::reports::render_run_summary(r, "runs/x");
+  const std::vector<std::string> header = lines_with(summary, "speedup vs v0");
+  REQUIRE(header.size() == 1);
+  const std::size_t runs = header[0].find("runs");
+  std::size_t rows = 0;
+  for (const std::string& line : lines_with(summary, "cycles/op")) {
+    INFO(line);
+    REQUIRE(line.size() > runs);
+    CHECK(line[runs] >= '1');
+    CHECK(line[runs] <= '9');
+    CHECK(line[runs - 1] == ' ');
+    ++rows;
+  }
+  CHECK(rows >= 3);
+}
