@@ -76,11 +76,13 @@ std::string facts_table(const harness::RunReport& r) {
 std::string geomean_section(const harness::RunReport& r) {
   if (r.analysis.geomean.empty()) return "";
   std::string out = "## Speedup over pgo=off (geomean of workloads)\n\n";
-  out += "| Build | Speedup | 95% interval | Significant |\n|---|---:|---|---|\n";
+  out +=
+      "| Build | Speedup | 95% interval | Interval from | Significant |\n|---|---:|---|---|---|\n";
   for (const auto& g : r.analysis.geomean) {
-    out +=
-        fmt::format("| {} | {} | {} | {} |\n", g.build, format_speedup(g.speedup),
-                    format_speedup_interval(g.ci_lower, g.ci_upper), g.significant ? "yes" : "no");
+    out += fmt::format("| {} | {} | {} | {} | {} |\n", g.build, format_speedup(g.speedup),
+                       format_speedup_interval(g.ci_lower, g.ci_upper),
+                       g.paired ? "paired bootstrap (by round)" : "bootstrap",
+                       g.significant ? "yes" : "no");
   }
   return out + "\n";
 }

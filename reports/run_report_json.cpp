@@ -188,7 +188,8 @@ json analysis_to_json(const harness::Analysis& a) {
                            {"speedup", optional_number(g.speedup)},
                            {"ci_lower", optional_number(g.ci_lower)},
                            {"ci_upper", optional_number(g.ci_upper)},
-                           {"significant", g.significant}});
+                           {"significant", g.significant},
+                           {"paired", g.paired}});
   }
   json overhead = json::array();
   for (const harness::BuildOverhead& o : a.overhead) {
@@ -546,6 +547,7 @@ harness::Analysis read_analysis(JsonObjectReader a) {
     r.read_optional_number("ci_lower", g.ci_lower);
     r.read_optional_number("ci_upper", g.ci_upper);
     r.read_bool("significant", g.significant);
+    if (r.has("paired")) r.read_bool("paired", g.paired);  // absent in older reports
     out.geomean.push_back(std::move(g));
   });
   a.read_array("overhead", [&](const json& e, const std::string& path) {

@@ -62,8 +62,10 @@ std::string render_run_summary(const RunReport& r, const std::string& run_dir) {
     }
   }
   for (const GeomeanSpeedup& g : r.analysis.geomean) {
+    // No p-value of its own: the bootstrap interval decides, as its last cell says.
     trials.add_row({"geomean", g.build, "", "", format_speedup(g.speedup),
-                    format_speedup_interval(g.ci_lower, g.ci_upper),
+                    format_speedup_interval(g.ci_lower, g.ci_upper), "-",
+                    g.paired ? "paired bootstrap" : "bootstrap",
                     g.significant ? "significant" : "not significant"});
   }
   out += "\n" + trials.render();

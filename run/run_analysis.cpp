@@ -221,11 +221,25 @@ GeomeanEstimate geomean_speedup(const std::vector<SamplePair>& pairs, double con
   out.speedup = std::exp(log_sum / n);
 
   // Joint bootstrap: one resample redraws every workload of both builds, so the interval
-  // reflects the noise of all workloads together.
-  std::vector<std::vector<std::span<const double>>> groups;
-  for (const SamplePair& p : used) groups.push_back({p.reference, p.candidate});
-  const std::vector<double> geomeans = bootstrap_geomean_of_ratios(
-      groups, [](std::span<const double> m) { return m[0] / m[1]; }, resamples, seed);
+  // reflects the noise of all workloads together; by round when every workload has
+  // enough shared rounds, as its own comparison does.
+  std::vector<PairedSeries> paired;
+  for (const SamplePair& p : used) {
+    PairedSeries ps =
+        pair_by_round(p.reference, p.reference_rounds, p.candidate, p.candidate_rounds);
+    if (signed_rank_min_p_value(ps.reference.size()) >= 1 - confidence) break;
+    paired.push_back(std::move(ps));
+  }
+  std::vector<double> geomeans;
+  if (paired.size() == used.size()) {
+    out.paired = true;
+    geomeans = bootstrap_geomean_of_paired_ratios(paired, resamples, seed);
+  } else {
+    std::vector<std::vector<std::span<const double>>> groups;
+    for (const SamplePair& p : used) groups.push_back({p.reference, p.candidate});
+    geomeans = bootstrap_geomean_of_ratios(
+        groups, [](std::span<const double> m) { return m[0] / m[1]; }, resamples, seed);
+  }
   if (geomeans.empty()) return out;
   out.ci_lower = quantile_of_sorted(geomeans, (1 - confidence) / 2);
   out.ci_upper = quantile_of_sorted(geomeans, (1 + confidence) / 2);
@@ -405,12 +419,18 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
     a.workloads.push_back(std::move(wa));
   }
 
+  // The round indices live as long as the analysis: the pairs below point into them.
+  std::map<const TrialSeries*, std::vector<std::size_t>> rounds_by_series;
   auto pairs_of = [&](const std::string& ref, const std::string& cand) {
     std::vector<SamplePair> pairs;
     for (const std::string& w : workloads) {
       const TrialSeries* r = find_series(trials, w, ref);
       const TrialSeries* c = find_series(trials, w, cand);
-      if (r && c) pairs.push_back({r->values, c->values});
+      if (!r || !c) continue;
+      for (const TrialSeries* s : {r, c}) {
+        if (!rounds_by_series.count(s)) rounds_by_series[s] = rounds_of(s);
+      }
+      pairs.push_back({r->values, c->values, rounds_by_series[r], rounds_by_series[c]});
     }
     return pairs;
   };
@@ -434,6 +454,7 @@ Analysis analyze_run(const std::vector<BuildRecord>& builds, const std::vector<T
     g.speedup = e.speedup;
     g.ci_lower = e.ci_lower;
     g.ci_upper = e.ci_upper;
+    g.paired = e.paired;
     g.significant =
         e.ci_lower && e.ci_upper && (*e.ci_lower > 1 || *e.ci_upper < 1) && beyond_floor(e.speedup);
     a.geomean.push_back(g);

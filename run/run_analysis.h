@@ -85,15 +85,23 @@ Comparison make_comparison(const std::string& build, const std::string& against,
 
 // The geomean over workloads of median(reference_w) / median(candidate_w) with a joint
 // percentile bootstrap interval at `confidence`. Pairs with an empty side are skipped;
-// nullopt speedup when no pair is left or a median is <= 0.
+// nullopt speedup when no pair is left or a median is <= 0. When every pair carries round
+// indices and shares enough rounds for the signed-rank test to reach 1 - confidence
+// (stats/paired_comparison.h, signed_rank_min_p_value), the bootstrap redraws rounds,
+// each with both builds' runs (bootstrap_geomean_of_paired_ratios), and `paired` is true;
+// otherwise each build's runs are redrawn independently (bootstrap_geomean_of_ratios).
+// The point estimate is the same either way.
 struct GeomeanEstimate {
   std::optional<double> speedup;
   std::optional<double> ci_lower;
   std::optional<double> ci_upper;
+  bool paired = false;
 };
 struct SamplePair {
   std::span<const double> reference;
   std::span<const double> candidate;
+  std::span<const std::size_t> reference_rounds = {};  // the round of each run, if recorded
+  std::span<const std::size_t> candidate_rounds = {};
 };
 GeomeanEstimate geomean_speedup(const std::vector<SamplePair>& pairs, double confidence,
                                 std::uint64_t seed, std::size_t resamples = kGeomeanResamples);

@@ -244,6 +244,9 @@ struct GeomeanSpeedup {
   std::optional<double> ci_lower;
   std::optional<double> ci_upper;
   bool significant = false;  // the interval excludes 1
+  // The interval's bootstrap redrew rounds (both builds' runs of a round together), not
+  // each build's runs independently (run/run_analysis.h, geomean_speedup).
+  bool paired = false;
 };
 
 struct BuildOverhead {

@@ -26,6 +26,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <vector>
@@ -95,6 +96,17 @@ PairedSeries pair_by_round(std::span<const double> reference,
                            std::span<const std::size_t> reference_rounds,
                            std::span<const double> candidate,
                            std::span<const std::size_t> candidate_rounds);
+
+// The paired counterpart of bootstrap_geomean_of_ratios (stats/sample_comparison.h): the
+// geometric mean over groups of median(reference) / median(candidate), where each of
+// `resamples` resamples redraws, per group in order, that group's rounds with replacement
+// (rng.uniform_index(n), n draws), keeping each round's reference and candidate values
+// together. A drift shared by the two runs of a round then moves both medians alike
+// instead of widening the interval. A resample with a median <= 0 is dropped. Returns
+// the kept geomeans sorted ascending; empty when `groups` is. REQUIRES: every group's
+// sides non-empty and of equal size; seeded by SeededRng(seed).
+std::vector<double> bootstrap_geomean_of_paired_ratios(const std::vector<PairedSeries>& groups,
+                                                       std::size_t resamples, std::uint64_t seed);
 
 // The comparison to use for two series that may carry round indices: the paired one when
 // the rounds they share are enough for the signed-rank test to reach alpha

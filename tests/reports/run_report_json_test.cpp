@@ -414,3 +414,25 @@ TEST_CASE("per-benchmark results round trip and validate, older reports read wit
   CHECK(older.analysis.workloads[1].benchmarks.empty());
   CHECK_FALSE(pgo::reports::render_markdown_report(older).empty());
 }
+
+TEST_CASE("a geomean's paired flag round trips, older reports read as unpaired",
+          "[run_report_json]") {
+  // Risk: compare and report reading back a paired geomean interval as unpaired, or
+  // refusing reports written before the flag existed.
+  const auto schema = pgo::reports::JsonSchema::load(std::string(PGO_SOURCE_DIR) +
+                                                     "/reports/run_report.schema.json");
+  auto r = make_sample_report();
+  REQUIRE(r.analysis.geomean.size() == 2);
+  r.analysis.geomean[0].paired = true;
+  const json j = pgo::reports::to_json(r);
+  CHECK(schema.validate(j).empty());
+  CHECK(j["analysis"]["geomean"][0]["paired"] == true);
+  const auto back = pgo::reports::run_report_from_json(j, "r.json");
+  CHECK(back.analysis.geomean[0].paired);
+  CHECK_FALSE(back.analysis.geomean[1].paired);
+
+  json old = j;
+  for (json& g : old["analysis"]["geomean"]) g.erase("paired");
+  CHECK(schema.validate(old).empty());
+  CHECK_FALSE(pgo::reports::run_report_from_json(old, "r.json").analysis.geomean[0].paired);
+}

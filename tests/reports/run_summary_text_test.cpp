@@ -76,3 +76,19 @@ TEST_CASE("run summary: long count medians keep the columns lined up", "[run_sum
   }
   CHECK(rows >= 3);
 }
+
+TEST_CASE("run summary: the geomean row says how its interval was drawn", "[run_summary_text]") {
+  // Risk: a paired (by round) geomean interval shown as if each build's runs were redrawn
+  // independently, or the other way round.
+  pgo::harness::RunReport r = make_sample_report();
+  REQUIRE(r.analysis.geomean.size() == 2);
+  r.analysis.geomean[0].paired = true;
+  const std::vector<std::string> rows =
+      lines_with(pgo::reports::render_run_summary(r, "runs/x"), "significant");
+  std::vector<std::string> geomean;
+  for (const std::string& line : rows)
+    if (line.rfind("geomean ", 0) == 0) geomean.push_back(line);
+  REQUIRE(geomean.size() == 2);
+  CHECK_THAT(geomean[0], Catch::Contains(" paired bootstrap ") && Catch::EndsWith(" significant"));
+  CHECK_THAT(geomean[1], Catch::Contains("  bootstrap ") && !Catch::Contains("paired"));
+}

@@ -6,6 +6,9 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <span>
+
+#include "stats/random.h"
 
 using namespace pgo::harness;
 
@@ -391,6 +394,10 @@ TEST_CASE("analyze_run: interleaved rounds are compared round by round") {
     CHECK(*v1.vs_off.u_test_p_value > 0.05);
     CHECK(*v1.vs_off.u_test_p_value > *v1.vs_off.p_value);
     CHECK(a.workloads[0].iterations[1].vs_previous->method == ComparisonMethod::kPairedSignedRank);
+    // The geomean's interval is paired too, and finds the 1% through the drift.
+    CHECK(a.geomean[0].paired);
+    CHECK(a.geomean[0].ci_lower.value() > 1.0);
+    CHECK(a.geomean[0].significant);
   }
   SECTION("a build that lost rounds is paired on the rounds both ran") {
     for (TrialSeries& t : trials) t.rounds = rounds;
@@ -406,6 +413,7 @@ TEST_CASE("analyze_run: interleaved rounds are compared round by round") {
     CHECK_FALSE(v1.vs_off.pairs);
     CHECK_FALSE(v1.vs_off.u_test_p_value);  // p_value is the U test's already
     CHECK(v1.vs_off.verdict == Verdict::kNoSignificantDifference);
+    CHECK_FALSE(a.geomean[0].paired);
   }
   SECTION("rounds that do not fit their values are ignored") {
     for (TrialSeries& t : trials) t.rounds = rounds;
@@ -444,4 +452,38 @@ TEST_CASE("the verdict's explanation names what the series measures") {
                                                step(0.99, true, 1.10, true)};
   CHECK(convergence_verdict(swings, Convergence{}, "instructions")
             .explanation.find("changed instructions by -10.0%") != std::string::npos);
+}
+
+TEST_CASE("geomean_speedup: paired by round when every workload has enough shared rounds") {
+  // Risk: the geomean over workloads staying unpaired (wide under round drift) where each
+  // workload's comparison is paired, or pairing when the rounds are missing or too few.
+  SeededRng rng(21);
+  std::vector<double> r1, c1, r2, c2;
+  for (int round = 0; round < 12; ++round) {
+    const double drift = std::exp(0.10 * rng.normal());
+    r1.push_back(1.0 * drift * std::exp(0.005 * rng.normal()));
+    c1.push_back(0.97 * drift * std::exp(0.005 * rng.normal()));
+    r2.push_back(2.0 * drift * std::exp(0.005 * rng.normal()));
+    c2.push_back(1.94 * drift * std::exp(0.005 * rng.normal()));
+  }
+  std::vector<std::size_t> rounds(12);
+  for (std::size_t i = 0; i < rounds.size(); ++i) rounds[i] = i;
+
+  const GeomeanEstimate unpaired = geomean_speedup({{r1, c1}, {r2, c2}}, 0.95, 4);
+  const GeomeanEstimate paired =
+      geomean_speedup({{r1, c1, rounds, rounds}, {r2, c2, rounds, rounds}}, 0.95, 4);
+  CHECK_FALSE(unpaired.paired);
+  REQUIRE(paired.paired);
+  CHECK(paired.speedup == unpaired.speedup);  // the point estimate does not change
+  CHECK(*paired.ci_lower > 1.0);              // the 3% gain is found through the drift
+  CHECK(*paired.ci_upper - *paired.ci_lower < (*unpaired.ci_upper - *unpaired.ci_lower) / 3);
+
+  // One workload without rounds, or with fewer than 6 shared rounds: unpaired for all.
+  CHECK_FALSE(geomean_speedup({{r1, c1, rounds, rounds}, {r2, c2}}, 0.95, 4).paired);
+  const std::span<const double> r5(r1.data(), 5), c5(c1.data(), 5);
+  const std::span<const std::size_t> rounds5(rounds.data(), 5);
+  CHECK_FALSE(geomean_speedup({{r5, c5, rounds5, rounds5}}, 0.95, 4).paired);
+  const std::span<const double> r6(r1.data(), 6), c6(c1.data(), 6);
+  const std::span<const std::size_t> rounds6(rounds.data(), 6);
+  CHECK(geomean_speedup({{r6, c6, rounds6, rounds6}}, 0.95, 4).paired);
 }

@@ -202,3 +202,42 @@ TEST_CASE("paired test holds its level and beats the U test under round drift", 
   CHECK(u_false <= experiments * 0.03);              // conservative: about 0.7%
   CHECK(paired_found > u_found + experiments / 10);  // about 31% against 11%
 }
+
+TEST_CASE("paired geomean bootstrap: a drift shared by a round's runs does not widen it",
+          "[paired]") {
+  // Risk: the geomean interval over workloads ignoring the pairing that each workload's
+  // own comparison uses, and so staying wide (or missing a gain) under round drift; or a
+  // bootstrap that pairs values of different rounds.
+  h::SeededRng rng(5);
+  std::vector<h::PairedSeries> groups(2);
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    for (int round = 0; round < 20; ++round) {
+      const double drift = std::exp(0.10 * rng.normal());  // both builds' runs of the round
+      const double noise_r = std::exp(0.01 * rng.normal()), noise_c = std::exp(0.01 * rng.normal());
+      groups[g].reference.push_back((1.0 + static_cast<double>(g)) * drift * noise_r);
+      groups[g].candidate.push_back((1.0 + static_cast<double>(g)) / 1.03 * drift * noise_c);
+    }
+  }
+  const std::vector<double> paired = h::bootstrap_geomean_of_paired_ratios(groups, 2000, 9);
+  REQUIRE(paired.size() == 2000);
+  CHECK(std::is_sorted(paired.begin(), paired.end()));
+  const double lo = h::quantile_of_sorted(paired, 0.025), hi = h::quantile_of_sorted(paired, 0.975);
+  CHECK(lo > 1.0);  // the 3% gain is found
+  CHECK(lo < 1.03);
+  CHECK(hi > 1.03);
+
+  // The same values redrawn independently per build: the drift widens the interval.
+  std::vector<std::vector<std::span<const double>>> unpaired;
+  for (const auto& g : groups) unpaired.push_back({g.reference, g.candidate});
+  const std::vector<double> independent = h::bootstrap_geomean_of_ratios(
+      unpaired, [](std::span<const double> m) { return m[0] / m[1]; }, 2000, 9);
+  const double width_unpaired =
+      h::quantile_of_sorted(independent, 0.975) - h::quantile_of_sorted(independent, 0.025);
+  CHECK(hi - lo < width_unpaired / 3);
+
+  CHECK(h::bootstrap_geomean_of_paired_ratios(groups, 50, 9) ==
+        h::bootstrap_geomean_of_paired_ratios(groups, 50, 9));  // seeded
+  CHECK(h::bootstrap_geomean_of_paired_ratios({}, 50, 9).empty());
+  std::vector<h::PairedSeries> uneven = {{{1.0, 2.0}, {1.0}}};
+  CHECK_THROWS_AS(h::bootstrap_geomean_of_paired_ratios(uneven, 50, 9), std::invalid_argument);
+}
