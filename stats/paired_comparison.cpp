@@ -280,41 +280,28 @@ SampleComparison compare_rounds_or_samples(std::span<const double> reference,
 
 std::vector<double> bootstrap_geomean_of_paired_ratios(const std::vector<PairedSeries>& groups,
                                                        std::size_t resamples, std::uint64_t seed) {
-  std::vector<double> geomeans;
-  if (groups.empty()) return geomeans;
   for (const PairedSeries& g : groups) {
     if (g.reference.empty() || g.reference.size() != g.candidate.size()) {
       throw std::invalid_argument(
           "bootstrap_geomean_of_paired_ratios: REQUIRES non-empty sides of equal size");
     }
   }
-  const double n_groups = static_cast<double>(groups.size());
-  SeededRng rng(seed);
   std::vector<double> reference, candidate;
-  geomeans.reserve(resamples);
-  for (std::size_t r = 0; r < resamples; ++r) {
-    double log_sum = 0;
-    bool kept = true;
-    for (const PairedSeries& g : groups) {
-      const std::size_t n = g.reference.size();
-      reference.clear();
-      candidate.clear();
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::size_t round = rng.uniform_index(n);
-        reference.push_back(g.reference[round]);
-        candidate.push_back(g.candidate[round]);
-      }
-      const double ref = median(reference), cand = median(candidate);
-      if (ref <= 0 || cand <= 0) {
-        kept = false;
-        break;
-      }
-      log_sum += std::log(ref / cand);
-    }
-    if (kept) geomeans.push_back(std::exp(log_sum / n_groups));
-  }
-  std::sort(geomeans.begin(), geomeans.end());
-  return geomeans;
+  return bootstrap_geomeans(groups.size(), resamples, seed,
+                            [&](std::size_t index, SeededRng& rng) -> std::optional<double> {
+                              const PairedSeries& g = groups[index];
+                              const std::size_t n = g.reference.size();
+                              reference.clear();
+                              candidate.clear();
+                              for (std::size_t i = 0; i < n; ++i) {
+                                const std::size_t round = rng.uniform_index(n);
+                                reference.push_back(g.reference[round]);
+                                candidate.push_back(g.candidate[round]);
+                              }
+                              const double ref = median(reference), cand = median(candidate);
+                              if (ref <= 0 || cand <= 0) return std::nullopt;
+                              return std::log(ref / cand);
+                            });
 }
 
 }  // namespace pgo::harness

@@ -244,33 +244,42 @@ double resampled_median(std::span<const double> xs, SeededRng& rng, std::vector<
   return median_in_place(scratch);
 }
 
-std::vector<double> bootstrap_geomean_of_ratios(
-    const std::vector<std::vector<std::span<const double>>>& groups, const MedianRatio& ratio,
-    std::size_t resamples, std::uint64_t seed) {
+std::vector<double> bootstrap_geomeans(std::size_t groups, std::size_t resamples,
+                                       std::uint64_t seed, const ResampledLogRatio& log_ratio) {
   std::vector<double> geomeans;
-  if (groups.empty()) return geomeans;
-  const double n = static_cast<double>(groups.size());
+  if (groups == 0) return geomeans;
+  const double n = static_cast<double>(groups);
   SeededRng rng(seed);
-  std::vector<double> scratch, medians;
   geomeans.reserve(resamples);
   for (std::size_t r = 0; r < resamples; ++r) {
     double log_sum = 0;
     bool kept = true;
-    for (const auto& samples : groups) {
-      medians.clear();
-      for (std::span<const double> xs : samples) {
-        medians.push_back(resampled_median(xs, rng, scratch));
-      }
-      if (std::any_of(medians.begin(), medians.end(), [](double m) { return m <= 0; })) {
-        kept = false;
-        break;
-      }
-      log_sum += std::log(ratio(medians));
+    for (std::size_t g = 0; g < groups && kept; ++g) {
+      const std::optional<double> l = log_ratio(g, rng);
+      kept = l.has_value();
+      if (kept) log_sum += *l;
     }
     if (kept) geomeans.push_back(std::exp(log_sum / n));
   }
   std::sort(geomeans.begin(), geomeans.end());
   return geomeans;
+}
+
+std::vector<double> bootstrap_geomean_of_ratios(
+    const std::vector<std::vector<std::span<const double>>>& groups, const MedianRatio& ratio,
+    std::size_t resamples, std::uint64_t seed) {
+  std::vector<double> scratch, medians;
+  return bootstrap_geomeans(
+      groups.size(), resamples, seed, [&](std::size_t g, SeededRng& rng) -> std::optional<double> {
+        medians.clear();
+        for (std::span<const double> xs : groups[g]) {
+          medians.push_back(resampled_median(xs, rng, scratch));
+        }
+        if (std::any_of(medians.begin(), medians.end(), [](double m) { return m <= 0; })) {
+          return std::nullopt;
+        }
+        return std::log(ratio(medians));
+      });
 }
 
 RelativeSpeed relative_speed(double mean, std::optional<double> stddev, double reference_mean,

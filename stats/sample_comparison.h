@@ -113,6 +113,15 @@ std::optional<ConfidenceInterval> bootstrap_median_ratio_interval(std::span<cons
 // between calls so that a bootstrap loop does not allocate. REQUIRES: !xs.empty().
 double resampled_median(std::span<const double> xs, SeededRng& rng, std::vector<double>& scratch);
 
+// The loop every joint geomean bootstrap shares: `resamples` times, for each of `groups`
+// groups in order, `log_ratio(group, rng)` draws that group's resample and returns the log
+// of its ratio, or nullopt to drop the whole resample (later groups are not drawn); each
+// kept resample contributes exp(mean of the logs). Returns the kept geomeans sorted
+// ascending (empty when groups is 0), from SeededRng(seed).
+using ResampledLogRatio = std::function<std::optional<double>(std::size_t group, SeededRng& rng)>;
+std::vector<double> bootstrap_geomeans(std::size_t groups, std::size_t resamples,
+                                       std::uint64_t seed, const ResampledLogRatio& log_ratio);
+
 // Joint percentile bootstrap of a geometric mean of ratios of medians over groups of
 // samples (a group: one workload's samples of the builds being compared). Each of
 // `resamples` resamples redraws every sample of every group with resampled_median, groups
