@@ -510,6 +510,13 @@ int run_bench(const BenchArgs& a) {
   // ---- print and export -----------------------------------------------------------------
   if (counting) {
     if (style != "none") std::cout << format_counts(result, a.metric) << std::flush;
+    if (hardware_counted && hardware_counted->running_fraction() < 1) {
+      std::fprintf(stderr,
+                   "warning: the hardware counters were multiplexed (some counted only %.0f%% "
+                   "of the time, scaled up): the counts are estimates; free the PMU (e.g. "
+                   "sysctl kernel.nmi_watchdog=0) or count with cycles_estimate\n",
+                   hardware_counted->running_fraction() * 100);
+    }
   } else if (style != "none") {
     const reports::TimeUnit u = reports::bench_time_unit(result, unit);
     std::string text;

@@ -903,6 +903,7 @@ void PgoLoop::trial_pass(const std::vector<const Workload*>& workloads, bool cou
       if (rounds.size() == exec.timed(index).size()) {
         t.rounds.assign(rounds.begin(), rounds.end());
       }
+      double running_fraction = 1;  // of the hardware counters, over every run
       for (const WorkloadMeasurement& m : exec.timed(index)) {
         t.values.push_back(m.value);
         t.wall_seconds.push_back(m.wall_seconds);
@@ -920,11 +921,20 @@ void PgoLoop::trial_pass(const std::vector<const Workload*>& workloads, bool cou
         }
         if (m.hardware_counts) {
           const HardwareCounts& c = *m.hardware_counts;
+          running_fraction = std::min(running_fraction, c.running_fraction);
           t.counts["hw_instructions"].push_back(static_cast<double>(c.instructions));
           t.counts["hw_cycles"].push_back(static_cast<double>(c.cycles));
           t.counts["hw_branch_misses"].push_back(static_cast<double>(c.branch_misses));
           t.counts["hw_cache_misses"].push_back(static_cast<double>(c.cache_misses));
         }
+      }
+      if (running_fraction < 1) {
+        char share[32];
+        std::snprintf(share, sizeof share, "%.0f%%", running_fraction * 100);
+        add_warning("trials: " + t.workload + "@" + t.build +
+                    ": the hardware counters were multiplexed (some counted only " + share +
+                    " of the time, scaled up): its counts are estimates; free the PMU (e.g. "
+                    "sysctl kernel.nmi_watchdog=0) or count with cycles_estimate");
       }
       if (!t.values.empty()) {
         const SeriesStatistics stats = series_statistics(t.values);

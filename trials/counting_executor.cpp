@@ -1,5 +1,6 @@
 #include "trials/counting_executor.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -57,6 +58,7 @@ TrialMeasurement HardwareCountingExecutor::run(const BenchCommand& command, RunK
   TrialMeasurement m = inner_.run(command, kind);
   HardwareCounts c = counters_.stop();
   if (!m.succeeded()) return m;
+  running_fraction_ = std::min(running_fraction_, c.running_fraction);
   m.wall_seconds =
       static_cast<double>(metric_ == HardwareMetric::kInstructions ? c.instructions : c.cycles);
   return m;

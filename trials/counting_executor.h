@@ -59,10 +59,15 @@ class HardwareCountingExecutor : public CommandExecutor {
   TrialMeasurement run(const BenchCommand& command, RunKind kind) override;
   double now_seconds() override { return inner_.now_seconds(); }
 
+  // The smallest HardwareCounts::running_fraction of the runs so far: below 1 some counts
+  // were multiplexed and scaled up (estimates).
+  double running_fraction() const { return running_fraction_; }
+
  private:
   CommandExecutor& inner_;
   HardwareCounters& counters_;
   HardwareMetric metric_;
+  double running_fraction_ = 1;
 };
 
 }  // namespace pgo::harness

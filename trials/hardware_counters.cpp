@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -65,6 +66,7 @@ PerfSyscalls real_perf_syscalls(std::uint32_t event_type) {
     attr.inherit = 1;
     attr.exclude_kernel = 1;
     attr.exclude_hv = 1;
+    attr.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
     return static_cast<int>(
         ::syscall(SYS_perf_event_open, &attr, thread, -1, -1, PERF_FLAG_FD_CLOEXEC));
   };
@@ -72,8 +74,11 @@ PerfSyscalls real_perf_syscalls(std::uint32_t event_type) {
     if (enable && ::ioctl(fd, PERF_EVENT_IOC_RESET, 0) != 0) return -1;
     return ::ioctl(fd, enable ? PERF_EVENT_IOC_ENABLE : PERF_EVENT_IOC_DISABLE, 0);
   };
-  s.read = [](int fd, void* buffer, unsigned long size) {
-    return static_cast<long>(::read(fd, buffer, size));
+  s.read = [](int fd, CounterReading& reading) {
+    std::uint64_t values[3] = {0, 0, 0};  // in the order of read_format's fields
+    if (::read(fd, values, sizeof values) != static_cast<ssize_t>(sizeof values)) return false;
+    reading = CounterReading{values[0], values[1], values[2]};
+    return true;
   };
   s.close = [](int fd) { return ::close(fd); };
   s.threads_of = threads_of_process_tree;
@@ -172,16 +177,28 @@ void HardwareCounters::start() {
 }
 
 HardwareCounts HardwareCounters::stop() {
-  std::int64_t values[kEvents] = {0, 0, 0, 0};
+  double values[kEvents] = {0, 0, 0, 0};
+  double running_fraction = 1;
   for (int fd : fds_) sys_.enable(fd, false);  // every thread stops before any is read
   for (std::size_t i = 0; i < fds_.size(); ++i) {
-    std::uint64_t v = 0;
-    if (sys_.read(fds_[i], &v, sizeof v) != static_cast<long>(sizeof v)) {
+    CounterReading r;
+    if (!sys_.read(fds_[i], r)) {
       throw Error("counting", "perf_event_open", "cannot read a hardware counter");
     }
-    values[i % kEvents] += static_cast<std::int64_t>(v);
+    double value = static_cast<double>(r.value);
+    if (r.time_running < r.time_enabled) {
+      // Multiplexed: scale up by the share of time counted. A counter that never got on
+      // the PMU (a thread that ran only while it was rotated out) adds nothing, and its
+      // share, 0, says that this count is incomplete.
+      const double share =
+          static_cast<double>(r.time_running) / static_cast<double>(r.time_enabled);
+      value = share > 0 ? value / share : 0;
+      running_fraction = std::min(running_fraction, share);
+    }
+    values[i % kEvents] += value;
   }
-  return {values[0], values[1], values[2], values[3]};
+  auto count = [](double v) { return static_cast<std::int64_t>(std::llround(v)); };
+  return {count(values[0]), count(values[1]), count(values[2]), count(values[3]), running_fraction};
 }
 
 }  // namespace pgo::harness

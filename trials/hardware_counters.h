@@ -43,6 +43,20 @@ struct HardwareCounts {
   std::int64_t cycles = 0;
   std::int64_t branch_misses = 0;
   std::int64_t cache_misses = 0;
+  // The smallest share of its enabled time that any counter was on the PMU. Below 1 the
+  // kernel multiplexed the counters (more events than free hardware counters, e.g. with
+  // the NMI watchdog holding one): each count is then scaled up by enabled / running time,
+  // the perf convention, and is an estimate rather than a count; 0 when some counter
+  // never got on the PMU (its count is missing).
+  double running_fraction = 1;
+};
+
+// One counter's read(2) with PERF_FORMAT_TOTAL_TIME_ENABLED | _RUNNING: its value and how
+// long it was enabled and actually on the PMU (nanoseconds; equal unless multiplexed).
+struct CounterReading {
+  std::uint64_t value = 0;
+  std::uint64_t time_enabled = 0;
+  std::uint64_t time_running = 0;
 };
 
 // The system calls, replaceable in tests. open_counter(config, thread) opens one counter
@@ -52,8 +66,8 @@ struct HardwareCounts {
 // list when the process is gone.
 struct PerfSyscalls {
   std::function<int(std::uint64_t config, pid_t thread)> open_counter;
-  std::function<int(int fd, bool enable)> enable;  // ioctl reset + enable, or disable
-  std::function<long(int fd, void* buffer, unsigned long size)> read;
+  std::function<int(int fd, bool enable)> enable;             // ioctl reset + enable, or disable
+  std::function<bool(int fd, CounterReading& reading)> read;  // false when it fails
   std::function<int(int fd)> close;
   std::function<std::vector<pid_t>(pid_t process)> threads_of;
 };

@@ -595,14 +595,17 @@ TEST_CASE("hardware-counted metrics without a PMU fail before anything is built"
 namespace {
 
 // Counted runs as a machine with a PMU gives them: the same counts every run of a build.
+// `v1_running_fraction` below 1: v1's counters were multiplexed.
 class HardwareCountedRuns : public h::WorkloadRunners {
   class Runs : public h::WorkloadMeasurer {
    public:
-    explicit Runs(const h::Workload& w) : workload_(w) {}
+    Runs(const h::Workload& w, double v1_running_fraction)
+        : workload_(w), v1_running_fraction_(v1_running_fraction) {}
     h::WorkloadMeasurement run(const std::string&, const std::string& label) override {
       h::WorkloadMeasurement m;
       const std::int64_t scale = label == "v0" ? 10 : 9;
-      m.hardware_counts = h::HardwareCounts{1000 * scale, 2000 * scale, 3 * scale, 4 * scale};
+      m.hardware_counts = h::HardwareCounts{1000 * scale, 2000 * scale, 3 * scale, 4 * scale,
+                                            label == "v1" ? v1_running_fraction_ : 1.0};
       m.value = static_cast<double>(m.hardware_counts->cycles);
       m.elapsed_seconds = 1e-6;
       return m;
@@ -614,12 +617,18 @@ class HardwareCountedRuns : public h::WorkloadRunners {
 
    private:
     const h::Workload& workload_;
+    double v1_running_fraction_;
   };
 
  public:
+  explicit HardwareCountedRuns(double v1_running_fraction = 1)
+      : v1_running_fraction_(v1_running_fraction) {}
   std::unique_ptr<h::WorkloadMeasurer> runner(const h::Workload& w, h::WorkloadContext) override {
-    return std::make_unique<Runs>(w);
+    return std::make_unique<Runs>(w, v1_running_fraction_);
   }
+
+ private:
+  double v1_running_fraction_;
 };
 
 }  // namespace
@@ -656,6 +665,34 @@ TEST_CASE("hardware-counted series carry every counter and the counting verdicts
     CHECK(*t.deterministic);
     CHECK(t.values.size() == 2);  // identical counts: the counting pass stops at its minimum
   }
+  for (const std::string& w : report.warnings) CHECK_THAT(w, !Catch::Contains("multiplexed"));
+}
+
+TEST_CASE("multiplexed hardware counters are named in a warning", "[pgo_loop][counting]") {
+  // Risk: counts the kernel scaled up from part of the run (more events than free PMU
+  // counters) passing for exact ones.
+  TempDir tmp;
+  write_scenario(tmp);  // the module
+  std::ofstream(tmp.path("src/scenario.json"))
+      << R"({"name": "hw", "target": {"package": "./cmd/app"},
+           "workloads": [{"name": "a", "command": ["{binary}"], "metric": "hw_cycles"}]})";
+  LoopScript script;
+  RecordingObserver observer;
+  h::LoopCollaborators collaborators = scripted_collaborators(script);
+  collaborators.runners = std::make_unique<HardwareCountedRuns>(0.5);
+  int next_fd = 100;
+  collaborators.perf.open_counter = [&](std::uint64_t, pid_t) { return next_fd++; };
+  collaborators.perf.close = [](int) { return 0; };
+  h::PgoLoop loop(h::load_scenario(tmp.path("src/scenario.json")), quick_options(1),
+                  h::RunDirectory(tmp.path("run")), observer, "test", std::move(collaborators));
+  const h::RunReport report = loop.run();
+  std::vector<std::string> multiplexed;
+  for (const std::string& w : report.warnings) {
+    if (w.find("multiplexed") != std::string::npos) multiplexed.push_back(w);
+  }
+  REQUIRE(multiplexed.size() == 1);
+  CHECK_THAT(multiplexed[0], Catch::StartsWith("trials: a@v1: the hardware counters were "
+                                               "multiplexed (some counted only 50% of the time"));
 }
 
 TEST_CASE("gotest and command workloads in one scenario are a setup failure", "[pgo_loop]") {

@@ -72,10 +72,11 @@ h::PerfSyscalls scripted_counters(std::vector<std::uint64_t> values, int& opened
   h::PerfSyscalls sys;
   sys.open_counter = [&opened](std::uint64_t, pid_t) { return 100 + opened++; };
   sys.enable = [](int, bool) { return 0; };
-  sys.read = [values, next](int, void* buffer, unsigned long size) {
+  sys.read = [values, next](int, h::CounterReading& r) {
     REQUIRE(*next < values.size());
-    std::memcpy(buffer, &values[(*next)++], sizeof(std::uint64_t));
-    return static_cast<long>(size);
+    r.value = values[(*next)++];
+    r.time_enabled = r.time_running = 1000;  // never multiplexed
+    return true;
   };
   sys.close = [](int) { return 0; };
   return sys;

@@ -97,8 +97,9 @@ TEST_CASE("hardware-counted runs report the counter read around the run", "[coun
   };
   int enabled = 0;
   sys.enable = [&](int, bool on) { return enabled += on ? 1 : -1, 0; };
-  sys.read = [](int fd, void* buffer, unsigned long size) {
-    return static_cast<long>(::read(fd, buffer, size));
+  sys.read = [](int fd, h::CounterReading& r) {
+    r.time_enabled = r.time_running = 1000;  // never multiplexed
+    return ::read(fd, &r.value, sizeof r.value) == static_cast<ssize_t>(sizeof r.value);
   };
   sys.close = [](int fd) { return ::close(fd); };
   h::HardwareCounters counters(sys);
@@ -111,4 +112,28 @@ TEST_CASE("hardware-counted runs report the counter read around the run", "[coun
   CHECK(cycles.run(c, h::RunKind::kTimed).wall_seconds == 9000);
   CHECK(enabled == 0);                      // enabled around the run, disabled after
   CHECK(inner.seen.back().argv == c.argv);  // run natively, not under valgrind
+  CHECK(cycles.running_fraction() == 1);
+}
+
+TEST_CASE("hardware-counted runs remember that the counters were multiplexed",
+          "[counting_executor]") {
+  // Risk: bench printing scaled estimates as exact counts without a word.
+  h::PerfSyscalls sys;
+  int next = 0;
+  sys.open_counter = [&](std::uint64_t, pid_t) { return next++; };
+  sys.enable = [](int, bool) { return 0; };
+  sys.read = [](int fd, h::CounterReading& r) {
+    r = fd == 1 ? h::CounterReading{3000, 4000, 1000} : h::CounterReading{10, 4000, 4000};
+    return true;
+  };
+  sys.close = [](int) { return 0; };
+  h::HardwareCounters counters(sys);
+  FakeCachegrind inner;
+  inner.write_output = false;
+  h::HardwareCountingExecutor cycles(inner, counters, h::HardwareMetric::kCycles);
+  h::BenchCommand c;
+  c.name = "app";
+  c.argv = {"/bin/app"};
+  CHECK(cycles.run(c, h::RunKind::kTimed).wall_seconds == 12000);  // a quarter, scaled up
+  CHECK(cycles.running_fraction() == Approx(0.25));
 }

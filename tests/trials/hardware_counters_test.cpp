@@ -34,7 +34,7 @@ TEST_CASE("no PMU: one line saying so and what to use instead", "[hardware_count
     return -1;
   };
   sys.enable = [](int, bool) { return 0; };
-  sys.read = [](int, void*, unsigned long) { return 0L; };
+  sys.read = [](int, h::CounterReading&) { return false; };
   sys.close = [&](int) { return ++closed, 0; };
   try {
     h::HardwareCounters counters(sys);
@@ -65,8 +65,9 @@ TEST_CASE("counter values are read per event, in order", "[hardware_counters]") 
   };
   std::vector<std::pair<int, bool>> toggles;
   sys.enable = [&](int fd, bool on) { return toggles.emplace_back(fd, on), 0; };
-  sys.read = [](int fd, void* buffer, unsigned long size) {
-    return static_cast<long>(::read(fd, buffer, size));
+  sys.read = [](int fd, h::CounterReading& r) {
+    r.time_enabled = r.time_running = 1000;  // never multiplexed
+    return ::read(fd, &r.value, sizeof r.value) == static_cast<ssize_t>(sizeof r.value);
   };
   sys.close = [](int fd) { return ::close(fd); };
   h::HardwareCounters counters(sys);
@@ -119,12 +120,12 @@ struct FakePerf {
       return static_cast<int>(opened.size()) - 1;
     };
     sys.enable = [](int, bool) { return 0; };
-    sys.read = [this](int fd, void* buffer, unsigned long size) {
+    sys.read = [this](int fd, h::CounterReading& r) {
       // thread * 100 + config: which thread and which event each sum came from.
       const auto& [config, thread] = opened[static_cast<std::size_t>(fd)];
-      const std::uint64_t v = static_cast<std::uint64_t>(thread) * 100 + config;
-      std::memcpy(buffer, &v, sizeof v);
-      return static_cast<long>(size);
+      r.value = static_cast<std::uint64_t>(thread) * 100 + config;
+      r.time_enabled = r.time_running = 1000;
+      return true;
     };
     sys.close = [this](int fd) { return closed.push_back(fd), 0; };
     sys.threads_of = [this](pid_t p) { return threads_of(p); };
@@ -155,6 +156,41 @@ TEST_CASE("attaching counts every thread of every process, summed per event",
   }
   CHECK(fake.opened.size() == 20);
   CHECK(fake.closed.size() == 20);  // the destructor closes every counter
+}
+
+TEST_CASE("multiplexed counters are scaled up and say so", "[hardware_counters]") {
+  // Risk: counts from part of a run (the kernel rotated the counters because the PMU had
+  // too few) passing for whole counts, or a counter that never ran dividing by zero.
+  std::vector<h::CounterReading> readings = {
+      {1000, 2000, 1000},  // instructions: counted half the time -> 2000
+      {5000, 4000, 4000},  // cycles: all the time -> 5000
+      {30, 3000, 1000},    // branch misses: a third -> 90
+      {7, 1000, 0},        // cache misses: never on the PMU -> missing
+  };
+  h::PerfSyscalls sys;
+  int next = 0;
+  sys.open_counter = [&](std::uint64_t, pid_t) { return next++; };
+  sys.enable = [](int, bool) { return 0; };
+  sys.read = [&](int fd, h::CounterReading& r) {
+    r = readings[static_cast<std::size_t>(fd)];
+    return true;
+  };
+  sys.close = [](int) { return 0; };
+  h::HardwareCounters counters(sys);
+  counters.start();
+  h::HardwareCounts c = counters.stop();
+  CHECK(c.instructions == 2000);
+  CHECK(c.cycles == 5000);
+  CHECK(c.branch_misses == 90);
+  CHECK(c.cache_misses == 0);
+  CHECK(c.running_fraction == 0);
+
+  readings[3] = {7, 1000, 1000};
+  c = counters.stop();
+  CHECK(c.cache_misses == 7);
+  CHECK(c.running_fraction == Approx(1.0 / 3));
+  for (auto& r : readings) r.time_running = r.time_enabled;
+  CHECK(counters.stop().running_fraction == 1);
 }
 
 TEST_CASE("attaching again while the threads change, and giving up when they never rest",
