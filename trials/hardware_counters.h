@@ -87,9 +87,9 @@ class HardwareCounters {
  public:
   // Counts the calling thread and what it starts while enabled.
   explicit HardwareCounters(PerfSyscalls syscalls = real_perf_syscalls());
-  // Counts `processes` (REQUIRES: non-empty, running, startable by this user's perf
-  // permissions: children of the harness qualify): every thread of each, and every thread
-  // and process they start. Throws pgo::Error (stage "counting") as the constructor
+  // Counts `processes` (REQUIRES: non-empty, running, and open to this user's perf
+  // permissions, as the harness's own children are): every thread of each, and every
+  // thread and process they start. Throws pgo::Error (stage "counting") as the constructor
   // above, or when a process is gone or its threads keep changing while counters open.
   HardwareCounters(const std::vector<pid_t>& processes,
                    PerfSyscalls syscalls = real_perf_syscalls());
