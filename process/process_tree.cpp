@@ -195,8 +195,10 @@ void nap(long nanoseconds) {
   }
 }
 
-// Which run the process `pid` belongs to, from its environment at exec.
-enum class Owner { kThisRun, kOtherRun, kUnknown };
+// Which run the process `pid` belongs to, from its environment at exec. kUnreadable: no
+// environment could be read, as happens for a moment while the process execs (or for a
+// process started with an empty one).
+enum class Owner { kThisRun, kOtherRun, kUnknown, kUnreadable };
 
 Owner owner_of(pid_t pid, const std::string& token) {
   ProcPath path;
@@ -213,6 +215,7 @@ Owner owner_of(pid_t pid, const std::string& token) {
     if (env.size() > (std::size_t{4} << 20)) break;  // environments are far smaller
   }
   ::close(fd);
+  if (env.empty()) return Owner::kUnreadable;
   const std::string prefix = std::string(kTreeVariable) + "=";
   std::size_t at = 0;
   while (at < env.size()) {
@@ -314,7 +317,10 @@ int end_tree(pid_t leader, const std::string& token, std::chrono::nanoseconds gr
   long pause_ns = 200'000;
   for (;;) {
     std::vector<Member> alive;
-    bool exiting = false;  // a zombie whose other threads are still exiting
+    // A dead orphan was seen: its children were re-parented to the harness when it exited,
+    // possibly after the list below was read, so they show only in the next pass (and a
+    // multi-threaded zombie may still be exiting).
+    bool look_again = false;
     {
       std::unique_lock lock(spawn_lock());
       const bool others_running = any_other_tracked_run(leader);
@@ -328,17 +334,23 @@ int end_tree(pid_t leader, const std::string& token, std::chrono::nanoseconds gr
           // multi-threaded process shows 'Z' as soon as its main thread has exited, but
           // can be reaped (and its executable is released) only when all threads have.
           int status = 0;
-          if (::waitpid(pid, &status, WNOHANG) == 0) exiting = true;
+          ::waitpid(pid, &status, WNOHANG);
+          look_again = true;
           continue;
         }
         Owner owner = owner_of(pid, token);
         if (owner == Owner::kOtherRun) continue;
-        if (owner == Owner::kUnknown && others_running && st.pgrp != leader) continue;
+        if (owner == Owner::kUnreadable && others_running && st.pgrp != leader &&
+            Clock::now() < escalate_at) {
+          look_again = true;  // perhaps mid-exec: its environment shows in a moment
+          continue;
+        }
+        if (owner != Owner::kThisRun && others_running && st.pgrp != leader) continue;
         alive.push_back({pid, st.pgrp});
       }
     }
     if (alive_at_start < 0) alive_at_start = static_cast<int>(alive.size());
-    if (alive.empty() && !exiting) break;
+    if (alive.empty() && !look_again) break;
     const auto now = Clock::now();
     if (now >= give_up_at) break;
     if (now < escalate_at) {

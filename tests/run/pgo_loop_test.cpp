@@ -631,11 +631,8 @@ class HardwareCountedRuns : public h::WorkloadRunners {
   double v1_running_fraction_;
 };
 
-}  // namespace
-
-TEST_CASE("hardware-counted series carry every counter and the counting verdicts",
-          "[pgo_loop][counting]") {
-  // Risk: hw counts dropped from the report, or judged by the timed rules.
+// The whole loop on one hw_cycles command workload whose runs HardwareCountedRuns counts.
+h::RunReport run_hardware_counted(double v1_running_fraction) {
   TempDir tmp;
   write_scenario(tmp);  // the module
   std::ofstream(tmp.path("src/scenario.json"))
@@ -644,13 +641,22 @@ TEST_CASE("hardware-counted series carry every counter and the counting verdicts
   LoopScript script;
   RecordingObserver observer;
   h::LoopCollaborators collaborators = scripted_collaborators(script);
-  collaborators.runners = std::make_unique<HardwareCountedRuns>();
+  collaborators.runners = std::make_unique<HardwareCountedRuns>(v1_running_fraction);
   int next_fd = 100;
   collaborators.perf.open_counter = [&](std::uint64_t, pid_t) { return next_fd++; };
   collaborators.perf.close = [](int) { return 0; };
   h::PgoLoop loop(h::load_scenario(tmp.path("src/scenario.json")), quick_options(1),
                   h::RunDirectory(tmp.path("run")), observer, "test", std::move(collaborators));
   const h::RunReport report = loop.run();
+  return report;
+}
+
+}  // namespace
+
+TEST_CASE("hardware-counted series carry every counter and the counting verdicts",
+          "[pgo_loop][counting]") {
+  // Risk: hw counts dropped from the report, or judged by the timed rules.
+  const h::RunReport report = run_hardware_counted(1);
   REQUIRE(report.trials.size() == 2);
   for (const h::TrialSeries& t : report.trials) {
     CHECK(t.metric == "hw_cycles");
@@ -671,21 +677,7 @@ TEST_CASE("hardware-counted series carry every counter and the counting verdicts
 TEST_CASE("multiplexed hardware counters are named in a warning", "[pgo_loop][counting]") {
   // Risk: counts the kernel scaled up from part of the run (more events than free PMU
   // counters) passing for exact ones.
-  TempDir tmp;
-  write_scenario(tmp);  // the module
-  std::ofstream(tmp.path("src/scenario.json"))
-      << R"({"name": "hw", "target": {"package": "./cmd/app"},
-           "workloads": [{"name": "a", "command": ["{binary}"], "metric": "hw_cycles"}]})";
-  LoopScript script;
-  RecordingObserver observer;
-  h::LoopCollaborators collaborators = scripted_collaborators(script);
-  collaborators.runners = std::make_unique<HardwareCountedRuns>(0.5);
-  int next_fd = 100;
-  collaborators.perf.open_counter = [&](std::uint64_t, pid_t) { return next_fd++; };
-  collaborators.perf.close = [](int) { return 0; };
-  h::PgoLoop loop(h::load_scenario(tmp.path("src/scenario.json")), quick_options(1),
-                  h::RunDirectory(tmp.path("run")), observer, "test", std::move(collaborators));
-  const h::RunReport report = loop.run();
+  const h::RunReport report = run_hardware_counted(0.5);
   std::vector<std::string> multiplexed;
   for (const std::string& w : report.warnings) {
     if (w.find("multiplexed") != std::string::npos) multiplexed.push_back(w);

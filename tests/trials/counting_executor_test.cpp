@@ -83,6 +83,17 @@ TEST_CASE("counted runs go through cachegrind with the counting environment",
   fs::remove_all(dir);
 }
 
+namespace {
+
+h::BenchCommand app_command() {
+  h::BenchCommand c;
+  c.name = "app";
+  c.argv = {"/bin/app"};
+  return c;
+}
+
+}  // namespace
+
 TEST_CASE("hardware-counted runs report the counter read around the run", "[counting_executor]") {
   // Fake counters: pipes holding instructions 4242 and cycles 9000 (then misses).
   const std::uint64_t values[] = {4242, 9000, 1, 2};
@@ -106,9 +117,7 @@ TEST_CASE("hardware-counted runs report the counter read around the run", "[coun
   FakeCachegrind inner;
   inner.write_output = false;
   h::HardwareCountingExecutor cycles(inner, counters, h::HardwareMetric::kCycles);
-  h::BenchCommand c;
-  c.name = "app";
-  c.argv = {"/bin/app"};
+  const h::BenchCommand c = app_command();
   CHECK(cycles.run(c, h::RunKind::kTimed).wall_seconds == 9000);
   CHECK(enabled == 0);                      // enabled around the run, disabled after
   CHECK(inner.seen.back().argv == c.argv);  // run natively, not under valgrind
@@ -131,9 +140,7 @@ TEST_CASE("hardware-counted runs remember that the counters were multiplexed",
   FakeCachegrind inner;
   inner.write_output = false;
   h::HardwareCountingExecutor cycles(inner, counters, h::HardwareMetric::kCycles);
-  h::BenchCommand c;
-  c.name = "app";
-  c.argv = {"/bin/app"};
+  const h::BenchCommand c = app_command();
   CHECK(cycles.run(c, h::RunKind::kTimed).wall_seconds == 12000);  // a quarter, scaled up
   CHECK(cycles.running_fraction() == Approx(0.25));
 }
