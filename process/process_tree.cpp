@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string_view>
 #include <thread>
+#include <utility>
 
 // Everything that may run in a signal handler (kill_all_runs and what it calls) uses only
 // open/read/close/getdents64/kill/getpgrp/nanosleep on fixed buffers: no allocation, no
@@ -79,10 +80,14 @@ struct ProcStat {
   char state = '?';  // R, S, D, Z, ...
   pid_t ppid = 0;
   pid_t pgrp = 0;
+  // Clock ticks after boot when the process started: with the pid, it names one process
+  // even if the pid is later reused.
+  unsigned long long start_time = 0;
   bool dead() const { return state == 'Z' || state == 'X' || state == 'x'; }
 };
 
-// From /proc/PID/stat: "PID (COMM) STATE PPID PGRP ..."; COMM may itself hold ')'.
+// From /proc/PID/stat: "PID (COMM) STATE PPID PGRP ... STARTTIME ..." (STARTTIME is the
+// 22nd field); COMM may itself hold ')'.
 ProcStat read_stat(pid_t pid) {
   ProcStat s;
   ProcPath path;
@@ -101,11 +106,14 @@ ProcStat read_stat(pid_t pid) {
   s.exists = true;
   s.state = close[2];
   const char* p = close + 3;
-  for (int field = 0; field < 2 && *p != '\0'; ++field) {  // " PPID PGRP"
+  for (int field = 4; field <= 22 && *p != '\0'; ++field) {  // from PPID to STARTTIME
     while (*p == ' ') ++p;
-    long value = 0;
-    while (*p >= '0' && *p <= '9') value = value * 10 + (*p++ - '0');
-    (field == 0 ? s.ppid : s.pgrp) = static_cast<pid_t>(value);
+    if (*p == '-') ++p;  // PRIORITY and NICE may be negative; only PPID, PGRP, STARTTIME are kept
+    unsigned long long value = 0;
+    while (*p >= '0' && *p <= '9') value = value * 10 + static_cast<unsigned>(*p++ - '0');
+    if (field == 4) s.ppid = static_cast<pid_t>(value);
+    if (field == 5) s.pgrp = static_cast<pid_t>(value);
+    if (field == 22) s.start_time = value;
   }
   return s;
 }
@@ -311,6 +319,9 @@ int end_tree(pid_t leader, const std::string& token, std::chrono::nanoseconds gr
     pid_t pid;
     pid_t pgrp;
   };
+  // Orphans already known as the run's, by pid and start time: one that is exiting can no
+  // longer show its environment, and is still waited for until it is a zombie and reaped.
+  std::vector<std::pair<pid_t, unsigned long long>> known_ours;
   std::vector<pid_t> sent_term;
   bool group_sent_term = false;
   int alive_at_start = -1;
@@ -338,7 +349,11 @@ int end_tree(pid_t leader, const std::string& token, std::chrono::nanoseconds gr
           look_again = true;
           continue;
         }
-        Owner owner = owner_of(pid, token);
+        const std::pair<pid_t, unsigned long long> identity{pid, st.start_time};
+        const bool known =
+            std::find(known_ours.begin(), known_ours.end(), identity) != known_ours.end();
+        Owner owner = known ? Owner::kThisRun : owner_of(pid, token);
+        if (owner == Owner::kThisRun && !known) known_ours.push_back(identity);
         if (owner == Owner::kOtherRun) continue;
         if (owner == Owner::kUnreadable && others_running && st.pgrp != leader &&
             Clock::now() < escalate_at) {

@@ -6,6 +6,7 @@
 #include "process/process_tree.h"
 
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -180,4 +181,47 @@ TEST_CASE("the harness's children are listed the fast way and by scanning /proc 
   CHECK(fast == scanned);
   CHECK(std::count(fast.begin(), fast.end(), a.pid()) == 1);
   CHECK(std::count(fast.begin(), fast.end(), b.pid()) == 1);
+}
+
+TEST_CASE("an orphan of the run whose environment vanishes while it ends is still ended",
+          "[process]") {
+  // An orphan is attributed to its run by reading its environment, which an exiting
+  // process (its memory already released) or one that execs with an empty environment no
+  // longer shows. Seen once as the run's, it must stay the run's: here it answers SIGTERM
+  // by exec'ing `env -i sleep`, while another run is in flight (so an orphan of unknown
+  // owner would be spared).
+  namespace tree = pgo::harness::process_tree;
+  Scratch s;
+  const std::string ready = s.path("ready");
+  BackgroundProcess other_run(shell_spec("exec sleep 30"));
+  const std::string token = tree::new_tree_token();
+
+  pid_t leader = ::fork();
+  REQUIRE(leader >= 0);
+  if (leader == 0) {
+    ::setpgid(0, 0);
+    ::_exit(0);
+  }
+  pid_t orphan = ::fork();
+  REQUIRE(orphan >= 0);
+  if (orphan == 0) {
+    ::setsid();
+    const std::string variable = std::string(tree::kTreeVariable) + "=" + token;
+    const std::string script = "exec 2>/dev/null; trap 'exec env -i sleep 157' TERM; : > " + ready +
+                               "; while :; do sleep 0.01; done";
+    const char* env[] = {variable.c_str(), "PATH=/usr/bin:/bin", nullptr};
+    ::execle("/bin/sh", "sh", "-c", script.c_str(), static_cast<char*>(nullptr), env);
+    ::_exit(127);
+  }
+  for (int i = 0; i < 500 && !fs::exists(ready); ++i) std::this_thread::sleep_for(10ms);
+  REQUIRE(fs::exists(ready));
+  siginfo_t info{};
+  REQUIRE(::waitid(P_PID, static_cast<id_t>(leader), &info, WEXITED | WNOWAIT) == 0);
+
+  CHECK(tree::end_tree(leader, token, 300ms) == 1);
+  CHECK_FALSE(exists(orphan));
+  CHECK(other_run.running());
+  ::kill(orphan, SIGKILL);
+  ::waitpid(orphan, nullptr, 0);
+  ::waitpid(leader, nullptr, 0);
 }
