@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -204,15 +205,15 @@ void nap(long nanoseconds) {
 }
 
 // Which run the process `pid` belongs to, from its environment at exec. kUnreadable: no
-// environment could be read, as happens for a moment while the process execs (or for a
-// process started with an empty one).
+// environment could be read, as happens for a moment while the process execs or exits
+// (its memory gone: ESRCH), or for a process started with an empty one.
 enum class Owner { kThisRun, kOtherRun, kUnknown, kUnreadable };
 
 Owner owner_of(pid_t pid, const std::string& token) {
   ProcPath path;
   path.add("/proc/").add(static_cast<long>(pid)).add("/environ");
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Owner::kUnknown;
+  if (fd < 0) return errno == ESRCH ? Owner::kUnreadable : Owner::kUnknown;
   std::string env;
   char chunk[8192];
   for (;;) {
@@ -357,7 +358,7 @@ int end_tree(pid_t leader, const std::string& token, std::chrono::nanoseconds gr
         if (owner == Owner::kOtherRun) continue;
         if (owner == Owner::kUnreadable && others_running && st.pgrp != leader &&
             Clock::now() < escalate_at) {
-          look_again = true;  // perhaps mid-exec: its environment shows in a moment
+          look_again = true;  // mid-exec (its environment shows in a moment) or exiting
           continue;
         }
         if (owner != Owner::kThisRun && others_running && st.pgrp != leader) continue;

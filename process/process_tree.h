@@ -61,12 +61,12 @@ std::vector<pid_t> list_children_by_scan();
 // Ends what is left of a run's tree. REQUIRES: `leader` (the run's child, the leader of
 // its process group) has exited or been killed and is not reaped yet. Orphans carrying
 // `token` are the run's; orphans without a readable token are taken as this run's when no
-// other run is in flight (while one is, an orphan whose environment reads empty, as during
-// its exec, is looked at again until `grace` has passed). An orphan once seen as the run's
-// stays the run's (by pid and start time) while it exits, when its environment can no
-// longer be read. Orphans re-parented to the harness while this runs are looked at too. SIGTERM
-// first, SIGKILL to whatever is alive after `grace`. Returns the number of the run's processes that
-// were still alive when it started.
+// other run is in flight (while one is, an orphan whose environment cannot be read, as
+// during its exec or exit, is looked at again until `grace` has passed). An orphan once
+// seen as the run's stays the run's (by pid and start time) while it exits. Orphans
+// re-parented to the harness while this runs are looked at too. SIGTERM first, SIGKILL to
+// whatever is alive after `grace`.
+// Returns the number of the run's processes that were still alive when it started.
 int end_tree(pid_t leader, const std::string& token, std::chrono::nanoseconds grace);
 
 // SIGKILL to every tracked run's process group and to every live child of the harness and
