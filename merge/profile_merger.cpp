@@ -538,6 +538,61 @@ class InputFolder {
     return sc_.location_ids.contains(id) ? sc_.location_cache[sc_.location_ids.find(id)] : kNone;
   }
 
+  // The general path of fold's sample loop, for a sample of any shape: translates its
+  // locations into `merged` (room made by the caller), appends its values (scaled by
+  // `weight`) to key_values and its labels (sorted) to key_labels, and returns whether
+  // every value is zero. The checks are those of check_sample, fused with the
+  // translation (the caller may have left them to the fold: MergeJob does when a bad
+  // input fails the whole merge anyway); a bad sample is handed to check_sample for its
+  // error message.
+  bool fold_general_sample(const SampleView& s, std::size_t index, std::uint32_t* merged,
+                           double weight) {
+    const std::size_t types = st_.sample_types.size();
+    const std::size_t loc_count = s.location_ids.size();
+    bool bad = s.values.size() != types;
+    for (std::size_t i = 0; i < loc_count; ++i) {
+      merged[i] = location(s.location_ids[i]);
+      bad |= merged[i] == kNone;
+    }
+    const auto string_count = static_cast<std::uint64_t>(p_.strings.size());
+    for (const WireLabel& label : s.labels) {
+      bad |= static_cast<std::uint64_t>(label.key) >= string_count ||
+             static_cast<std::uint64_t>(label.str) >= string_count ||
+             static_cast<std::uint64_t>(label.num_unit) >= string_count;
+    }
+    if (bad) [[unlikely]] {
+      check_sample(s, index, p_, name_, [this](std::uint64_t id) { return location(id) != kNone; });
+    }
+    std::vector<std::int64_t>& key_values = sc_.key_values;
+    bool all_zero = true;
+    for (std::size_t i = 0; i < types; ++i) {
+      std::int64_t value = s.values[i];
+      if (weight != 1.0) {
+        const auto scaled = scale_value(value, weight);
+        if (!scaled) {
+          throw Error("merge", name_, "sample value overflows 64 bits after scaling",
+                      "use a smaller --weight");
+        }
+        value = *scaled;
+      }
+      key_values.push_back(value);
+      all_zero = all_zero && value == 0;
+    }
+    std::vector<LabelRec>& key_labels = sc_.key_labels;
+    const std::size_t label_begin = key_labels.size();
+    for (const WireLabel& label : s.labels) {
+      // pprof's model: a string label when str is set, a numeric one when num or unit
+      // is, and nothing at all otherwise.
+      if (label.str != 0) {
+        key_labels.push_back(LabelRec{str(label.key), str(label.str), 0, 0, false});
+      } else if (label.num != 0 || label.num_unit != 0) {
+        key_labels.push_back(LabelRec{str(label.key), 0, str(label.num_unit), label.num, true});
+      }
+    }
+    sort_labels(key_labels.data() + label_begin, key_labels.data() + key_labels.size());
+    return all_zero;
+  }
+
   void fold(double weight) {
     // pprof keeps the first input's first mapping even when no sample uses it; doing it
     // for every input keeps the rule independent of input order.
@@ -557,7 +612,6 @@ class InputFolder {
     SampleCursor cursor(p_, name_);
     std::size_t index = 0;                   // of the sample in the input, for error messages
     const bool unit_weight = weight == 1.0;  // the usual case: no scaling call per value
-    const auto string_count = static_cast<std::uint64_t>(p_.strings.size());
     const std::uint32_t* by_id = sc_.location_by_id.data();  // empty: sparse IDs
     const std::size_t by_id_size = sc_.location_by_id.size();
     bool more = true;
@@ -566,82 +620,56 @@ class InputFolder {
       std::size_t loc_end = 0;  // key_locs[0, loc_end) hold this chunk's samples
       key_labels.clear();
       key_values.clear();
-      while (keys.size() < kChunk && (more = cursor.next(s))) {
-        // The caller may have left the sample checks to this loop (MergeJob does when a
-        // bad input fails the whole merge anyway): a second decoding pass saved. The
-        // checks are those of check_sample, fused with the translation; a bad sample is
-        // handed to check_sample for its error message.
+      const std::uint8_t *sample_begin, *sample_end;
+      while (keys.size() < kChunk && (more = cursor.next_bytes(sample_begin, sample_end))) {
         const auto loc_begin = static_cast<std::uint32_t>(loc_end);
-        const std::size_t loc_count = s.location_ids.size();
-        bool bad = s.values.size() != types;
-        // Grown, never shrunk, with loc_end marking the used part: no zero-filling per sample.
-        if (key_locs.size() < loc_begin + loc_count) key_locs.resize(2 * (loc_begin + loc_count));
+        const auto value_begin = static_cast<std::uint32_t>(key_values.size());
+        const auto label_begin = static_cast<std::uint32_t>(key_labels.size());
+        // A sample's byte length bounds its location count: room made once per sample.
+        const auto most = static_cast<std::size_t>(sample_end - sample_begin);
+        if (key_locs.size() < loc_begin + most) key_locs.resize(2 * (loc_begin + most));
         std::uint32_t* merged = key_locs.data() + loc_begin;
-        if (by_id_size != 0) {
-          for (std::size_t i = 0; i < loc_count; ++i) {
-            const std::uint64_t id = s.location_ids[i];
-            merged[i] = id < by_id_size ? by_id[id] : kNone;
-            bad |= merged[i] == kNone;
-          }
-        } else {
-          for (std::size_t i = 0; i < loc_count; ++i) {
-            merged[i] = location(s.location_ids[i]);
-            bad |= merged[i] == kNone;
-          }
-        }
-        for (const WireLabel& label : s.labels) {
-          bad |= static_cast<std::uint64_t>(label.key) >= string_count ||
-                 static_cast<std::uint64_t>(label.str) >= string_count ||
-                 static_cast<std::uint64_t>(label.num_unit) >= string_count;
-        }
-        if (bad) [[unlikely]] {
-          check_sample(s, index, p_, name_,
-                       [this](std::uint64_t id) { return location(id) != kNone; });
+        std::size_t loc_count = 0;
+        bool all_zero = true;
+        // Fast path, the shape of nearly every sample: IDs translated (and checked) as
+        // they are decoded, values appended as they are. Anything else (labels, scaling,
+        // sparse IDs, a bad ID or value count, malformed bytes) takes the general path.
+        const bool plain = unit_weight && by_id_size != 0 &&
+                           decode_plain_sample(
+                               sample_begin, sample_end,
+                               [&](std::uint64_t id) {
+                                 if (id >= by_id_size || by_id[id] == kNone) return false;
+                                 merged[loc_count++] = by_id[id];
+                                 return true;
+                               },
+                               [&](std::uint64_t v) {
+                                 key_values.push_back(static_cast<std::int64_t>(v));
+                                 all_zero = all_zero && v == 0;
+                                 return true;
+                               }) &&
+                           key_values.size() - value_begin == types;
+        if (!plain) {
+          key_values.resize(value_begin);
+          decode_sample_bytes(sample_begin, sample_end, s, name_);
+          loc_count = s.location_ids.size();
+          all_zero = fold_general_sample(s, index, merged, weight);
         }
         ++index;
-        const auto value_begin = static_cast<std::uint32_t>(key_values.size());
-        bool all_zero = true;
-        if (unit_weight) {
-          for (std::size_t i = 0; i < types; ++i) {
-            key_values.push_back(s.values[i]);
-            all_zero = all_zero && s.values[i] == 0;
-          }
-        } else {
-          for (std::size_t i = 0; i < types; ++i) {
-            const auto scaled = scale_value(s.values[i], weight);
-            if (!scaled) {
-              throw Error("merge", name_, "sample value overflows 64 bits after scaling",
-                          "use a smaller --weight");
-            }
-            key_values.push_back(*scaled);
-            all_zero = all_zero && *scaled == 0;
-          }
-        }
         if (all_zero) {
           key_values.resize(value_begin);
+          key_labels.resize(label_begin);
           continue;
         }
         loc_end += loc_count;
-        SampleKey k{0,
-                    loc_begin,
-                    static_cast<std::uint32_t>(s.location_ids.size()),
-                    static_cast<std::uint32_t>(key_labels.size()),
-                    0,
-                    value_begin};
-        for (const WireLabel& label : s.labels) {
-          // pprof's model: a string label when str is set, a numeric one when num or unit
-          // is, and nothing at all otherwise.
-          if (label.str != 0) {
-            key_labels.push_back(LabelRec{str(label.key), str(label.str), 0, 0, false});
-          } else if (label.num != 0 || label.num_unit != 0) {
-            key_labels.push_back(LabelRec{str(label.key), 0, str(label.num_unit), label.num, true});
-          }
-        }
-        k.label_count = static_cast<std::uint32_t>(key_labels.size()) - k.label_begin;
-        sort_labels(key_labels.data() + k.label_begin, key_labels.data() + key_labels.size());
-        k.hash = sample_hash(key_locs.data() + k.loc_begin, k.loc_count,
-                             key_labels.data() + k.label_begin, k.label_count);
-        keys.push_back(k);
+        // Filled in place: a key built on the stack and copied in stalled on store
+        // forwarding (narrow stores read back as one wide load).
+        SampleKey& k = keys.emplace_back();
+        k.loc_begin = loc_begin;
+        k.loc_count = static_cast<std::uint32_t>(loc_count);
+        k.label_begin = label_begin;
+        k.label_count = static_cast<std::uint32_t>(key_labels.size()) - label_begin;
+        k.value_begin = value_begin;
+        k.hash = sample_hash(merged, k.loc_count, key_labels.data() + label_begin, k.label_count);
       }
       constexpr std::size_t kAhead = 8;
       for (std::size_t n = 0; n < keys.size(); ++n) {

@@ -19,6 +19,8 @@ class Reader {
       : p_(begin), end_(end), name_(name) {}
 
   bool done() const { return p_ == end_; }
+  const std::uint8_t* position() const { return p_; }
+  const std::uint8_t* limit() const { return end_; }
 
   // Consumes the next byte if it is the one-byte tag `tag`: the decoders first read the
   // fields in the order encoders write them (pprof's and Go's), with branches that predict
@@ -397,7 +399,7 @@ class IdSet {
 SampleCursor::SampleCursor(const WireProfile& profile, const std::string& name)
     : profile_(profile), name_(name) {}
 
-bool SampleCursor::next(SampleView& out) {
+bool SampleCursor::next_bytes(const std::uint8_t*& begin, const std::uint8_t*& end) {
   const auto& spans = profile_.sample_spans;
   if (span_ < spans.size() && pos_ < spans[span_].begin) pos_ = spans[span_].begin;
   while (span_ < spans.size() && pos_ >= spans[span_].end) {
@@ -408,10 +410,23 @@ bool SampleCursor::next(SampleView& out) {
   Reader r(base + pos_, base + spans[span_].end, name_);
   std::uint32_t field, wire;
   r.tag(field, wire);  // field 2, wire type 2: decode_wire_profile recorded only those
-  Reader sample = r.bytes();
+  const Reader sample = r.bytes();
   pos_ = r.offset_from(base);
-  decode_sample(sample, out);
+  begin = sample.position();
+  end = sample.limit();
   return true;
+}
+
+bool SampleCursor::next(SampleView& out) {
+  const std::uint8_t *begin, *end;
+  if (!next_bytes(begin, end)) return false;
+  decode_sample(Reader(begin, end, name_), out);
+  return true;
+}
+
+void decode_sample_bytes(const std::uint8_t* begin, const std::uint8_t* end, SampleView& out,
+                         const std::string& name) {
+  decode_sample(Reader(begin, end, name), out);
 }
 
 WireProfile decode_wire_profile(std::vector<std::uint8_t> bytes, const std::string& name) {

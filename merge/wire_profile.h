@@ -98,6 +98,10 @@ class SampleCursor {
   // "decode") naming the input when the sample is malformed (validate_wire_profile has
   // checked every sample, so a validated profile never throws here).
   bool next(SampleView& out);
+  // The next sample's message bytes [begin, end), undecoded; false after the last. For a
+  // caller that decodes the common shape itself (decode_plain_sample) and anything else
+  // with decode_sample_bytes.
+  bool next_bytes(const std::uint8_t*& begin, const std::uint8_t*& end);
 
  private:
   const WireProfile& profile_;
@@ -105,6 +109,83 @@ class SampleCursor {
   std::size_t span_ = 0;  // index into sample_spans
   std::size_t pos_ = 0;   // offset in bytes, inside sample_spans[span_] when valid
 };
+
+// Decodes one sample message (bytes from SampleCursor::next_bytes) as SampleCursor::next
+// does; throws the same errors naming `name`.
+void decode_sample_bytes(const std::uint8_t* begin, const std::uint8_t* end, SampleView& out,
+                         const std::string& name);
+
+namespace wire_detail {
+// A varint of at most ten bytes that fits 64 bits, not read past `end`; false otherwise.
+inline bool plain_varint(const std::uint8_t*& p, const std::uint8_t* end, std::uint64_t& v) {
+  if (p != end && *p < 0x80) [[likely]] {
+    v = *p++;
+    return true;
+  }
+  if (end - p >= 2 && p[1] < 0x80) {
+    v = (p[0] & 0x7fu) | (static_cast<std::uint64_t>(p[1]) << 7);
+    p += 2;
+    return true;
+  }
+  std::uint64_t r = 0;
+  for (unsigned shift = 0; shift < 64 && p != end; shift += 7) {
+    const std::uint8_t b = *p++;
+    if (shift == 63 && b > 1) return false;
+    r |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+    if (b < 0x80) {
+      v = r;
+      return true;
+    }
+  }
+  return false;
+}
+
+// One packed run (after its tag): calls each(v) per varint; false on a malformed run or
+// when each returns false.
+template <class Each>
+bool plain_run(const std::uint8_t*& p, const std::uint8_t* end, Each& each) {
+  std::uint64_t n, v;
+  if (!plain_varint(p, end, n) || n > static_cast<std::uint64_t>(end - p)) return false;
+  const std::uint8_t* run_end = p + n;
+  while (p != run_end) {
+    if (!plain_varint(p, run_end, v) || !each(v)) return false;
+  }
+  return true;
+}
+}  // namespace wire_detail
+
+// The merge's fast path for a sample without labels or unknown fields: location IDs
+// (field 1) and values (field 2), each packed or not, in any order (pprof's encoder writes
+// the IDs packed, then two or fewer values unpacked; the Go runtime's writes values
+// first). Calls location(id) for each location ID and value(v) for each value, in order;
+// either returning false stops. Returns false when the sample holds any other field or
+// malformed data, or a callback stopped it: the caller then discards what the callbacks
+// were given and decodes the sample with decode_sample_bytes, which handles every shape
+// and reports malformed data. Inline, so the callbacks run inside the decoding loop.
+template <class OnLocation, class OnValue>
+bool decode_plain_sample(const std::uint8_t* p, const std::uint8_t* end, OnLocation&& location,
+                         OnValue&& value) {
+  std::uint64_t v;
+  while (p != end) {
+    switch (*p++) {
+      case 0x0a:  // field 1, packed
+        if (!wire_detail::plain_run(p, end, location)) return false;
+        break;
+      case 0x08:  // field 1, one varint
+        if (!wire_detail::plain_varint(p, end, v) || !location(v)) return false;
+        break;
+      case 0x12:  // field 2, packed
+        if (!wire_detail::plain_run(p, end, value)) return false;
+        break;
+      case 0x10:  // field 2, one varint
+        if (!wire_detail::plain_varint(p, end, v) || !value(v)) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
 
 // Decodes the serialized message `bytes` (not gzip). Throws pgo::Error (stage "decode")
 // naming `name` on malformed wire data or two time_nanos fields (concatenated profiles).
