@@ -10,6 +10,7 @@
 //                                                 [&](std::uint32_t i) { return v[i] == x; });
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -50,6 +51,18 @@ class IndexTable {
 
   std::size_t size() const { return size_; }
 
+  // Makes room for n elements without growing. Room for an empty table is made at its
+  // first insert, so that the thread that fills the table also touches its memory.
+  void reserve(std::size_t n) {
+    std::size_t slots = 64;
+    while ((n + 1) * 2 > slots) slots *= 2;
+    if (slots_.empty()) {
+      reserved_slots_ = std::max(reserved_slots_, slots);
+    } else if (slots > slots_.size()) {
+      rehash(slots);
+    }
+  }
+
   // Hints the CPU to fetch the slot a lookup of `hash` starts at. The tables outgrow the
   // caches, so a lookup is mostly one cache miss: issuing misses ahead overlaps them.
   void prefetch(std::uint64_t hash) const {
@@ -69,8 +82,12 @@ class IndexTable {
   }
 
   void grow() {
+    rehash(slots_.empty() ? std::max<std::size_t>(reserved_slots_, 64) : slots_.size() * 2);
+  }
+
+  void rehash(std::size_t slots) {
     std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+    slots_.assign(slots, Slot{});
     const std::size_t mask = slots_.size() - 1;
     for (const Slot& s : old) {
       if (s.index == kNone) continue;
@@ -82,6 +99,7 @@ class IndexTable {
 
   std::vector<Slot> slots_;
   std::size_t size_ = 0;
+  std::size_t reserved_slots_ = 0;  // the first allocation's size, once reserve()d
 };
 
 }  // namespace pgo::merge

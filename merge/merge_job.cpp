@@ -270,7 +270,10 @@ MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJob
     if (shards[0].input_count() > 0) break;
   }
   if (first < n && !stop.load()) {
-    for (std::size_t w = 1; w < shards.size(); ++w) shards[w].expect_kind_of(shards[0]);
+    for (std::size_t w = 1; w < shards.size(); ++w) {
+      shards[w].expect_kind_of(shards[0]);
+      shards[w].reserve_like(shards[0]);
+    }
     run_workers(first, n, jobs, stop, [&](std::size_t i, unsigned worker) { process(i, worker); });
   }
   std::vector<WorkerBuffers>().swap(buffers);  // the inputs are folded: free them before the result

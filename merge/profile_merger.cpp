@@ -389,6 +389,7 @@ struct ProfileMerger::State {
   void check_kind(const WireProfile& p, const std::string& name);
   void add(const WireProfile& p, const std::string& name, double weight);
   void adopt_kind(const State& other);
+  void reserve_like(const State& other);
   void absorb(const State& other);
   Profile result() const;
 };
@@ -735,6 +736,23 @@ void ProfileMerger::State::add(const WireProfile& p, const std::string& name, do
                folder.str(p.drop_frames), folder.str(p.keep_frames));
 }
 
+void ProfileMerger::State::reserve_like(const State& o) {
+  strings.reserve(o.strings.size());
+  string_table.reserve(o.string_table.size());
+  functions.reserve(o.functions.size());
+  function_table.reserve(o.function_table.size());
+  mappings.reserve(o.mappings.size());
+  mapping_table.reserve(o.mapping_table.size());
+  locations.reserve(o.locations.size());
+  lines.reserve(o.lines.size());
+  location_table.reserve(o.location_table.size());
+  samples.reserve(o.samples.size());
+  sample_locations.reserve(o.sample_locations.size());
+  labels.reserve(o.labels.size());
+  values.reserve(o.values.size());
+  sample_table.reserve(o.sample_table.size());
+}
+
 void ProfileMerger::State::adopt_kind(const State& o) {
   if (!o.kind_set) return;
   auto translated = o.sample_types;
@@ -1079,6 +1097,10 @@ void ProfileMerger::absorb(const ProfileMerger& other) { state_->absorb(*other.s
 
 void ProfileMerger::expect_kind_of(const ProfileMerger& reference) {
   state_->adopt_kind(*reference.state_);
+}
+
+void ProfileMerger::reserve_like(const ProfileMerger& reference) {
+  state_->reserve_like(*reference.state_);
 }
 
 std::size_t ProfileMerger::input_count() const { return state_->inputs; }

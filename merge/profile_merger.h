@@ -79,6 +79,13 @@ class ProfileMerger {
   // incompatible input exactly as `reference` would. No-op if reference is empty.
   void expect_kind_of(const ProfileMerger& reference);
 
+  // Makes room for as many strings, functions, mappings, locations and samples as
+  // `reference` holds, without changing any result: for the shards of a parallel merge,
+  // whose inputs resemble the first one, it saves growing the tables input by input
+  // (rehashing, copying and fresh pages each time). The hash tables' memory is taken
+  // by the first add(), on the thread that fills them.
+  void reserve_like(const ProfileMerger& reference);
+
   // Number of profiles folded so far.
   std::size_t input_count() const;
 

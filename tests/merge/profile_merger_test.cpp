@@ -415,6 +415,34 @@ TEST_CASE("absorbing another merger equals adding its inputs here", "[merger][de
   CHECK(shard.input_count() == 0);
 }
 
+TEST_CASE("a merger sized like another merges to the same bytes", "[merger][determinism]") {
+  // reserve_like presizes a shard's tables (the parallel merge does it for every shard):
+  // it must change nothing but the tables' capacity, whether the shard is still empty
+  // (tables taken at the first add) or already holds inputs (tables rehashed).
+  const auto large =
+      pgo::merge::read_profile_file(std::string(PGO_SHARED_TESTDATA) + "/pprof/large.cpu.pb.gz");
+  ProfileBuilder small;
+  auto f = small.function("main.f", "f.go", 1);
+  small.sample({small.location(0x401000, {{f, 2}})}, {5, 50}, {{"k", "v"}});
+  const auto other = small.build();
+  ProfileMerger reference, fresh, started, sized_fresh, sized_started;
+  reference.add(large, "a");
+  for (ProfileMerger* m : {&fresh, &sized_fresh}) {
+    if (m == &sized_fresh) m->reserve_like(reference);
+    m->add(other, "b");
+    m->add(large, "a");
+  }
+  for (ProfileMerger* m : {&started, &sized_started}) {
+    m->add(other, "b");
+    if (m == &sized_started) m->reserve_like(reference);
+    m->add(large, "a");
+  }
+  const auto expected = pgo::merge::encode_profile(fresh.result());
+  CHECK(pgo::merge::encode_profile(sized_fresh.result()) == expected);
+  CHECK(pgo::merge::encode_profile(started.result()) == expected);
+  CHECK(pgo::merge::encode_profile(sized_started.result()) == expected);
+}
+
 TEST_CASE("a bad sample the fold checks itself fails with the validator's message", "[merger]") {
   // The merge job leaves the per-sample checks to the fold (validate_wire_profile with
   // check_samples false); the fold must refuse exactly what the validator refuses, with
