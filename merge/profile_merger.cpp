@@ -626,9 +626,15 @@ class InputFolder {
         const auto loc_begin = static_cast<std::uint32_t>(loc_end);
         const auto value_begin = static_cast<std::uint32_t>(key_values.size());
         const auto label_begin = static_cast<std::uint32_t>(key_labels.size());
-        // A sample's byte length bounds its location count: room made once per sample.
-        const auto most = static_cast<std::size_t>(sample_end - sample_begin);
-        if (key_locs.size() < loc_begin + most) key_locs.resize(2 * (loc_begin + most));
+        // Room for the fast path: a sample's byte length bounds its location count. Only
+        // for samples of ordinary size (a huge one, say a long label, would inflate the
+        // scratch), and checked per ID: without room the general path takes the sample.
+        constexpr std::size_t kPlainRoom = std::size_t{64} << 10;
+        const auto bytes = static_cast<std::size_t>(sample_end - sample_begin);
+        if (key_locs.size() < loc_begin + bytes && bytes <= kPlainRoom) {
+          key_locs.resize(2 * (loc_begin + bytes));
+        }
+        const std::size_t room = key_locs.size() - loc_begin;
         std::uint32_t* merged = key_locs.data() + loc_begin;
         std::size_t loc_count = 0;
         bool all_zero = true;
@@ -639,7 +645,8 @@ class InputFolder {
                            decode_plain_sample(
                                sample_begin, sample_end,
                                [&](std::uint64_t id) {
-                                 if (id >= by_id_size || by_id[id] == kNone) return false;
+                                 if (loc_count == room || id >= by_id_size || by_id[id] == kNone)
+                                   return false;
                                  merged[loc_count++] = by_id[id];
                                  return true;
                                },
@@ -653,6 +660,9 @@ class InputFolder {
           key_values.resize(value_begin);
           decode_sample_bytes(sample_begin, sample_end, s, name_);
           loc_count = s.location_ids.size();
+          // Grown, never shrunk, with loc_end marking the used part: no zero-filling.
+          if (key_locs.size() < loc_begin + loc_count) key_locs.resize(2 * (loc_begin + loc_count));
+          merged = key_locs.data() + loc_begin;
           all_zero = fold_general_sample(s, index, merged, weight);
         }
         ++index;

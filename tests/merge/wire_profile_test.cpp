@@ -6,6 +6,7 @@
 // And the fold's result depending on which of the two decoders read a sample.
 #include "merge/wire_profile.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
@@ -169,8 +170,15 @@ TEST_CASE("the fold gives the same profile whichever decoder reads a sample", "[
   perftools::profiles::Profile base = b.build();
   base.clear_sample();
   const std::string header = base.SerializeAsString();
+  // The last sample's 70,000 IDs (70 KB) exceed the room the fold makes for the fast
+  // path, which must hand it to the general path whole.
+  std::vector<std::uint64_t> deep;
+  for (int i = 0; i < 35'000; ++i) deep.insert(deep.end(), {l1, l2});
   const std::vector<std::pair<std::vector<std::uint64_t>, std::vector<std::uint64_t>>> samples{
-      {{l1, l2}, {3, 30'000'000}}, {{l2}, {1, 10'000'000}}, {{l1, l2}, {2, 20'000'000}}};
+      {{l1, l2}, {3, 30'000'000}},
+      {{l2}, {1, 10'000'000}},
+      {{l1, l2}, {2, 20'000'000}},
+      {deep, {1, 1}}};
 
   auto encode = [&](bool with_unknown_field) {
     Bytes out(header.begin(), header.end());
@@ -198,6 +206,13 @@ TEST_CASE("the fold gives the same profile whichever decoder reads a sample", "[
   };
   const std::string fast = merged(encode(false), 1.0);
   CHECK(fast == merged(encode(true), 1.0));
+  perftools::profiles::Profile decoded;
+  REQUIRE(decoded.ParseFromString(fast));
+  std::size_t deepest = 0;
+  for (const auto& sample : decoded.sample()) {
+    deepest = std::max<std::size_t>(deepest, static_cast<std::size_t>(sample.location_id_size()));
+  }
+  CHECK(deepest == deep.size());
   // Scaled inputs take the general path: weight 2 gives the samples of adding it twice.
   pgo::merge::ProfileMerger twice;
   add(twice, encode(false), 2.0);
