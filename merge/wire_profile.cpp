@@ -420,7 +420,7 @@ bool SampleCursor::next_bytes(const std::uint8_t*& begin, const std::uint8_t*& e
 bool SampleCursor::next(SampleView& out) {
   const std::uint8_t *begin, *end;
   if (!next_bytes(begin, end)) return false;
-  decode_sample(Reader(begin, end, name_), out);
+  decode_sample_bytes(begin, end, out, name_);
   return true;
 }
 

@@ -17,8 +17,10 @@
 
 namespace fs = std::filesystem;
 using pgo::merge::decode_profile;
+using pgo::merge::testing::concat;
 using pgo::merge::testing::ProfileBuilder;
 using pgo::merge::testing::raw_bytes;
+using pgo::merge::testing::wire_varint;
 
 namespace {
 
@@ -265,22 +267,6 @@ TEST_CASE("expand_inputs lists a directory's regular files sorted, skipping hidd
 }
 
 namespace {
-
-// Raw protobuf pieces for hand-made malformed messages.
-std::vector<std::uint8_t> wire_varint(std::uint64_t v) {
-  std::vector<std::uint8_t> out;
-  do {
-    out.push_back(static_cast<std::uint8_t>((v & 0x7f) | (v >= 0x80 ? 0x80 : 0)));
-    v >>= 7;
-  } while (v != 0);
-  return out;
-}
-
-std::vector<std::uint8_t> concat(std::vector<std::vector<std::uint8_t>> parts) {
-  std::vector<std::uint8_t> out;
-  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
-  return out;
-}
 
 // gzip of `raw` with zlib's defaults (for inputs encode_profile cannot make).
 std::vector<std::uint8_t> gzip_of(const std::vector<std::uint8_t>& raw) {

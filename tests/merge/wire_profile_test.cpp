@@ -20,42 +20,23 @@
 using pgo::merge::decode_plain_sample;
 using pgo::merge::decode_sample_bytes;
 using pgo::merge::SampleView;
+using pgo::merge::testing::concat;
+using pgo::merge::testing::wire_varint;
 using Bytes = std::vector<std::uint8_t>;
 
 namespace {
 
-void put_varint(Bytes& out, std::uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<std::uint8_t>(v | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<std::uint8_t>(v));
-}
-
 // Field `field` as one packed run of `values`.
 Bytes packed(std::uint32_t field, const std::vector<std::uint64_t>& values) {
   Bytes run;
-  for (std::uint64_t v : values) put_varint(run, v);
-  Bytes out;
-  put_varint(out, field << 3 | 2);
-  put_varint(out, run.size());
-  out.insert(out.end(), run.begin(), run.end());
-  return out;
+  for (std::uint64_t v : values) run = concat({run, wire_varint(v)});
+  return concat({wire_varint(field << 3 | 2), wire_varint(run.size()), run});
 }
 
 // Field `field` as one varint field per value.
 Bytes unpacked(std::uint32_t field, const std::vector<std::uint64_t>& values) {
   Bytes out;
-  for (std::uint64_t v : values) {
-    put_varint(out, field << 3);
-    put_varint(out, v);
-  }
-  return out;
-}
-
-Bytes cat(std::initializer_list<Bytes> parts) {
-  Bytes out;
-  for (const Bytes& p : parts) out.insert(out.end(), p.begin(), p.end());
+  for (std::uint64_t v : values) out = concat({out, wire_varint(field << 3), wire_varint(v)});
   return out;
 }
 
@@ -94,14 +75,15 @@ TEST_CASE("the fast sample decoder reads every shape of ID and value fields as t
   const std::vector<std::uint64_t> values{3, 10'000'000, 1'000'000'000'000,
                                           static_cast<std::uint64_t>(-1)};  // ten bytes
   const std::vector<std::pair<const char*, Bytes>> shapes{
-      {"packed IDs, packed values (C++ protobuf)", cat({packed(1, ids), packed(2, values)})},
-      {"packed IDs, unpacked values (pprof's encoder)", cat({packed(1, ids), unpacked(2, values)})},
-      {"values first (the Go runtime's encoder)", cat({unpacked(2, values), packed(1, ids)})},
+      {"packed IDs, packed values (C++ protobuf)", concat({packed(1, ids), packed(2, values)})},
+      {"packed IDs, unpacked values (pprof's encoder)",
+       concat({packed(1, ids), unpacked(2, values)})},
+      {"values first (the Go runtime's encoder)", concat({unpacked(2, values), packed(1, ids)})},
       {"everything unpacked and interleaved",
-       cat({unpacked(1, {ids[0]}), unpacked(2, {values[0]}), unpacked(1, {ids[1], ids[2]}),
-            packed(2, {values[1]})})},
-      {"runs split in two", cat({packed(1, {ids[0], ids[1]}), packed(1, {ids[2]}),
-                                 packed(2, {values[0]}), packed(2, {})})},
+       concat({unpacked(1, {ids[0]}), unpacked(2, {values[0]}), unpacked(1, {ids[1], ids[2]}),
+               packed(2, {values[1]})})},
+      {"runs split in two", concat({packed(1, {ids[0], ids[1]}), packed(1, {ids[2]}),
+                                    packed(2, {values[0]}), packed(2, {})})},
       {"no fields at all", Bytes{}},
   };
   for (const auto& [what, sample] : shapes) {
@@ -119,25 +101,26 @@ TEST_CASE("the fast sample decoder declines what it cannot read exactly", "[wire
   const Bytes values = unpacked(2, {5});
 
   SECTION("labels and unknown fields: the general decoder reads them") {
-    Bytes label = cat({Bytes{0x1a, 0x04}, unpacked(1, {1}), unpacked(2, {2})});
-    for (const Bytes& sample : {cat({ids, values, label}), cat({ids, unpacked(15, {7}), values}),
-                                cat({ids, values, Bytes{0x25, 1, 2, 3, 4}})}) {
+    Bytes label = concat({Bytes{0x1a, 0x04}, unpacked(1, {1}), unpacked(2, {2})});
+    for (const Bytes& sample :
+         {concat({ids, values, label}), concat({ids, unpacked(15, {7}), values}),
+          concat({ids, values, Bytes{0x25, 1, 2, 3, 4}})}) {
       CHECK_FALSE(plain(sample).accepted);
       CHECK_NOTHROW(general(sample));
     }
   }
   SECTION("malformed bytes: declined, and the general decoder reports them") {
-    Bytes overlong = cat({ids, Bytes{0x10}});
+    Bytes overlong = concat({ids, Bytes{0x10}});
     for (int i = 0; i < 10; ++i) overlong.push_back(0xff);
     overlong.push_back(0x01);  // an eleventh byte
-    Bytes overflow = cat({ids, Bytes{0x10}});
+    Bytes overflow = concat({ids, Bytes{0x10}});
     for (int i = 0; i < 9; ++i) overflow.push_back(0xff);
     overflow.push_back(0x02);  // the tenth byte may only hold the 64th bit
     const std::vector<Bytes> bad{
-        Bytes{0x0a, 0x05, 0x01},              // run longer than the sample
-        Bytes{0x0a, 0x02, 0x01, 0x80},        // run ends inside a varint
-        cat({ids, Bytes{0x10}}),              // tag without its varint
-        cat({ids, Bytes{0x10, 0x80, 0x80}}),  // truncated varint
+        Bytes{0x0a, 0x05, 0x01},                 // run longer than the sample
+        Bytes{0x0a, 0x02, 0x01, 0x80},           // run ends inside a varint
+        concat({ids, Bytes{0x10}}),              // tag without its varint
+        concat({ids, Bytes{0x10, 0x80, 0x80}}),  // truncated varint
         overlong,
         overflow,
     };
@@ -147,7 +130,7 @@ TEST_CASE("the fast sample decoder declines what it cannot read exactly", "[wire
     }
   }
   SECTION("a callback that refuses an ID or a value stops the decoding") {
-    const Bytes sample = cat({ids, values});
+    const Bytes sample = concat({ids, values});
     std::size_t seen = 0;
     CHECK_FALSE(decode_plain_sample(
         sample.data(), sample.data() + sample.size(), [&](std::uint64_t) { return ++seen < 2; },
@@ -184,12 +167,10 @@ TEST_CASE("the fold gives the same profile whichever decoder reads a sample", "[
     Bytes out(header.begin(), header.end());
     for (std::size_t i = 0; i < samples.size(); ++i) {
       const auto& [locs, vals] = samples[i];
-      Bytes sample = i % 2 ? cat({unpacked(2, vals), packed(1, locs)})
-                           : cat({packed(1, locs), unpacked(2, vals)});
-      if (with_unknown_field) sample = cat({sample, unpacked(15, {i})});
-      put_varint(out, 2 << 3 | 2);
-      put_varint(out, sample.size());
-      out.insert(out.end(), sample.begin(), sample.end());
+      Bytes sample = i % 2 ? concat({unpacked(2, vals), packed(1, locs)})
+                           : concat({packed(1, locs), unpacked(2, vals)});
+      if (with_unknown_field) sample = concat({sample, unpacked(15, {i})});
+      out = concat({out, wire_varint(2 << 3 | 2), wire_varint(sample.size()), sample});
     }
     return out;
   };

@@ -144,4 +144,20 @@ inline std::vector<std::uint8_t> raw_bytes(const perftools::profiles::Profile& p
   return {s.begin(), s.end()};
 }
 
+// Raw protobuf pieces for hand-made (often malformed) messages.
+inline std::vector<std::uint8_t> wire_varint(std::uint64_t v) {
+  std::vector<std::uint8_t> out;
+  do {
+    out.push_back(static_cast<std::uint8_t>((v & 0x7f) | (v >= 0x80 ? 0x80 : 0)));
+    v >>= 7;
+  } while (v != 0);
+  return out;
+}
+
+inline std::vector<std::uint8_t> concat(std::vector<std::vector<std::uint8_t>> parts) {
+  std::vector<std::uint8_t> out;
+  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+
 }  // namespace pgo::merge::testing
