@@ -603,8 +603,11 @@ class InputFolder {
     // Samples are decoded from the input's bytes and folded a chunk at a time: pass 1
     // translates a chunk's keys and hashes them into flat buffers, pass 2 probes
     // (prefetching ahead) and adds up. Memory stays bounded whatever the sample count.
+    // A chunk of a few hundred samples is plenty to prefetch ahead and keeps its keys in
+    // the core's own cache between the two passes; thousands would cost each worker a
+    // megabyte more for no speed (bench/merge_benchmark.cpp, FoldSeen).
     const std::size_t types = st_.sample_types.size();
-    constexpr std::size_t kChunk = 4096;
+    constexpr std::size_t kChunk = 256;
     std::vector<SampleKey>& keys = sc_.sample_keys;
     std::vector<std::uint32_t>& key_locs = sc_.key_locs;
     std::vector<LabelRec>& key_labels = sc_.key_labels;
