@@ -11,7 +11,7 @@ packages=(
   libboost-dev libboost-filesystem-dev libboost-system-dev
   libbenchmark-dev libcurl4-openssl-dev libssl-dev
   clang libclang-rt-14-dev clang-format
-  hyperfine time valgrind
+  hyperfine time valgrind linux-perf
   chromium
 )
 
