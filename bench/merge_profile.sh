@@ -12,9 +12,9 @@
 # Stages are assigned by symbol, so code the compiler inlined counts where it was inlined:
 # "fold" holds whatever was inlined into ProfileMerger::State::add (the sample loop, with
 # its decoding of sample bytes, and part of the string and function interning); "intern"
-# and "parse" only the rest. For a per-stage figure
-# free of that, see build/bin/merge_benchmark (README, Benchmarks). Needs `perf` (Debian
-# package linux-perf) and permission to profile (root, or kernel.perf_event_paranoid <= 2).
+# and "parse" only the rest. For a per-stage figure free of that, see
+# build/bin/merge_benchmark (README, Benchmarks). Needs `perf` (Debian package linux-perf)
+# and permission to profile (root, or kernel.perf_event_paranoid <= 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,9 +29,25 @@ for tool in perf "$pgo_merge" ${BEFORE:+"$BEFORE"}; do
   }
 done
 
+case "$n$jobs$freq" in
+  *[!0-9]* | "") echo "merge_profile: N, JOBS and FREQ must be whole numbers" >&2; exit 1 ;;
+esac
+if [ "$n" -lt 1 ] || [ "$jobs" -lt 1 ] || [ "$freq" -lt 1 ]; then
+  echo "merge_profile: N, JOBS and FREQ must be at least 1" >&2
+  exit 1
+fi
+if [ -z "${DEFAULT_PGO:-}" ] && ! command -v go >/dev/null; then
+  echo "merge_profile: no Go on PATH: set DEFAULT_PGO=/path/to/default.pgo" >&2
+  exit 1
+fi
+default_pgo=${DEFAULT_PGO:-$(go env GOROOT)/src/cmd/compile/default.pgo}
+[ -r "$default_pgo" ] || {
+  echo "merge_profile: cannot read $default_pgo (set DEFAULT_PGO to a profile)" >&2
+  exit 1
+}
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-default_pgo=${DEFAULT_PGO:-$(go env GOROOT)/src/cmd/compile/default.pgo}
 mkdir -p "$work/inputs"
 for i in $(seq -w 1 "$n"); do cp "$default_pgo" "$work/inputs/p$i.pb.gz"; done
 
