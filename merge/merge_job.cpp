@@ -12,6 +12,7 @@
 #include "merge/pgo_view.h"
 #include "merge/profile_merger.h"
 #include "merge/profile_scaling.h"
+#include "merge/shard_pool.h"
 
 namespace pgo::merge {
 namespace {
@@ -119,8 +120,14 @@ bool is_incompatible(std::exception_ptr e) {
   return false;
 }
 
-// Absorbs shards[1..] into shards[0] pairwise: log2(n) rounds, each in parallel.
+// Absorbs the shards that hold inputs into shards[0] pairwise: log2(n) rounds, each in
+// parallel. Shards no fold ever took are dropped first.
 void combine(std::vector<ProfileMerger>& shards) {
+  std::vector<ProfileMerger> used;
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    if (i == 0 || shards[i].input_count() > 0) used.push_back(std::move(shards[i]));
+  }
+  shards.swap(used);
   for (std::size_t step = 1; step < shards.size(); step *= 2) {
     std::vector<std::thread> round;
     std::vector<std::exception_ptr> errors(shards.size());
@@ -228,14 +235,15 @@ MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJob
   }
 
   std::vector<InputResult> results(n);
-  std::vector<ProfileMerger> shards(std::max(1u, jobs));
+  ShardPool<ProfileMerger> pool(std::max(1u, jobs));
+  std::vector<ProfileMerger>& shards = pool.shards();
   std::atomic<bool> stop{false};
-  // Decodes and folds input i into shards[worker]; records what happened.
+  // Decodes input i with the worker's buffers, folds it into a free shard; records what
+  // happened.
   auto process = [&](std::size_t i, unsigned worker) {
     InputResult& r = results[i];
     r.done = true;
     if (excluded[i]) return;
-    ProfileMerger& shard = shards[worker];
     const WireProfile* decoded = nullptr;
     std::uint64_t file_bytes = 0;
     try {
@@ -247,7 +255,10 @@ MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJob
     }
     const WireProfile& profile = *decoded;
     try {
-      shard.add(profile, paths[i], factors[i]);
+      {
+        ShardPool<ProfileMerger>::Lease lease(pool);
+        lease.shard().add(profile, paths[i], factors[i]);
+      }
       if (options.input_stats_top_n) {
         auto stats =
             compute_profile_stats(to_profile(profile), paths[i], *options.input_stats_top_n);
@@ -261,7 +272,8 @@ MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJob
     }
   };
 
-  // The first input that decodes fixes the kind of profile, on this thread.
+  // The first input that decodes fixes the kind of profile, on this thread (in shards[0],
+  // the lowest-numbered shard and free).
   std::size_t first = 0;
   while (first < n) {
     process(first, 0);  // on this thread, which is also worker 0 below

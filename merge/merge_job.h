@@ -6,14 +6,16 @@
 //
 // The parallel fold: the first input that decodes is folded first, on the calling thread,
 // and fixes the kind of profile every other input must match (as in a sequential merge).
-// Then each worker claims the next input in list order, decodes it and folds it into its
-// own ProfileMerger (a shard); at the end the shards are absorbed pairwise, in a tree.
-// ProfileMerger's result does not depend on how inputs were split or ordered, so the
-// output bytes are the same for any number of jobs. Errors are deterministic too: inputs
+// Then each worker claims the next input in list order, decodes it and folds it into
+// the lowest-numbered ProfileMerger (a shard) no other worker is folding into
+// (shard_pool.h); at the end the shards that hold inputs are absorbed pairwise, in a
+// tree. ProfileMerger's result does not depend on how inputs were split or ordered, so
+// the output bytes are the same for any number of jobs. Errors are deterministic too: inputs
 // are claimed in order and every claimed input is finished, so the error reported is the
 // one of the first bad input in list order, as a sequential merge would report it.
-// Memory: each worker holds one decoded input and its shard (which tracks the merged
-// result), so peak memory is about jobs x (largest input + merged result).
+// Memory: each worker holds one decoded input, and each shard that was used grows to
+// about the merged result; as many shards are used as folds ever ran at once (at most
+// jobs), so peak memory is at most about jobs x (largest input + merged result).
 //
 //   pgo::merge::MergeJobOptions options;
 //   options.normalize = true;
