@@ -3,7 +3,8 @@
 // The merger keeps functions, locations and samples in flat vectors and needs "find the
 // element equal to this candidate, or add it" without building a key object per lookup
 // (pprof builds a string per sample, which is most of its time). The table stores only
-// (hash, index); equality is a callback that compares the candidate with element `index`.
+// 32 bits of the hash and the index; equality is a callback that compares the candidate
+// with element `index`.
 //
 //   IndexTable table;
 //   auto [index, inserted] = table.find_or_insert(hash, next_index,
@@ -11,7 +12,9 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -35,16 +38,17 @@ class IndexTable {
   std::pair<std::uint32_t, bool> find_or_insert(std::uint64_t hash, std::uint32_t new_index,
                                                 Equal equal) {
     if ((size_ + 1) * 2 > slots_.size()) grow();
-    std::size_t mask = slots_.size() - 1;
-    std::size_t pos = finalize(hash) & mask;
+    const std::uint32_t tag = tag_of(hash);
+    std::size_t pos = position(tag);
+    const std::size_t mask = slots_.size() - 1;
     while (true) {
       Slot& slot = slots_[pos];
       if (slot.index == kNone) {
-        slot = Slot{hash, new_index};
+        slot = Slot{tag, new_index};
         ++size_;
         return {new_index, true};
       }
-      if (slot.hash == hash && equal(slot.index)) return {slot.index, false};
+      if (slot.tag == tag && equal(slot.index)) return {slot.index, false};
       pos = (pos + 1) & mask;
     }
   }
@@ -66,19 +70,30 @@ class IndexTable {
   // Hints the CPU to fetch the slot a lookup of `hash` starts at. The tables outgrow the
   // caches, so a lookup is mostly one cache miss: issuing misses ahead overlaps them.
   void prefetch(std::uint64_t hash) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[finalize(hash) & (slots_.size() - 1)]);
+    if (!slots_.empty()) __builtin_prefetch(&slots_[position(tag_of(hash))]);
   }
 
  private:
+  // Eight bytes, so that a cache line holds eight slots: the upper half of the mixed hash
+  // (the tag, which also gives the slot's position, so a rehash needs no full hash), and
+  // the index. Equal tags are only a hint; equal() decides.
   struct Slot {
-    std::uint64_t hash = 0;
+    std::uint32_t tag = 0;
     std::uint32_t index = kNone;
   };
+  // A table's slots: 2^bits_ <= 2^32, enough for every uint32_t index at half load.
+  static constexpr unsigned kMaxBits = 32;
 
-  static std::uint64_t finalize(std::uint64_t h) {
+  static std::uint32_t tag_of(std::uint64_t h) {
     h ^= h >> 33;
     h *= 0xc4ceb9fe1a85ec53ULL;
-    return h ^ (h >> 33);
+    h ^= h >> 33;
+    return static_cast<std::uint32_t>(h >> 32);
+  }
+
+  // The first slot to probe: the tag's top bits_ bits.
+  std::size_t position(std::uint32_t tag) const {
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(tag) << 32) >> (64 - bits_));
   }
 
   void grow() {
@@ -86,18 +101,22 @@ class IndexTable {
   }
 
   void rehash(std::size_t slots) {
+    const unsigned bits = static_cast<unsigned>(std::countr_zero(slots));
+    if (bits > kMaxBits) throw std::length_error("IndexTable: more than 2^31 elements");
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(slots, Slot{});
+    bits_ = bits;
     const std::size_t mask = slots_.size() - 1;
     for (const Slot& s : old) {
       if (s.index == kNone) continue;
-      std::size_t pos = finalize(s.hash) & mask;
+      std::size_t pos = position(s.tag);
       while (slots_[pos].index != kNone) pos = (pos + 1) & mask;
       slots_[pos] = s;
     }
   }
 
   std::vector<Slot> slots_;
+  unsigned bits_ = 0;  // slots_.size() == 2^bits_ once allocated
   std::size_t size_ = 0;
   std::size_t reserved_slots_ = 0;  // the first allocation's size, once reserve()d
 };

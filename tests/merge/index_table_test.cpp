@@ -61,3 +61,29 @@ TEST_CASE("an IndexTable finds every element after growing, reserving and rehash
     fill_and_check(table, values, 5000);
   }
 }
+
+TEST_CASE("an IndexTable keeps elements findable through many rehashes of well-spread hashes",
+          "[index_table]") {
+  // The table keeps 32 bits of each hash and places elements by them, also when it grows:
+  // with hashes that differ in every bit, a rehash that placed an element anywhere but
+  // where a lookup starts would lose it.
+  IndexTable table;
+  std::vector<std::uint64_t> hashes;
+  for (std::uint32_t i = 0; i < 200000; ++i) {
+    const std::uint64_t h = (i + 1) * 0xd6e8feb86659fd93ULL;
+    hashes.push_back(h);
+    const auto [index, inserted] =
+        table.find_or_insert(h, i, [&](std::uint32_t k) { return hashes[k] == h; });
+    REQUIRE(inserted);
+    REQUIRE(index == i);
+  }
+  std::size_t found = 0;
+  for (std::uint32_t i = 0; i < hashes.size(); ++i) {
+    const std::uint64_t h = hashes[i];
+    const auto [index, inserted] =
+        table.find_or_insert(h, 0xdead, [&](std::uint32_t k) { return hashes[k] == h; });
+    found += !inserted && index == i;
+  }
+  CHECK(found == hashes.size());
+  CHECK(table.size() == hashes.size());
+}
