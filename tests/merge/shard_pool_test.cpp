@@ -18,8 +18,6 @@ namespace {
 struct CountingShard {
   std::size_t folds = 0;  // plain: a second holder at once is a race ThreadSanitizer sees
   std::atomic<int> holders{0};
-  CountingShard() = default;
-  CountingShard(CountingShard&& o) noexcept : folds(o.folds) {}
 };
 
 }  // namespace
