@@ -49,6 +49,7 @@ const char* profile_label(int which) { return which == 0 ? "large.cpu" : "defaul
 //            and sample is interned (inserted)
 //   FoldSeen add of an input the merger has seen: every entity is looked up (the usual
 //            case of a fleet merge, whose inputs share most of their stacks)
+//   FoldLayer* the same through a layer over a base merger (the parallel merge's shards)
 //   Result   ProfileMerger::result: the canonical sort and the output message
 //   Serialize protobuf encoding of the merged message; Encode = Serialize + gzip (level 6,
 //            fixed so that output bytes do not change), so gzip = Encode - Serialize
@@ -145,6 +146,49 @@ void BM_FoldSeen(benchmark::State& state) {
   state.SetLabel(profile_label(static_cast<int>(state.range(0))));
 }
 BENCHMARK(BM_FoldSeen)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+// The parallel merge's shards are layers over the first input's merge (merge_job.h).
+// LayerFirst: a shard's first input, found in the base (a shard used to insert it all:
+// FoldNew). LayerSeen: later inputs, looked up in the base (against FoldSeen, what
+// looking up through a layer costs). LayerUnrelated: a layer over the other profile's
+// merge, so every lookup misses the base and goes on in the layer's own tables: the
+// worst case, when the first input shares nothing with the rest.
+void BM_FoldLayerFirst(benchmark::State& state) {
+  const auto profile = wire_profile(static_cast<int>(state.range(0)));
+  pgo::merge::ProfileMerger base;
+  base.add(profile, "bench");
+  for (auto _ : state) {
+    pgo::merge::ProfileMerger layer;
+    layer.layer_on(base);
+    layer.add(profile, "bench");
+    benchmark::DoNotOptimize(layer.input_count());
+  }
+  state.SetLabel(profile_label(static_cast<int>(state.range(0))));
+}
+BENCHMARK(BM_FoldLayerFirst)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+void BM_FoldLayerSeen(benchmark::State& state) {
+  const auto profile = wire_profile(static_cast<int>(state.range(0)));
+  pgo::merge::ProfileMerger base, layer;
+  base.add(profile, "bench");
+  layer.layer_on(base);
+  layer.add(profile, "bench");
+  for (auto _ : state) layer.add(profile, "bench");
+  state.SetLabel(profile_label(static_cast<int>(state.range(0))));
+}
+BENCHMARK(BM_FoldLayerSeen)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+void BM_FoldLayerUnrelated(benchmark::State& state) {
+  const int which = static_cast<int>(state.range(0));
+  const auto profile = wire_profile(which);
+  pgo::merge::ProfileMerger base, layer;
+  base.add(wire_profile(1 - which), "other");
+  layer.layer_on(base);
+  layer.add(profile, "bench");
+  for (auto _ : state) layer.add(profile, "bench");
+  state.SetLabel(profile_label(which));
+}
+BENCHMARK(BM_FoldLayerUnrelated)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 void BM_Result(benchmark::State& state) {
   pgo::merge::ProfileMerger merger;

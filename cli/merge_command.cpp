@@ -76,9 +76,9 @@ Exit codes: 0 merged, 1 bad input or failed stage (one line on stderr naming the
 2 bad command line.
 
 Memory: each of the --jobs threads holds one inflated input (at most --max-input-size);
-each partial merge grows to about the merged result, and only as many are used as folds
-ran at the same time (at most --jobs); samples are decoded one at a time, never all at
-once.)";
+the partial merges are layers over the first input's merge, each holding what its inputs
+add to it (at most about the merged result), and only as many are used as folds ran at
+the same time (at most --jobs); samples are decoded one at a time, never all at once.)";
 
 std::string root_name(const CLI::App& app) {
   const CLI::App* root = &app;

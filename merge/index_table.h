@@ -37,7 +37,7 @@ class IndexTable {
   template <class Equal>
   std::pair<std::uint32_t, bool> find_or_insert(std::uint64_t hash, std::uint32_t new_index,
                                                 Equal equal) {
-    if ((size_ + 1) * 2 > slots_.size()) grow();
+    if ((size_ + 1) * 2 > slots_.size()) rehash(slots_.empty() ? 64 : slots_.size() * 2);
     const std::uint32_t tag = tag_of(hash);
     std::size_t pos = position(tag);
     const std::size_t mask = slots_.size() - 1;
@@ -53,23 +53,29 @@ class IndexTable {
     }
   }
 
-  std::size_t size() const { return size_; }
-
-  // Makes room for n elements without growing. Room for an empty table is made at its
-  // first insert, so that the thread that fills the table also touches its memory.
-  void reserve(std::size_t n) {
-    std::size_t slots = 64;
-    while ((n + 1) * 2 > slots) slots *= 2;
-    if (slots_.empty()) {
-      reserved_slots_ = std::max(reserved_slots_, slots);
-    } else if (slots > slots_.size()) {
-      rehash(slots);
+  // The index of the element equal to the candidate, or kNone; never changes the table
+  // (so threads may look up one table at once while nothing inserts into it).
+  template <class Equal>
+  std::uint32_t find(std::uint64_t hash, Equal equal) const {
+    if (slots_.empty()) return kNone;
+    const std::uint32_t tag = tag_of(hash);
+    std::size_t pos = position(tag);
+    const std::size_t mask = slots_.size() - 1;
+    while (true) {
+      const Slot& slot = slots_[pos];
+      if (slot.index == kNone) return kNone;
+      if (slot.tag == tag && equal(slot.index)) return slot.index;
+      pos = (pos + 1) & mask;
     }
   }
 
+  std::size_t size() const { return size_; }
+
   // Hints the CPU to fetch the slot a lookup of `hash` starts at. The tables outgrow the
   // caches, so a lookup is mostly one cache miss: issuing misses ahead overlaps them.
-  void prefetch(std::uint64_t hash) const {
+  // Always inlined: GCC sees no side effect in a prefetch, so it would drop a call to a
+  // function that only prefetches.
+  [[gnu::always_inline]] void prefetch(std::uint64_t hash) const {
     if (!slots_.empty()) __builtin_prefetch(&slots_[position(tag_of(hash))]);
   }
 
@@ -96,10 +102,6 @@ class IndexTable {
     return static_cast<std::size_t>((static_cast<std::uint64_t>(tag) << 32) >> (64 - bits_));
   }
 
-  void grow() {
-    rehash(slots_.empty() ? std::max<std::size_t>(reserved_slots_, 64) : slots_.size() * 2);
-  }
-
   void rehash(std::size_t slots) {
     const unsigned bits = static_cast<unsigned>(std::countr_zero(slots));
     if (bits > kMaxBits) throw std::length_error("IndexTable: more than 2^31 elements");
@@ -118,7 +120,6 @@ class IndexTable {
   std::vector<Slot> slots_;
   unsigned bits_ = 0;  // slots_.size() == 2^bits_ once allocated
   std::size_t size_ = 0;
-  std::size_t reserved_slots_ = 0;  // the first allocation's size, once reserve()d
 };
 
 }  // namespace pgo::merge

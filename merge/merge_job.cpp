@@ -273,7 +273,10 @@ MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJob
   };
 
   // The first input that decodes fixes the kind of profile, on this thread (in shards[0],
-  // the lowest-numbered shard and free).
+  // the lowest-numbered shard and free). With several workers it then becomes the base
+  // every shard is a layer over: profiles of one program share most of their functions,
+  // locations and samples, which the shards then look up in one set of tables instead of
+  // each growing its own copy. One worker folds on into shards[0] itself.
   std::size_t first = 0;
   while (first < n) {
     process(first, 0);  // on this thread, which is also worker 0 below
@@ -281,11 +284,15 @@ MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJob
     ++first;
     if (shards[0].input_count() > 0) break;
   }
-  if (first < n && !stop.load()) {
-    for (std::size_t w = 1; w < shards.size(); ++w) {
-      shards[w].expect_kind_of(shards[0]);
-      shards[w].reserve_like(shards[0]);
-    }
+  ProfileMerger merged;
+  const bool more = first < n && !stop.load();
+  const bool layered = more && shards.size() > 1;
+  if (layered) {
+    merged = std::move(shards[0]);
+    shards[0] = ProfileMerger();
+    for (ProfileMerger& shard : shards) shard.layer_on(merged);
+  }
+  if (more) {
     run_workers(first, n, jobs, stop, [&](std::size_t i, unsigned worker) { process(i, worker); });
   }
   std::vector<WorkerBuffers>().swap(buffers);  // the inputs are folded: free them before the result
@@ -295,10 +302,16 @@ MergeOutcome run_merge_job(const std::vector<MergeInput>& inputs, const MergeJob
   }
 
   combine(shards);
+  if (layered) {
+    merged.absorb(shards[0]);
+  } else {
+    merged = std::move(shards[0]);
+  }
+  std::vector<ProfileMerger>().swap(shards);
   outcome.factors = factors;
-  if (shards[0].input_count() == 0) return outcome;  // every input skipped
-  outcome.merged_inputs = shards[0].input_count();
-  outcome.profile = shards[0].result();
+  if (merged.input_count() == 0) return outcome;  // every input skipped
+  outcome.merged_inputs = merged.input_count();
+  outcome.profile = merged.result();
   if (options.require_pgo_usable) {
     std::vector<std::string> merged_paths;
     for (std::size_t i = 0; i < n; ++i) {

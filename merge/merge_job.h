@@ -6,15 +6,20 @@
 //
 // The parallel fold: the first input that decodes is folded first, on the calling thread,
 // and fixes the kind of profile every other input must match (as in a sequential merge).
-// Then each worker claims the next input in list order, decodes it and folds it into
-// the lowest-numbered ProfileMerger (a shard) no other worker is folding into
-// (shard_pool.h); at the end the shards that hold inputs are absorbed pairwise, in a
-// tree. ProfileMerger's result does not depend on how inputs were split or ordered, so
-// the output bytes are the same for any number of jobs. Errors are deterministic too: inputs
+// With several jobs its merge becomes the base: every shard is a ProfileMerger layered
+// over it (layer_on), which finds what the first input holds in the base's tables and
+// keeps only the rest (profiles of one program share most functions, locations and
+// samples). Then each worker claims the next input in list order, decodes it and folds it into the
+// lowest-numbered shard no other worker is folding into (shard_pool.h); at the end the
+// shards that hold inputs are absorbed pairwise, in a tree, and then into the base.
+// ProfileMerger's result does not depend on how inputs were split or ordered, so the
+// output bytes are the same for any number of jobs. Errors are deterministic too: inputs
 // are claimed in order and every claimed input is finished, so the error reported is the
 // one of the first bad input in list order, as a sequential merge would report it.
-// Memory: each worker holds one decoded input, and each shard that was used grows to
-// about the merged result; as many shards are used as folds ever ran at once (at most
+// Memory: each worker holds one decoded input; the base holds the first input's merge and
+// each shard used holds what its inputs add beyond it (for inputs like the first, little
+// more than its values), growing toward the merged result only as far as its inputs
+// differ from the first; as many shards are used as folds ever ran at once (at most
 // jobs), so peak memory is at most about jobs x (largest input + merged result).
 //
 //   pgo::merge::MergeJobOptions options;

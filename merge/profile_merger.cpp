@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <numeric>
 #include <optional>
@@ -196,6 +197,43 @@ struct FoldScratch {
 }  // namespace
 
 struct ProfileMerger::State {
+  // A layer (layer_on) looks up what its base holds in the base's tables instead of
+  // holding it again: the base's strings, functions, locations and samples keep their
+  // indices [0, base_*), the layer's own entries follow from base_* on, and the vectors
+  // below hold only the layer's own (index minus base_*). Mappings are not layered: a
+  // layer starts with neutral copies of the base's (see layer_on). values covers every
+  // index, the base's samples too, and holds only what the layer's inputs added. A State
+  // without a base has base_* == 0: every index is its own.
+  const State* base = nullptr;
+  std::uint32_t base_strings = 0, base_functions = 0, base_locations = 0, base_samples = 0;
+
+  // How a layer's lookups of locations and samples fare in its base. When the inputs are
+  // unlike the first (another build of the program, say), most miss there, and probing
+  // the base first would only add a second lookup to each: past kBaseTrial lookups with
+  // fewer than half found, the layer stops looking there (after the input that showed
+  // it). What the base holds may then be added to the layer again, under another index;
+  // absorbing the layer merges the two, as it merges what two shards both hold. Strings
+  // and functions are always looked up in the base: they are fewer, mostly shared across
+  // builds, and sample types are compared by their string indices.
+  struct BaseLookups {
+    std::uint64_t lookups = 0, found = 0;
+    bool off = false;
+    void settle() {
+      if (!off && lookups >= kBaseTrial && found * 2 < lookups) off = true;
+    }
+    template <class Equal>
+    std::uint32_t find(const IndexTable& table, std::uint64_t hash, Equal equal) {
+      ++lookups;
+      const std::uint32_t index = table.find(hash, equal);
+      found += index != kNone;
+      return index;
+    }
+  };
+  static constexpr std::uint64_t kBaseTrial = 4096;
+  BaseLookups location_lookups, sample_lookups;
+  bool base_has_locations() const { return base != nullptr && !location_lookups.off; }
+  bool base_has_samples() const { return base != nullptr && !sample_lookups.off; }
+
   // Interned strings; index 0 is "". Their bytes live in string_blocks, back to back in
   // the order they were interned: blocks never move, so the views stay valid, and
   // looking up an input's strings (mostly in the same order) walks memory forwards.
@@ -245,6 +283,58 @@ struct ProfileMerger::State {
 
   FoldScratch scratch;  // add()'s working memory, not part of the merged state
 
+  // Entries by index, in the base or in this layer.
+  std::size_t string_count() const { return base_strings + strings.size(); }
+  std::size_t function_count() const { return base_functions + functions.size(); }
+  std::size_t location_count() const { return base_locations + locations.size(); }
+  std::size_t sample_count() const { return base_samples + samples.size(); }
+  std::string_view string_at(std::uint32_t i) const {
+    return i < base_strings ? base->strings[i] : strings[i - base_strings];
+  }
+  const FunctionRec& function_at(std::uint32_t i) const {
+    return i < base_functions ? base->functions[i] : functions[i - base_functions];
+  }
+  const LocationRec& location_at(std::uint32_t i) const {
+    return i < base_locations ? base->locations[i] : locations[i - base_locations];
+  }
+  const LineRec* lines_of(std::uint32_t location) const {
+    return location < base_locations
+               ? base->lines.data() + base->locations[location].line_begin
+               : lines.data() + locations[location - base_locations].line_begin;
+  }
+  const SampleRec& sample_at(std::uint32_t i) const {
+    return i < base_samples ? base->samples[i] : samples[i - base_samples];
+  }
+  const std::uint32_t* locations_of(std::uint32_t sample) const {
+    return sample < base_samples
+               ? base->sample_locations.data() + base->samples[sample].loc_begin
+               : sample_locations.data() + samples[sample - base_samples].loc_begin;
+  }
+  const LabelRec* labels_of(std::uint32_t sample) const {
+    return sample < base_samples ? base->labels.data() + base->samples[sample].label_begin
+                                 : labels.data() + samples[sample - base_samples].label_begin;
+  }
+
+  // Prefetches for the fold's lookups: in a layer, the base's slot (where a lookup
+  // starts) and its own (where it goes on when the base lacks the entry). Always
+  // inlined, as IndexTable::prefetch (a call that only prefetches is dropped).
+  [[gnu::always_inline]] void prefetch_string(std::uint64_t h) const {
+    if (base != nullptr) base->string_table.prefetch(h);
+    string_table.prefetch(h);
+  }
+  [[gnu::always_inline]] void prefetch_function(std::uint64_t h) const {
+    if (base != nullptr) base->function_table.prefetch(h);
+    function_table.prefetch(h);
+  }
+  [[gnu::always_inline]] void prefetch_location(std::uint64_t h) const {
+    if (base_has_locations()) base->location_table.prefetch(h);
+    location_table.prefetch(h);
+  }
+  [[gnu::always_inline]] void prefetch_sample(std::uint64_t h) const {
+    if (base_has_samples()) base->sample_table.prefetch(h);
+    sample_table.prefetch(h);
+  }
+
   // Eight bytes per step (strings are mostly symbol and file names of tens of bytes).
   static std::uint64_t string_hash(std::string_view s) {
     std::uint64_t h = hash_step(4, s.size());
@@ -270,11 +360,16 @@ struct ProfileMerger::State {
   }
   // REQUIRES: h == string_hash(s), s not empty.
   std::uint32_t intern(std::string_view s, std::uint64_t h) {
+    if (base != nullptr) {
+      const std::uint32_t found =
+          base->string_table.find(h, [&](std::uint32_t i) { return base->strings[i] == s; });
+      if (found != kNone) return found;
+    }
     const auto next = static_cast<std::uint32_t>(strings.size());
     auto [index, inserted] =
         string_table.find_or_insert(h, next, [&](std::uint32_t i) { return strings[i] == s; });
     if (inserted) strings.push_back(store(s));
-    return index;
+    return base_strings + index;
   }
 
   // The smaller of two strings by content, ignoring the empty string: an order-free choice
@@ -282,7 +377,7 @@ struct ProfileMerger::State {
   std::uint32_t smallest_non_empty(std::uint32_t a, std::uint32_t b) const {
     if (a == 0) return b;
     if (b == 0) return a;
-    return strings[b] < strings[a] ? b : a;
+    return string_at(b) < string_at(a) ? b : a;
   }
 
   // Finds or adds a mapping; merges its fields into an existing one (order-free rules).
@@ -315,50 +410,75 @@ struct ProfileMerger::State {
   }
   // REQUIRES: hash == function_hash(rec).
   std::uint32_t add_function(const FunctionRec& rec, std::uint64_t hash) {
+    if (base != nullptr) {
+      const std::uint32_t found = base->function_table.find(
+          hash, [&](std::uint32_t i) { return base->functions[i] == rec; });
+      if (found != kNone) return found;
+    }
     const auto next = static_cast<std::uint32_t>(functions.size());
     auto [index, inserted] = function_table.find_or_insert(
         hash, next, [&](std::uint32_t i) { return functions[i] == rec; });
     if (inserted) functions.push_back(rec);
-    return index;
+    return base_functions + index;
   }
 
   std::uint32_t add_location(std::uint64_t hash, std::uint64_t address, std::uint32_t mapping,
                              bool is_folded, const LineRec* key_lines, std::uint32_t line_count) {
+    auto equal_in = [&](const State& st) {
+      return [&](std::uint32_t i) {
+        const LocationRec& r = st.locations[i];
+        return r.address == address && r.mapping == mapping && r.is_folded == is_folded &&
+               r.line_count == line_count &&
+               std::equal(key_lines, key_lines + line_count, st.lines.begin() + r.line_begin);
+      };
+    };
+    if (base_has_locations()) {
+      const std::uint32_t found =
+          location_lookups.find(base->location_table, hash, equal_in(*base));
+      if (found != kNone) return found;
+    }
     const auto next = static_cast<std::uint32_t>(locations.size());
-    auto [index, inserted] = location_table.find_or_insert(hash, next, [&](std::uint32_t i) {
-      const LocationRec& r = locations[i];
-      return r.address == address && r.mapping == mapping && r.is_folded == is_folded &&
-             r.line_count == line_count &&
-             std::equal(key_lines, key_lines + line_count, lines.begin() + r.line_begin);
-    });
+    auto [index, inserted] = location_table.find_or_insert(hash, next, equal_in(*this));
     if (inserted) {
       locations.push_back(LocationRec{address, mapping, static_cast<std::uint32_t>(lines.size()),
                                       line_count, is_folded});
       lines.insert(lines.end(), key_lines, key_lines + line_count);
     }
-    return index;
+    return base_locations + index;
   }
 
   // Finds or adds a sample and adds its values. Throws on overflow.
   void add_sample(std::uint64_t hash, const std::uint32_t* locs, std::uint32_t loc_count,
                   const LabelRec* key_labels, std::uint32_t label_count,
                   const std::int64_t* sample_values, const std::string& name) {
-    const std::size_t types = sample_types.size();
+    auto equal_in = [&](const State& st) {
+      return [&](std::uint32_t i) {
+        const SampleRec& r = st.samples[i];
+        return r.loc_count == loc_count && r.label_count == label_count &&
+               std::equal(locs, locs + loc_count, st.sample_locations.begin() + r.loc_begin) &&
+               std::equal(key_labels, key_labels + label_count, st.labels.begin() + r.label_begin);
+      };
+    };
+    if (base_has_samples()) {
+      const std::uint32_t found = sample_lookups.find(base->sample_table, hash, equal_in(*base));
+      if (found != kNone) return add_values(found, sample_values, name);
+    }
     const auto next = static_cast<std::uint32_t>(samples.size());
-    auto [index, inserted] = sample_table.find_or_insert(hash, next, [&](std::uint32_t i) {
-      const SampleRec& r = samples[i];
-      return r.loc_count == loc_count && r.label_count == label_count &&
-             std::equal(locs, locs + loc_count, sample_locations.begin() + r.loc_begin) &&
-             std::equal(key_labels, key_labels + label_count, labels.begin() + r.label_begin);
-    });
+    auto [index, inserted] = sample_table.find_or_insert(hash, next, equal_in(*this));
     if (inserted) {
       samples.push_back(SampleRec{static_cast<std::uint32_t>(sample_locations.size()), loc_count,
                                   static_cast<std::uint32_t>(labels.size()), label_count});
       sample_locations.insert(sample_locations.end(), locs, locs + loc_count);
       labels.insert(labels.end(), key_labels, key_labels + label_count);
-      values.insert(values.end(), sample_values, sample_values + types);
+      values.insert(values.end(), sample_values, sample_values + sample_types.size());
       return;
     }
+    add_values(base_samples + index, sample_values, name);
+  }
+
+  // Adds values to those of sample `index`. Throws on overflow.
+  void add_values(std::uint32_t index, const std::int64_t* sample_values, const std::string& name) {
+    const std::size_t types = sample_types.size();
     std::int64_t* acc = values.data() + static_cast<std::size_t>(index) * types;
     for (std::size_t i = 0; i < types; ++i) {
       if (__builtin_add_overflow(acc[i], sample_values[i], &acc[i])) {
@@ -389,19 +509,20 @@ struct ProfileMerger::State {
   void check_kind(const WireProfile& p, const std::string& name);
   void add(const WireProfile& p, const std::string& name, double weight);
   void adopt_kind(const State& other);
-  void reserve_like(const State& other);
+  void layer_on(const State& base);
   void absorb(const State& other);
   Profile result() const;
 };
 
 namespace {
 
-std::string describe_types(const std::vector<std::string_view>& strings,
+std::string describe_types(const ProfileMerger::State& st,
                            const std::vector<std::pair<std::uint32_t, std::uint32_t>>& types) {
   std::string out = "[";
   for (std::size_t i = 0; i < types.size(); ++i) {
     if (i) out += " ";
-    out += std::string(strings[types[i].first]) + "/" + std::string(strings[types[i].second]);
+    out += std::string(st.string_at(types[i].first)) + "/" +
+           std::string(st.string_at(types[i].second));
   }
   return out + "]";
 }
@@ -436,7 +557,7 @@ class InputFolder {
     sc_.string_map.resize(n);
     constexpr std::size_t kAhead = 8;
     for (std::size_t i = 0; i < n; ++i) {
-      if (i + kAhead < n) st_.string_table.prefetch(hashes[i + kAhead]);
+      if (i + kAhead < n) st_.prefetch_string(hashes[i + kAhead]);
       sc_.string_map[i] = p_.strings[i].empty() ? 0 : st_.intern(p_.strings[i], hashes[i]);
     }
   }
@@ -450,7 +571,7 @@ class InputFolder {
     sc_.function_cache.resize(n);
     constexpr std::size_t kAhead = 8;
     for (std::size_t i = 0; i < n; ++i) {
-      if (i + kAhead < n) st_.function_table.prefetch(hashes[i + kAhead]);
+      if (i + kAhead < n) st_.prefetch_function(hashes[i + kAhead]);
       sc_.function_cache[i] = st_.add_function(function_rec(i), hashes[i]);
     }
   }
@@ -519,7 +640,7 @@ class InputFolder {
     merged.resize(keys.size());
     constexpr std::size_t kAhead = 8;
     for (std::size_t li = 0; li < keys.size(); ++li) {
-      if (li + kAhead < keys.size()) st_.location_table.prefetch(keys[li + kAhead].hash);
+      if (li + kAhead < keys.size()) st_.prefetch_location(keys[li + kAhead].hash);
       const LocationKey& k = keys[li];
       merged[li] = st_.add_location(k.hash, k.address, k.mapping, k.is_folded,
                                     key_lines.data() + k.line_begin, k.line_count);
@@ -687,7 +808,7 @@ class InputFolder {
       }
       constexpr std::size_t kAhead = 8;
       for (std::size_t n = 0; n < keys.size(); ++n) {
-        if (n + kAhead < keys.size()) st_.sample_table.prefetch(keys[n + kAhead].hash);
+        if (n + kAhead < keys.size()) st_.prefetch_sample(keys[n + kAhead].hash);
         const SampleKey& k = keys[n];
         st_.add_sample(k.hash, key_locs.data() + k.loc_begin, k.loc_count,
                        key_labels.data() + k.label_begin, k.label_count,
@@ -723,15 +844,15 @@ void ProfileMerger::State::check_kind(const WireProfile& p, const std::string& n
     kind_set = true;
   } else if (ptype != period_type) {
     throw Error(ErrorKind::kIncompatibleProfiles, "merge", name,
-                "incompatible period types: " + std::string(strings[ptype.first]) + "/" +
-                    std::string(strings[ptype.second]) + " here, " +
-                    std::string(strings[period_type.first]) + "/" +
-                    std::string(strings[period_type.second]) + " in " + first_name,
+                "incompatible period types: " + std::string(string_at(ptype.first)) + "/" +
+                    std::string(string_at(ptype.second)) + " here, " +
+                    std::string(string_at(period_type.first)) + "/" +
+                    std::string(string_at(period_type.second)) + " in " + first_name,
                 "merge only profiles of the same kind");
   } else if (types != sample_types) {
     throw Error(ErrorKind::kIncompatibleProfiles, "merge", name,
-                "incompatible sample types: " + describe_types(strings, types) + " here, " +
-                    describe_types(strings, sample_types) + " in " + first_name,
+                "incompatible sample types: " + describe_types(*this, types) + " here, " +
+                    describe_types(*this, sample_types) + " in " + first_name,
                 "merge only profiles of the same kind");
   }
 }
@@ -743,38 +864,23 @@ void ProfileMerger::State::add(const WireProfile& p, const std::string& name, do
   folder.fold(weight);
 
   ++inputs;
+  location_lookups.settle();
+  sample_lookups.settle();
   fold_header(p.duration_nanos, p.period, p.time_nanos);
   for (std::int64_t c : p.comments) fold_strings(folder.str(c), 0, 0, 0, 0);
   fold_strings(0, folder.str(p.default_sample_type), folder.str(p.doc_url),
                folder.str(p.drop_frames), folder.str(p.keep_frames));
 }
 
-void ProfileMerger::State::reserve_like(const State& o) {
-  strings.reserve(o.strings.size());
-  string_table.reserve(o.string_table.size());
-  functions.reserve(o.functions.size());
-  function_table.reserve(o.function_table.size());
-  mappings.reserve(o.mappings.size());
-  mapping_table.reserve(o.mapping_table.size());
-  locations.reserve(o.locations.size());
-  lines.reserve(o.lines.size());
-  location_table.reserve(o.location_table.size());
-  samples.reserve(o.samples.size());
-  sample_locations.reserve(o.sample_locations.size());
-  labels.reserve(o.labels.size());
-  values.reserve(o.values.size());
-  sample_table.reserve(o.sample_table.size());
-}
-
 void ProfileMerger::State::adopt_kind(const State& o) {
   if (!o.kind_set) return;
   auto translated = o.sample_types;
   for (auto& [type, unit] : translated) {
-    type = intern(o.strings[type]);
-    unit = intern(o.strings[unit]);
+    type = intern(o.string_at(type));
+    unit = intern(o.string_at(unit));
   }
-  const std::pair<std::uint32_t, std::uint32_t> ptype{intern(o.strings[o.period_type.first]),
-                                                      intern(o.strings[o.period_type.second])};
+  const std::pair<std::uint32_t, std::uint32_t> ptype{intern(o.string_at(o.period_type.first)),
+                                                      intern(o.string_at(o.period_type.second))};
   if (!kind_set) {
     sample_types = translated;
     period_type = ptype;
@@ -782,15 +888,50 @@ void ProfileMerger::State::adopt_kind(const State& o) {
     kind_set = true;
   } else if (translated != sample_types || ptype != period_type) {
     throw Error(ErrorKind::kIncompatibleProfiles, "merge", o.first_name,
-                "incompatible sample types: " + describe_types(strings, translated) + " here, " +
-                    describe_types(strings, sample_types) + " in " + first_name,
+                "incompatible sample types: " + describe_types(*this, translated) + " here, " +
+                    describe_types(*this, sample_types) + " in " + first_name,
                 "merge only profiles of the same kind");
   }
 }
 
+void ProfileMerger::State::layer_on(const State& b) {
+  base = &b;
+  base_strings = static_cast<std::uint32_t>(b.strings.size());
+  base_functions = static_cast<std::uint32_t>(b.functions.size());
+  base_locations = static_cast<std::uint32_t>(b.locations.size());
+  base_samples = static_cast<std::uint32_t>(b.samples.size());
+  strings.clear();  // "" is the base's string 0
+  adopt_kind(b);
+  // The base's mappings at the same indices, each holding the identity of every merge
+  // rule (no start, no size, no names, no flags): matching one merges in only what this
+  // layer's inputs bring, so the layer's result is that of its own inputs.
+  mappings.clear();
+  for (MappingRec m : b.mappings) {
+    m.start = std::numeric_limits<std::uint64_t>::max();
+    m.size = 0;
+    m.filename = 0;
+    m.build_id = 0;
+    m.has_functions = m.has_filenames = m.has_line_numbers = m.has_inline_frames = false;
+    m.main = false;
+    mappings.push_back(m);
+  }
+  mapping_table = b.mapping_table;
+  values.assign(static_cast<std::size_t>(base_samples) * sample_types.size(), 0);
+}
+
 void ProfileMerger::State::absorb(const State& o) {
-  std::vector<std::uint32_t> smap(o.strings.size());
-  for (std::size_t i = 0; i < o.strings.size(); ++i) smap[i] = intern(o.strings[i]);
+  // When o is a layer over this state or over this layer's own base, the base's part of
+  // o's indices means the same here: only o's own entries need looking up.
+  const bool same_base = o.base != nullptr && (o.base == this || o.base == base);
+  auto shared_prefix = [&](std::vector<std::uint32_t>& map, std::uint32_t base_count) {
+    if (!same_base) return std::uint32_t{0};
+    std::iota(map.begin(), map.begin() + base_count, 0u);
+    return base_count;
+  };
+  std::vector<std::uint32_t> smap(o.string_count());
+  for (std::uint32_t i = shared_prefix(smap, o.base_strings); i < smap.size(); ++i) {
+    smap[i] = intern(o.string_at(i));
+  }
   adopt_kind(o);
   std::vector<std::uint32_t> mmap(o.mappings.size());
   for (std::size_t i = 0; i < o.mappings.size(); ++i) {
@@ -800,19 +941,20 @@ void ProfileMerger::State::absorb(const State& o) {
     m.build_id = smap[m.build_id];
     mmap[i] = add_mapping(m);
   }
-  std::vector<std::uint32_t> fmap(o.functions.size());
-  for (std::size_t i = 0; i < o.functions.size(); ++i) {
-    const FunctionRec& f = o.functions[i];
+  std::vector<std::uint32_t> fmap(o.function_count());
+  for (std::uint32_t i = shared_prefix(fmap, o.base_functions); i < fmap.size(); ++i) {
+    const FunctionRec& f = o.function_at(i);
     fmap[i] = add_function(
         FunctionRec{smap[f.name], smap[f.system_name], smap[f.filename], f.start_line});
   }
-  std::vector<std::uint32_t> lmap(o.locations.size());
+  std::vector<std::uint32_t> lmap(o.location_count());
   std::vector<LineRec> key_lines;
-  for (std::size_t i = 0; i < o.locations.size(); ++i) {
-    const LocationRec& l = o.locations[i];
+  for (std::uint32_t i = shared_prefix(lmap, o.base_locations); i < lmap.size(); ++i) {
+    const LocationRec& l = o.location_at(i);
+    const LineRec* l_lines = o.lines_of(i);
     key_lines.clear();
     for (std::uint32_t k = 0; k < l.line_count; ++k) {
-      LineRec line = o.lines[l.line_begin + k];
+      LineRec line = l_lines[k];
       if (line.function != kNone) line.function = fmap[line.function];
       key_lines.push_back(line);
     }
@@ -824,15 +966,23 @@ void ProfileMerger::State::absorb(const State& o) {
   const std::size_t types = sample_types.size();
   std::vector<std::uint32_t> key_locs;
   std::vector<LabelRec> key_labels;
-  for (std::size_t i = 0; i < o.samples.size(); ++i) {
-    const SampleRec& r = o.samples[i];
+  for (std::uint32_t i = 0; i < o.sample_count(); ++i) {
+    const std::int64_t* v = o.values.data() + static_cast<std::size_t>(i) * types;
+    // All zero: nothing to add (a layer's untouched base samples, or values that summed
+    // to zero, which the result drops anyway).
+    if (std::all_of(v, v + types, [](std::int64_t x) { return x == 0; })) continue;
+    if (same_base && i < o.base_samples) {
+      add_values(i, v, first_name);
+      continue;
+    }
+    const SampleRec& r = o.sample_at(i);
+    const std::uint32_t* locs = o.locations_of(i);
+    const LabelRec* sample_labels = o.labels_of(i);
     key_locs.clear();
     key_labels.clear();
-    for (std::uint32_t k = 0; k < r.loc_count; ++k) {
-      key_locs.push_back(lmap[o.sample_locations[r.loc_begin + k]]);
-    }
+    for (std::uint32_t k = 0; k < r.loc_count; ++k) key_locs.push_back(lmap[locs[k]]);
     for (std::uint32_t k = 0; k < r.label_count; ++k) {
-      LabelRec l = o.labels[r.label_begin + k];
+      LabelRec l = sample_labels[k];
       l.key = smap[l.key];
       l.str = smap[l.str];
       l.unit = smap[l.unit];
@@ -841,8 +991,7 @@ void ProfileMerger::State::absorb(const State& o) {
     // The other state sorted by its own string indices; re-sort by ours.
     sort_labels(key_labels.data(), key_labels.data() + key_labels.size());
     add_sample(sample_hash(key_locs.data(), r.loc_count, key_labels.data(), r.label_count),
-               key_locs.data(), r.loc_count, key_labels.data(), r.label_count,
-               o.values.data() + i * types, first_name);
+               key_locs.data(), r.loc_count, key_labels.data(), r.label_count, v, first_name);
   }
 
   inputs += o.inputs;
@@ -853,6 +1002,14 @@ void ProfileMerger::State::absorb(const State& o) {
 }
 
 Profile ProfileMerger::State::result() const {
+  if (base != nullptr) {
+    // The result reads every entry by index; a plain copy of this layer's merge is
+    // simpler than reading through the base everywhere (a layer's result is rare: the
+    // merge job absorbs its layers into their base).
+    State plain;
+    plain.absorb(*this);
+    return plain.result();
+  }
   const std::size_t types = sample_types.size();
   auto sample_is_live = [&](std::size_t s) {
     for (std::size_t i = 0; i < types; ++i) {
@@ -1108,13 +1265,7 @@ void ProfileMerger::add(const Profile& profile, const std::string& name, double 
 
 void ProfileMerger::absorb(const ProfileMerger& other) { state_->absorb(*other.state_); }
 
-void ProfileMerger::expect_kind_of(const ProfileMerger& reference) {
-  state_->adopt_kind(*reference.state_);
-}
-
-void ProfileMerger::reserve_like(const ProfileMerger& reference) {
-  state_->reserve_like(*reference.state_);
-}
+void ProfileMerger::layer_on(const ProfileMerger& base) { state_->layer_on(*base.state_); }
 
 std::size_t ProfileMerger::input_count() const { return state_->inputs; }
 

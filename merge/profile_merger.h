@@ -8,6 +8,7 @@
 //   pgo::merge::ProfileMerger merger;
 //   for (const auto& path : paths) merger.add(read_profile_file(path), path);
 //   other.absorb(merger);  // merging mergers: the same result as adding every input once
+//   shard.layer_on(first);  // a merger that finds what `first` holds in first's tables
 //   perftools::profiles::Profile merged = merger.result();
 //
 // Semantics follow pprof's Merge (github.com/google/pprof, profile/merge.go):
@@ -74,17 +75,18 @@ class ProfileMerger {
   // "merge") when the two hold different kinds of profile, or on overflow.
   void absorb(const ProfileMerger& other);
 
-  // Makes the kind of profile (period type, sample types) of `reference`'s first input the
-  // one this merger accepts, as if that input had been added first: add() then refuses an
-  // incompatible input exactly as `reference` would. No-op if reference is empty.
-  void expect_kind_of(const ProfileMerger& reference);
-
-  // Makes room for as many strings, functions, mappings, locations and samples as
-  // `reference` holds, without changing any result: for the shards of a parallel merge,
-  // whose inputs resemble the first one, it saves growing the tables input by input
-  // (rehashing, copying and fresh pages each time). The hash tables' memory is taken
-  // by the first add(), on the thread that fills them.
-  void reserve_like(const ProfileMerger& reference);
+  // Makes this empty merger a layer over `base`: what base holds (strings, functions,
+  // locations, samples) is looked up in base's tables rather than copied, so the layer
+  // holds only what base lacks, plus its own values. For the shards of a parallel merge,
+  // whose inputs resemble the first one: each shard then costs little memory, and the
+  // shards' lookups share one set of tables. The layer's result() is that of its own
+  // inputs alone; base.absorb(layer) and absorbing one layer into another over the same
+  // base are cheap for what base holds. The layer accepts the kind of profile (period
+  // type, sample types) base does, and refuses an incompatible input as base would.
+  // REQUIRES: this merger is empty; base is not a layer and outlives this merger; base
+  // does not change (no add(), no absorb()) until every layer over it is done adding and
+  // absorbing, after which base.absorb(layer) may take the layers one by one.
+  void layer_on(const ProfileMerger& base);
 
   // Number of profiles folded so far.
   std::size_t input_count() const;

@@ -5,8 +5,9 @@
 // always free, so no worker ever waits for one; yet only as many fill up as folds ever
 // ran at the same moment. Folding is under half of an input's work (reading, gunzip and
 // parsing are the rest), so on many cores fewer shards fill up than there are workers:
-// each one used grows to about the merged result and is one more partial merge to
-// combine, so an unused one saves memory, page faults and combining. Which inputs a
+// each one used is one more partial merge to combine, holding whatever its inputs add
+// beyond the base it is layered over (merge_job.h), so an unused one saves memory, page
+// faults and combining. Which inputs a
 // shard gets depends on timing; a ProfileMerger's result does not (merge_job.h).
 //
 //   pgo::merge::ShardPool<ProfileMerger> pool(jobs);

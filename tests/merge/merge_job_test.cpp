@@ -13,6 +13,8 @@
 #include <random>
 
 #include "base/error.h"
+#include "merge/profile_merger.h"
+#include "merge/profile_reader.h"
 #include "merge/profile_scaling.h"
 #include "merge/profile_writer.h"
 #include "tests/support/profile_builder.h"
@@ -87,6 +89,12 @@ TEST_CASE("the parallel fold gives the same bytes for any job count and input or
   inputs.push_back({large, 1.0});
   inputs.push_back({large, 0.5});
   const auto reference = merged_bytes(inputs, 1);
+  // The job folds into layers over its first input's merge: the same bytes as one plain
+  // merger adding every input.
+  pgo::merge::ProfileMerger plain;
+  for (const auto& in : inputs)
+    plain.add(pgo::merge::read_profile_file(in.path), in.path, in.weight);
+  CHECK((pgo::merge::encode_profile(plain.result()) == reference));
   for (unsigned jobs : {2u, 3u, 8u}) {
     CHECK((merged_bytes(inputs, jobs) == reference));  // (no expansion of megabytes)
   }

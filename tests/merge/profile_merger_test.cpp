@@ -79,6 +79,33 @@ Profile profile_a(std::uint64_t base = 0x400000, std::int64_t count = 1) {
   return b.build();
 }
 
+// Profiles of different programs sharing some functions, with labels, ASLR and an extra
+// mapping: every identity and ordering rule of the merge has something to do.
+Profile varied_program(int variant) {
+  ProfileBuilder b;
+  auto& m = *b.profile().mutable_mapping(0);
+  const std::uint64_t base = 0x400000 + static_cast<std::uint64_t>(variant) * 0x10000000;
+  m.set_memory_start(base);
+  m.set_memory_limit(base + 0x400000);
+  auto libc = b.mapping(0x7f0000000000 + static_cast<std::uint64_t>(variant) * 0x1000,
+                        0x7f0000100000 + static_cast<std::uint64_t>(variant) * 0x1000,
+                        "/lib/libc.so", "libc-id");
+  auto main_fn = b.function("main.main", "main.go", 10);
+  auto shared = b.function("shared.F", "shared.go", 1);
+  auto own = b.function("v" + std::to_string(variant) + ".G", "v.go", 3);
+  auto memcpy_fn = b.function("memcpy", "", 0);
+  auto l1 = b.location(base + 0x10, {{main_fn, 11}});
+  auto l2 = b.location(base + 0x20 + static_cast<std::uint64_t>(variant), {{own, 4}, {shared, 2}});
+  auto l3 = b.location(0x7f0000000100 + static_cast<std::uint64_t>(variant) * 0x1000,
+                       {{memcpy_fn, 0}}, libc);
+  b.sample({l2, l1}, {variant + 1, (variant + 1) * 10});
+  b.sample({l3, l2, l1}, {2, 20}, {{"worker", "w" + std::to_string(variant % 2)}});
+  b.sample({l1}, {1, 10}, {{"bytes", "", 64 * variant, "bytes"}});
+  b.profile().add_comment(b.str("run " + std::to_string(variant)));
+  b.profile().set_time_nanos(1000 + variant);
+  return b.build();
+}
+
 }  // namespace
 
 TEST_CASE("identical functions, mappings and locations merge and values add", "[merger]") {
@@ -326,31 +353,7 @@ TEST_CASE("merging without inputs is an error", "[merger]") {
 TEST_CASE("output bytes do not depend on input order", "[merger][determinism]") {
   // Three different programs' profiles sharing some functions, with labels, ASLR and an
   // extra mapping, so that every ordering rule is exercised.
-  auto program = [](int variant) {
-    ProfileBuilder b;
-    auto& m = *b.profile().mutable_mapping(0);
-    const std::uint64_t base = 0x400000 + static_cast<std::uint64_t>(variant) * 0x10000000;
-    m.set_memory_start(base);
-    m.set_memory_limit(base + 0x400000);
-    auto libc = b.mapping(0x7f0000000000 + static_cast<std::uint64_t>(variant) * 0x1000,
-                          0x7f0000100000 + static_cast<std::uint64_t>(variant) * 0x1000,
-                          "/lib/libc.so", "libc-id");
-    auto main_fn = b.function("main.main", "main.go", 10);
-    auto shared = b.function("shared.F", "shared.go", 1);
-    auto own = b.function("v" + std::to_string(variant) + ".G", "v.go", 3);
-    auto memcpy_fn = b.function("memcpy", "", 0);
-    auto l1 = b.location(base + 0x10, {{main_fn, 11}});
-    auto l2 =
-        b.location(base + 0x20 + static_cast<std::uint64_t>(variant), {{own, 4}, {shared, 2}});
-    auto l3 = b.location(0x7f0000000100 + static_cast<std::uint64_t>(variant) * 0x1000,
-                         {{memcpy_fn, 0}}, libc);
-    b.sample({l2, l1}, {variant + 1, (variant + 1) * 10});
-    b.sample({l3, l2, l1}, {2, 20}, {{"worker", "w" + std::to_string(variant % 2)}});
-    b.sample({l1}, {1, 10}, {{"bytes", "", 64 * variant, "bytes"}});
-    b.profile().add_comment(b.str("run " + std::to_string(variant)));
-    b.profile().set_time_nanos(1000 + variant);
-    return b.build();
-  };
+  auto program = varied_program;
   const auto a = program(0), b = program(1), c = program(2);
   const auto abc = pgo::merge::encode_profile(merge({a, b, c}));
   const auto cab = pgo::merge::encode_profile(merge({c, a, b}));
@@ -408,39 +411,6 @@ TEST_CASE("absorbing another merger equals adding its inputs here", "[merger][de
   ProfileMerger heaps;
   heaps.add(heap.build(), "heap");
   CHECK_THROWS_WITH(left.absorb(heaps), Catch::Contains("incompatible"));
-  // expect_kind_of: a fresh merger refuses what the reference would.
-  ProfileMerger shard;
-  shard.expect_kind_of(all);
-  CHECK_THROWS_WITH(shard.add(heap.build(), "heap"), Catch::Contains("incompatible"));
-  CHECK(shard.input_count() == 0);
-}
-
-TEST_CASE("a merger sized like another merges to the same bytes", "[merger][determinism]") {
-  // reserve_like presizes a shard's tables (the parallel merge does it for every shard):
-  // it must change nothing but the tables' capacity, whether the shard is still empty
-  // (tables taken at the first add) or already holds inputs (tables rehashed).
-  const auto large =
-      pgo::merge::read_profile_file(std::string(PGO_SHARED_TESTDATA) + "/pprof/large.cpu.pb.gz");
-  ProfileBuilder small;
-  auto f = small.function("main.f", "f.go", 1);
-  small.sample({small.location(0x401000, {{f, 2}})}, {5, 50}, {{"k", "v"}});
-  const auto other = small.build();
-  ProfileMerger reference, fresh, started, sized_fresh, sized_started;
-  reference.add(large, "a");
-  for (ProfileMerger* m : {&fresh, &sized_fresh}) {
-    if (m == &sized_fresh) m->reserve_like(reference);
-    m->add(other, "b");
-    m->add(large, "a");
-  }
-  for (ProfileMerger* m : {&started, &sized_started}) {
-    m->add(other, "b");
-    if (m == &sized_started) m->reserve_like(reference);
-    m->add(large, "a");
-  }
-  const auto expected = pgo::merge::encode_profile(fresh.result());
-  CHECK(pgo::merge::encode_profile(sized_fresh.result()) == expected);
-  CHECK(pgo::merge::encode_profile(started.result()) == expected);
-  CHECK(pgo::merge::encode_profile(sized_started.result()) == expected);
 }
 
 TEST_CASE("a bad sample the fold checks itself fails with the validator's message", "[merger]") {
@@ -526,4 +496,163 @@ TEST_CASE("a merger reusing its working memory across inputs of different shapes
   }
   CHECK(one_merger.SerializeAsString() == combined.result().SerializeAsString());
   CHECK(samples_of(one_merger).size() == 3);
+}
+
+namespace {
+
+// The profile with every value negated: a later input that cancels an earlier one.
+Profile negated(Profile p) {
+  for (auto& s : *p.mutable_sample()) {
+    for (auto& v : *s.mutable_value()) v = -v;
+  }
+  return p;
+}
+
+struct Input {
+  Profile profile;
+  double weight = 1.0;
+};
+
+std::vector<std::uint8_t> plain_merge(const std::vector<Input>& inputs) {
+  ProfileMerger m;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    m.add(inputs[i].profile, "in" + std::to_string(i), inputs[i].weight);
+  }
+  return pgo::merge::encode_profile(m.result());
+}
+
+void add_all(ProfileMerger& m, const std::vector<Input>& inputs) {
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    m.add(inputs[i].profile, "in" + std::to_string(i), inputs[i].weight);
+  }
+}
+
+std::vector<Input> concat(std::vector<Input> a, const std::vector<Input>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("layers over a base merge to the bytes of a plain merge of all inputs",
+          "[merger][determinism][layer]") {
+  // The parallel merge folds into layers over the first input's merger (merge_job.cpp):
+  // entries found in the base keep its indices, the rest are the layer's own, and
+  // absorbing must turn both back into one merge, whatever mix of base and own entries
+  // each layer holds. Inputs: the base's own again, other programs (new functions,
+  // locations, labels), the base program at another address (mapping fields merged),
+  // weights, and values that cancel the base's (samples that must vanish).
+  const std::vector<Input> base_inputs = {{varied_program(0)}, {profile_a()}};
+  const std::vector<Input> first = {
+      {varied_program(1)}, {varied_program(0), 2.0}, {profile_a(0x500000, 3)}};
+  const std::vector<Input> second = {{varied_program(2)}, {negated(varied_program(0))}};
+  const auto all = concat(concat(base_inputs, first), second);
+  const auto expected = plain_merge(all);
+
+  SECTION("each layer's result is that of its own inputs alone") {
+    ProfileMerger base;
+    add_all(base, base_inputs);
+    ProfileMerger layer;
+    layer.layer_on(base);
+    add_all(layer, first);
+    CHECK(layer.input_count() == first.size());
+    CHECK(pgo::merge::encode_profile(layer.result()) == plain_merge(first));
+    ProfileMerger other;
+    other.layer_on(base);
+    add_all(other, second);
+    CHECK(pgo::merge::encode_profile(other.result()) == plain_merge(second));
+    // The base's binary elsewhere, under another file name, a little shorter, without
+    // the base's flags: the layer's mapping is that of its own input (the base's start,
+    // size, name and flags do not leak in).
+    Profile moved = profile_a(0x900000, 2);
+    moved.mutable_mapping(0)->set_filename(moved.string_table_size());
+    moved.add_string_table("/zzz/app");
+    moved.mutable_mapping(0)->set_has_functions(false);
+    moved.mutable_mapping(0)->set_memory_limit(0x900000 + 0x3ff800);  // same 4 KiB-rounded size
+    ProfileMerger elsewhere;
+    elsewhere.layer_on(base);
+    elsewhere.add(moved, "moved");
+    CHECK(pgo::merge::encode_profile(elsewhere.result()) == plain_merge({{moved}}));
+    ProfileMerger idle;
+    idle.layer_on(base);
+    CHECK(idle.input_count() == 0);
+    CHECK_THROWS_AS(idle.result(), pgo::Error);
+  }
+  SECTION("layers absorbed one into the other, then into the base") {
+    ProfileMerger base;
+    add_all(base, base_inputs);
+    ProfileMerger one, two, idle;
+    for (ProfileMerger* m : {&one, &two, &idle}) m->layer_on(base);
+    add_all(one, first);
+    add_all(two, second);
+    two.absorb(one);
+    two.absorb(idle);  // a layer without inputs adds nothing
+    base.absorb(two);
+    CHECK(base.input_count() == all.size());
+    CHECK(pgo::merge::encode_profile(base.result()) == expected);
+  }
+  SECTION("each layer absorbed into the base on its own") {
+    ProfileMerger base;
+    add_all(base, base_inputs);
+    ProfileMerger one, two;
+    for (ProfileMerger* m : {&one, &two}) m->layer_on(base);
+    add_all(one, first);
+    add_all(two, second);
+    base.absorb(one);
+    base.absorb(two);
+    CHECK(pgo::merge::encode_profile(base.result()) == expected);
+  }
+  SECTION("a layer absorbed by a merger that is not its base, and the other way round") {
+    ProfileMerger base;
+    add_all(base, base_inputs);
+    ProfileMerger layer;
+    layer.layer_on(base);
+    add_all(layer, first);
+    ProfileMerger elsewhere;
+    add_all(elsewhere, second);
+    elsewhere.absorb(layer);
+    CHECK(pgo::merge::encode_profile(elsewhere.result()) == plain_merge(concat(first, second)));
+    ProfileMerger plain;
+    add_all(plain, second);
+    layer.absorb(plain);  // into the layer: what the base holds is found there
+    base.absorb(layer);
+    CHECK(pgo::merge::encode_profile(base.result()) == expected);
+  }
+  SECTION("a layer that stopped looking in its base still merges exactly") {
+    // Thousands of lookups the base cannot answer (a large unrelated profile) make the
+    // layer stop looking up locations and samples there; inputs the base does hold then
+    // land in the layer a second time, under other indices, and absorbing must merge
+    // them with the base's again.
+    const auto large =
+        pgo::merge::read_profile_file(std::string(PGO_SHARED_TESTDATA) + "/pprof/large.cpu.pb.gz");
+    const std::vector<Input> unlike_then_like = {
+        {large}, {varied_program(0)}, {profile_a(0x500000, 3)}, {large, 2.0}};
+    ProfileMerger base;
+    add_all(base, base_inputs);
+    ProfileMerger layer, other;
+    layer.layer_on(base);
+    other.layer_on(base);
+    add_all(layer, unlike_then_like);
+    CHECK(pgo::merge::encode_profile(layer.result()) == plain_merge(unlike_then_like));
+    add_all(other, first);
+    other.absorb(layer);
+    base.absorb(other);
+    CHECK(pgo::merge::encode_profile(base.result()) ==
+          plain_merge(concat(concat(base_inputs, unlike_then_like), first)));
+  }
+  SECTION("an incompatible input leaves a layer unchanged") {
+    ProfileMerger base;
+    add_all(base, base_inputs);
+    ProfileMerger layer;
+    layer.layer_on(base);
+    add_all(layer, first);
+    ProfileBuilder heap(std::vector<std::pair<std::string, std::string>>{{"alloc_space", "bytes"}});
+    auto h = heap.function("f", "f.go", 1);
+    heap.sample({heap.location(0x401000, {{h, 2}})}, {100});
+    CHECK_THROWS_WITH(layer.add(heap.build(), "heap"), Catch::Contains("incompatible"));
+    CHECK(pgo::merge::encode_profile(layer.result()) == plain_merge(first));
+    ProfileMerger empty_kind;
+    empty_kind.layer_on(base);
+    CHECK_THROWS_WITH(empty_kind.add(heap.build(), "heap"), Catch::Contains("incompatible"));
+  }
 }
