@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -90,7 +92,7 @@ std::string absolute_path(const std::string& p) {
   return fs::absolute(p).lexically_normal().string();
 }
 
-// Removes a fresh build cache even when the build throws.
+// Removes a fresh build cache or a build's temporary directory even when the build throws.
 class ScopedDirectory {
  public:
   explicit ScopedDirectory(std::string path) : path_(std::move(path)) {}
@@ -271,6 +273,25 @@ GoBuildResult GoBuilder::build(const GoBuildRequest& request) const {
   // the run records and uses exactly this one, unless the scenario says otherwise.
   env.emplace("GOTOOLCHAIN", "local");
   env["GOCACHE"] = cache;  // the builder controls the cache, whatever the scenario says
+  // The go command removes its work directory ($WORK, under GOTMPDIR) when it exits, but
+  // not when it is killed: a build that times out or an interrupted run would leave one
+  // behind per build. Each build gets its own GOTMPDIR (inside the one the scenario or
+  // the environment names, if any), removed here whatever happened to the go command.
+  const std::string work_parent = [&] {
+    auto it = env.find("GOTMPDIR");
+    if (it != env.end() && !it->second.empty()) return it->second;
+    const char* v = std::getenv("GOTMPDIR");
+    return v != nullptr && *v != '\0' ? std::string(v) : fs::temp_directory_path().string();
+  }();
+  std::string work_templ = (fs::path(work_parent) / "pgo-go-build-XXXXXX").string();
+  if (::mkdtemp(work_templ.data()) == nullptr) {
+    throw Error("build", work_parent,
+                "cannot create a temporary directory for the go command: " +
+                    std::string(std::strerror(errno)),
+                "check that GOTMPDIR or TMPDIR names a writable directory");
+  }
+  ScopedDirectory work_tmp(work_templ);
+  env["GOTMPDIR"] = work_templ;
 
   ProcessSpec spec = logged_process_spec(result.argv, request.module_dir, env, request.log_path);
   spec.timeout = request.timeout;

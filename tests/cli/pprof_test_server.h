@@ -14,6 +14,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -21,21 +22,32 @@
 
 namespace pgo::cli::testing {
 
-// The built server program (go build once per test process, into a temporary directory).
+// The built server program (go build once per test process, into a temporary directory
+// that is removed when the test process exits).
 inline const std::string& pprof_server_binary() {
-  static const std::string binary = [] {
-    auto dir =
+  struct BuiltServer {
+    std::filesystem::path dir;
+    std::string binary;
+    ~BuiltServer() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  };
+  static const BuiltServer built = [] {
+    BuiltServer b;
+    b.dir =
         std::filesystem::temp_directory_path() / ("pgo-pprofserver-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
+    b.binary = (b.dir / "pprofserver").string();
+    std::filesystem::create_directories(b.dir);
     pgo::harness::ProcessSpec spec;
-    spec.argv = {"go", "build", "-o", (dir / "pprofserver").string(), "."};
+    spec.argv = {"go", "build", "-o", b.binary, "."};
     spec.working_directory = std::string(PGO_TESTS_DIR) + "/cli/testdata/pprofserver";
     spec.stdout_mode = spec.stderr_mode = pgo::harness::StreamMode::kCapture;
     auto r = pgo::harness::run_process(spec);
     if (!r.succeeded()) throw std::runtime_error("go build pprofserver: " + r.captured_stderr);
-    return (dir / "pprofserver").string();
+    return b;
   }();
-  return binary;
+  return built.binary;
 }
 
 class PprofServer {

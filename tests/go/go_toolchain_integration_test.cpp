@@ -1,11 +1,13 @@
 // Risk guarded against: builds that are not what the run says they are. A PGO build must
 // record the profile it was given, a -pgo=off build none, a mismatch must fail loudly,
 // equal inputs must give equal digests, a fresh cache must be new, empty and cleaned up,
-// and a compile error must reach the user with the compiler's own line.
+// a compile error must reach the user with the compiler's own line, and no build, finished
+// or killed, may leave the go command's work directory behind.
 // Needs the Go toolchain (label "integration").
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "base/error.h"
 #include "base/sha256.h"
@@ -183,6 +185,36 @@ TEST_CASE("go builder: fresh caches are new and empty and removed while shared i
   CHECK(fs::is_empty(caches));  // removed after each build
   CHECK(dir_c == (m.dir / "shared").string());
   CHECK(fs::is_directory(dir_c));
+}
+
+// A killed go command cannot remove its work directory: with a fresh cache the build
+// compiles the runtime and takes many seconds, so a one-second timeout kills it while its
+// $WORK is full. Neither that nor a finished build may leave anything in GOTMPDIR.
+TEST_CASE("go builder: a killed or finished build leaves nothing in GOTMPDIR",
+          "[go_toolchain][integration]") {
+  GoTestModule m;
+  const fs::path tmp = m.dir / "gotmp";
+  fs::create_directories(tmp);
+  GoBuildRequest finished = m.request("finished");
+  finished.env["GOTMPDIR"] = tmp.string();
+  m.builder.build(finished);
+  CHECK(fs::is_empty(tmp));
+
+  GoBuilder cold(m.go, (m.dir / "caches").string(), GoCacheMode::kFresh);
+  GoBuildRequest killed = m.request("killed");
+  killed.env["GOTMPDIR"] = tmp.string();
+  killed.timeout = std::chrono::seconds(1);
+  try {
+    cold.build(killed);
+    FAIL("a cold build finished within one second");
+  } catch (const pgo::Error& e) {
+    CHECK_THAT(e.what(), Catch::Contains("timed out"));
+  }
+  CHECK(fs::is_empty(tmp));
+  // The log names the directory the go command was given: inside the requested one.
+  std::ifstream log(killed.log_path);
+  std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  CHECK_THAT(text, Catch::Contains("# GOTMPDIR=" + (tmp / "pgo-go-build-").string()));
 }
 
 TEST_CASE("go builder: a vendored module builds offline, without go mod download",

@@ -12,6 +12,7 @@ CASE: gobench (30 seeded random file pairs), bench_export (real commands),
 run_export (a real `run` of tests/cli/testdata/pgoloop; needs Go), run_export_gotest (a real
 `run` of a gotest workload of tests/support/testdata/gotool: per-benchmark rows).
 """
+import atexit
 import csv
 import hashlib
 import io
@@ -34,6 +35,13 @@ TIDY = {"ns/op": ("sec/op", 1e-9), "MB/s": ("B/s", 1e6)}
 def fail(message):
     print("FAIL: " + message)
     sys.exit(1)
+
+
+def work_directory(prefix):
+    """A fresh temporary directory, removed when the test exits (passed or failed)."""
+    work = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
+    return work
 
 
 def find_benchstat():
@@ -212,7 +220,7 @@ def write_gobench(path, benchmarks, rng):
 
 def case_gobench():
     rng = random.Random(20261127)
-    work = tempfile.mkdtemp(prefix="pgo_benchstat_oracle_")
+    work = work_directory("pgo_benchstat_oracle_")
     checked = 0
     for pair in range(30):
         names = ["Parse", "Eval/small", "Eval/large", "Route"][: rng.randint(1, 4)]
@@ -274,7 +282,7 @@ def case_gobench():
 
 
 def case_bench_export():
-    work = tempfile.mkdtemp(prefix="pgo_benchstat_oracle_")
+    work = work_directory("pgo_benchstat_oracle_")
     bench_txt = os.path.join(work, "bench.txt")
     bench_json = os.path.join(work, "bench.json")
     result = harness("bench", "--runs", "8", "--seed", "7", "--style", "none",
@@ -306,7 +314,7 @@ def case_bench_export():
 
 
 def case_run_export():
-    work = tempfile.mkdtemp(prefix="pgo_benchstat_oracle_")
+    work = work_directory("pgo_benchstat_oracle_")
     module = os.path.join(work, "pgoloop")
     shutil.copytree(os.path.join(TESTS_DIR, "cli", "testdata", "pgoloop"), module)
     scenario = {
@@ -384,7 +392,7 @@ def median(values):
 def case_run_export_gotest():
     """A gotest workload's per-benchmark results: benchstat's row of each benchmark has the
     harness's medians (every unit) and the p-value of its per-benchmark comparison."""
-    work = tempfile.mkdtemp(prefix="pgo_benchstat_oracle_gotest_")
+    work = work_directory("pgo_benchstat_oracle_gotest_")
     module = os.path.join(work, "gotool")
     shutil.copytree(os.path.join(TESTS_DIR, "support", "testdata", "gotool"), module)
     scenario = {
