@@ -19,6 +19,7 @@
 #include "base/error.h"
 #include "cli/command.h"
 #include "cli/fetch_options.h"
+#include "cli/input_list.h"
 #include "cli/post_merge_steps.h"
 #include "cli/url_inputs.h"
 #include "merge/merge_job.h"
@@ -34,7 +35,8 @@ namespace fs = std::filesystem;
 
 struct MergeCommandOptions {
   std::vector<std::string> inputs;
-  std::string output;  // empty or "-": stdout
+  std::vector<std::string> input_lists;  // --files-from: more inputs, one per line
+  std::string output;                    // empty or "-": stdout
   std::vector<std::string> weights;
   bool normalize = false;
   bool skip_bad = false;
@@ -55,6 +57,8 @@ which stands for the regular files in it (sorted, hidden files skipped), or an
 http(s) URL as `go tool pprof` takes it: http://HOST:PORT fetches
 /debug/pprof/profile?seconds=S from a live service, a full URL is fetched as given; all
 URLs are fetched at the same time before merging (--seconds, --cacert, --token-env ...).
+--files-from FILE adds the inputs FILE names, one per line ('-': standard input; empty
+lines and lines starting with '#' skipped), after those on the command line.
 The output is a gzip-compressed profile, byte-identical for the same set of inputs
 whatever their order. It matches `go tool pprof -symbolize=none -proto INPUT...` and keeps
 everything `go build -pgo` reads (start lines, inline frames, build IDs).
@@ -65,6 +69,7 @@ Examples:
   pgo-merge --normalize -o merged.pgo short.pprof long.pprof
   pgo-merge --weight canary.pprof=0.5 -o merged.pgo canary.pprof prod.pprof
   pgo-merge --skip-bad -o nightly.pgo /var/profiles/
+  find /var/profiles -name '*.pb.gz' | pgo-merge --files-from - -o fleet.pgo
   pgo-merge --seconds 10 -o live.pgo http://prod1:6060 http://prod2:6060
 
 The merge must be usable by `go build -pgo` (CPU profiles with start lines); a heap or
@@ -209,13 +214,26 @@ int run_merge(const MergeCommandOptions& o, const std::string& program) {
   std::vector<merge::MergeInput> inputs;
   UrlInputs urls;  // removes what it fetched when the merge is over
   {
+    if (o.inputs.empty() && o.input_lists.empty()) {
+      throw UsageError("no INPUT: name profiles, directories or URLs, or pass --files-from FILE");
+    }
     // Refuse before doing any work: binary data would garble the terminal.
     if (to_stdout && ::isatty(STDOUT_FILENO)) {
       throw UsageError(
           "refusing to write a binary profile to a terminal; use -o FILE or "
           "redirect standard output");
     }
-    std::vector<std::string> args = o.inputs;
+    // The inputs as named: on the command line, then in the --files-from lists.
+    std::vector<std::string> named = o.inputs;
+    for (const auto& list : o.input_lists) {
+      const std::vector<std::string> listed = read_input_list(list);
+      named.insert(named.end(), listed.begin(), listed.end());
+    }
+    if (named.empty()) {
+      throw Error("read", o.input_lists.size() == 1 ? o.input_lists.front() : "",
+                  "the input list names no input", "name one file, directory or URL per line");
+    }
+    std::vector<std::string> args = named;
     std::vector<std::string> weights = o.weights;
     if (std::any_of(args.begin(), args.end(), harness::is_http_url)) {
       args = urls.fetch(args, make_http_options(o.fetch), o.fetch.seconds, o.skip_bad);
@@ -230,9 +248,9 @@ int run_merge(const MergeCommandOptions& o, const std::string& program) {
       throw UsageError(*problem);
     }
     if (!o.in_place) {
-      if (!to_stdout) check_output_is_not_input(o.output, "-o", o.inputs, inputs);
+      if (!to_stdout) check_output_is_not_input(o.output, "-o", named, inputs);
       if (!o.post.stats_json.empty() && o.post.stats_json != "-") {
-        check_output_is_not_input(o.post.stats_json, "--stats-json", o.inputs, inputs);
+        check_output_is_not_input(o.post.stats_json, "--stats-json", named, inputs);
       }
     }
   }
@@ -277,9 +295,15 @@ int run_merge(const MergeCommandOptions& o, const std::string& program) {
 void configure_merge_command(CLI::App& app, CommandRunner& runner) {
   auto o = std::make_shared<MergeCommandOptions>();
   app.footer(kMergeFooter);
-  app.add_option("INPUT", o->inputs, "Profiles or directories of profiles to merge")
-      ->required()
+  app.add_option("INPUT", o->inputs,
+                 "Profiles, directories of profiles or URLs to merge (at least one, here or "
+                 "in a --files-from list)")
       ->type_name("INPUT...");
+  app.add_option("--files-from", o->input_lists,
+                 "Also merge the inputs FILE names, one per line ('-': standard input; empty "
+                 "lines and lines starting with '#' skipped); repeatable")
+      ->type_name("FILE")
+      ->allow_extra_args(false);
   app.add_option("-o,--output", o->output,
                  "Write the merged profile to FILE atomically (default or '-': stdout)")
       ->type_name("FILE");

@@ -5,7 +5,8 @@ Risk guarded against: wrong exit codes (0 ok, 1 bad input, 2 usage), errors that
 one line naming the file, --skip-bad not reporting or not failing when nothing is left,
 a half-written or clobbered output on failure, binary written to a terminal, output
 bytes depending on input order or on how inputs are named (files or a directory), and
---weight accepting what it should refuse.
+--weight accepting what it should refuse, and --files-from lists read otherwise than the
+same inputs given as arguments.
 
     pgo_merge_cli_test.py BINARY SHARED_TESTDATA CASE
 (BINARY may be pgo-harness, whose `merge` subcommand must behave the same.)
@@ -246,11 +247,58 @@ def case_weights():
     print("--weight ok")
 
 
+def case_files_from():
+    # --files-from names the same inputs as the command line would: the same bytes, from a
+    # file or standard input, with comments and blank lines skipped, lists combined with
+    # INPUT arguments, and weights and the output checks applied to listed inputs.
+    os.mkdir(path("fleet"))
+    for instance in ("a", "b"):
+        os.mkdir(path("fleet/" + instance))
+        shutil.copy(LARGE, path("fleet/%s/cpu.pb.gz" % instance))
+    files = [path("fleet/a/cpu.pb.gz"), path("fleet/b/cpu.pb.gz")]
+    expect(merge("-q", "-o", path("args.pgo"), *files), 0)
+    reference = open(path("args.pgo"), "rb").read()
+    listing = write("list.txt", ("# instances\n\n%s\r\n%s\n" % tuple(files)).encode())
+    err = expect(merge("-o", path("list.pgo"), "--files-from", listing), 0)
+    assert "merged 2 of 2 input(s)" in err, err
+    assert open(path("list.pgo"), "rb").read() == reference
+    with open(listing, "rb") as stdin:
+        expect(merge("-q", "-o", path("stdin.pgo"), "--files-from", "-", stdin=stdin), 0)
+    assert open(path("stdin.pgo"), "rb").read() == reference
+    one = write("one.txt", (files[1] + "\n").encode())
+    expect(merge("-q", "-o", path("mixed.pgo"), files[0], "--files-from", one), 0)
+    assert open(path("mixed.pgo"), "rb").read() == reference
+    # A listed directory stands for its files; a weight names a listed file.
+    dirs = write("dirs.txt", ("%s\n%s\n" % (path("fleet/a"), path("fleet/b"))).encode())
+    expect(merge("-q", "-o", path("dirs.pgo"), "--files-from", dirs), 0)
+    assert open(path("dirs.pgo"), "rb").read() == reference
+    expect(merge("-q", "-o", path("w.pgo"), "--weight", files[1] + "=0.5", "--files-from",
+                 listing), 0)
+    assert open(path("w.pgo"), "rb").read() != reference
+    err = expect(merge("-o", path("fleet/a/out.pgo"), "--files-from", dirs), 2,
+                 "inside the input directory")
+    assert not os.path.exists(path("fleet/a/out.pgo"))
+    # Bad lists: one line each, exit 1, the output untouched.
+    out = path("out.pgo")
+    shutil.copy(path("args.pgo"), out)
+    missing = write("missing.txt", (path("fleet/c/cpu.pb.gz") + "\n").encode())
+    for args, part in [((path("nolist.txt"),), "cannot open the input list"),
+                       ((path("fleet"),), "is a directory"),
+                       ((LARGE,), "NUL byte"),
+                       ((write("empty.txt", b"# nothing yet\n"),), "names no input"),
+                       ((missing,), "fleet/c/cpu.pb.gz")]:
+        err = expect(merge("-o", out, "--files-from", *args), 1, part)
+        assert err.count("\n") == 1, err
+        assert open(out, "rb").read() == reference
+    expect(merge("-o", out, "--files-from"), 2, "--files-from")
+    print("--files-from ok")
+
+
 def case_help():
     r = merge("--help")
     out = expect(r, 0).strip() + r.stdout.decode()
     for part in ["--output", "--weight", "--normalize", "--skip-bad", "--quiet", "--jobs",
-                 "--max-input-size", "Examples:", "Exit codes", "Memory:"]:
+                 "--max-input-size", "--files-from", "Examples:", "Exit codes", "Memory:"]:
         assert part in out, part
     print("help ok")
 
