@@ -283,7 +283,12 @@ GoBuildResult GoBuilder::build(const GoBuildRequest& request) const {
     const char* v = std::getenv("GOTMPDIR");
     return v != nullptr && *v != '\0' ? std::string(v) : fs::temp_directory_path().string();
   }();
-  std::string work_templ = (fs::path(work_parent) / "pgo-go-build-XXXXXX").string();
+  // A relative GOTMPDIR means what it meant to the go command, which runs in the module
+  // directory.
+  std::string work_templ =
+      (fs::path(absolute_path(request.module_dir)) / work_parent / "pgo-go-build-XXXXXX")
+          .lexically_normal()
+          .string();
   if (::mkdtemp(work_templ.data()) == nullptr) {
     throw Error("build", work_parent,
                 "cannot create a temporary directory for the go command: " +

@@ -199,6 +199,12 @@ TEST_CASE("go builder: a killed or finished build leaves nothing in GOTMPDIR",
   finished.env["GOTMPDIR"] = tmp.string();
   m.builder.build(finished);
   CHECK(fs::is_empty(tmp));
+  // A relative GOTMPDIR is the go command's: relative to the module directory it runs in.
+  fs::create_directories(m.module / "reltmp");
+  GoBuildRequest relative = m.request("relative");
+  relative.env["GOTMPDIR"] = "reltmp";
+  m.builder.build(relative);
+  CHECK(fs::is_empty(m.module / "reltmp"));
 
   GoBuilder cold(m.go, (m.dir / "caches").string(), GoCacheMode::kFresh);
   GoBuildRequest killed = m.request("killed");
