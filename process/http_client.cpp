@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -18,6 +19,7 @@
 #include <type_traits>
 
 #include "base/error.h"
+#include "process/open_file_limit.h"
 
 namespace pgo::harness {
 namespace {
@@ -288,22 +290,38 @@ HttpResponse HttpClient::download(const std::string& url, const std::string& pat
 std::vector<HttpResponse> HttpClient::download_all(const std::vector<HttpDownload>& downloads,
                                                    const HttpOptions& options) const {
   std::vector<HttpResponse> results(downloads.size());
+  // Each download holds a socket, its .part file and libcurl's wake-up socket pair open
+  // with room to spare; the soft limit is raised to fit them all (a fleet's thousand
+  // instances need more than the usual 1024). Where the hard limit is lower, as many run
+  // at once as fit, each thread taking the next download when its own is done.
+  constexpr std::uint64_t kFilesPerDownload = 6;
+  constexpr std::uint64_t kSpareFiles = 32;  // logs, pipes and what other threads open
+  const std::uint64_t open_now = open_file_count();
+  const std::uint64_t wanted = open_now + kSpareFiles + kFilesPerDownload * downloads.size();
+  const std::uint64_t limit = raise_open_file_limit(wanted);
+  std::size_t threads_wanted = downloads.size();
+  if (limit < wanted) {
+    const std::uint64_t room = limit > open_now + kSpareFiles ? limit - open_now - kSpareFiles : 0;
+    threads_wanted = static_cast<std::size_t>(std::max<std::uint64_t>(1, room / kFilesPerDownload));
+  }
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < downloads.size(); i = next++) {
+      try {
+        results[i] = download(downloads[i].url, downloads[i].path, options);
+      } catch (const std::exception& e) {  // an escaping exception would end the process
+        results[i].url = downloads[i].url;
+        results[i].error = e.what();
+      }
+    }
+  };
   std::vector<std::thread> threads;
-  threads.reserve(downloads.size());
+  threads.reserve(threads_wanted);
   auto join_all = [&] {
     for (std::thread& t : threads) t.join();
   };
   try {
-    for (std::size_t i = 0; i < downloads.size(); ++i) {
-      threads.emplace_back([&, i] {
-        try {
-          results[i] = download(downloads[i].url, downloads[i].path, options);
-        } catch (const std::exception& e) {  // an escaping exception would end the process
-          results[i].url = downloads[i].url;
-          results[i].error = e.what();
-        }
-      });
-    }
+    for (std::size_t t = 0; t < threads_wanted; ++t) threads.emplace_back(work);
   } catch (...) {  // thread creation failed: the started ones must still be joined
     join_all();
     throw;

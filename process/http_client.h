@@ -73,7 +73,9 @@ class HttpClient {
                         const HttpOptions& options) const;
 
   // All downloads at the same time (one thread each), e.g. CPU profiles from K instances
-  // whose capture windows must overlap the same load. Results are in input order.
+  // whose capture windows must overlap the same load. Results are in input order. The
+  // soft open-file limit is raised to fit them (process/open_file_limit.h); where the hard
+  // limit is too low for all at once, as many run at once as fit, the rest as they finish.
   std::vector<HttpResponse> download_all(const std::vector<HttpDownload>& downloads,
                                          const HttpOptions& options) const;
 };

@@ -33,6 +33,7 @@
 #include <utility>
 
 #include "base/error.h"
+#include "process/open_file_limit.h"
 #include "process/process_tree.h"
 
 // Choices, and why:
@@ -202,6 +203,9 @@ struct ChildSetup : bp::extend::handler {
   template <class Executor>
   void on_exec_setup(Executor& /*exec*/) const {
     ::setpgid(0, 0);
+    // The open-file limit the harness started with, should it have raised its own
+    // (process/open_file_limit.h): the program runs as it would without the harness.
+    if (const rlimit* limit = open_file_limit_for_children()) ::setrlimit(RLIMIT_NOFILE, limit);
     if (directory != nullptr && ::chdir(directory) != 0) fail(kCannotEnterDirectory);
     if ((in_fd >= 0 && ::dup2(in_fd, 0) < 0) || (out_fd >= 0 && ::dup2(out_fd, 1) < 0) ||
         (err_fd >= 0 && ::dup2(err_fd, 2) < 0)) {

@@ -1,11 +1,14 @@
 // Risk guarded against: profile fetches that hang past their timeout, give up on a
 // transient 503 or retry a hopeless 404, leave half-written profiles behind, or run one
-// after another so that the instances' capture windows do not overlap.
+// after another so that the instances' capture windows do not overlap, or fail a fleet's
+// fetch for lack of file descriptors (the usual soft limit of 1024 open files).
 #include "process/http_client.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -16,7 +19,9 @@
 #include <functional>
 #include <thread>
 
+#include "process/open_file_limit.h"
 #include "process/port_allocator.h"
+#include "process/process.h"
 
 using namespace pgo::harness;
 using namespace std::chrono_literals;
@@ -46,7 +51,7 @@ class ScriptedServer {
     socklen_t len = sizeof a;
     ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
     port_ = ntohs(a.sin_port);
-    REQUIRE(::listen(fd_, 16) == 0);
+    REQUIRE(::listen(fd_, 256) == 0);  // a fleet's worth of clients connecting at once
     acceptor_ = std::thread([this] { accept_loop(); });
   }
   ~ScriptedServer() {
@@ -217,5 +222,93 @@ TEST_CASE("http client: download_all fetches concurrently", "[http_client]") {
     CHECK(fs::file_size(jobs[i].path) > 0);
   }
   CHECK(took < 1800ms);  // sequential would take 4 x 600 ms
+  fs::remove_all(dir);
+}
+
+namespace {
+
+// n downloads from one server into dir: how many succeeded.
+int downloads_ok(int n, const fs::path& dir) {
+  ScriptedServer server([](int) { return Reply{200, std::string(1000, 'p'), 50ms}; });
+  std::vector<HttpDownload> jobs;
+  for (int i = 0; i < n; ++i) {
+    std::string name = "p";
+    name += std::to_string(i);
+    jobs.push_back({server.url("/" + name), (dir / name).string()});
+  }
+  HttpOptions o = quick();
+  o.connect_timeout = 5000ms;  // a loaded machine serves 200 connections slowly
+  o.timeout = 30000ms;
+  int ok = 0;
+  for (const HttpResponse& r : HttpClient().download_all(jobs, o)) ok += r.ok();
+  return ok;
+}
+
+// Runs body in a child process (open-file limits, once changed, would stay changed for
+// the tests after it; a lowered hard limit cannot be raised again without privileges):
+// body returns "" when all is well, else what went wrong, which the parent reports.
+std::string in_child(const std::function<std::string()>& body) {
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::close(pipe_fds[0]);
+    std::string problem;
+    try {
+      problem = body();
+    } catch (const std::exception& e) {
+      problem = e.what();
+    }
+    (void)!::write(pipe_fds[1], problem.data(), problem.size());
+    ::_exit(0);
+  }
+  ::close(pipe_fds[1]);
+  std::string problem;
+  char buf[512];
+  for (ssize_t got; (got = ::read(pipe_fds[0], buf, sizeof buf)) > 0;) problem.append(buf, got);
+  ::close(pipe_fds[0]);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    problem += " (the child did not exit cleanly)";
+  return problem;
+}
+
+}  // namespace
+
+TEST_CASE("http client: download_all raises a low open-file limit, children get it back",
+          "[http_client]") {
+  fs::path dir = temp_dir();
+  CHECK(in_child([&]() -> std::string {
+          rlimit low{};
+          ::getrlimit(RLIMIT_NOFILE, &low);
+          low.rlim_cur = 64;  // 200 downloads hold about 800 descriptors
+          if (::setrlimit(RLIMIT_NOFILE, &low) != 0) return "cannot lower the soft limit";
+          const int ok = downloads_ok(200, dir);
+          if (ok != 200) return std::to_string(ok) + " of 200 downloads succeeded";
+          rlimit after{};
+          ::getrlimit(RLIMIT_NOFILE, &after);
+          if (after.rlim_cur <= 64) return "the soft limit was not raised";
+          // A program started now runs under the limit the process had before the raise.
+          ProcessSpec spec;
+          spec.argv = {"sh", "-c", "ulimit -Sn"};
+          spec.stdout_mode = StreamMode::kCapture;
+          const std::string child_limit = run_process(spec).captured_stdout;
+          if (child_limit != "64\n") return "a child's soft limit is " + child_limit;
+          return "";
+        }) == "");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("http client: download_all under a hard open-file limit too low for all at once",
+          "[http_client]") {
+  fs::path dir = temp_dir();
+  CHECK(in_child([&]() -> std::string {
+          rlimit tight{128, 128};  // room for about 15 downloads at once, not 200
+          if (::setrlimit(RLIMIT_NOFILE, &tight) != 0) return "cannot lower the limits";
+          const int ok = downloads_ok(200, dir);
+          return ok == 200 ? "" : std::to_string(ok) + " of 200 downloads succeeded";
+        }) == "");
   fs::remove_all(dir);
 }
