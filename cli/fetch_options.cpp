@@ -100,7 +100,8 @@ harness::HttpOptions make_http_options(const FetchCliOptions& o) {
 void add_target_options(CLI::App& app, TargetCliOptions& o, const std::string& target_help,
                         const std::string& min_instances_help) {
   app.add_option("TARGET", o.targets, target_help)->type_name("TARGET...");
-  app.add_option("--targets-file", o.targets_file, "File of targets, one per line ('#' comments)")
+  app.add_option("--targets-file", o.targets_file,
+                 "File of targets, one per line ('-': standard input; '#' comments)")
       ->type_name("FILE");
   app.add_option("--min-instances", o.min_instances, min_instances_help)
       ->type_name("N")

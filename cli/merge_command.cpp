@@ -17,9 +17,9 @@
 #include <optional>
 
 #include "base/error.h"
+#include "base/name_list.h"
 #include "cli/command.h"
 #include "cli/fetch_options.h"
-#include "cli/input_list.h"
 #include "cli/post_merge_steps.h"
 #include "cli/url_inputs.h"
 #include "merge/merge_job.h"
@@ -226,7 +226,7 @@ int run_merge(const MergeCommandOptions& o, const std::string& program) {
     // The inputs as named: on the command line, then in the --files-from lists.
     std::vector<std::string> named = o.inputs;
     for (const auto& list : o.input_lists) {
-      const std::vector<std::string> listed = read_input_list(list);
+      const std::vector<std::string> listed = read_name_list(list, "read");
       named.insert(named.end(), listed.begin(), listed.end());
     }
     if (named.empty()) {

@@ -1,10 +1,9 @@
 #include "run/profile_target.h"
 
 #include <cctype>
-#include <sstream>
 
 #include "base/error.h"
-#include "base/file_io.h"
+#include "base/name_list.h"
 
 namespace pgo::harness {
 namespace {
@@ -93,12 +92,11 @@ ProfileTarget parse_profile_target(const std::string& spec, int seconds) {
 }
 
 std::vector<std::string> read_targets_file(const std::string& path) {
-  std::istringstream in(pgo::read_text_file(path, "targets"));
   std::vector<std::string> targets;
-  for (std::string line; std::getline(in, line);) {
-    line = trim(line);
-    if (line.empty() || line.front() == '#') continue;
-    targets.push_back(line);
+  for (const std::string& line : pgo::read_name_list(path, "targets")) {
+    std::string target = trim(line);  // a URL holds no blank: an indented line is fine
+    if (target.empty() || target.front() == '#') continue;
+    targets.push_back(std::move(target));
   }
   return targets;
 }

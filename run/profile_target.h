@@ -34,9 +34,9 @@ bool is_http_url(const std::string& text);
 // REQUIRES: seconds >= 1.
 ProfileTarget parse_profile_target(const std::string& spec, int seconds);
 
-// The targets listed in a file, one per line; blank lines and lines starting with '#' are
-// skipped, surrounding whitespace trimmed. Throws pgo::Error (stage "targets") when the
-// file cannot be read.
+// The targets listed in a file ('-': standard input), one per line (base/name_list.h);
+// blank lines and lines starting with '#' are skipped, surrounding whitespace trimmed.
+// Throws pgo::Error (stage "targets") when the file cannot be read or is not a list.
 std::vector<std::string> read_targets_file(const std::string& path);
 
 }  // namespace pgo::harness

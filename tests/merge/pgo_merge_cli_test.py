@@ -282,7 +282,7 @@ def case_files_from():
     out = path("out.pgo")
     shutil.copy(path("args.pgo"), out)
     missing = write("missing.txt", (path("fleet/c/cpu.pb.gz") + "\n").encode())
-    for args, part in [((path("nolist.txt"),), "cannot open the input list"),
+    for args, part in [((path("nolist.txt"),), "cannot open the list"),
                        ((path("fleet"),), "is a directory"),
                        ((LARGE,), "NUL byte"),
                        ((write("empty.txt", b"# nothing yet\n"),), "names no input"),
