@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <limits>
 #include <mutex>
 #include <system_error>
 
@@ -28,7 +29,7 @@ std::uint64_t open_file_count() {
 std::uint64_t raise_open_file_limit(std::uint64_t wanted) {
   std::lock_guard lock(g_raise_mutex);
   rlimit now{};
-  if (::getrlimit(RLIMIT_NOFILE, &now) != 0) return 0;
+  if (::getrlimit(RLIMIT_NOFILE, &now) != 0) return std::numeric_limits<std::uint64_t>::max();
   if (now.rlim_cur == RLIM_INFINITY || now.rlim_cur >= wanted) return now.rlim_cur;
   rlimit raised = now;
   raised.rlim_cur = now.rlim_max == RLIM_INFINITY ? wanted : std::min<rlim_t>(wanted, now.rlim_max);

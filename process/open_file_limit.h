@@ -17,7 +17,8 @@ namespace pgo::harness {
 std::uint64_t open_file_count();
 
 // Raises the soft limit to `wanted`, or to the hard limit if that is lower; never lowers
-// it. Returns the soft limit now in effect. Thread-safe.
+// it. Returns the soft limit now in effect (the largest value where there is none, or it
+// cannot be read). Thread-safe.
 std::uint64_t raise_open_file_limit(std::uint64_t wanted);
 
 // The limit a child process is given back in its setup before exec; nullptr while the
