@@ -26,27 +26,30 @@ namespace pgo::cli::testing {
 // that is removed when the test process exits).
 inline const std::string& pprof_server_binary() {
   struct BuiltServer {
-    std::filesystem::path dir;
-    std::string binary;
-    ~BuiltServer() {
+    std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("pgo-pprofserver-" + std::to_string(::getpid()));
+    std::string binary = (dir / "pprofserver").string();
+    BuiltServer() {
+      std::filesystem::create_directories(dir);
+      pgo::harness::ProcessSpec spec;
+      spec.argv = {"go", "build", "-o", binary, "."};
+      spec.working_directory = std::string(PGO_TESTS_DIR) + "/cli/testdata/pprofserver";
+      spec.stdout_mode = spec.stderr_mode = pgo::harness::StreamMode::kCapture;
+      auto r = pgo::harness::run_process(spec);
+      if (!r.succeeded()) {
+        remove();  // no destructor runs for a constructor that throws
+        throw std::runtime_error("go build pprofserver: " + r.captured_stderr);
+      }
+    }
+    ~BuiltServer() { remove(); }
+    BuiltServer(const BuiltServer&) = delete;
+    BuiltServer& operator=(const BuiltServer&) = delete;
+    void remove() {
       std::error_code ec;
       std::filesystem::remove_all(dir, ec);
     }
   };
-  static const BuiltServer built = [] {
-    BuiltServer b;
-    b.dir =
-        std::filesystem::temp_directory_path() / ("pgo-pprofserver-" + std::to_string(::getpid()));
-    b.binary = (b.dir / "pprofserver").string();
-    std::filesystem::create_directories(b.dir);
-    pgo::harness::ProcessSpec spec;
-    spec.argv = {"go", "build", "-o", b.binary, "."};
-    spec.working_directory = std::string(PGO_TESTS_DIR) + "/cli/testdata/pprofserver";
-    spec.stdout_mode = spec.stderr_mode = pgo::harness::StreamMode::kCapture;
-    auto r = pgo::harness::run_process(spec);
-    if (!r.succeeded()) throw std::runtime_error("go build pprofserver: " + r.captured_stderr);
-    return b;
-  }();
+  static const BuiltServer built;
   return built.binary;
 }
 
