@@ -60,7 +60,7 @@ export PPROF=$kit/bin/pprof TIME=$kit/bin/time DEFAULT_PGO=$kit/default.pgo
 export SECTIONS=${SECTIONS:-compare scaling}
 [ -x "$kit/bin/pgo-merge.before" ] && export BEFORE=$kit/bin/pgo-merge.before
 cores=$(nproc)
-echo "kit: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+echo "kit: $cores cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 "$kit/bin/pgo-merge" --help >/dev/null  # fails here, not mid-run, if a library is missing
 for pass in $(seq "${PASSES:-2}"); do
   echo "== pass $pass"

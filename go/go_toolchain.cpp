@@ -5,7 +5,6 @@
 
 #include <cctype>
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -14,6 +13,7 @@
 #include <system_error>
 
 #include "base/error.h"
+#include "base/file_io.h"
 #include "base/sha256.h"
 #include "process/process.h"
 #include "process/process_log.h"
@@ -290,10 +290,10 @@ GoBuildResult GoBuilder::build(const GoBuildRequest& request) const {
           .lexically_normal()
           .string();
   if (::mkdtemp(work_templ.data()) == nullptr) {
-    throw Error("build", work_parent,
-                "cannot create a temporary directory for the go command: " +
-                    std::string(std::strerror(errno)),
-                "check that GOTMPDIR or TMPDIR names a writable directory");
+    throw Error(
+        "build", work_parent,
+        "cannot create a temporary directory for the go command: " + describe_path_error(errno),
+        "check that GOTMPDIR or TMPDIR names a writable directory");
   }
   ScopedDirectory work_tmp(work_templ);
   env["GOTMPDIR"] = work_templ;

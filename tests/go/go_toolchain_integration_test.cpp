@@ -205,6 +205,17 @@ TEST_CASE("go builder: a killed or finished build leaves nothing in GOTMPDIR",
   relative.env["GOTMPDIR"] = "reltmp";
   m.builder.build(relative);
   CHECK(fs::is_empty(m.module / "reltmp"));
+  // A GOTMPDIR that does not exist fails before the go command runs, naming it.
+  GoBuildRequest missing = m.request("missing");
+  missing.env["GOTMPDIR"] = (m.dir / "no-such-dir").string();
+  try {
+    m.builder.build(missing);
+    FAIL("no error");
+  } catch (const pgo::Error& e) {
+    CHECK(e.stage() == "build");
+    CHECK(e.file() == (m.dir / "no-such-dir").string());
+    CHECK_THAT(e.problem(), Catch::Contains("cannot create a temporary directory"));
+  }
 
   GoBuilder cold(m.go, (m.dir / "caches").string(), GoCacheMode::kFresh);
   GoBuildRequest killed = m.request("killed");
